@@ -1,0 +1,345 @@
+package dev.nnc.check;
+
+import dev.nnc.ast.Arg;
+import dev.nnc.ast.Expr;
+import dev.nnc.ast.Index;
+import dev.nnc.diag.Key;
+import dev.nnc.resolve.Builtins;
+import dev.nnc.resolve.Suggest;
+import dev.nnc.resolve.Symbol;
+import dev.nnc.source.Span;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Binds the names of one body and infers shapes and index ranges, reporting what does not fit.
+ * Returns each expression's shape; null means "unknown" — after an error, or for a generic argument —
+ * and silences the checks that would only repeat it.
+ */
+final class ExprChecker {
+    private final Functions functions;
+    private final Locals locals;
+    private final Reporter reporter;
+    private final Map<String, IndexVar> indices = new HashMap<>();
+
+    ExprChecker(Functions functions, Locals locals, Reporter reporter) {
+        this.functions = functions;
+        this.locals = locals;
+        this.reporter = reporter;
+    }
+
+    /** Puts an index from a left side (or a vector function's result) in scope. */
+    IndexVar bindIndex(String name, Span span) {
+        var v = new IndexVar(name, span);
+        indices.put(name, v);
+        return v;
+    }
+
+    Shape check(Expr e) {
+        return switch (e) {
+            case Expr.Num n -> Shape.SCALAR;
+            case Expr.Ref r -> ref(r);
+            case Expr.Call c -> call(c);
+            case Expr.Neg n -> check(n.operand());
+            case Expr.Binary b -> broadcast(b.span(), check(b.left()), b.left(), check(b.right()), b.right());
+            case Expr.Sum s -> sum(s);
+            case Expr.Derivative d -> derivative(d);
+            case Expr.Iverson i -> broadcast(i.span(), check(i.left()), i.left(), check(i.right()), i.right());
+        };
+    }
+
+    // ─── Names ────────────────────────────────────────────────────────────────────────────────────
+
+    private Shape ref(Expr.Ref r) {
+        String name = r.name().name();
+        Value v = locals.get(name);
+        if (v == null && Builtins.CONSTANTS.containsKey(name)) return indexed(r, Shape.SCALAR);
+        if (v == null && indices.containsKey(name)) {
+            reporter.error(Key.NOT_A_VALUE, r.span(), name + " is an index, not a value",
+                    "indices only subscript: x[" + name + "]");
+            return null;
+        }
+        if (v == null) {
+            Symbol global = functions.scope().lookup(name);
+            if (global != null) {
+                reporter.error(Key.NOT_A_VALUE, r.name().span(), name + " is a " + global.kind() + ", not a value",
+                        global instanceof Symbol.Network ? null : "call it: " + name + "(…)");
+                return null;
+            }
+            if (locals.freeNames != null && !name.contains(".")) {
+                v = locals.freeNames.apply(name);
+            }
+        }
+        if (v == null) {
+            var candidates = new ArrayList<>(locals.names());
+            candidates.addAll(Builtins.CONSTANTS.keySet());
+            String guess = Suggest.closest(name, candidates);
+            reporter.error(Key.UNDEFINED_NAME, r.name().span(), "undefined name " + name,
+                    guess != null ? "did you mean " + guess + "?" : null);
+            return null;
+        }
+        locals.markUsed(name);
+        return switch (v) {
+            case Value.Tensor t -> indexed(r, t.shape());
+            case Value.Generic g -> generic(r, g);
+            case Value.Free f -> free(r, f);
+        };
+    }
+
+    /** Subscripts a value of known shape: every index in scope, ranges consistent, constants in range. */
+    private Shape indexed(Expr.Ref r, Shape shape) {
+        return subscript(r.name().name(), r.indices(), shape, r.span(), r.span().text());
+    }
+
+    private Shape subscript(String name, List<Index> subs, Shape shape, Span where, String shown) {
+        if (subs.isEmpty()) return shape;
+        if (shape == null) {
+            subs.forEach(this::bound);
+            return null;
+        }
+        if (shape.isScalar()) {
+            reporter.error(Key.NOT_INDEXABLE, where, name + " is a scalar, so it has no indices", "write " + name);
+            return null;
+        }
+        if (shape.rank() != subs.size()) {
+            reporter.error(Key.INDEX_COUNT, where, name + " has " + shape.rank() + (shape.rank() == 1 ? " index" : " indices")
+                    + " (shape " + shape + ") but " + shown + " gives " + subs.size(), null);
+            return null;
+        }
+        boolean ok = true;
+        for (int k = 0; k < subs.size(); k++) {
+            int size = shape.dims().get(k);
+            switch (subs.get(k)) {
+                case Index.Var v -> {
+                    IndexVar iv = bound(v);
+                    if (iv == null) ok = false;
+                    else constrain(iv, size, where, shown);
+                }
+                case Index.Const c -> {
+                    if (c.value() < 1 || c.value() > size) {
+                        reporter.error(Key.INDEX_OUT_OF_RANGE, c.span(), "index " + c.value() + " is out of range for "
+                                + name + ", whose " + ordinal(k, subs.size()) + "index runs from 1 to " + size,
+                                c.value() == 0 ? "indices start at 1" : null);
+                        ok = false;
+                    }
+                }
+            }
+        }
+        return ok ? Shape.SCALAR : null;
+    }
+
+    private static String ordinal(int k, int of) {
+        if (of == 1) return "";
+        return switch (k) {
+            case 0 -> "first ";
+            case 1 -> "second ";
+            case 2 -> "third ";
+            default -> (k + 1) + "th ";
+        };
+    }
+
+    private IndexVar bound(Index index) {
+        if (!(index instanceof Index.Var v)) return null;
+        IndexVar iv = indices.get(v.name().name());
+        if (iv == null) {
+            String n = v.name().name();
+            reporter.error(Key.UNBOUND_INDEX, v.span(), "the index " + n + " is neither on the left side nor summed over",
+                    "sum over it (Σ_" + n + " …) or put it on the left (h[" + n + "] = …); nnc never sums implicitly");
+        }
+        return iv;
+    }
+
+    private void constrain(IndexVar iv, int size, Span where, String what) {
+        iv.subscripts = true;
+        if (iv.range == null) {
+            iv.range = size;
+            iv.rangeSpan = where;
+            iv.rangeWhat = what;
+        } else if (iv.range != size) {
+            reporter.error(Key.INDEX_RANGE, where, iv.name + " ranges over " + iv.range + " in " + iv.rangeWhat
+                            + " but over " + size + " in " + what, null,
+                    iv.rangeSpan, iv.name + " ranges over " + iv.range + " here");
+        }
+    }
+
+    private Shape generic(Expr.Ref r, Value.Generic g) {
+        g.used = true;
+        if (r.indices().isEmpty()) return null;
+        if (g.rank >= 0 && g.rank != r.indices().size()) {
+            reporter.error(Key.RANK_CONFLICT, r.span(), g.name + " is used with " + r.indices().size()
+                    + " indices here but with " + g.rank + " before", null, g.rankSpan, "used like this first");
+        } else if (g.rank < 0) {
+            g.rank = r.indices().size();
+            g.rankSpan = r.span();
+        }
+        for (Index i : r.indices()) {
+            IndexVar iv = bound(i);
+            if (iv != null) iv.subscripts = true;
+        }
+        return Shape.SCALAR;
+    }
+
+    private Shape free(Expr.Ref r, Value.Free f) {
+        List<IndexVar> use = new ArrayList<>();
+        for (Index i : r.indices()) {
+            if (i instanceof Index.Const c) {
+                reporter.error(Key.NOT_INDEXABLE, c.span(), "a neuron's own parameter is indexed by index variables, not "
+                        + c.value(), "its shape comes from the ranges of its indices");
+                return null;
+            }
+            IndexVar iv = bound(i);
+            if (iv == null) return null;
+            use.add(iv);
+        }
+        if (!f.uses.isEmpty() && f.uses.get(0).size() != use.size()) {
+            reporter.error(Key.RANK_CONFLICT, r.span(), f.name + " is used with " + use.size() + " indices here but with "
+                    + f.uses.get(0).size() + " before", null, f.useSpans.get(0), "used like this first");
+            return null;
+        }
+        f.uses.add(use);
+        f.useSpans.add(r.span());
+        return Shape.SCALAR;
+    }
+
+    // ─── Operators ────────────────────────────────────────────────────────────────────────────────
+
+    /** Element-wise: equal shapes, or a scalar with anything. */
+    Shape broadcast(Span where, Shape a, Expr left, Shape b, Expr right) {
+        if (a == null || b == null) return null;
+        if (a.equals(b) || b.isScalar()) return a;
+        if (a.isScalar()) return b;
+        reporter.error(Key.SHAPE_MISMATCH, where, "cannot combine " + a.describe() + " with " + b.describe()
+                        + " element by element", "index them to say which elements meet: a[i]·b[i]",
+                right.span(), right.span().text() + " has " + b.describe());
+        return null;
+    }
+
+    private Shape sum(Expr.Sum s) {
+        String name = s.index().name();
+        IndexVar outer = indices.get(name);
+        if (outer != null) {
+            reporter.error(Key.INDEX_REUSED, s.index().span(), "the index " + name + " is already in use here",
+                    "sum over a fresh index", outer.declared, name + " is bound here");
+        }
+        if (locals.has(name)) {
+            reporter.error(Key.INDEX_REUSED, s.index().span(), "the index " + name + " has the name of the "
+                    + locals.get(name).kind().description + " " + name, "use another letter for the index");
+        }
+        var iv = new IndexVar(name, s.index().span());
+        indices.put(name, iv);
+        Shape body = check(s.body());
+        if (outer != null) indices.put(name, outer);
+        else indices.remove(name);
+
+        if (!iv.subscripts) {
+            reporter.error(Key.UNKNOWN_RANGE, s.index().span(), "cannot tell the range of " + name
+                    + ": it subscripts nothing in this sum", "ranges come from what an index subscripts, as in Σᵢ w[i]·x[i]");
+            return null;
+        }
+        if (s.lower() != null && s.lower() != 1) {
+            reporter.error(Key.SUM_BOUNDS, s.span(), "sums run over whole ranges from 1, not from " + s.lower(),
+                    "write Σ_{" + name + "=1}^{n} or just Σ_" + name);
+        }
+        if (s.upper() instanceof Expr.NumberBound nb && iv.range != null && nb.value() != iv.range) {
+            reporter.error(Key.INDEX_RANGE, nb.span(), "the sum says " + name + " runs to " + nb.value()
+                    + " but " + name + " ranges over " + iv.range + " in " + iv.rangeWhat, null,
+                    iv.rangeSpan, name + " ranges over " + iv.range + " here");
+        }
+        return body;
+    }
+
+    private Shape derivative(Expr.Derivative d) {
+        if (!locals.derivatives) {
+            reporter.error(Key.BAD_DERIVATIVE, d.span(), "∂" + d.of().name() + "/∂" + d.wrt().name()
+                    + " appears outside an optimizer", "nnc derives gradients itself; optimizers name them as ∂J/∂θ");
+            return null;
+        }
+        if (!d.of().name().equals("J") || !d.wrt().name().equals("θ")) {
+            reporter.error(Key.BAD_DERIVATIVE, d.span(), "an optimizer sees one derivative, ∂J/∂θ, not ∂"
+                    + d.of().name() + "/∂" + d.wrt().name(), "J is the loss and θ the parameter being updated");
+            return null;
+        }
+        locals.markUsed("θ");
+        return Shape.SCALAR;
+    }
+
+    // ─── Calls ────────────────────────────────────────────────────────────────────────────────────
+
+    private Shape call(Expr.Call c) {
+        String name = c.callee().name();
+        // On paper a(b + c) multiplies when a is a value; a call needs a function.
+        if ((locals.has(name) || Builtins.CONSTANTS.containsKey(name)) && c.args().size() == 1
+                && c.args().get(0).name() == null && c.indices().isEmpty()) {
+            Expr left = new Expr.Ref(c.callee(), List.of(), c.callee().span());
+            Expr right = c.args().get(0).value();
+            return broadcast(c.span(), check(left), left, check(right), right);
+        }
+        Symbol symbol = functions.scope().lookup(name);
+        if (symbol == null) {
+            var candidates = new ArrayList<>(functions.scope().names());
+            String guess = Suggest.closest(name, candidates);
+            reporter.error(Key.UNDEFINED_FUNCTION, c.callee().span(), "undefined function " + name,
+                    guess != null ? "did you mean " + guess + "?" : null);
+            c.args().forEach(a -> check(a.value()));
+            return null;
+        }
+        Symbol target = symbol.target();
+        Shape result = switch (target) {
+            case Symbol.Builtin b -> builtin(c, b);
+            case Symbol.Fn f -> function(c, f);
+            case Symbol.Neuron n -> {
+                reporter.error(Key.NEURON_CALL, c.callee().span(), name + " is a neuron; neurons make layers, they are not called",
+                        "layer h[4] = " + name + "(…) makes 4 of them");
+                yield null;
+            }
+            case Symbol.Optimizer o -> {
+                reporter.error(Key.NOT_A_FUNCTION, c.callee().span(), name + " is an optimizer, not a function",
+                        "choose it in a train block: optimizer " + name + "(…)");
+                yield null;
+            }
+            case Symbol.Network n -> {
+                reporter.error(Key.NOT_A_FUNCTION, c.callee().span(), name + " is a network, not a function", null);
+                yield null;
+            }
+            case Symbol.Alias a -> null; // the broken alias is reported where it is declared
+        };
+        return subscript(name + "(…)", c.indices(), result, c.span(), c.span().text());
+    }
+
+    private Shape builtin(Expr.Call c, Symbol.Builtin b) {
+        var params = b.arity() == 1 ? List.of("x") : List.of("a", "b");
+        Expr[] bound = Arguments.bind(c.args(), params, List.of(true, true).subList(0, b.arity()), c.span(),
+                b.name(), reporter);
+        if (bound == null) {
+            c.args().forEach(a -> check(a.value()));
+            return null;
+        }
+        Shape shape = check(bound[0]);
+        if (b.arity() == 2) shape = broadcast(c.span(), shape, bound[0], check(bound[1]), bound[1]);
+        return shape;
+    }
+
+    private Shape function(Expr.Call c, Symbol.Fn f) {
+        var params = f.decl().params().stream().map(p -> p.name().name()).toList();
+        var required = f.decl().params().stream().map(p -> p.defaultValue() == null).toList();
+        Expr[] bound = Arguments.bind(c.args(), params, required, c.span(), c.callee().name(), reporter);
+        if (bound == null) {
+            c.args().forEach(a -> check(a.value()));
+            return null;
+        }
+        List<Shape> shapes = new ArrayList<>();
+        boolean known = true;
+        for (Expr arg : bound) {
+            Shape s = arg == null ? Shape.SCALAR : check(arg);
+            shapes.add(s);
+            if (s == null) known = false;
+        }
+        if (!known) return null;
+        return functions.instantiate(f, shapes, c.span(), c.callee().name(), reporter);
+    }
+
+    /** Checks every argument expression, for callers that bind them differently. */
+    void checkArgs(List<Arg> args) { args.forEach(a -> check(a.value())); }
+}

@@ -1,0 +1,59 @@
+package dev.nnc.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code nnc} command. Exit status: 0 clean (warnings allowed), 1 errors in the program,
+ * 2 a usage mistake, 3 an internal error (a bug in nnc, with what to report).
+ */
+@Command(name = "nnc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "The nnc compiler: neural networks written as the equations of a lecture note.",
+        subcommands = {CheckCommand.class, EmitCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit status: 0 clean, 1 errors in the program, 2 usage mistake, 3 internal error."})
+public final class Main implements Runnable {
+    public static final int OK = 0, ERRORS = 1, USAGE = 2, INTERNAL = 3;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try nnc check FILE");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+    }
+
+    /** Runs the command line with the given streams; returns the exit status. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        var cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println("nnc: internal error: " + e);
+            err.println("This is a bug in nnc, not in your program. Please report it with the command line,");
+            err.println("the .nn files involved, and this trace:");
+            e.printStackTrace(err);
+            err.flush();
+            return INTERNAL;
+        });
+        int status = cli.execute(args);
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() throws Exception {
+            var props = new java.util.Properties();
+            try (var in = Main.class.getResourceAsStream("/dev/nnc/nnc.properties")) {
+                if (in != null) props.load(in);
+            }
+            return new String[] {"nnc " + props.getProperty("version", "unknown"),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.nnc.resolve;
+
+import dev.nnc.ast.Decl;
+import dev.nnc.source.Span;
+
+/** What a top-level name stands for. */
+public sealed interface Symbol {
+    String name();
+
+    /** Where it is declared; builtins have none. */
+    Span span();
+
+    /** The symbol that stands behind an alias chain. */
+    default Symbol target() { return this; }
+
+    record Fn(Decl.Fn decl) implements Symbol {
+        public String name() { return decl.name().name(); }
+        public Span span() { return decl.name().span(); }
+    }
+
+    record Neuron(Decl.Neuron decl) implements Symbol {
+        public String name() { return decl.name().name(); }
+        public Span span() { return decl.name().span(); }
+    }
+
+    record Optimizer(Decl.Optimizer decl) implements Symbol {
+        public String name() { return decl.name().name(); }
+        public Span span() { return decl.name().span(); }
+    }
+
+    record Network(Decl.Network decl) implements Symbol {
+        public String name() { return decl.name().name(); }
+        public Span span() { return decl.name().span(); }
+    }
+
+    /** {@code alias sigmoid = σ}; {@code resolved} is null until the resolver has followed it. */
+    record Alias(Decl.Alias decl, Symbol[] resolved) implements Symbol {
+        public String name() { return decl.name().name(); }
+        public Span span() { return decl.name().span(); }
+        @Override public Symbol target() { return resolved[0] == null ? this : resolved[0]; }
+    }
+
+    /** A primitive with a fixed number of arguments, applied element-wise. */
+    record Builtin(String name, int arity) implements Symbol {
+        public Span span() { return null; }
+    }
+
+    default String kind() {
+        return switch (this) {
+            case Fn f -> "function";
+            case Neuron n -> "neuron";
+            case Optimizer o -> "optimizer";
+            case Network n -> "network";
+            case Alias a -> "alias";
+            case Builtin b -> "built-in function";
+        };
+    }
+}

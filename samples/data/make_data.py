@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Writes the small data sets of the samples: seed.csv and xor.csv, next to this script.
+
+Standard library only; fixed seeds, so every run writes the same bytes.
+
+seed.csv (for seed.nn and seed_layers.nn): 400 rows, header x1,x2,x3,y.
+    x1, x2, x3 are uniform in [-1, 1], rounded to 4 decimals;
+    y = 1 if x1*x2 + 0.5*x3 > 0.1 else 0, computed from the rounded values.
+    The product x1*x2 makes the classes not linearly separable, so a hidden layer is needed.
+
+xor.csv (for xor.nn): 200 rows, header x1,x2,y.
+    50 points around each corner (a, b) of the unit square, a, b in {0, 1}:
+    x1 = a + noise, x2 = b + noise, noise normal with mean 0 and standard deviation 0.15,
+    rounded to 4 decimals; y = a XOR b (the corner's label, whatever the noise did).
+    Rows are shuffled.
+
+Usage: python3 samples/data/make_data.py
+"""
+
+import os
+import random
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+SEED_ROWS = 400
+XOR_PER_CORNER = 50
+XOR_NOISE = 0.15
+
+
+def fmt(v):
+    """A number with 4 decimals, never '-0.0000'."""
+    text = f"{v:.4f}"
+    return "0.0000" if text == "-0.0000" else text
+
+
+def write_csv(name, header, rows):
+    path = os.path.join(HERE, name)
+    with open(path, "w", newline="\n", encoding="ascii") as f:
+        f.write(",".join(header) + "\n")
+        for row in rows:
+            f.write(",".join(row) + "\n")
+    print(f"wrote {path} ({len(rows)} rows)")
+
+
+def seed_rows(rng):
+    rows = []
+    for _ in range(SEED_ROWS):
+        x1, x2, x3 = (round(rng.uniform(-1.0, 1.0), 4) for _ in range(3))
+        y = 1 if x1 * x2 + 0.5 * x3 > 0.1 else 0
+        rows.append([fmt(x1), fmt(x2), fmt(x3), str(y)])
+    return rows
+
+
+def xor_rows(rng):
+    rows = []
+    for a in (0, 1):
+        for b in (0, 1):
+            for _ in range(XOR_PER_CORNER):
+                x1 = round(a + rng.gauss(0.0, XOR_NOISE), 4)
+                x2 = round(b + rng.gauss(0.0, XOR_NOISE), 4)
+                rows.append([fmt(x1), fmt(x2), str(a ^ b)])
+    rng.shuffle(rows)
+    return rows
+
+
+def main():
+    write_csv("seed.csv", ["x1", "x2", "x3", "y"], seed_rows(random.Random(20250619)))
+    write_csv("xor.csv", ["x1", "x2", "y"], xor_rows(random.Random(1)))
+
+
+if __name__ == "__main__":
+    main()
