@@ -131,6 +131,13 @@ final class NetworkChecker {
             reporter.error(Key.REDEFINES_BUILTIN, name.span(), n + " is a built-in constant", "choose another name");
             return false;
         }
+        var function = functions.scope().lookup(n);
+        if (function != null && !(function instanceof dev.nnc.resolve.Symbol.Network)) {
+            // Else f(x) would silently turn from a call into the product f·x.
+            reporter.error(Key.DUPLICATE_DEFINITION, name.span(), n + " is the name of a " + function.kind()
+                    + "; a network's values need names of their own", "rename it, e.g. " + n + "1");
+            return false;
+        }
         var previous = values.get(n);
         if (previous != null) {
             reporter.error(Key.DUPLICATE_DEFINITION, name.span(), n + " is already defined as " + article(previous.kind()),

@@ -62,9 +62,19 @@ public final class AstBuilder {
                         c.setting().stream().map(this::setting).toList(), span(c));
                 default -> null;
             };
-        } catch (Incomplete e) {
-            return null; // a syntax error left a hole in this declaration; it has been reported
+        } catch (Incomplete | NullPointerException e) {
+            return hole(e); // a syntax error left a hole in this declaration; it has been reported
         }
+    }
+
+    /**
+     * Error recovery leaves holes (missing children) in the parse tree. Walking into one means the
+     * construct is incomplete and already reported — unless no syntax error was reported, which makes
+     * it a bug in this builder.
+     */
+    private <T> T hole(RuntimeException e) {
+        if (!diagnostics.hasErrors()) throw new IllegalStateException("internal: incomplete parse tree without a syntax error", e);
+        return null;
     }
 
     /** Thrown when a parse tree left incomplete by error recovery is walked. */
@@ -104,8 +114,8 @@ public final class AstBuilder {
         for (var m : contexts) {
             try {
                 out.add(member(m));
-            } catch (Incomplete e) {
-                // reported by the parser
+            } catch (Incomplete | NullPointerException e) {
+                hole(e);
             }
         }
         return out;
@@ -204,27 +214,35 @@ public final class AstBuilder {
         return switch (need(ctx)) {
             case NegateContext c -> new Expr.Neg(unary(c.unary()), span(c));
             case UnaryPlusContext c -> unary(c.unary());
-            case SumContext c -> sum(c);
-            case ProductContext c -> {
-                Expr result = power(c.power(0));
-                for (int i = 1; i < c.power().size(); i++) {
-                    Expr right = power(c.power(i));
-                    result = new Expr.Binary(Expr.Op.MUL, result, right, result.span().to(right.span()));
-                }
-                yield result;
+            case SumContext c -> sum(c.sumHead(), c.multiplicative(), span(c));
+            case ScaledSumContext c -> {
+                Expr factor = product(c.power());
+                Expr sum = sum(c.sumHead(), c.multiplicative(), span(c.sumHead().getStart(), c.getStop()));
+                yield new Expr.Binary(Expr.Op.MUL, factor, sum, span(c));
             }
+            case ProductContext c -> product(c.power());
             default -> throw new Incomplete();
         };
     }
 
-    private Expr sum(SumContext c) {
-        Expr body = multiplicative(c.multiplicative());
-        return switch (need(c.sumHead())) {
+    /** Juxtaposition: wᵢxᵢ, 2 z, σ(z)(1 - σ(z)). */
+    private Expr product(List<PowerContext> factors) {
+        Expr result = power(factors.get(0));
+        for (int i = 1; i < factors.size(); i++) {
+            Expr right = power(factors.get(i));
+            result = new Expr.Binary(Expr.Op.MUL, result, right, result.span().to(right.span()));
+        }
+        return result;
+    }
+
+    private Expr sum(SumHeadContext head, MultiplicativeContext bodyContext, Span whole) {
+        Expr body = multiplicative(bodyContext);
+        return switch (need(head)) {
             case SumSubscriptContext h -> {
                 Token t = h.SUM_SUB().getSymbol();
                 int letter = t.getText().codePointAt(1);
                 var index = new Ident(String.valueOf(Names.subscriptLetter(letter)), span(t.getStartIndex() + 1, t.getStartIndex() + 2));
-                yield new Expr.Sum(index, null, null, body, span(c));
+                yield new Expr.Sum(index, null, null, body, whole);
             }
             case SumUnderscoreContext h -> {
                 Token t = h.SUM_UNDERSCORE().getSymbol();
@@ -233,7 +251,7 @@ public final class AstBuilder {
                 int offset = text.codePointCount(0, underscore + 1);
                 var index = new Ident(Names.canonical(text.substring(underscore + 1)),
                         span(t.getStartIndex() + offset, t.getStopIndex() + 1));
-                yield new Expr.Sum(index, null, null, body, span(c));
+                yield new Expr.Sum(index, null, null, body, whole);
             }
             case SumBoundedContext h -> {
                 Integer lower = h.lower == null ? null : integer(h.lower);
@@ -248,7 +266,7 @@ public final class AstBuilder {
                             ? new Expr.NumberBound(integer(b), span(b))
                             : new Expr.NameBound(new Ident(Names.canonical(b.getText()), span(b)), span(b));
                 }
-                yield new Expr.Sum(ident(h.indexName), lower, upper, body, span(c));
+                yield new Expr.Sum(ident(h.indexName), lower, upper, body, whole);
             }
             default -> throw new Incomplete();
         };
@@ -443,6 +461,8 @@ public final class AstBuilder {
     }
 
     private Span span(TerminalNode n) { return span(n.getSymbol()); }
+
+    private Span span(Token from, Token to) { return span(Math.max(0, from.getStartIndex()), to.getStopIndex() + 1); }
 
     private Span span(Token t) { return span(Math.max(0, t.getStartIndex()), t.getStopIndex() + 1); }
 

@@ -18,7 +18,8 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
 public final class NnParsing {
     private NnParsing() {}
 
-    public static Program parse(SourceFile source, Diagnostics diagnostics) {
+    public static Program parse(SourceFile source, Diagnostics outer) {
+        var diagnostics = new Diagnostics(); // this file's alone: the builder asks whether it had syntax errors
         var lexerDiagnostics = new Diagnostics();
         var tokens = tokens(source, lexerDiagnostics);
         var parser = new NnParser(tokens);
@@ -37,7 +38,9 @@ public final class NnParsing {
             tree = parser.program();
         }
         lexerDiagnostics.sorted().forEach(diagnostics::report);
-        return new AstBuilder(source, diagnostics).program(tree);
+        Program program = new AstBuilder(source, diagnostics).program(tree);
+        diagnostics.sorted().forEach(outer::report);
+        return program;
     }
 
     private static CommonTokenStream tokens(SourceFile source, Diagnostics diagnostics) {

@@ -56,7 +56,14 @@ public final class Resolver {
         for (Decl d : program.decls()) {
             if (!(d instanceof Decl.Import imp)) continue;
             Path base = Path.of(program.source().name()).toAbsolutePath().getParent();
-            Path target = base == null ? Path.of(imp.path()) : base.resolve(imp.path());
+            Path target;
+            try {
+                target = base == null ? Path.of(imp.path()) : base.resolve(imp.path());
+            } catch (java.nio.file.InvalidPathException e) {
+                diagnostics.error(Key.IMPORT_NOT_FOUND, imp.pathSpan(), "cannot import " + imp.path()
+                        + ": it is not a valid file name (" + e.getReason() + ")", null);
+                continue;
+            }
             if (seen.contains(normalized(target.toString())) || seen.contains(normalized(display(target)))) continue;
             SourceFile file = loader.apply(target);
             if (file == null) {

@@ -11,7 +11,8 @@
  * Precedence, loosest first:
  *   + -                      additive
  *   · × * / ÷                multiplicative (left-associative)
- *   unary - , Σ              a Σ binds one product term, as on paper: Σⱼ W[k,j]·h[j] + b[k] = (Σⱼ …) + b[k]
+ *   unary - , Σ              a Σ binds one product term, as on paper: Σⱼ W[k,j]·h[j] + b[k] = (Σⱼ …) + b[k];
+ *                            a factor may stand before it: λ Σᵢ w[i]² is λ·(Σᵢ w[i]²)
  *   juxtaposition            wᵢxᵢ, 2 z, β v, σ(z)(1 - σ(z))
  *   ^ and superscripts       right-associative: x², β1^t, x^-1
  *   atoms                    numbers, names, x[i], xᵢ, calls, ( ), √, ∂J/∂θ, Iverson brackets [a > b]
@@ -97,6 +98,7 @@ unary
     : MINUS unary                                                           # negate
     | PLUS unary                                                            # unaryPlus
     | sumHead multiplicative                                                # sum
+    | power+ sumHead multiplicative                                         # scaledSum
     | power+                                                                # product
     ;
 
