@@ -15,7 +15,7 @@ public sealed interface Member {
         public Target { tensors = List.copyOf(tensors); }
     }
 
-    /** {@code param w11, w21 ~ normal(0, 0.5), b = 0}: an item without an initialiser takes the next one's. */
+    /** {@code param w11, w21 ~ normal(0, 0.5), b = 0}: an item without an initializer takes the next one's. */
     record Params(List<ParamDecl> params, Span span) implements Member {
         public Params { params = List.copyOf(params); }
     }

@@ -32,8 +32,9 @@ final class Arguments {
                     continue;
                 }
                 if (position >= params.size()) {
-                    reporter.error(Key.ARITY, a.value().span(), callee + " takes " + count(params.size())
-                            + " but is given " + args.size(), "its parameters are " + list(params));
+                    reporter.error(Key.ARITY, a.value().span(), params.isEmpty() ? callee + " takes no arguments"
+                            : callee + " takes " + count(params.size()) + " but is given " + args.size(),
+                            params.isEmpty() ? "write " + callee + " alone" : "its parameters are " + list(params));
                     return null;
                 }
                 bound[position] = a.value();

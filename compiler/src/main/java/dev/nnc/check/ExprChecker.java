@@ -56,6 +56,9 @@ final class ExprChecker {
         String name = r.name().name();
         Value v = locals.get(name);
         if (v == null && Builtins.CONSTANTS.containsKey(name)) return indexed(r, Shape.SCALAR);
+        if (v == null && !(locals.freeNames != null && !name.contains(".") && functions.scope().lookup(name) == null)) {
+            touch(r.indices());
+        }
         if (v == null && indices.containsKey(name)) {
             reporter.error(Key.NOT_A_VALUE, r.span(), name + " is an index, not a value",
                     "indices only subscript: x[" + name + "]");
@@ -96,9 +99,11 @@ final class ExprChecker {
     private Shape subscript(String name, List<Index> subs, Shape shape, Span where, String shown) {
         if (subs.isEmpty()) return shape;
         if (shape == null) {
-            subs.forEach(this::bound);
+            // Unknown after an earlier error: the indices still count as used, or a cascade follows.
+            for (Index i : subs) if (bound(i) instanceof IndexVar iv) iv.subscripts = true;
             return null;
         }
+        if (shape.isScalar() || shape.rank() != subs.size()) touch(subs);
         if (shape.isScalar()) {
             reporter.error(Key.NOT_INDEXABLE, where, name + " is a scalar, so it has no indices", "write " + name);
             return null;
@@ -129,6 +134,15 @@ final class ExprChecker {
         }
         return ok ? Shape.SCALAR : null;
     }
+
+    /** Marks the indices of a reference that failed for another reason as used, without reporting them. */
+    private void touch(List<Index> subs) {
+        for (Index i : subs) {
+            if (i instanceof Index.Var v && indices.get(v.name().name()) instanceof IndexVar iv) iv.subscripts = true;
+        }
+    }
+
+    private static String indices(int n) { return n == 1 ? "1 index" : n + " indices"; }
 
     private static String ordinal(int k, int of) {
         if (of == 1) return "";
@@ -168,8 +182,8 @@ final class ExprChecker {
         g.used = true;
         if (r.indices().isEmpty()) return null;
         if (g.rank >= 0 && g.rank != r.indices().size()) {
-            reporter.error(Key.RANK_CONFLICT, r.span(), g.name + " is used with " + r.indices().size()
-                    + " indices here but with " + g.rank + " before", null, g.rankSpan, "used like this first");
+            reporter.error(Key.RANK_CONFLICT, r.span(), g.name + " is used with " + indices(r.indices().size())
+                    + " here but with " + indices(g.rank) + " before", null, g.rankSpan, "used like this first");
         } else if (g.rank < 0) {
             g.rank = r.indices().size();
             g.rankSpan = r.span();
@@ -194,8 +208,8 @@ final class ExprChecker {
             use.add(iv);
         }
         if (!f.uses.isEmpty() && f.uses.get(0).size() != use.size()) {
-            reporter.error(Key.RANK_CONFLICT, r.span(), f.name + " is used with " + use.size() + " indices here but with "
-                    + f.uses.get(0).size() + " before", null, f.useSpans.get(0), "used like this first");
+            reporter.error(Key.RANK_CONFLICT, r.span(), f.name + " is used with " + indices(use.size()) + " here but with "
+                    + indices(f.uses.get(0).size()) + " before", null, f.useSpans.get(0), "used like this first");
             return null;
         }
         f.uses.add(use);
@@ -290,20 +304,26 @@ final class ExprChecker {
             case Symbol.Builtin b -> builtin(c, b);
             case Symbol.Fn f -> function(c, f);
             case Symbol.Neuron n -> {
+                checkArgs(c.args());
                 reporter.error(Key.NEURON_CALL, c.callee().span(), name + " is a neuron; neurons make layers, they are not called",
                         "layer h[4] = " + name + "(…) makes 4 of them");
                 yield null;
             }
             case Symbol.Optimizer o -> {
+                checkArgs(c.args());
                 reporter.error(Key.NOT_A_FUNCTION, c.callee().span(), name + " is an optimizer, not a function",
                         "choose it in a train block: optimizer " + name + "(…)");
                 yield null;
             }
             case Symbol.Network n -> {
+                checkArgs(c.args());
                 reporter.error(Key.NOT_A_FUNCTION, c.callee().span(), name + " is a network, not a function", null);
                 yield null;
             }
-            case Symbol.Alias a -> null; // the broken alias is reported where it is declared
+            case Symbol.Alias a -> {
+                checkArgs(c.args());
+                yield null; // the broken alias is reported where it is declared
+            }
         };
         return subscript(name + "(…)", c.indices(), result, c.span(), c.span().text());
     }

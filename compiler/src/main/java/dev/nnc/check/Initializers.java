@@ -24,7 +24,7 @@ final class Initializers {
             "zeros", new Distribution("zeros", List.of(), List.of(), false),
             "ones", new Distribution("ones", List.of(), List.of(), false));
 
-    /** The default for a parameter that names no initialiser: weights (indexed) xavier, biases zero. */
+    /** The default for a parameter that names no initializer: weights (indexed) xavier, biases zero. */
     static ParamInit defaultFor(boolean indexed) {
         return indexed ? new ParamInit.Random("xavier", List.of()) : new ParamInit.Constant(0);
     }
@@ -44,7 +44,7 @@ final class Initializers {
         Distribution d = DISTRIBUTIONS.get(name);
         if (d == null) {
             String guess = Suggest.closest(name, DISTRIBUTIONS.keySet());
-            reporter.error(Key.UNKNOWN_INITIALIZER, r.distribution().span(), "unknown initialiser " + name,
+            reporter.error(Key.UNKNOWN_INITIALIZER, r.distribution().span(), "unknown initializer " + name,
                     guess != null ? "did you mean " + guess + "?"
                             : "use normal(mean, std), uniform(low, high), he, xavier, zeros or ones");
             return null;

@@ -47,6 +47,8 @@ final class NetworkChecker {
         Map<String, Set<String>> deps = dependencies();
         List<String> order = order(deps);
         for (String name : order) checkComputed(computed.get(name));
+        // Values on a cycle were reported; look at them anyway so that what they use counts as used.
+        for (var e : computed.entrySet()) if (!order.contains(e.getKey())) usesOnly(e.getValue());
         checkOutputs();
         warnUnused(deps);
         return new CheckedNetwork(network, values, order, outputs.stream().map(Ident::name).toList(),
@@ -92,7 +94,7 @@ final class NetworkChecker {
         return Shape.of(sizes);
     }
 
-    /** {@code param a, b ~ normal(0, 1), c = 0}: a name without an initialiser takes the next one's. */
+    /** {@code param a, b ~ normal(0, 1), c = 0}: a name without an initializer takes the next one's. */
     private void declareParams(Member.Params ps) {
         var items = ps.params();
         var inits = new dev.nnc.ast.Init[items.size()];
@@ -136,7 +138,6 @@ final class NetworkChecker {
             // Else f(x) would silently turn from a call into the product f·x.
             reporter.error(Key.DUPLICATE_DEFINITION, name.span(), n + " is the name of a " + function.kind()
                     + "; a network's values need names of their own", "rename it, e.g. " + n + "1");
-            return false;
         }
         var previous = values.get(n);
         if (previous != null) {
@@ -259,6 +260,19 @@ final class NetworkChecker {
         }
     }
 
+    private void usesOnly(Member m) {
+        var silent = new ExprChecker(functions, locals, d -> { });
+        switch (m) {
+            case Member.Equation e -> {
+                e.indices().forEach(i -> silent.bindIndex(i.name(), i.span()));
+                silent.check(e.value());
+            }
+            case Member.Loss l -> silent.check(l.value());
+            case Member.Layer l -> l.args().forEach(a -> silent.check(a.value()));
+            default -> { }
+        }
+    }
+
     private void define(Ident name, Kind kind, Shape shape) {
         values.put(name.name(), new CheckedNetwork.NetworkValue(name.name(), kind, shape, name.span(), null));
         locals.put(new Value.Tensor(name.name(), kind, shape, name.span()));
@@ -267,20 +281,23 @@ final class NetworkChecker {
     private Shape equation(Member.Equation e) {
         var checker = new ExprChecker(functions, locals, reporter);
         Map<String, IndexVar> free = new LinkedHashMap<>();
+        boolean broken = false;
         for (Ident i : e.indices()) {
             if (free.containsKey(i.name())) {
                 reporter.error(Key.DUPLICATE_INDEX, i.span(), "the index " + i.name() + " appears twice on the left",
                         "a diagonal is not definable this way; each left index is a different one");
-                return null;
+                continue;
             }
             if (locals.has(i.name())) {
                 reporter.error(Key.INDEX_REUSED, i.span(), "the index " + i.name() + " has the name of the "
                         + locals.get(i.name()).kind().description + " " + i.name(), "use another letter for the index");
-                return null;
+                broken = true;
+                continue;
             }
             free.put(i.name(), checker.bindIndex(i.name(), i.span()));
         }
         Shape rhs = checker.check(e.value());
+        if (broken || e.indices().size() != free.size()) return null;
         if (free.isEmpty() || rhs == null) return rhs;
         if (!rhs.isScalar()) {
             reporter.error(Key.SHAPE_MISMATCH, e.value().span(), "each element " + e.name().name() + "["
@@ -313,6 +330,7 @@ final class NetworkChecker {
             return null;
         }
         if (!(s.target() instanceof Symbol.Neuron neuron)) {
+            l.args().forEach(a -> new ExprChecker(functions, locals, reporter).check(a.value()));
             if (!(s.target() instanceof Symbol.Alias)) {
                 reporter.error(Key.NOT_A_NEURON, l.neuron().span(), name + " is a " + s.target().kind()
                         + ", but a layer is made of neurons", s.target() instanceof Symbol.Fn
@@ -352,7 +370,7 @@ final class NetworkChecker {
                 continue;
             }
             if (given.containsKey(p)) {
-                reporter.error(Key.DUPLICATE_ARGUMENT, with.name().span(), p + " is initialised twice", null,
+                reporter.error(Key.DUPLICATE_ARGUMENT, with.name().span(), p + " is initialized twice", null,
                         given.get(p), "first here");
                 continue;
             }

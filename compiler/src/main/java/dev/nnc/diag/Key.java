@@ -49,7 +49,7 @@ public enum Key {
     LOSS_NOT_SCALAR("loss-not-scalar"),
     CYCLE("cycle"),
     NEURON_SHAPE("neuron-shape"),
-    // initialisers and constants
+    // initializers and constants
     UNKNOWN_INITIALIZER("unknown-initializer"),
     BAD_INITIALIZER("bad-initializer"),
     INIT_NEEDS_INDEX("init-needs-index"),
@@ -78,4 +78,12 @@ public enum Key {
     public String id() { return id; }
 
     public Severity severity() { return severity; }
+
+    /** Reported while reading the text, before names mean anything. */
+    public boolean isLexicalOrSyntax() {
+        return switch (this) {
+            case UNEXPECTED_CHAR, UNTERMINATED_STRING, UNCLOSED_COMMENT, SYNTAX, BAD_NUMBER, BAD_EXPONENT -> true;
+            default -> false;
+        };
+    }
 }

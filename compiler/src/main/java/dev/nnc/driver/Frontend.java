@@ -34,6 +34,11 @@ public final class Frontend {
         var diagnostics = new Diagnostics();
         Program program = NnParsing.parse(main, diagnostics);
         var scope = new Resolver(diagnostics, Frontend::readIfExists, NnParsing::parse).resolve(program, prelude());
+        // As javac does, stop after syntax errors: what recovery dropped would only come back as false
+        // "undefined" or "unused" reports. All the syntax errors have been collected by now.
+        if (diagnostics.hasErrors() && diagnostics.sorted().stream().anyMatch(d -> d.key().isLexicalOrSyntax())) {
+            return new Result(program, new CheckedProgram(scope, java.util.List.of(), java.util.List.of()), diagnostics);
+        }
         CheckedProgram checked = Checker.check(scope, diagnostics);
         return new Result(program, checked, diagnostics);
     }

@@ -215,12 +215,13 @@ public final class AstBuilder {
             case NegateContext c -> new Expr.Neg(unary(c.unary()), span(c));
             case UnaryPlusContext c -> unary(c.unary());
             case SumContext c -> sum(c.sumHead(), c.multiplicative(), span(c));
-            case ScaledSumContext c -> {
+            case ProductContext c -> {
                 Expr factor = product(c.power());
+                if (c.sumHead() == null) yield factor;
+                // λ Σᵢ w[i]²: a factor before a sum multiplies the whole sum.
                 Expr sum = sum(c.sumHead(), c.multiplicative(), span(c.sumHead().getStart(), c.getStop()));
                 yield new Expr.Binary(Expr.Op.MUL, factor, sum, span(c));
             }
-            case ProductContext c -> product(c.power());
             default -> throw new Incomplete();
         };
     }
@@ -273,12 +274,11 @@ public final class AstBuilder {
     }
 
     private Expr power(PowerContext ctx) {
-        return switch (need(ctx)) {
-            case PlainPowerContext c -> atom(c.atom());
-            case CaretPowerContext c -> new Expr.Binary(Expr.Op.POW, atom(c.atom()), exponent(c.exponent()), span(c));
-            case SuperPowerContext c -> new Expr.Binary(Expr.Op.POW, atom(c.atom()), superscript(c.SUPER().getSymbol()), span(c));
-            default -> throw new Incomplete();
-        };
+        Expr base = atom(need(ctx).atom());
+        if (ctx.exponent() != null) return new Expr.Binary(Expr.Op.POW, base, exponent(ctx.exponent()), span(ctx));
+        if (ctx.SUPER() != null) return new Expr.Binary(Expr.Op.POW, base, superscript(ctx.SUPER().getSymbol()), span(ctx));
+        if (ctx.CARET() != null) throw new Incomplete();
+        return base;
     }
 
     private Expr exponent(ExponentContext ctx) {

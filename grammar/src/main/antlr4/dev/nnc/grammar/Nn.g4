@@ -98,8 +98,7 @@ unary
     : MINUS unary                                                           # negate
     | PLUS unary                                                            # unaryPlus
     | sumHead multiplicative                                                # sum
-    | power+ sumHead multiplicative                                         # scaledSum
-    | power+                                                                # product
+    | power+ (sumHead multiplicative)?                                      # product
     ;
 
 sumHead
@@ -113,11 +112,9 @@ sumUpper
     | bound=(INT | ID)                                                      # plainUpper
     ;
 
-power
-    : atom CARET exponent                                                   # caretPower
-    | atom SUPER                                                            # superPower
-    | atom                                                                  # plainPower
-    ;
+// One alternative, not three: alternatives that all begin with an atom make the parser scan the whole atom
+// (a parenthesised expression, say) before it can choose, which costs heavily on a cold JVM.
+power : atom (CARET exponent | SUPER)? ;
 
 exponent
     : MINUS exponent                                                        # negativeExponent
