@@ -13,7 +13,7 @@ import java.util.Map;
 public record CheckedNetwork(Decl.Network decl, Map<String, NetworkValue> values, List<String> order,
                              List<String> outputs, String loss) {
     public CheckedNetwork {
-        values = Map.copyOf(values);
+        values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values)); // declaration order
         order = List.copyOf(order);
         outputs = List.copyOf(outputs);
     }

@@ -8,8 +8,17 @@ import dev.nnc.resolve.Builtins;
  * Evaluates the expressions that must be known before training starts: initial values, defaults,
  * hyperparameters, settings. Numbers, arithmetic, π and the elementary builtins only.
  */
-final class Constants {
+public final class Constants {
     private Constants() {}
+
+    /** The value of an expression the checker has already accepted as a constant. */
+    public static double of(Expr e) {
+        try {
+            return value(e);
+        } catch (NotConstant nc) {
+            throw new IllegalStateException("internal: not a constant after checking: " + nc.reason);
+        }
+    }
 
     /** The value, or null after reporting why it is not a constant. */
     static Double eval(Expr e, Reporter reporter, String what) {

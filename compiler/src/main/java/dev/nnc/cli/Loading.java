@@ -1,0 +1,45 @@
+package dev.nnc.cli;
+
+import dev.nnc.check.CheckedNetwork;
+import dev.nnc.check.CheckedProgram;
+import dev.nnc.diag.DiagnosticPrinter;
+import dev.nnc.driver.Compile;
+import dev.nnc.driver.Frontend;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reading and checking a file for the commands that compile it: diagnostics printed, an exit status if it fails. */
+final class Loading {
+    private Loading() {}
+
+    /** A checked network, or the exit status after saying why there is none. */
+    sealed interface Result {}
+
+    record Ok(CheckedProgram program, CheckedNetwork network) implements Result {}
+
+    record Failed(int status) implements Result {}
+
+    static Result network(Path file, String name, PrintWriter err) {
+        Frontend.Result result;
+        try {
+            result = Frontend.check(file);
+        } catch (NoSuchFileException e) {
+            err.println("nnc: cannot read " + file + ": no such file");
+            return new Failed(Main.USAGE);
+        } catch (IOException e) {
+            err.println("nnc: cannot read " + file + ": " + (Files.isDirectory(file) ? "it is a directory" : e.getMessage()));
+            return new Failed(Main.USAGE);
+        }
+        result.diagnostics().sorted().forEach(d -> err.print(DiagnosticPrinter.render(d)));
+        if (result.diagnostics().hasErrors()) return new Failed(Main.ERRORS);
+        var network = Compile.network(result.checked(), name);
+        if (network == null) {
+            err.println("nnc: " + file + (name == null ? " declares no network" : " has no network named " + name));
+            return new Failed(Main.USAGE);
+        }
+        return new Ok(result.checked(), network);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.nnc.driver;
+
+import dev.nnc.check.CheckedNetwork;
+import dev.nnc.check.CheckedProgram;
+import dev.nnc.grad.Differentiate;
+import dev.nnc.ir.Graph;
+import dev.nnc.ir.Verifier;
+import dev.nnc.lower.Expand;
+import dev.nnc.lower.Lower;
+import dev.nnc.opt.Optimize;
+import dev.nnc.opt.Stability;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * The middle end as a flat list of named stages: LOWER → EXPAND → REWRITE → DIFFERENTIATE →
+ * OPTIMIZE, with the verifier after each and a dump hook ({@code nnc emit ir --after STAGE}).
+ */
+public final class Compile {
+    private Compile() {}
+
+    public static final java.util.List<String> STAGES = java.util.List.of("lower", "expand", "rewrite", "differentiate", "optimize");
+
+    /** @param noRewrite stability rewrites turned off by name; @param inputAdjoints also derive δx for inputs */
+    public record Options(Set<String> noRewrite, boolean inputAdjoints) {
+        public static final Options DEFAULT = new Options(Set.of(), false);
+
+        public Options { noRewrite = Set.copyOf(noRewrite); }
+    }
+
+    public static Graph graph(CheckedProgram program, CheckedNetwork network, Options options) {
+        return graph(program, network, options, (stage, g) -> { });
+    }
+
+    public static Graph graph(CheckedProgram program, CheckedNetwork network, Options options, BiConsumer<String, Graph> dump) {
+        var lowered = Lower.lower(program, network);
+        Graph g = step("lower", lowered.graph(), dump);
+        g = Stability.beforeExpand(g, lowered.library(), options.noRewrite());
+        g = step("expand", Expand.run(g), dump);
+        g = step("rewrite", Stability.afterExpand(g, lowered.library(), options.noRewrite()), dump);
+        g = step("differentiate", Differentiate.run(g, options.inputAdjoints()), dump);
+        return step("optimize", Optimize.run(g), dump);
+    }
+
+    private static Graph step(String stage, Graph g, BiConsumer<String, Graph> dump) {
+        Verifier.verify(g, stage);
+        dump.accept(stage, g);
+        return g;
+    }
+
+    /** The network of that name, or the first. */
+    public static CheckedNetwork network(CheckedProgram program, String name) {
+        for (var n : program.networks()) if (name == null || n.name().equals(name)) return n;
+        return null;
+    }
+}

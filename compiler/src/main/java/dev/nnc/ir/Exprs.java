@@ -1,0 +1,266 @@
+package dev.nnc.ir;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/** Generic operations on IR expressions: rebuilding, substitution, free variables, structural keys. */
+public final class Exprs {
+    private Exprs() {}
+
+    /** Rebuilds e with f applied to each direct child (not recursively). */
+    public static Ex mapChildren(Ex e, UnaryOperator<Ex> f) {
+        return switch (e) {
+            case Ex.Num n -> n;
+            case Ex.Load l -> l;
+            case Ex.Arg a -> a;
+            case Ex.Same s -> s;
+            case Ex.Unary u -> new Ex.Unary(u.op(), f.apply(u.a()));
+            case Ex.Binary b -> new Ex.Binary(b.op(), f.apply(b.a()), f.apply(b.b()));
+            case Ex.Cmp c -> new Ex.Cmp(c.op(), f.apply(c.a()), f.apply(c.b()));
+            case Ex.Select s -> new Ex.Select(f.apply(s.cond()), f.apply(s.then()), f.apply(s.otherwise()));
+            case Ex.Sum s -> new Ex.Sum(s.i(), f.apply(s.body()));
+            case Ex.Max m -> new Ex.Max(m.i(), f.apply(m.body()));
+            case Ex.NoGrad n -> new Ex.NoGrad(f.apply(n.a()));
+            case Ex.Apply a -> new Ex.Apply(a.f(), a.args().stream().map(f).toList());
+            case Ex.Fused fu -> new Ex.Fused(fu.rule(), f.apply(fu.value()), fu.partials().stream()
+                    .map(p -> new Ex.Partial(p.vars(), p.target(), f.apply(p.derivative()))).toList());
+        };
+    }
+
+    /** Rewrites bottom-up: children first, then f on the rebuilt node. */
+    public static Ex transform(Ex e, UnaryOperator<Ex> f) {
+        return f.apply(mapChildren(e, c -> transform(c, f)));
+    }
+
+    /** Visits every node, parents before children (function bodies are not entered). */
+    public static void visit(Ex e, Consumer<Ex> f) {
+        f.accept(e);
+        switch (e) {
+            case Ex.Fused fu -> {
+                visit(fu.value(), f);
+                for (var p : fu.partials()) {
+                    visit(p.target(), f);
+                    visit(p.derivative(), f);
+                }
+            }
+            default -> mapChildren(e, c -> {
+                visit(c, f);
+                return c;
+            });
+        }
+    }
+
+    /** Every tensor e reads. */
+    public static Set<Tensor> reads(Ex e) {
+        Set<Tensor> out = new LinkedHashSet<>();
+        visit(e, x -> {
+            if (x instanceof Ex.Load l) out.add(l.tensor());
+        });
+        return out;
+    }
+
+    /** Replaces index variables (free occurrences) by subscripts; binders inside are copied fresh. */
+    public static Ex substitute(Ex e, Map<IndexVar, Idx> map) {
+        return switch (e) {
+            case Ex.Load l -> new Ex.Load(l.tensor(), l.idx().stream().map(i -> sub(i, map)).toList());
+            case Ex.Same s -> new Ex.Same(sub(s.a(), map), sub(s.b(), map));
+            case Ex.Sum s -> {
+                var fresh = s.i().fresh();
+                var inner = new HashMap<>(map);
+                inner.put(s.i(), Idx.of(fresh));
+                yield new Ex.Sum(fresh, substitute(s.body(), inner));
+            }
+            case Ex.Max m -> {
+                var fresh = m.i().fresh();
+                var inner = new HashMap<>(map);
+                inner.put(m.i(), Idx.of(fresh));
+                yield new Ex.Max(fresh, substitute(m.body(), inner));
+            }
+            case Ex.Fused fu -> {
+                List<Ex.Partial> ps = new ArrayList<>();
+                for (var p : fu.partials()) {
+                    var inner = new HashMap<>(map);
+                    List<IndexVar> vars = new ArrayList<>();
+                    for (var v : p.vars()) {
+                        var fresh = v.fresh();
+                        vars.add(fresh);
+                        inner.put(v, Idx.of(fresh));
+                    }
+                    ps.add(new Ex.Partial(vars, (Ex.Load) substitute(p.target(), inner), substitute(p.derivative(), inner)));
+                }
+                yield new Ex.Fused(fu.rule(), substitute(fu.value(), map), ps);
+            }
+            default -> mapChildren(e, c -> substitute(c, map));
+        };
+    }
+
+    private static Idx sub(Idx i, Map<IndexVar, Idx> map) {
+        return i instanceof Idx.Var v && map.containsKey(v.v()) ? map.get(v.v()) : i;
+    }
+
+    /** A copy of e with every binder fresh, so it can be placed beside or inside the original. */
+    public static Ex copy(Ex e) { return substitute(e, Map.of()); }
+
+    /** The body of a def instantiated at the given subscripts. */
+    public static Ex instantiate(Def d, List<Idx> at) {
+        Map<IndexVar, Idx> map = new HashMap<>();
+        for (int k = 0; k < d.vars().size(); k++) map.put(d.vars().get(k), at.get(k));
+        return substitute(d.body(), map);
+    }
+
+    /** A function's body (or derivative) with its arguments put in. */
+    public static Ex bindArgs(Ex body, List<Ex> args) {
+        return transform(copy(body), x -> x instanceof Ex.Arg a ? args.get(a.k()) : x);
+    }
+
+    /** The index variables e uses without binding them. */
+    public static Set<IndexVar> freeVars(Ex e) {
+        Set<IndexVar> out = new LinkedHashSet<>();
+        free(e, new HashSet<>(), out);
+        return out;
+    }
+
+    private static void free(Ex e, Set<IndexVar> bound, Set<IndexVar> out) {
+        switch (e) {
+            case Ex.Load l -> l.idx().forEach(i -> idxFree(i, bound, out));
+            case Ex.Same s -> {
+                idxFree(s.a(), bound, out);
+                idxFree(s.b(), bound, out);
+            }
+            case Ex.Sum s -> {
+                var inner = new HashSet<>(bound);
+                inner.add(s.i());
+                free(s.body(), inner, out);
+            }
+            case Ex.Max m -> {
+                var inner = new HashSet<>(bound);
+                inner.add(m.i());
+                free(m.body(), inner, out);
+            }
+            case Ex.Fused fu -> {
+                free(fu.value(), bound, out);
+                for (var p : fu.partials()) {
+                    var inner = new HashSet<>(bound);
+                    inner.addAll(p.vars());
+                    free(p.target(), inner, out);
+                    free(p.derivative(), inner, out);
+                }
+            }
+            default -> mapChildren(e, c -> {
+                free(c, bound, out);
+                return c;
+            });
+        }
+    }
+
+    private static void idxFree(Idx i, Set<IndexVar> bound, Set<IndexVar> out) {
+        if (i instanceof Idx.Var v && !bound.contains(v.v())) out.add(v.v());
+    }
+
+    /**
+     * A structural key: equal for expressions that are equal up to the names of bound index variables.
+     * Free variables and tensors count by identity. Used for common subexpressions and pattern matching.
+     */
+    public static String key(Ex e) {
+        var sb = new StringBuilder();
+        key(e, new IdentityHashMap<>(), sb);
+        return sb.toString();
+    }
+
+    private static void key(Ex e, Map<IndexVar, Integer> bound, StringBuilder sb) {
+        switch (e) {
+            case Ex.Num n -> sb.append(Double.doubleToLongBits(n.value())).append('n');
+            case Ex.Load l -> {
+                sb.append("L").append(l.tensor().id).append('[');
+                for (Idx i : l.idx()) idxKey(i, bound, sb);
+                sb.append(']');
+            }
+            case Ex.Arg a -> sb.append("A").append(a.k());
+            case Ex.Same s -> {
+                sb.append("S(");
+                idxKey(s.a(), bound, sb);
+                idxKey(s.b(), bound, sb);
+                sb.append(')');
+            }
+            case Ex.Unary u -> {
+                sb.append(u.op()).append('(');
+                key(u.a(), bound, sb);
+                sb.append(')');
+            }
+            case Ex.Binary b -> {
+                sb.append(b.op()).append('(');
+                key(b.a(), bound, sb);
+                sb.append(',');
+                key(b.b(), bound, sb);
+                sb.append(')');
+            }
+            case Ex.Cmp c -> {
+                sb.append(c.op()).append('(');
+                key(c.a(), bound, sb);
+                sb.append(',');
+                key(c.b(), bound, sb);
+                sb.append(')');
+            }
+            case Ex.Select s -> {
+                sb.append("?(");
+                key(s.cond(), bound, sb);
+                sb.append(',');
+                key(s.then(), bound, sb);
+                sb.append(',');
+                key(s.otherwise(), bound, sb);
+                sb.append(')');
+            }
+            case Ex.Sum s -> binderKey("Σ", s.i(), s.body(), bound, sb);
+            case Ex.Max m -> binderKey("M", m.i(), m.body(), bound, sb);
+            case Ex.NoGrad n -> {
+                sb.append("NG(");
+                key(n.a(), bound, sb);
+                sb.append(')');
+            }
+            case Ex.Apply a -> {
+                sb.append("F").append(System.identityHashCode(a.f())).append('(');
+                for (Ex x : a.args()) {
+                    key(x, bound, sb);
+                    sb.append(',');
+                }
+                sb.append(')');
+            }
+            case Ex.Fused fu -> {
+                sb.append("FU").append(fu.rule()).append('(');
+                key(fu.value(), bound, sb);
+                sb.append(')');
+            }
+        }
+    }
+
+    private static void binderKey(String tag, IndexVar i, Ex body, Map<IndexVar, Integer> bound, StringBuilder sb) {
+        int depth = bound.size();
+        bound.put(i, depth);
+        sb.append(tag).append(i.range()).append('(');
+        key(body, bound, sb);
+        sb.append(')');
+        bound.remove(i);
+    }
+
+    private static void idxKey(Idx i, Map<IndexVar, Integer> bound, StringBuilder sb) {
+        switch (i) {
+            case Idx.Fixed f -> sb.append('#').append(f.position());
+            case Idx.Var v -> {
+                Integer b = bound.get(v.v());
+                if (b != null) sb.append('b').append(b);
+                else sb.append('v').append(v.v().id);
+            }
+        }
+        sb.append(';');
+    }
+
+    public static boolean isNum(Ex e, double v) { return e instanceof Ex.Num n && n.value() == v; }
+}

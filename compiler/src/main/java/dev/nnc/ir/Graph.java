@@ -1,0 +1,69 @@
+package dev.nnc.ir;
+
+import dev.nnc.check.ParamInit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One network in the IR. The forward defs compute, per sample, every value up to the loss in an order
+ * where each comes after what it reads; the backward defs (empty until DIFFERENTIATE) compute adjoints
+ * and, for every parameter, the per-sample gradient tensor named in {@link #gradients}. Training takes
+ * the mean of those over a mini-batch.
+ *
+ * @param distributions targets a rewrite assumed to sum to 1 per sample (a one-hot or a probability
+ *                      vector): softmax followed by cross-entropy has the gradient p − y only then
+ */
+public record Graph(String name, List<Tensor> inputs, List<Tensor> targets, List<Tensor> params,
+                    Map<Tensor, ParamInit> inits, List<Def> forward, Tensor loss, List<Tensor> outputs,
+                    List<Def> backward, Map<Tensor, Tensor> gradients, List<Note> notes, Set<Tensor> distributions) {
+    public Graph {
+        inputs = List.copyOf(inputs);
+        targets = List.copyOf(targets);
+        params = List.copyOf(params);
+        inits = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inits));
+        forward = List.copyOf(forward);
+        outputs = List.copyOf(outputs);
+        backward = List.copyOf(backward);
+        gradients = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(gradients));
+        notes = List.copyOf(notes);
+        distributions = Set.copyOf(distributions);
+    }
+
+    public Graph withForward(List<Def> f) {
+        return new Graph(name, inputs, targets, params, inits, f, loss, outputs, backward, gradients, notes, distributions);
+    }
+
+    public Graph withBackward(List<Def> b, Map<Tensor, Tensor> g) {
+        return new Graph(name, inputs, targets, params, inits, forward, loss, outputs, b, g, notes, distributions);
+    }
+
+    public Graph withNotes(List<Note> more, Set<Tensor> moreDistributions) {
+        var n = new ArrayList<>(notes);
+        n.addAll(more);
+        var d = new java.util.HashSet<>(distributions);
+        d.addAll(moreDistributions);
+        return new Graph(name, inputs, targets, params, inits, forward, loss, outputs, backward, gradients, n, d);
+    }
+
+    /** Every def, forward then backward. */
+    public List<Def> defs() {
+        var all = new ArrayList<>(forward);
+        all.addAll(backward);
+        return all;
+    }
+
+    /** The def of a computed tensor, or null for inputs, targets and parameters. */
+    public Def def(Tensor t) {
+        for (Def d : forward) if (d.tensor() == t) return d;
+        for (Def d : backward) if (d.tensor() == t) return d;
+        return null;
+    }
+
+    public Tensor param(String n) {
+        for (Tensor t : params) if (t.name.equals(n)) return t;
+        return null;
+    }
+}

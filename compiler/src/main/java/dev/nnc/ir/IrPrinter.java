@@ -1,0 +1,295 @@
+package dev.nnc.ir;
+
+import dev.nnc.ast.Expr.Compare;
+import dev.nnc.ast.Names;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Prints IR in the notation of the notes: {@code δh1[j] = (Σₖ W2[k,j] · δh2[k]) · [h1[j] > 0]}. Three
+ * spellings: Unicode .nn, ASCII .nn, and LaTeX. Index variables that share a name within one def get
+ * distinct names here (i, i2, …); the IR itself tells them apart by identity.
+ */
+public final class IrPrinter {
+    public enum Style { UNICODE, ASCII, LATEX }
+
+    private final Style style;
+    private final Map<IndexVar, String> names = new HashMap<>();
+    private final Set<String> taken = new HashSet<>();
+
+    private IrPrinter(Style style) { this.style = style; }
+
+    public static String def(Def d, Style style) {
+        var p = new IrPrinter(style);
+        d.vars().forEach(p::declare);
+        return p.lhs(d.tensor(), d.vars()) + " = " + p.expr(d.body(), 0);
+    }
+
+    public static String expr(Ex e, Style style) { return new IrPrinter(style).expr(e, 0); }
+
+    /** A tensor's name in this style: δ and ∂J/∂ become \delta and \frac in LaTeX, delta_ and dJ/d in ASCII. */
+    public static String name(Tensor t, Style style) { return new IrPrinter(style).tensorName(t); }
+
+    /** A whole graph: forward defs, then backward defs (for {@code nnc emit ir}). */
+    public static String graph(Graph g, Style style) {
+        var sb = new StringBuilder();
+        sb.append("network ").append(g.name()).append('\n');
+        for (Tensor t : g.inputs()) sb.append("  input  ").append(decl(t, style)).append('\n');
+        for (Tensor t : g.targets()) sb.append("  target ").append(decl(t, style)).append('\n');
+        for (Tensor t : g.params()) sb.append("  param  ").append(decl(t, style)).append('\n');
+        sb.append("  // forward\n");
+        for (Def d : g.forward()) sb.append("  ").append(def(d, style)).append('\n');
+        if (!g.backward().isEmpty()) sb.append("  // backward\n");
+        for (Def d : g.backward()) sb.append("  ").append(def(d, style)).append('\n');
+        sb.append("  output ").append(String.join(", ", g.outputs().stream().map(t -> name(t, style)).toList())).append('\n');
+        sb.append("  loss   ").append(name(g.loss(), style)).append('\n');
+        return sb.toString();
+    }
+
+    private static String decl(Tensor t, Style style) {
+        String n = name(t, style);
+        return t.shape.isEmpty() ? n : n + t.shape.toString().replace(" ", "");
+    }
+
+    private void declare(IndexVar v) {
+        if (names.containsKey(v)) return;
+        String n = v.name;
+        // a clash takes the next free letter of i j k l m n p q r s, as a person would; else a number
+        String letters = "ijklmnpqrs";
+        int at = letters.indexOf(n);
+        for (int k = 1; taken.contains(n) && at >= 0 && n.length() == 1 && at + k < letters.length(); k++) n = String.valueOf(letters.charAt(at + k));
+        for (int k = 2; taken.contains(n); k++) n = v.name + k;
+        taken.add(n);
+        names.put(v, n);
+    }
+
+    private String lhs(Tensor t, List<IndexVar> vars) {
+        var idx = vars.stream().map(v -> (Idx) Idx.of(v)).toList();
+        return load(t, idx);
+    }
+
+    // ─── Names ────────────────────────────────────────────────────────────────────────────────────
+
+    private String tensorName(Tensor t) {
+        String n = t.name;
+        if (n.startsWith("∂J/∂")) {
+            String of = ident(n.substring(4));
+            return switch (style) {
+                case UNICODE -> n;
+                case ASCII -> "dJ/d" + of;
+                case LATEX -> "\\frac{\\partial J}{\\partial " + of + "}";
+            };
+        }
+        if (n.startsWith("δ")) {
+            String of = ident(n.substring(1));
+            return switch (style) {
+                case UNICODE -> n;
+                case ASCII -> "delta_" + of;
+                case LATEX -> "\\delta_{" + of + "}";
+            };
+        }
+        return ident(n);
+    }
+
+    private String ident(String n) {
+        return switch (style) {
+            case UNICODE -> n;
+            case ASCII -> Names.ascii(n).replace("′", "_");
+            case LATEX -> latexName(n);
+        };
+    }
+
+    private static final String GREEK = "αβγδεζηθικλμνξπρστυφχψω";
+    private static final String[] GREEK_TEX = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta",
+            "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"};
+
+    private static String latexName(String n) {
+        var sb = new StringBuilder();
+        n.codePoints().forEach(c -> {
+            int g = GREEK.indexOf(c);
+            if (g >= 0) sb.append('\\').append(GREEK_TEX[g]).append(' ');
+            else if (c == '_') sb.append("\\_");
+            else if (c == '′') sb.append('\'');
+            else sb.appendCodePoint(c);
+        });
+        return sb.toString().trim();
+    }
+
+    private String var(IndexVar v) {
+        declare(v);
+        return names.get(v);
+    }
+
+    private String idx(Idx i) {
+        return switch (i) {
+            case Idx.Var v -> var(v.v());
+            case Idx.Fixed f -> String.valueOf(f.position() + 1);
+        };
+    }
+
+    private String load(Tensor t, List<Idx> idx) {
+        String n = tensorName(t);
+        if (idx.isEmpty()) return n;
+        if (style == Style.UNICODE && idx.size() == 1 && idx.get(0) instanceof Idx.Fixed f
+                && !Character.isDigit(n.charAt(n.length() - 1))) {
+            return n + Names.subscript(String.valueOf(f.position() + 1)); // x₁, as in the notes
+        }
+        var parts = idx.stream().map(this::idx).toList();
+        if (style == Style.LATEX) {
+            String base = t.name.startsWith("∂J/∂") ? "\\left(" + n + "\\right)" : n;
+            return base + "_{" + String.join(",", parts) + "}";
+        }
+        return n + "[" + String.join(",", parts) + "]";
+    }
+
+    // ─── Expressions ──────────────────────────────────────────────────────────────────────────────
+    // Levels as in the language: 1 + −, 2 · /, 3 prefix − and Σ, 5 ^, 6 atoms.
+
+    private String expr(Ex e, int context) {
+        int level = level(e);
+        String s = switch (e) {
+            case Ex.Num n -> number(n.value());
+            case Ex.Load l -> load(l.tensor(), l.idx());
+            case Ex.Arg a -> "#" + a.k();
+            case Ex.Same s2 -> "[" + idx(s2.a()) + (style == Style.ASCII ? " == " : " = ") + idx(s2.b()) + "]";
+            case Ex.Unary u -> unary(u);
+            case Ex.Binary b -> binary(b);
+            case Ex.Cmp c -> "[" + expr(c.a(), 1) + " " + compare(c.op()) + " " + expr(c.b(), 1) + "]";
+            case Ex.Select s2 -> select(s2);
+            case Ex.Sum s2 -> sum("Σ", s2.i(), s2.body());
+            case Ex.Max m -> {
+                String v = var(m.i());
+                yield switch (style) {
+                    case LATEX -> "\\max_{" + v + "} " + expr(m.body(), 2);
+                    default -> "max_" + v + " " + expr(m.body(), 2);
+                };
+            }
+            case Ex.NoGrad n -> expr(n.a(), context);
+            case Ex.Apply a -> call(ident(a.f().name), a.args());
+            case Ex.Fused f -> expr(f.value(), context);
+        };
+        if (e instanceof Ex.NoGrad || e instanceof Ex.Fused) return s;
+        return level < context ? paren(s) : s;
+    }
+
+    private String paren(String s) { return style == Style.LATEX ? "\\left(" + s + "\\right)" : "(" + s + ")"; }
+
+    private static int level(Ex e) {
+        return switch (e) {
+            case Ex.Binary b -> switch (b.op()) {
+                case ADD, SUB -> 1;
+                case MUL, DIV -> 2;
+                case POW -> 5;
+                case MAX, MIN -> 6;
+            };
+            case Ex.Unary u -> u.op() == Ex.UnOp.NEG ? 3 : 6;
+            case Ex.Num n -> n.value() < 0 ? 3 : 6;
+            case Ex.Sum s -> 3;
+            case Ex.Max m -> 3;
+            case Ex.Select s -> 2;
+            default -> 6;
+        };
+    }
+
+    private String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.valueOf((long) v);
+        if (v == Math.PI) return style == Style.LATEX ? "\\pi" : style == Style.ASCII ? "pi" : "π";
+        return String.valueOf(v);
+    }
+
+    private String unary(Ex.Unary u) {
+        return switch (u.op()) {
+            case NEG -> "-" + expr(u.a(), 4);
+            case EXP -> style == Style.LATEX ? "e^{" + expr(u.a(), 0) + "}" : "exp(" + expr(u.a(), 0) + ")";
+            case LOG -> style == Style.LATEX ? "\\log" + paren(expr(u.a(), 0)) : "log(" + expr(u.a(), 0) + ")";
+            case SQRT -> switch (style) {
+                case UNICODE -> "√" + expr(u.a(), 6);
+                case ASCII -> "sqrt(" + expr(u.a(), 0) + ")";
+                case LATEX -> "\\sqrt{" + expr(u.a(), 0) + "}";
+            };
+            case ABS -> style == Style.LATEX ? "\\left|" + expr(u.a(), 0) + "\\right|" : "abs(" + expr(u.a(), 0) + ")";
+        };
+    }
+
+    private String binary(Ex.Binary b) {
+        return switch (b.op()) {
+            case ADD -> expr(b.a(), 1) + " + " + expr(b.b(), 2);
+            case SUB -> expr(b.a(), 1) + " - " + expr(b.b(), 2);
+            case MUL -> left(b.a()) + switch (style) {
+                case UNICODE -> " · ";
+                case ASCII -> " * ";
+                case LATEX -> " \\cdot ";
+            } + expr(b.b(), b.b() instanceof Ex.Binary r && r.op() == Ex.BinOp.MUL ? 2 : 3);
+            case DIV -> style == Style.LATEX ? "\\frac{" + expr(b.a(), 0) + "}{" + expr(b.b(), 0) + "}"
+                    : left(b.a()) + " / " + expr(b.b(), 4);
+            case POW -> power(b);
+            case MAX -> call(style == Style.LATEX ? "\\max" : "max", List.of(b.a(), b.b()));
+            case MIN -> call(style == Style.LATEX ? "\\min" : "min", List.of(b.a(), b.b()));
+        };
+    }
+
+    /** A sum's operand runs over a following · or /, so a sum on the left of one needs parentheses. */
+    private String left(Ex a) {
+        return a instanceof Ex.Sum || a instanceof Ex.Max ? paren(expr(a, 0)) : expr(a, 2);
+    }
+
+    private String power(Ex.Binary b) {
+        String base = expr(b.a(), 6);
+        if (style == Style.LATEX) return base + "^{" + expr(b.b(), 0) + "}";
+        if (style == Style.UNICODE && b.b() instanceof Ex.Num n && n.value() == Math.rint(n.value()) && Math.abs(n.value()) < 100) {
+            return base + Names.superscript(String.valueOf((long) n.value()));
+        }
+        return base + "^" + expr(b.b(), 6);
+    }
+
+    private String call(String f, List<Ex> args) {
+        var parts = new ArrayList<String>();
+        for (Ex a : args) parts.add(expr(a, 0));
+        String inner = String.join(", ", parts);
+        return style == Style.LATEX ? f + "\\left(" + inner + "\\right)" : f + "(" + inner + ")";
+    }
+
+    private String compare(Compare op) {
+        return switch (style) {
+            case UNICODE -> op.unicode;
+            case ASCII -> op.ascii;
+            case LATEX -> switch (op) {
+                case LT -> "<";
+                case LE -> "\\le";
+                case GT -> ">";
+                case GE -> "\\ge";
+                case EQ -> "=";
+                case NE -> "\\ne";
+            };
+        };
+    }
+
+    /** {@code c ? a : 0} prints as {@code a · [c]}; the general form as a sum of two bracketed terms. */
+    private String select(Ex.Select s) {
+        String mul = style == Style.UNICODE ? " · " : style == Style.ASCII ? " * " : " \\cdot ";
+        if (Exprs.isNum(s.otherwise(), 0)) return left(s.then()) + mul + bracket(s.cond());
+        if (Exprs.isNum(s.then(), 0)) return expr(s.otherwise(), 2) + mul + "(1 - " + bracket(s.cond()) + ")";
+        return bracket(s.cond()) + mul + expr(s.then(), 3) + " + (1 - " + bracket(s.cond()) + ")" + mul + expr(s.otherwise(), 3);
+    }
+
+    private String bracket(Ex cond) {
+        return cond instanceof Ex.Cmp ? expr(cond, 6) : "[" + expr(cond, 0) + " ≠ 0]";
+    }
+
+    private String sum(String sigma, IndexVar i, Ex body) {
+        String v = var(i);
+        String head = switch (style) {
+            case UNICODE -> {
+                String sub = Names.subscript(v);
+                yield sub != null ? "Σ" + sub + " " : "Σ_" + v + " ";
+            }
+            case ASCII -> "sum_" + v + " ";
+            case LATEX -> "\\sum_{" + v + "} ";
+        };
+        return head + expr(body, 2);
+    }
+}

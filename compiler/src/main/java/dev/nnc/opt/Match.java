@@ -1,0 +1,81 @@
+package dev.nnc.opt;
+
+import dev.nnc.ir.Ex;
+import dev.nnc.ir.Idx;
+import dev.nnc.ir.IndexVar;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Matches a def's body, with the def's variables as holes, against a term: {@code σ(z_n5)} matches n5's
+ * body, {@code σ(z_h[k])} matches {@code h[j] = σ(z_h[j])} with j := k. Bound variables correspond by
+ * position (alpha-equivalence). Returns the subscripts the holes take, or null.
+ */
+final class Match {
+    private final List<IndexVar> holes;
+    private final Map<IndexVar, Idx> bound = new HashMap<>();
+    private final Map<IndexVar, IndexVar> alpha = new HashMap<>();
+
+    private Match(List<IndexVar> holes) { this.holes = holes; }
+
+    static Map<IndexVar, Idx> match(Ex pattern, List<IndexVar> holes, Ex term) {
+        var m = new Match(holes);
+        if (!m.ex(pattern, term)) return null;
+        for (IndexVar h : holes) if (!m.bound.containsKey(h)) return null;
+        return m.bound;
+    }
+
+    private boolean ex(Ex p, Ex t) {
+        return switch (p) {
+            case Ex.Num n -> t instanceof Ex.Num m && Double.compare(n.value(), m.value()) == 0;
+            case Ex.Arg a -> t instanceof Ex.Arg b && a.k() == b.k();
+            case Ex.Load l -> t instanceof Ex.Load m && l.tensor() == m.tensor() && idx(l.idx(), m.idx());
+            case Ex.Same s -> t instanceof Ex.Same u && idx(List.of(s.a(), s.b()), List.of(u.a(), u.b()));
+            case Ex.Unary u -> t instanceof Ex.Unary v && u.op() == v.op() && ex(u.a(), v.a());
+            case Ex.Binary b -> t instanceof Ex.Binary c && b.op() == c.op() && ex(b.a(), c.a()) && ex(b.b(), c.b());
+            case Ex.Cmp c -> t instanceof Ex.Cmp d && c.op() == d.op() && ex(c.a(), d.a()) && ex(c.b(), d.b());
+            case Ex.Select s -> t instanceof Ex.Select u && ex(s.cond(), u.cond()) && ex(s.then(), u.then())
+                    && ex(s.otherwise(), u.otherwise());
+            case Ex.NoGrad n -> t instanceof Ex.NoGrad m && ex(n.a(), m.a());
+            case Ex.Apply a -> {
+                if (!(t instanceof Ex.Apply b) || a.f() != b.f()) yield false;
+                for (int k = 0; k < a.args().size(); k++) if (!ex(a.args().get(k), b.args().get(k))) yield false;
+                yield true;
+            }
+            case Ex.Sum s -> t instanceof Ex.Sum u && binder(s.i(), u.i(), s.body(), u.body());
+            case Ex.Max s -> t instanceof Ex.Max u && binder(s.i(), u.i(), s.body(), u.body());
+            case Ex.Fused f -> false;
+        };
+    }
+
+    private boolean binder(IndexVar p, IndexVar t, Ex pb, Ex tb) {
+        if (p.range() != t.range()) return false;
+        alpha.put(p, t);
+        boolean ok = ex(pb, tb);
+        alpha.remove(p);
+        return ok;
+    }
+
+    private boolean idx(List<Idx> ps, List<Idx> ts) {
+        for (int k = 0; k < ps.size(); k++) {
+            Idx p = ps.get(k), t = ts.get(k);
+            switch (p) {
+                case Idx.Fixed f -> {
+                    if (!f.equals(t)) return false;
+                }
+                case Idx.Var v -> {
+                    if (alpha.containsKey(v.v())) {
+                        if (!(t instanceof Idx.Var w) || w.v() != alpha.get(v.v())) return false;
+                    } else if (holes.contains(v.v())) {
+                        Idx prev = bound.putIfAbsent(v.v(), t);
+                        if (prev != null && !prev.equals(t)) return false;
+                    } else if (!p.equals(t)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.nnc.opt;
+
+import dev.nnc.ast.Expr.Compare;
+import dev.nnc.ir.Def;
+import dev.nnc.ir.Ex;
+import dev.nnc.ir.Exprs;
+import dev.nnc.ir.Graph;
+import dev.nnc.ir.Idx;
+import dev.nnc.ir.IndexVar;
+import dev.nnc.ir.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * OPTIMIZE, after DIFFERENTIATE: simplifies the backward pass, makes it reuse the forward values (σ′ reads
+ * σ's output: {@code n5 · (1 - n5)}, ReLU′ reads ReLU's output: {@code [h[j] > 0]}), inlines the adjoints
+ * that are only a step on the way (∂J/∂n5 into δn5), and removes what no gradient needs.
+ */
+public final class Optimize {
+    private Optimize() {}
+
+    public static Graph run(Graph g) {
+        List<Def> backward = new ArrayList<>();
+        for (Def d : g.backward()) backward.add(d.withBody(reuse(Simplify.simplify(d.body()), g.forward())));
+        backward = inline(backward, g);
+        backward = dead(backward, g);
+        List<Def> out = new ArrayList<>();
+        for (Def d : backward) out.add(d.withBody(reuse(Simplify.simplify(d.body()), g.forward())));
+        return g.withBackward(out, g.gradients());
+    }
+
+    // ─── Reusing forward values ───────────────────────────────────────────────────────────────────
+
+    /** Replaces, top-down, every subterm that is a forward def's body by a read of that def. */
+    static Ex reuse(Ex e, List<Def> forward) {
+        for (Def d : forward) {
+            if (d.body() instanceof Ex.Load || d.body() instanceof Ex.Num || d.body() instanceof Ex.Fused) continue;
+            if (d.body().getClass() != e.getClass()) continue;
+            Map<IndexVar, Idx> at = Match.match(d.body(), d.vars(), e);
+            if (at != null) return new Ex.Load(d.tensor(), d.vars().stream().map(at::get).toList());
+        }
+        if (e instanceof Ex.Cmp c) {
+            Ex r = reluOutput(c, forward);
+            if (r != null) return r;
+        }
+        return Exprs.mapChildren(e, x -> reuse(x, forward));
+    }
+
+    /** [z > 0] and [z ≤ 0] where h = max(0, z): the same as [h > 0] and [h ≤ 0], and z need not be kept. */
+    private static Ex reluOutput(Ex.Cmp c, List<Def> forward) {
+        if (!(c.op() == Compare.GT || c.op() == Compare.LE) || !Exprs.isNum(c.b(), 0)) return null;
+        if (!(c.a() instanceof Ex.Load z)) return null;
+        for (Def d : forward) {
+            if (!(d.body() instanceof Ex.Binary b) || b.op() != Ex.BinOp.MAX) continue;
+            Ex arg = Exprs.isNum(b.a(), 0) ? b.b() : Exprs.isNum(b.b(), 0) ? b.a() : null;
+            if (arg == null) continue;
+            Map<IndexVar, Idx> at = Match.match(arg, d.vars(), z);
+            if (at != null) return new Ex.Cmp(c.op(), new Ex.Load(d.tensor(), d.vars().stream().map(at::get).toList()), c.b());
+        }
+        return null;
+    }
+
+    // ─── Inlining ─────────────────────────────────────────────────────────────────────────────────
+
+    /**
+     * Inlines an adjoint into its one reader when that read is not under a Σ (so nothing is computed more
+     * often): the ∂J/∂h of an activation's output, and adjoints that are mere copies.
+     */
+    private static List<Def> inline(List<Def> defs, Graph g) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            Map<Tensor, Integer> uses = new HashMap<>();
+            Set<Tensor> underBinder = new HashSet<>();
+            for (Def d : defs) count(d.body(), false, uses, underBinder);
+            for (int k = 0; k < defs.size(); k++) {
+                Def d = defs.get(k);
+                Tensor t = d.tensor();
+                if (t.role != Tensor.Role.ADJOINT || uses.getOrDefault(t, 0) != 1 || underBinder.contains(t)) continue;
+                boolean step = t.name.startsWith("∂J/∂") || d.body() instanceof Ex.Load || d.body() instanceof Ex.Num;
+                if (!step) continue;
+                List<Def> next = new ArrayList<>();
+                for (Def other : defs) {
+                    if (other == d) continue;
+                    next.add(other.withBody(Exprs.transform(other.body(), x -> x instanceof Ex.Load l && l.tensor() == t
+                            ? Exprs.instantiate(d, l.idx()) : x)));
+                }
+                defs = next;
+                changed = true;
+                break;
+            }
+        }
+        return defs;
+    }
+
+    private static void count(Ex e, boolean binder, Map<Tensor, Integer> uses, Set<Tensor> underBinder) {
+        switch (e) {
+            case Ex.Load l -> {
+                uses.merge(l.tensor(), 1, Integer::sum);
+                if (binder) underBinder.add(l.tensor());
+            }
+            case Ex.Sum s -> count(s.body(), true, uses, underBinder);
+            case Ex.Max m -> count(m.body(), true, uses, underBinder);
+            default -> Exprs.mapChildren(e, c -> {
+                count(c, binder, uses, underBinder);
+                return c;
+            });
+        }
+    }
+
+    // ─── Dead code ────────────────────────────────────────────────────────────────────────────────
+
+    private static List<Def> dead(List<Def> defs, Graph g) {
+        Set<Tensor> live = new HashSet<>(g.gradients().values());
+        for (Def d : defs) if (d.tensor().role == Tensor.Role.ADJOINT && d.tensor().adjointOf.role == Tensor.Role.INPUT) live.add(d.tensor());
+        for (int k = defs.size() - 1; k >= 0; k--) {
+            if (live.contains(defs.get(k).tensor())) live.addAll(Exprs.reads(defs.get(k).body()));
+        }
+        return defs.stream().filter(d -> live.contains(d.tensor())).toList();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.nnc.opt;
+
+import dev.nnc.ast.Expr.Compare;
+import dev.nnc.ir.Ex;
+import dev.nnc.ir.Exprs;
+import dev.nnc.ir.Idx;
+
+/**
+ * Algebraic simplification, bottom-up, to a fixed point per node: constants folded, units and zeros of
+ * + − · / dropped, signs pulled out of products, selects of known conditions decided. These are exact in
+ * real arithmetic; {@code 0 · x → 0} assumes x finite, which the derived expressions are where the forward
+ * pass is (a non-finite forward value stops training before any gradient is used).
+ */
+public final class Simplify {
+    private Simplify() {}
+
+    public static Ex simplify(Ex e) { return Exprs.transform(e, Simplify::node); }
+
+    private static boolean num(Ex e, double v) { return Exprs.isNum(e, v); }
+
+    private static Ex node(Ex e) {
+        return switch (e) {
+            case Ex.Unary u -> unary(u);
+            case Ex.Binary b -> binary(b);
+            case Ex.Select s -> {
+                if (s.cond() instanceof Ex.Num n) yield n.value() != 0 ? s.then() : s.otherwise();
+                if (Exprs.key(s.then()).equals(Exprs.key(s.otherwise()))) yield s.then();
+                // c ? 0 : g  →  ¬c ? g : 0, which prints as g · [¬c]
+                if (num(s.then(), 0) && s.cond() instanceof Ex.Cmp c && negate(c) != null) {
+                    yield new Ex.Select(negate(c), s.otherwise(), s.then());
+                }
+                // c ? −g : 0  →  −(c ? g : 0)
+                if (num(s.otherwise(), 0) && s.then() instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) {
+                    yield Ex.neg(new Ex.Select(s.cond(), u.a(), s.otherwise()));
+                }
+                yield s;
+            }
+            case Ex.Cmp c -> {
+                if (c.a() instanceof Ex.Num x && c.b() instanceof Ex.Num y) yield new Ex.Num(holds(c.op(), x.value(), y.value()) ? 1 : 0);
+                // 0 < z  →  z > 0: the constant on the right, as people write it
+                if (c.a() instanceof Ex.Num && !(c.b() instanceof Ex.Num)) yield new Ex.Cmp(flip(c.op()), c.b(), c.a());
+                yield c;
+            }
+            case Ex.Same s -> s.a() instanceof Idx.Fixed x && s.b() instanceof Idx.Fixed y
+                    ? new Ex.Num(x.position() == y.position() ? 1 : 0)
+                    : s.a().equals(s.b()) ? new Ex.Num(1) : s;
+            case Ex.Sum s -> num(s.body(), 0) ? s.body() : s;
+            default -> e;
+        };
+    }
+
+    private static Ex unary(Ex.Unary u) {
+        if (u.a() instanceof Ex.Num n) {
+            double v = n.value();
+            return new Ex.Num(switch (u.op()) {
+                case NEG -> -v;
+                case EXP -> Math.exp(v);
+                case LOG -> Math.log(v);
+                case SQRT -> Math.sqrt(v);
+                case ABS -> Math.abs(v);
+            });
+        }
+        if (u.op() == Ex.UnOp.NEG) {
+            if (u.a() instanceof Ex.Unary inner && inner.op() == Ex.UnOp.NEG) return inner.a();
+            // −(a − b) → b − a
+            if (u.a() instanceof Ex.Binary b && b.op() == Ex.BinOp.SUB) return new Ex.Binary(Ex.BinOp.SUB, b.b(), b.a());
+        }
+        return u;
+    }
+
+    private static Ex binary(Ex.Binary b) {
+        Ex x = b.a(), y = b.b();
+        if (x instanceof Ex.Num p && y instanceof Ex.Num q) {
+            double l = p.value(), r = q.value();
+            return new Ex.Num(switch (b.op()) {
+                case ADD -> l + r;
+                case SUB -> l - r;
+                case MUL -> l * r;
+                case DIV -> l / r;
+                case POW -> Math.pow(l, r);
+                case MAX -> Math.max(l, r);
+                case MIN -> Math.min(l, r);
+            });
+        }
+        return switch (b.op()) {
+            case ADD -> {
+                if (num(x, 0)) yield y;
+                if (num(y, 0)) yield x;
+                if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.sub(x, u.a()));
+                if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.sub(y, u.a()));
+                yield b;
+            }
+            case SUB -> {
+                if (num(y, 0)) yield x;
+                if (num(x, 0)) yield simplify(Ex.neg(y));
+                if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.add(x, u.a()));
+                yield b;
+            }
+            case MUL -> {
+                if (num(x, 0) || num(y, 0)) yield new Ex.Num(0);
+                if (num(x, 1)) yield y;
+                if (num(y, 1)) yield x;
+                if (num(x, -1)) yield simplify(Ex.neg(y));
+                if (num(y, -1)) yield simplify(Ex.neg(x));
+                if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.neg(Ex.mul(u.a(), y)));
+                if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.neg(Ex.mul(x, u.a())));
+                // the number first: 2 · a, as people write it
+                if (y instanceof Ex.Num && !(x instanceof Ex.Num)) yield new Ex.Binary(Ex.BinOp.MUL, y, x);
+                // g · (c ? 1 : 0) and friends: keep selects outermost so they print as g · [c]
+                if (y instanceof Ex.Select s && num(s.otherwise(), 0)) yield simplify(new Ex.Select(s.cond(), Ex.mul(x, s.then()), s.otherwise()));
+                if (x instanceof Ex.Select s && num(s.otherwise(), 0)) yield simplify(new Ex.Select(s.cond(), Ex.mul(s.then(), y), s.otherwise()));
+                yield b;
+            }
+            case DIV -> {
+                if (num(y, 1)) yield x;
+                if (num(x, 0)) yield new Ex.Num(0);
+                if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.neg(Ex.div(u.a(), y)));
+                yield b;
+            }
+            case POW -> {
+                if (num(y, 1)) yield x;
+                if (num(y, 0)) yield new Ex.Num(1);
+                yield b;
+            }
+            default -> b;
+        };
+    }
+
+    static boolean holds(Compare op, double l, double r) {
+        return switch (op) {
+            case LT -> l < r;
+            case LE -> l <= r;
+            case GT -> l > r;
+            case GE -> l >= r;
+            case EQ -> l == r;
+            case NE -> l != r;
+        };
+    }
+
+    private static Compare flip(Compare op) {
+        return switch (op) {
+            case LT -> Compare.GT;
+            case LE -> Compare.GE;
+            case GT -> Compare.LT;
+            case GE -> Compare.LE;
+            case EQ -> Compare.EQ;
+            case NE -> Compare.NE;
+        };
+    }
+
+    /** The opposite comparison (exact, NaN aside), or null. */
+    static Ex.Cmp negate(Ex.Cmp c) {
+        Compare op = switch (c.op()) {
+            case LT -> Compare.GE;
+            case LE -> Compare.GT;
+            case GT -> Compare.LE;
+            case GE -> Compare.LT;
+            case EQ -> Compare.NE;
+            case NE -> Compare.EQ;
+        };
+        return new Ex.Cmp(op, c.a(), c.b());
+    }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project's tests need. Idempotent: when everything is already installed it
+# only runs dpkg -s and exits, so it is cheap to call before every test run.
+set -euo pipefail
+
+# python3-torch: PyTorch for /usr/bin/python3 (Debian bookworm). The gradient tests compare nnc's symbolically
+# derived gradients with PyTorch's autograd (tests/src/test/python/torch_reference.py).
+PACKAGES=(python3-torch)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+SUDO=()
+[[ "$(id -u)" -ne 0 ]] && SUDO=(sudo)
+
+install() {
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+# Try without apt-get update first (fast when the package lists are fresh); update only if that fails.
+if ! install; then
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  install
+fi
