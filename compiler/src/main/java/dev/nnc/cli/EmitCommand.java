@@ -14,9 +14,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "emit", description = "Print what a compiler stage makes of a file.", mixinStandardHelpOptions = true)
+@Command(name = "emit", description = {"Print what a compiler stage makes of a file:",
+        "ast — the syntax tree, as .nn source; ir — the IR in index notation after a stage (--after)."},
+        mixinStandardHelpOptions = true)
 final class EmitCommand implements Callable<Integer> {
-    enum What { ast }
+    enum What { ast, ir }
+
+    @Option(names = "--after", paramLabel = "STAGE", description = "for ir: the stage after which to print it, one of "
+            + "lower, expand, rewrite, differentiate, optimize (default: ${DEFAULT-VALUE})")
+    String after = "optimize";
+
+    @Option(names = "--network", paramLabel = "NAME", description = "for ir: which network, if the file has several")
+    String network;
 
     @Parameters(index = "0", paramLabel = "WHAT", description = "what to print: ${COMPLETION-CANDIDATES}")
     What what;
@@ -32,6 +41,7 @@ final class EmitCommand implements Callable<Integer> {
     @Override public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        if (what == What.ir) return ir(out, err);
         var diagnostics = new Diagnostics();
         Program program;
         try {
@@ -49,7 +59,23 @@ final class EmitCommand implements Callable<Integer> {
         }
         switch (what) {
             case ast -> out.print(AstPrinter.print(program, ascii));
+            case ir -> throw new IllegalStateException("internal: handled above");
         }
+        return Main.OK;
+    }
+
+    private int ir(java.io.PrintWriter out, java.io.PrintWriter err) {
+        if (!dev.nnc.driver.Compile.STAGES.contains(after)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown stage " + after + "; the stages are "
+                    + String.join(", ", dev.nnc.driver.Compile.STAGES));
+        }
+        var loaded = Loading.network(file, network, err);
+        if (loaded instanceof Loading.Failed f) return f.status();
+        var ok = (Loading.Ok) loaded;
+        var style = ascii ? dev.nnc.ir.IrPrinter.Style.ASCII : dev.nnc.ir.IrPrinter.Style.UNICODE;
+        dev.nnc.driver.Compile.graph(ok.program(), ok.network(), dev.nnc.driver.Compile.Options.DEFAULT, (stage, g) -> {
+            if (stage.equals(after)) out.print(dev.nnc.ir.IrPrinter.graph(g, style));
+        });
         return Main.OK;
     }
 }

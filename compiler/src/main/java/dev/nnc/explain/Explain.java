@@ -26,7 +26,7 @@ public final class Explain {
                 .append(", per sample (training averages ∂J/∂θ over the mini-batch)\n".replace("∂J/∂θ",
                         style == IrPrinter.Style.UNICODE ? "∂J/∂θ" : tex ? "the gradients" : "dJ/dtheta"));
         if (g.backward().stream().anyMatch(d -> d.tensor().name.startsWith("δ") && isPre(g, d))) {
-            sb.append(comment).append(style == IrPrinter.Style.UNICODE
+            sb.append(comment).append(style != IrPrinter.Style.ASCII
                     ? "δh is ∂J/∂z_h, the loss's derivative by h's weighted input, where h = activation(z_h)\n"
                     : "delta_h is dJ/dz_h, the loss's derivative by h's weighted input, where h = activation(z_h)\n");
         }

@@ -89,7 +89,7 @@ public final class IrPrinter {
             return switch (style) {
                 case UNICODE -> n;
                 case ASCII -> "delta_" + of;
-                case LATEX -> "\\delta_{" + of + "}";
+                case LATEX -> "\\delta^{" + of + "}";
             };
         }
         return ident(n);
@@ -140,8 +140,10 @@ public final class IrPrinter {
         }
         var parts = idx.stream().map(this::idx).toList();
         if (style == Style.LATEX) {
-            String base = t.name.startsWith("∂J/∂") ? "\\left(" + n + "\\right)" : n;
-            return base + "_{" + String.join(",", parts) + "}";
+            String sub = "_{" + String.join(",", parts) + "}";
+            if (t.name.startsWith("∂J/∂")) return "\\frac{\\partial J}{\\partial " + ident(t.name.substring(4)) + sub + "}";
+            if (t.name.startsWith("δ")) return "\\delta^{" + ident(t.name.substring(1)) + "}" + sub;
+            return n + sub;
         }
         return n + "[" + String.join(",", parts) + "]";
     }
