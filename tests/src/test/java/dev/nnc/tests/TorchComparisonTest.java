@@ -130,8 +130,8 @@ class TorchComparisonTest {
 
         List<String> mismatches = new ArrayList<>();
         int compared = 0;
-        double worst = 0;
-        String worstAt = "";
+        double worst = 0, used = 0;
+        String worstAt = "-", usedAt = "-";
         if (!close(loss, torchLoss)) mismatches.add(String.format(Locale.ROOT, "loss: nnc %.17g, torch %.17g", loss, torchLoss));
         assertEquals(graph.params().size(), torchGrads.size(), "torch returned gradients for " + torchGrads.keySet());
         for (Tensor p : graph.params()) {
@@ -146,10 +146,16 @@ class TorchComparisonTest {
                 double e = ((Number) expected.get(k)).doubleValue();
                 double a = actual[k];
                 compared++;
-                double rel = Math.abs(a - e) / Math.max(Math.max(Math.abs(a), Math.abs(e)), Double.MIN_NORMAL);
-                if (Math.abs(a - e) > ABSOLUTE && rel > worst) {
+                double scale = Math.max(Math.abs(a), Math.abs(e));
+                double rel = scale == 0 ? 0 : Math.abs(a - e) / scale;
+                double fraction = Math.abs(a - e) / (RELATIVE * scale + ABSOLUTE); // of the tolerance
+                if (rel > worst) {
                     worst = rel;
                     worstAt = p.name + "[" + k + "]";
+                }
+                if (fraction > used) {
+                    used = fraction;
+                    usedAt = p.name + "[" + k + "]";
                 }
                 if (!close(a, e) && mismatches.size() < 20) {
                     mismatches.add(String.format(Locale.ROOT, "∂J/∂%s element %d: nnc %.17g, torch %.17g", p.name, k, a, e));
@@ -157,7 +163,8 @@ class TorchComparisonTest {
             }
         }
         System.out.printf(Locale.ROOT, "TorchComparisonTest %s: loss %.12g (torch %.12g), %d gradient elements compared, "
-                + "worst relative difference %.2e at %s%n", network, loss, torchLoss, compared, worst, worstAt);
+                + "largest relative difference %.2e (at %s), largest fraction of the tolerance used %.2e (at %s)%n",
+                network, loss, torchLoss, compared, worst, worstAt, used, usedAt);
         assertEquals(parameters, compared, "gradient elements compared");
         if (!mismatches.isEmpty()) {
             fail(network + ": nnc and torch disagree beyond " + RELATIVE + " relative (+" + ABSOLUTE + " absolute):\n  "
