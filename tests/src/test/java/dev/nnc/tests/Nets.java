@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.nnc.diag.DiagnosticPrinter;
 import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
+import dev.nnc.interp.Batch;
 import dev.nnc.interp.Gradcheck;
+import dev.nnc.interp.Interpreter;
 import dev.nnc.ir.Graph;
+import dev.nnc.ir.Tensor;
 import dev.nnc.source.SourceFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
 /** Compiling networks to graphs for the gradient tests, and printing what a failure needs to be understood. */
@@ -43,6 +47,26 @@ final class Nets {
         var network = Compile.network(result.checked(), null);
         if (network == null) fail("the program has no network:\n" + numbered(file.text()));
         return Compile.graph(result.checked(), network, options);
+    }
+
+    /** An interpreter and a batch at the very point {@link Gradcheck#run} checks for these options. */
+    record Point(Interpreter interp, Batch batch) {}
+
+    /** Repeats what {@link Gradcheck#run} draws: the initializers at the seed, N(0, 0.3²) noise, a random batch. */
+    static Point gradcheckPoint(Graph graph, Gradcheck.Options o) {
+        var interp = new Interpreter(graph);
+        var random = new SplittableRandom(o.seed());
+        interp.initialize(o.seed());
+        for (Tensor p : graph.params()) {
+            double[] v = interp.values(p);
+            for (int k = 0; k < v.length; k++) v[k] += 0.3 * gaussian(random);
+        }
+        return new Point(interp, Gradcheck.randomBatch(graph, o.batch(), random));
+    }
+
+    static double gaussian(SplittableRandom random) {
+        double u = 1 - random.nextDouble(), v = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     }
 
     /** The source with line numbers, as a failure message shows it. */

@@ -167,6 +167,56 @@ class StabilityTest {
                 + "(so the rewrites are what makes it finite), but all of these are finite:\n  " + String.join("\n  ", seen));
     }
 
+    /** σ written inline in the loss, with an expression for its argument: log-sigmoid keeps it exact. */
+    private static final String INLINE_SIGMOID_BCE = """
+            network InlineSigmoidBce {
+              input  x
+              target y
+              param  w, b
+              output x
+              loss J = bce(σ(w·x + b), y)
+            }
+            """;
+
+    @ParameterizedTest(name = "bce(σ(w·x + b), y) inline at z = {0}·400 + 200, y = {1}")
+    @MethodSource("sigmoidCases")
+    void inlineSigmoidBceIsExactAtHugeLogits(double x, double y) {
+        Graph graph = Nets.compile("inline_sigmoid_bce.nn", INLINE_SIGMOID_BCE);
+        assertTrue(!rules(graph).isEmpty(), "some stability rewrite should apply");
+        Values actual = run(graph, Map.of("w", new double[] {W}, "b", new double[] {B}),
+                new Batch(1, Map.of("x", new double[] {x}, "y", new double[] {y})));
+        assertExact("inline, z = " + (W * x + B) + ", y = " + y + " (rewrites " + rules(graph) + ")", INLINE_SIGMOID_BCE,
+                exactSigmoidBce(new double[] {x}, new double[] {y}), actual);
+    }
+
+    @Test
+    void sigmoidBceNotesItsRewrite() {
+        assertEquals(List.of("sigmoid-bce"), rules(Nets.compile("sigmoid_bce.nn", SIGMOID_BCE)));
+    }
+
+    /** Without sigmoid-bce, the log-sigmoid rewrite (log σ(z) → −softplus(−z)) alone keeps bce exact. */
+    @ParameterizedTest(name = "σ + bce with sigmoid-bce off, log-sigmoid only: z = {0}·400 + 200, y = {1}")
+    @MethodSource("sigmoidCases")
+    void logSigmoidAloneKeepsBceExact(double x, double y) {
+        Graph graph = Nets.compile("sigmoid_bce.nn", SIGMOID_BCE, new Compile.Options(Set.of("sigmoid-bce"), false));
+        assertEquals(List.of("log-sigmoid", "log-sigmoid"), rules(graph), "log σ(z) and log(1 − σ(z)) are both rewritten");
+        Values actual = run(graph, Map.of("w", new double[] {W}, "b", new double[] {B}),
+                new Batch(1, Map.of("x", new double[] {x}, "y", new double[] {y})));
+        assertExact("log-sigmoid only, z = " + (W * x + B) + ", y = " + y, SIGMOID_BCE,
+                exactSigmoidBce(new double[] {x}, new double[] {y}), actual);
+    }
+
+    @Test
+    void sigmoidBceWithBothSigmoidRewritesOffIsNotFinite() {
+        Graph graph = Nets.compile("sigmoid_bce.nn", SIGMOID_BCE, new Compile.Options(Set.of("sigmoid-bce", "log-sigmoid"), false));
+        Values v = run(graph, Map.of("w", new double[] {W}, "b", new double[] {B}),
+                new Batch(1, Map.of("x", new double[] {2}, "y", new double[] {0})));
+        assertTrue(!v.finite(), "bce(σ(1000), 0) computed as written should overflow (log(1 − 1) = −∞): " + v);
+    }
+
+    /** The stability rules the notes of a graph name, in order. */
+    private static List<String> rules(Graph graph) { return graph.notes().stream().map(n -> n.rule()).toList(); }
+
     // ─── softmax followed by cross-entropy ───────────────────────────────────────────────────────
 
     /** The losses of a softmax output z[3] = Σᵢ W[c,i] x[i] + b[c], p = softmax(z), written in several ways. */
@@ -264,4 +314,42 @@ class StabilityTest {
     }
 
     static Stream<String> softmaxLosses() { return SOFTMAX_LOSSES.keySet().stream(); }
+
+    /**
+     * Which rewrite each way of writing the loss relies on: softmax followed by a cross-entropy needs both the
+     * shifted softmax and the fused log-softmax; the logit forms need log-sum-exp. Turning off that one rule alone
+     * (the others on) must give a non-finite loss or gradient.
+     */
+    static Stream<Arguments> softmaxRules() {
+        return Stream.of(
+                Arguments.of("−Σ y log p written out", "softmax-shift"),
+                Arguments.of("−Σ y log p written out", "softmax-cross-entropy"),
+                Arguments.of("cross_entropy(p, y)", "softmax-shift"),
+                Arguments.of("cross_entropy(p, y)", "softmax-cross-entropy"),
+                Arguments.of("cross_entropy(softmax(z), y)", "softmax-shift"),
+                Arguments.of("cross_entropy(softmax(z), y)", "softmax-cross-entropy"),
+                Arguments.of("cross_entropy_logits(z, y)", "log-sum-exp"),
+                Arguments.of("nll(log_softmax(z), y)", "log-sum-exp"));
+    }
+
+    @ParameterizedTest(name = "{0} relies on {1}")
+    @MethodSource("softmaxRules")
+    void eachSoftmaxRewriteIsNeeded(String loss, String rule) {
+        String source = softmaxProgram(SOFTMAX_LOSSES.get(loss));
+        assertTrue(rules(Nets.compile("softmax_ce.nn", source)).contains(rule),
+                loss + ": the notes should say that " + rule + " applied: " + rules(Nets.compile("softmax_ce.nn", source)));
+        Graph graph = Nets.compile("softmax_ce.nn", source, new Compile.Options(Set.of(rule), false));
+        assertTrue(!rules(graph).contains(rule), rule + " is off but noted");
+        List<String> seen = new ArrayList<>();
+        boolean anyNonFinite = false;
+        for (int s = 0; s < SX.length; s++) {
+            for (int c = 0; c < 3; c++) {
+                Values v = runSoftmax(graph, SX[s], c);
+                seen.add("x = " + Arrays.toString(SX[s]) + ", class " + (c + 1) + ": " + v);
+                anyNonFinite |= !v.finite();
+            }
+        }
+        assertTrue(anyNonFinite, loss + ": with only " + rule + " off, logits of ±1000 should overflow somewhere, "
+                + "but all of these are finite:\n  " + String.join("\n  ", seen));
+    }
 }
