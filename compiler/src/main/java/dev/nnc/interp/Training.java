@@ -54,10 +54,30 @@ public final class Training {
         return new Settings(data, optimizer, batch, epochs, split, seed);
     }
 
+    /**
+     * The softmax-cross-entropy rewrite's gradient p − y holds only for targets that sum to 1: refuse data
+     * that breaks that before training rather than train with a wrong gradient.
+     */
+    static void requireDistributions(Graph graph, Batch data, Path file) throws Csv.BadData {
+        for (Tensor y : graph.distributions()) {
+            double[] c = data.column(y.name);
+            for (int r = 0; r < data.size(); r++) {
+                double sum = 0;
+                for (int k = 0; k < y.size(); k++) sum += c[r * y.size() + k];
+                if (Math.abs(sum - 1) > 1e-6) {
+                    throw new Csv.BadData(file + ":" + (r + 2) + ": the target " + y.name + " sums to " + sum
+                            + ", but cross-entropy of a softmax needs a one-hot or probability target (sum 1); "
+                            + "for other targets turn the rewrite off: --no-rewrite softmax-cross-entropy");
+                }
+            }
+        }
+    }
+
     private static double number(Setting s) { return Constants.of(((Setting.Number) s.values().get(0)).expr()); }
 
     public static Result train(Graph graph, Scope scope, Settings s) throws IOException, Csv.BadData {
         Batch all = Csv.read(s.data().get(0), graph);
+        requireDistributions(graph, all, s.data().get(0));
         var random = new SplittableRandom(s.seed());
         int[] order = shuffled(all.size(), random);
         int trainSize = (int) Math.round(all.size() * s.split());

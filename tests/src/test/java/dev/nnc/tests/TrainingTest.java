@@ -35,4 +35,29 @@ class TrainingTest {
             assertArrayEquals(first.model().values(p.name), second.model().values(p.name), 0.0, p.name);
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void targetsThatDoNotSumToOneAreRefusedForSoftmaxCrossEntropy(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("d.csv"), "x1,x2,y1,y2\n0.5,1,1,0\n1,2,1,1\n");
+        Path file = dir.resolve("n.nn");
+        java.nio.file.Files.writeString(file, """
+                network N {
+                  input  x[2]
+                  target y[2]
+                  param  W[2,2] ~ normal(0, 1), b[2] = 0
+                  z[c] = Σᵢ W[c,i] x[i] + b[c]
+                  p = softmax(z)
+                  output p
+                  loss J = -Σ_c y[c] log(p[c])
+                }
+                train N {
+                  data "d.csv"
+                }
+                """);
+        var r = Frontend.check(file);
+        var graph = Compile.graph(r.checked(), r.checked().networks().get(0), Compile.Options.DEFAULT);
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(dev.nnc.interp.Csv.BadData.class,
+                () -> Training.train(graph, r.checked().scope(), Training.settings(r.checked().trains().get(0), dir)));
+        assertTrue(bad.getMessage().contains("d.csv:3: the target y sums to 2.0"), bad.getMessage());
+    }
 }
