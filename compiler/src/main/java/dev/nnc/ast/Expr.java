@@ -52,6 +52,18 @@ public sealed interface Expr {
             this.unicode = unicode;
             this.ascii = ascii;
         }
+
+        /** Whether {@code l op r} holds. */
+        public boolean holds(double l, double r) {
+            return switch (this) {
+                case LT -> l < r;
+                case LE -> l <= r;
+                case GT -> l > r;
+                case GE -> l >= r;
+                case EQ -> l == r;
+                case NE -> l != r;
+            };
+        }
     }
 
     /** The upper bound of a written sum range: a number or a name for the inferred range. */

@@ -81,15 +81,7 @@ public final class Constants {
             case Expr.Derivative d -> throw new NotConstant(e, "a derivative");
             case Expr.Iverson i -> {
                 double l = value(i.left()), r = value(i.right());
-                boolean holds = switch (i.op()) {
-                    case LT -> l < r;
-                    case LE -> l <= r;
-                    case GT -> l > r;
-                    case GE -> l >= r;
-                    case EQ -> l == r;
-                    case NE -> l != r;
-                };
-                yield holds ? 1 : 0;
+                yield i.op().holds(l, r) ? 1 : 0;
             }
         };
     }

@@ -41,24 +41,13 @@ public final class Explain {
             }
         }
         if (tex) sb.append("\\end{aligned}\n");
-        Set<String> reused = new LinkedHashSet<>();
-        Set<Tensor> backward = new LinkedHashSet<>();
-        g.backward().forEach(d -> backward.add(d.tensor()));
-        for (Def f : g.forward()) {
-            for (Def d : g.backward()) {
-                if (Exprs.reads(d.body()).contains(f.tensor())) reused.add(IrPrinter.name(f.tensor(), style));
-            }
-        }
+        Set<Tensor> read = new LinkedHashSet<>();
+        g.backward().forEach(d -> read.addAll(Exprs.reads(d.body())));
+        List<String> reused = new ArrayList<>();
+        for (Def f : g.forward()) if (read.contains(f.tensor())) reused.add(IrPrinter.name(f.tensor(), style));
         List<String> data = new ArrayList<>();
         for (List<Tensor> ts : List.of(g.inputs(), g.targets())) {
-            for (Tensor t : ts) {
-                for (Def d : g.backward()) {
-                    if (Exprs.reads(d.body()).contains(t)) {
-                        data.add(IrPrinter.name(t, style));
-                        break;
-                    }
-                }
-            }
+            for (Tensor t : ts) if (read.contains(t)) data.add(IrPrinter.name(t, style));
         }
         sb.append(comment).append("reuses from the forward pass: ")
                 .append(reused.isEmpty() ? "nothing" : String.join(", ", reused));

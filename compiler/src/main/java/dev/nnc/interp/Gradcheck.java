@@ -35,9 +35,13 @@ public final class Gradcheck {
         public boolean passed() { return Double.isFinite(loss) && worst() < tolerance; }
     }
 
-    public static Report run(Graph graph, Options o) {
+    /** Parameters and a batch: where {@link #run} checks for these options. */
+    public record Point(Interpreter interp, Batch batch) {}
+
+    public static Point point(Graph graph, Options o) { return point(graph, o, new SplittableRandom(o.seed())); }
+
+    private static Point point(Graph graph, Options o, SplittableRandom random) {
         var interp = new Interpreter(graph);
-        var random = new SplittableRandom(o.seed());
         // the network's own initialisers (so a wide layer has sensibly small weights), then noise,
         // so that no bias sits at its initial 0 and no weight at a special value
         interp.initialize(o.seed());
@@ -45,7 +49,14 @@ public final class Gradcheck {
             double[] v = interp.values(p);
             for (int k = 0; k < v.length; k++) v[k] += 0.3 * gaussian(random);
         }
-        Batch batch = randomBatch(graph, o.batch(), random);
+        return new Point(interp, randomBatch(graph, o.batch(), random));
+    }
+
+    public static Report run(Graph graph, Options o) {
+        var random = new SplittableRandom(o.seed());
+        var at = point(graph, o, random);
+        var interp = at.interp();
+        Batch batch = at.batch();
         Map<Tensor, double[]> grads = new HashMap<>();
         double loss = interp.lossAndGradients(batch, grads);
         List<Result> results = new ArrayList<>();
@@ -133,8 +144,6 @@ public final class Gradcheck {
         return new Batch(size, columns);
     }
 
-    static double gaussian(SplittableRandom random) {
-        double u = 1 - random.nextDouble(), v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
+    /** N(0, 1), from the seed alone (Box–Muller), as the interpreter's initialisers draw it. */
+    public static double gaussian(SplittableRandom random) { return Interpreter.Init.gaussian(random); }
 }

@@ -121,7 +121,7 @@ public final class Interpreter {
         }
 
         /** Box–Muller, so the values depend on the seed alone, not on the JDK's nextGaussian. */
-        private static double gaussian(SplittableRandom random) {
+        static double gaussian(SplittableRandom random) {
             double u = 1 - random.nextDouble(), v = random.nextDouble();
             return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
         }

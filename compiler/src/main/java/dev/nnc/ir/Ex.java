@@ -62,8 +62,6 @@ public sealed interface Ex {
 
     enum BinOp { ADD, SUB, MUL, DIV, POW, MAX, MIN }
 
-    static Ex num(double v) { return new Num(v); }
-
     static Ex add(Ex a, Ex b) { return new Binary(BinOp.ADD, a, b); }
 
     static Ex sub(Ex a, Ex b) { return new Binary(BinOp.SUB, a, b); }

@@ -54,16 +54,4 @@ public record Graph(String name, List<Tensor> inputs, List<Tensor> targets, List
         all.addAll(backward);
         return all;
     }
-
-    /** The def of a computed tensor, or null for inputs, targets and parameters. */
-    public Def def(Tensor t) {
-        for (Def d : forward) if (d.tensor() == t) return d;
-        for (Def d : backward) if (d.tensor() == t) return d;
-        return null;
-    }
-
-    public Tensor param(String n) {
-        for (Tensor t : params) if (t.name.equals(n)) return t;
-        return null;
-    }
 }

@@ -29,8 +29,6 @@ public final class IrPrinter {
         return p.lhs(d.tensor(), d.vars()) + " = " + p.expr(d.body(), 0);
     }
 
-    public static String expr(Ex e, Style style) { return new IrPrinter(style).expr(e, 0); }
-
     /** A tensor's name in this style: δ and ∂J/∂ become \delta and \frac in LaTeX, delta_ and dJ/d in ASCII. */
     public static String name(Tensor t, Style style) { return new IrPrinter(style).tensorName(t); }
 

@@ -1,6 +1,5 @@
 package dev.nnc.lower;
 
-import dev.nnc.ir.Def;
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Graph;
@@ -21,7 +20,4 @@ public final class Expand {
         return Exprs.transform(e, x -> x instanceof Ex.Apply a && !a.f().fullyStated()
                 ? expand(Exprs.bindArgs(a.f().body(), a.args())) : x);
     }
-
-    /** A def with its calls expanded, for callers outside the pipeline. */
-    public static Def expand(Def d) { return d.withBody(expand(d.body())); }
 }

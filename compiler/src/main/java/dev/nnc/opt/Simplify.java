@@ -36,7 +36,7 @@ public final class Simplify {
                 yield s;
             }
             case Ex.Cmp c -> {
-                if (c.a() instanceof Ex.Num x && c.b() instanceof Ex.Num y) yield new Ex.Num(holds(c.op(), x.value(), y.value()) ? 1 : 0);
+                if (c.a() instanceof Ex.Num x && c.b() instanceof Ex.Num y) yield new Ex.Num(c.op().holds(x.value(), y.value()) ? 1 : 0);
                 // 0 < z  →  z > 0: the constant on the right, as people write it
                 if (c.a() instanceof Ex.Num && !(c.b() instanceof Ex.Num)) yield new Ex.Cmp(flip(c.op()), c.b(), c.a());
                 yield c;
@@ -123,17 +123,6 @@ public final class Simplify {
                 yield b;
             }
             default -> b;
-        };
-    }
-
-    static boolean holds(Compare op, double l, double r) {
-        return switch (op) {
-            case LT -> l < r;
-            case LE -> l <= r;
-            case GT -> l > r;
-            case GE -> l >= r;
-            case EQ -> l == r;
-            case NE -> l != r;
         };
     }
 

@@ -49,25 +49,10 @@ final class Nets {
         return Compile.graph(result.checked(), network, options);
     }
 
-    /** An interpreter and a batch at the very point {@link Gradcheck#run} checks for these options. */
-    record Point(Interpreter interp, Batch batch) {}
+    /** The very point {@link Gradcheck#run} checks at for these options. */
+    static Gradcheck.Point gradcheckPoint(Graph graph, Gradcheck.Options o) { return Gradcheck.point(graph, o); }
 
-    /** Repeats what {@link Gradcheck#run} draws: the initializers at the seed, N(0, 0.3²) noise, a random batch. */
-    static Point gradcheckPoint(Graph graph, Gradcheck.Options o) {
-        var interp = new Interpreter(graph);
-        var random = new SplittableRandom(o.seed());
-        interp.initialize(o.seed());
-        for (Tensor p : graph.params()) {
-            double[] v = interp.values(p);
-            for (int k = 0; k < v.length; k++) v[k] += 0.3 * gaussian(random);
-        }
-        return new Point(interp, Gradcheck.randomBatch(graph, o.batch(), random));
-    }
-
-    static double gaussian(SplittableRandom random) {
-        double u = 1 - random.nextDouble(), v = random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
+    static double gaussian(SplittableRandom random) { return Gradcheck.gaussian(random); }
 
     /** The source with line numbers, as a failure message shows it. */
     static String numbered(String source) {

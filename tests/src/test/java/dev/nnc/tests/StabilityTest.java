@@ -300,17 +300,23 @@ class StabilityTest {
         String source = softmaxProgram(SOFTMAX_LOSSES.get(loss));
         Graph graph = Nets.compile("softmax_ce.nn", source, NO_REWRITES);
         List<String> seen = new ArrayList<>();
-        boolean anyNonFinite = false;
+        boolean anyNonFinite = anyNonFinite(graph, seen);
+        assertTrue(anyNonFinite, loss + ": with every rewrite off, logits of ±1000 should overflow somewhere (so the "
+                + "rewrites are what makes it finite), but all of these are finite:\n  " + String.join("\n  ", seen)
+                + "\n--- program ---\n" + Nets.numbered(source));
+    }
+
+    /** Runs every logit case and class, recording each in seen; whether any loss or gradient is not finite. */
+    private static boolean anyNonFinite(Graph graph, List<String> seen) {
+        boolean any = false;
         for (int s = 0; s < SX.length; s++) {
             for (int c = 0; c < 3; c++) {
                 Values v = runSoftmax(graph, SX[s], c);
                 seen.add("x = " + Arrays.toString(SX[s]) + ", class " + (c + 1) + ": " + v);
-                anyNonFinite |= !v.finite();
+                any |= !v.finite();
             }
         }
-        assertTrue(anyNonFinite, loss + ": with every rewrite off, logits of ±1000 should overflow somewhere (so the "
-                + "rewrites are what makes it finite), but all of these are finite:\n  " + String.join("\n  ", seen)
-                + "\n--- program ---\n" + Nets.numbered(source));
+        return any;
     }
 
     static Stream<String> softmaxLosses() { return SOFTMAX_LOSSES.keySet().stream(); }
@@ -341,14 +347,7 @@ class StabilityTest {
         Graph graph = Nets.compile("softmax_ce.nn", source, new Compile.Options(Set.of(rule), false));
         assertTrue(!rules(graph).contains(rule), rule + " is off but noted");
         List<String> seen = new ArrayList<>();
-        boolean anyNonFinite = false;
-        for (int s = 0; s < SX.length; s++) {
-            for (int c = 0; c < 3; c++) {
-                Values v = runSoftmax(graph, SX[s], c);
-                seen.add("x = " + Arrays.toString(SX[s]) + ", class " + (c + 1) + ": " + v);
-                anyNonFinite |= !v.finite();
-            }
-        }
+        boolean anyNonFinite = anyNonFinite(graph, seen);
         assertTrue(anyNonFinite, loss + ": with only " + rule + " off, logits of ±1000 should overflow somewhere, "
                 + "but all of these are finite:\n  " + String.join("\n  ", seen));
     }
