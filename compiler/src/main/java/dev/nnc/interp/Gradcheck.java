@@ -1,5 +1,6 @@
 package dev.nnc.interp;
 
+import dev.nnc.runtime.Batch;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.Tensor;
 import java.util.ArrayList;

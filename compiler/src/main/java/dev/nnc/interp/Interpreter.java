@@ -1,5 +1,6 @@
 package dev.nnc.interp;
 
+import dev.nnc.runtime.Batch;
 import dev.nnc.check.ParamInit;
 import dev.nnc.ir.Def;
 import dev.nnc.ir.Graph;

@@ -1,5 +1,6 @@
 package dev.nnc.interp;
 
+import dev.nnc.runtime.Batch;
 import dev.nnc.ast.Decl;
 import dev.nnc.ast.Expr;
 import dev.nnc.ast.Setting;

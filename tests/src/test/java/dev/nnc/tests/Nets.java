@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.nnc.diag.DiagnosticPrinter;
 import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
-import dev.nnc.interp.Batch;
+import dev.nnc.runtime.Batch;
 import dev.nnc.interp.Gradcheck;
 import dev.nnc.interp.Interpreter;
 import dev.nnc.ir.Graph;

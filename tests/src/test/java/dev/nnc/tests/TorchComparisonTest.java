@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.nnc.interp.Batch;
+import dev.nnc.runtime.Batch;
 import dev.nnc.interp.Interpreter;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.Tensor;
