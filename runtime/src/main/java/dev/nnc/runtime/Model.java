@@ -43,6 +43,9 @@ public interface Model extends AutoCloseable {
     /** A copy of a parameter's gradient from the last {@link #lossAndGradients}. */
     double[] gradient(String param);
 
+    /** The first element of the last gradient that is not finite ({@code ∂J/∂W1[3,5]}); empty if all are. */
+    Optional<String> nonFiniteGradient();
+
     /**
      * One optimizer step with the gradient of the last {@link #lossAndGradients}; {@code rateScale}
      * multiplies the optimizer's learning rate α (a schedule's factor; 1 without one).

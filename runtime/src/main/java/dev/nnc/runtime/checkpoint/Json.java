@@ -1,0 +1,160 @@
+package dev.nnc.runtime.checkpoint;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON a safetensors header needs, and no more: objects, arrays, strings, integers. Reading yields
+ * {@code Map<String,Object>}, {@code List<Object>}, {@code String} and {@code Long} (other numbers as
+ * {@code Double}, literals as Boolean or null); a mistake is an {@link IllegalArgumentException} with the
+ * character offset. Kept here because a compiled model may depend on nothing but this module.
+ */
+final class Json {
+    private final String s;
+    private int at;
+
+    private Json(String s) { this.s = s; }
+
+    static Object parse(String text) {
+        var j = new Json(text);
+        Object v = j.value();
+        j.space();
+        if (j.at != text.length()) throw j.error("unexpected text after the JSON value");
+        return v;
+    }
+
+    static String quote(String v) {
+        var b = new StringBuilder("\"");
+        for (char c : v.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private Object value() {
+        space();
+        if (at >= s.length()) throw error("the JSON ends early");
+        char c = s.charAt(at);
+        return switch (c) {
+            case '{' -> object();
+            case '[' -> array();
+            case '"' -> string();
+            case 't' -> literal("true", Boolean.TRUE);
+            case 'f' -> literal("false", Boolean.FALSE);
+            case 'n' -> literal("null", null);
+            default -> number();
+        };
+    }
+
+    private Map<String, Object> object() {
+        var m = new LinkedHashMap<String, Object>();
+        at++;
+        space();
+        if (peek('}')) return m;
+        while (true) {
+            space();
+            if (at >= s.length() || s.charAt(at) != '"') throw error("expected a quoted key");
+            String k = string();
+            space();
+            expect(':');
+            if (m.put(k, value()) != null) throw error("the key " + k + " appears twice");
+            space();
+            if (peek('}')) return m;
+            expect(',');
+        }
+    }
+
+    private List<Object> array() {
+        var l = new ArrayList<Object>();
+        at++;
+        space();
+        if (peek(']')) return l;
+        while (true) {
+            l.add(value());
+            space();
+            if (peek(']')) return l;
+            expect(',');
+        }
+    }
+
+    private String string() {
+        at++;
+        var b = new StringBuilder();
+        while (true) {
+            if (at >= s.length()) throw error("a string is not closed");
+            char c = s.charAt(at++);
+            if (c == '"') return b.toString();
+            if (c != '\\') {
+                b.append(c);
+                continue;
+            }
+            if (at >= s.length()) throw error("a string is not closed");
+            char e = s.charAt(at++);
+            switch (e) {
+                case '"', '\\', '/' -> b.append(e);
+                case 'n' -> b.append('\n');
+                case 'r' -> b.append('\r');
+                case 't' -> b.append('\t');
+                case 'b' -> b.append('\b');
+                case 'f' -> b.append('\f');
+                case 'u' -> {
+                    if (at + 4 > s.length()) throw error("a \\u escape is cut short");
+                    b.append((char) Integer.parseInt(s.substring(at, at + 4), 16));
+                    at += 4;
+                }
+                default -> throw error("unknown escape \\" + e);
+            }
+        }
+    }
+
+    private Object number() {
+        int start = at;
+        while (at < s.length() && "+-0123456789.eE".indexOf(s.charAt(at)) >= 0) at++;
+        String t = s.substring(start, at);
+        if (t.isEmpty()) throw error("unexpected character '" + s.charAt(start) + "'");
+        try {
+            return t.matches("-?\\d+") ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw error("bad number " + t);
+        }
+    }
+
+    private Object literal(String word, Object v) {
+        if (!s.startsWith(word, at)) throw error("unexpected character '" + s.charAt(at) + "'");
+        at += word.length();
+        return v;
+    }
+
+    private boolean peek(char c) {
+        if (at < s.length() && s.charAt(at) == c) {
+            at++;
+            return true;
+        }
+        return false;
+    }
+
+    private void expect(char c) {
+        space();
+        if (!peek(c)) throw error("expected '" + c + "'");
+    }
+
+    private void space() {
+        while (at < s.length() && Character.isWhitespace(s.charAt(at))) at++;
+    }
+
+    private IllegalArgumentException error(String what) {
+        return new IllegalArgumentException("at character " + at + " of the header: " + what);
+    }
+}

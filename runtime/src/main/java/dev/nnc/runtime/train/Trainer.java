@@ -1,0 +1,150 @@
+package dev.nnc.runtime.train;
+
+import dev.nnc.runtime.Batch;
+import dev.nnc.runtime.Model;
+import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.checkpoint.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The training loop: epochs of shuffled mini-batches, one optimizer step each at the schedule's rate,
+ * the model evaluated on the training and validation data after every epoch, and a checkpoint written
+ * atomically after every epoch. Everything random comes from the seed, and an epoch's order from the
+ * seed and the epoch's number alone, so a run resumed from any checkpoint ends bit for bit where the
+ * uninterrupted run ends.
+ */
+public final class Trainer {
+    /**
+     * @param output   the checkpoint written after each epoch (and so at the end); null writes none
+     * @param metadata extra checkpoint metadata (source hash, optimizer, normalisation, …)
+     */
+    public record Options(int epochs, int batch, long seed, Schedule schedule, Path output, Map<String, String> metadata) {
+        public Options {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    public record Result(List<EpochStats> history, Metrics.Task task) {
+        public EpochStats last() { return history.isEmpty() ? null : history.get(history.size() - 1); }
+    }
+
+    private final Model model;
+    private final Options options;
+    private final Listener listener;
+
+    public Trainer(Model model, Options options, Listener listener) {
+        this.model = model;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /** Sample indices split into training ({@code [0]}) and validation ({@code [1]}) after a seeded shuffle. */
+    public static int[][] split(int samples, double trainingFraction, long seed) {
+        int[] order = new int[samples];
+        for (int k = 0; k < samples; k++) order[k] = k;
+        shuffle(order, new SplittableRandom(seed));
+        int cut = (int) Math.round(samples * trainingFraction);
+        return new int[][] {java.util.Arrays.copyOfRange(order, 0, cut), java.util.Arrays.copyOfRange(order, cut, samples)};
+    }
+
+    /**
+     * Trains from epoch {@code history.size() + 1} (after a resume, the model already holds that
+     * checkpoint's parameters, optimizer state and step count) to the last epoch.
+     */
+    public Result run(Batch train, Batch validation, List<EpochStats> earlier) throws TrainingStopped, IOException {
+        TensorInfo target = model.signature().targets().isEmpty() ? null : model.signature().targets().get(0);
+        Metrics.Task task = Metrics.task(train, target);
+        List<EpochStats> history = new ArrayList<>(earlier);
+        int batches = (train.size() + options.batch() - 1) / options.batch();
+        long totalSteps = (long) batches * options.epochs();
+        listener.begin(history.size() + 1, options.epochs(), batches, train.size());
+        for (int epoch = history.size() + 1; epoch <= options.epochs(); epoch++) {
+            long started = System.nanoTime();
+            int[] order = new int[train.size()];
+            for (int k = 0; k < order.length; k++) order[k] = k;
+            shuffle(order, new SplittableRandom(epochSeed(options.seed(), epoch)));
+            double lossSum = 0;
+            for (int b = 0; b < batches; b++) {
+                int from = b * options.batch(), to = Math.min(order.length, from + options.batch());
+                Batch batch = train.rows(java.util.Arrays.copyOfRange(order, from, to));
+                double loss = model.lossAndGradients(batch);
+                if (!Double.isFinite(loss) || model.nonFiniteGradient().isPresent()) throw stopped(epoch, b, batch, loss);
+                long step = (long) (epoch - 1) * batches + b;
+                model.step(options.schedule().factor(epoch - 1, step, totalSteps));
+                lossSum += loss * (to - from);
+                listener.batch(epoch, b + 1, to, lossSum / to);
+            }
+            String broken = firstNonFiniteParameter();
+            if (broken != null) {
+                throw new TrainingStopped("training stopped in epoch " + epoch + ": after the optimizer step " + broken
+                        + " is not finite" + kept(epoch) + "; try a smaller learning rate (--lr)");
+            }
+            var tr = Metrics.evaluate(model, train, task);
+            var va = validation.size() == 0 ? new Metrics.Result(Double.NaN, Double.NaN, null) : Metrics.evaluate(model, validation, task);
+            var stats = new EpochStats(epoch, lossSum / train.size(), tr.loss(), tr.accuracy(), va.loss(), va.accuracy(),
+                    (System.nanoTime() - started) / 1e9);
+            history.add(stats);
+            listener.epoch(stats);
+            if (options.output() != null) {
+                Map<String, String> meta = new LinkedHashMap<>(options.metadata());
+                meta.put(Checkpoint.EPOCH, Integer.toString(epoch));
+                meta.put(Checkpoint.SEED, Long.toString(options.seed()));
+                meta.put(Checkpoint.HISTORY, EpochStats.encode(history));
+                Checkpoint.save(model, options.output(), meta);
+                listener.saved(options.output(), epoch);
+            }
+        }
+        listener.end();
+        return new Result(history, task);
+    }
+
+    private TrainingStopped stopped(int epoch, int batch, Batch data, double loss) {
+        String where = model.firstNonFinite(data).or(model::nonFiniteGradient).orElse(Double.isFinite(loss) ? "a gradient" : "the loss");
+        return new TrainingStopped("training stopped in epoch " + epoch + ", mini-batch " + (batch + 1) + ": " + where
+                + " is not finite (the loss is " + loss + ")" + kept(epoch) + "; try a smaller learning rate (--lr) or normalised inputs");
+    }
+
+    private String kept(int epoch) {
+        if (options.output() == null) return "";
+        return epoch > 1 ? "; " + options.output() + " keeps the weights of epoch " + (epoch - 1) : "; no checkpoint was written";
+    }
+
+    private String firstNonFiniteParameter() {
+        for (TensorInfo p : model.signature().params()) {
+            double[] v = model.parameter(p.name());
+            for (int k = 0; k < v.length; k++) if (!Double.isFinite(v[k])) return p.name() + element(p, k);
+        }
+        return null;
+    }
+
+    /** {@code [3,17]} for element 3·n + 17 … in the 1-based spelling of the source; nothing for a scalar. */
+    public static String element(TensorInfo t, int offset) {
+        if (t.shape().isEmpty()) return "";
+        int[] at = new int[t.shape().size()];
+        for (int d = at.length - 1; d >= 0; d--) {
+            at[d] = offset % t.shape().get(d) + 1;
+            offset /= t.shape().get(d);
+        }
+        var b = new StringBuilder("[");
+        for (int d = 0; d < at.length; d++) b.append(d == 0 ? "" : ",").append(at[d]);
+        return b.append(']').toString();
+    }
+
+    /** Each epoch's shuffle has its own seed, so a resumed run needs no random state from the checkpoint. */
+    static long epochSeed(long seed, int epoch) { return seed * 0x9E3779B97F4A7C15L + epoch; }
+
+    static void shuffle(int[] a, SplittableRandom random) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}
