@@ -6,14 +6,21 @@ import dev.nnc.ir.Function;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The interpreter's engine: storage for every tensor (row-major doubles), a register per index variable,
  * and IR expressions compiled once into closures that read both — a tree of lambdas is several times
  * faster than walking the records on every element, and just as easy to check against the IR.
+ *
+ * <p>A few shapes that dominate dense networks also get a fast path, a loop written out for that special
+ * case of the general closure: a Σ of a read or of a product of two reads ({@code Σᵢ W[j,i]·x[i]}), and a
+ * def whose element is a read or one arithmetic operation on two reads ({@code ∂J/∂W[j,i] = δ[j]·x[i]}),
+ * run as a strided loop over its last index. A fast path performs the same floating-point operations in the
+ * same order as the general closure, so results are bit-identical (tested against a machine made with
+ * {@code fast} off). One machine is used by one thread at a time.
  */
 final class Machine {
     /** A compiled expression: the value of one element, given the index registers. */
@@ -21,15 +28,26 @@ final class Machine {
         double eval();
     }
 
+    private final boolean fast;
     private final Map<Tensor, double[]> storage = new IdentityHashMap<>();
     private final Map<IndexVar, Integer> registers = new IdentityHashMap<>();
     private final Map<Function, Node> bodies = new IdentityHashMap<>();
-    private final Map<Function, double[][]> frames = new HashMap<>();
     int[] idx = new int[16];
     /** The arguments of the function body being evaluated. */
     double[] args = new double[0];
 
+    Machine() { this(true); }
+
+    /** @param fast whether to use the fast paths; off, only the general closures run */
+    Machine(boolean fast) { this.fast = fast; }
+
     double[] storage(Tensor t) { return storage.computeIfAbsent(t, x -> new double[x.size()]); }
+
+    /** Makes {@code data} the storage of {@code t} (a parameter shared between machines); before anything reads t. */
+    void share(Tensor t, double[] data) {
+        if (data.length != t.size()) throw new IllegalStateException("internal: " + t + " shared with the wrong size");
+        if (storage.putIfAbsent(t, data) != null) throw new IllegalStateException("internal: " + t + " already has storage");
+    }
 
     private int register(IndexVar v) {
         return registers.computeIfAbsent(v, x -> {
@@ -39,9 +57,19 @@ final class Machine {
         });
     }
 
-    /** Evaluates a def for every element of its tensor. */
+    /** Evaluates a def for every element of its tensor, into its storage. */
     Runnable def(Def d) {
         double[] dest = storage(d.tensor());
+        return def(d, () -> dest, 0, false);
+    }
+
+    /**
+     * Evaluates a def for every element of its tensor and adds element k to {@code sum.get()[offset + k]}
+     * (the array is fetched once per run): a per-sample gradient added straight into a batch's sum.
+     */
+    Runnable accumulate(Def d, Supplier<double[]> sum, int offset) { return def(d, sum, offset, true); }
+
+    private Runnable def(Def d, Supplier<double[]> into, int offset, boolean add) {
         int rank = d.vars().size();
         int[] regs = new int[rank];
         int[] ranges = new int[rank];
@@ -49,23 +77,25 @@ final class Machine {
             regs[k] = register(d.vars().get(k));
             ranges[k] = d.vars().get(k).range();
         }
-        Node body = compile(d.body());
-        if (rank == 0) return () -> dest[0] = body.eval();
-        if (rank == 1) {
-            int r = regs[0], n = ranges[0];
-            return () -> {
-                for (int v = 0; v < n; v++) {
-                    idx[r] = v;
-                    dest[v] = body.eval();
-                }
-            };
+        if (rank == 0) {
+            Node body = compile(d.body());
+            return add ? () -> into.get()[offset] += body.eval() : () -> into.get()[offset] = body.eval();
         }
+        int last = rank - 1, n = ranges[last];
+        Row row = fast ? fastRow(d.body(), regs[last], n, add) : null;
+        if (row == null) row = generalRow(compile(d.body()), regs[last], n, add);
+        int rows = d.tensor().size() / n;
+        Row r = row;
+        int[] at = new int[last]; // the odometer over all but the last index (row-major: the last runs fastest)
         return () -> {
-            int[] at = new int[rank];
-            for (int k = 0; k < rank; k++) idx[regs[k]] = 0;
-            for (int off = 0; off < dest.length; off++) {
-                dest[off] = body.eval();
-                for (int k = rank - 1; k >= 0; k--) { // odometer, last index fastest (row-major)
+            double[] dest = into.get();
+            for (int k = 0; k < last; k++) {
+                at[k] = 0;
+                idx[regs[k]] = 0;
+            }
+            for (int i = 0, off = offset; i < rows; i++, off += n) {
+                r.run(dest, off);
+                for (int k = last - 1; k >= 0; k--) {
                     if (++at[k] < ranges[k]) {
                         idx[regs[k]] = at[k];
                         break;
@@ -73,6 +103,28 @@ final class Machine {
                     at[k] = 0;
                     idx[regs[k]] = 0;
                 }
+            }
+        };
+    }
+
+    /** One row of a def: the elements dest[off … off + n − 1], for every value of its last index. */
+    private interface Row {
+        void run(double[] dest, int off);
+    }
+
+    private Row generalRow(Node body, int r, int n, boolean add) {
+        if (add) {
+            return (dest, off) -> {
+                for (int v = 0; v < n; v++) {
+                    idx[r] = v;
+                    dest[off + v] += body.eval();
+                }
+            };
+        }
+        return (dest, off) -> {
+            for (int v = 0; v < n; v++) {
+                idx[r] = v;
+                dest[off + v] = body.eval();
             }
         };
     }
@@ -134,6 +186,8 @@ final class Machine {
             }
             case Ex.Sum s -> {
                 int r = register(s.i()), n = s.i().range();
+                Node quick = fast ? fastSum(s.body(), r, n) : null;
+                if (quick != null) yield quick;
                 Node body = compile(s.body());
                 yield () -> {
                     double acc = 0;
@@ -165,20 +219,21 @@ final class Machine {
     private Node apply(Ex.Apply a) {
         Node[] argNodes = a.args().stream().map(this::compile).toArray(Node[]::new);
         Function f = a.f();
-        Node[] body = {bodies.get(f)};
-        if (body[0] == null) {
+        Node b = bodies.get(f);
+        if (b == null) {
             bodies.put(f, () -> { throw new IllegalStateException("internal: " + f + " calls itself"); });
-            body[0] = compile(f.body());
-            bodies.put(f, body[0]);
+            b = compile(f.body());
+            bodies.put(f, b);
         }
-        Node b = body[0];
+        Node body = b;
         int n = argNodes.length;
+        // this call's own frame: no call can be inside itself (no recursion), so it is free whenever the call runs
+        double[] frame = new double[n];
         return () -> {
-            double[] values = new double[n];
-            for (int k = 0; k < n; k++) values[k] = argNodes[k].eval();
+            for (int k = 0; k < n; k++) frame[k] = argNodes[k].eval();
             double[] saved = args;
-            args = values;
-            double v = b.eval();
+            args = frame;
+            double v = body.eval();
             args = saved;
             return v;
         };
@@ -198,6 +253,60 @@ final class Machine {
     }
 
     private Node load(Ex.Load l) {
+        Access a = access(l);
+        double[] data = a.data;
+        int base = a.base;
+        int[] regs = a.regs, mult = a.mult;
+        return switch (regs.length) {
+            case 0 -> () -> data[base];
+            case 1 -> {
+                int r0 = regs[0], m0 = mult[0];
+                yield () -> data[base + idx[r0] * m0];
+            }
+            case 2 -> {
+                int r0 = regs[0], m0 = mult[0], r1 = regs[1], m1 = mult[1];
+                yield () -> data[base + idx[r0] * m0 + idx[r1] * m1];
+            }
+            default -> () -> {
+                int off = base;
+                for (int k = 0; k < regs.length; k++) off += idx[regs[k]] * mult[k];
+                return data[off];
+            };
+        };
+    }
+
+    // ─── Fast paths ───────────────────────────────────────────────────────────────────────────────
+
+    /** Where a read finds its element: data[base + Σₖ idx[regs[k]]·mult[k]]. */
+    private record Access(double[] data, int base, int[] regs, int[] mult) {
+        /** The same read along register r: the offset without r's terms, and r's stride. */
+        Strided along(int r) {
+            int stride = 0, kept = 0;
+            for (int k = 0; k < regs.length; k++) {
+                if (regs[k] == r) stride += mult[k];
+                else kept++;
+            }
+            int[] rs = new int[kept], ms = new int[kept];
+            for (int k = 0, j = 0; k < regs.length; k++) {
+                if (regs[k] != r) {
+                    rs[j] = regs[k];
+                    ms[j++] = mult[k];
+                }
+            }
+            return new Strided(data, base, rs, ms, stride);
+        }
+    }
+
+    /** A read as a function of one register v: data[offset(idx) + v·stride]. */
+    private record Strided(double[] data, int base, int[] regs, int[] mult, int stride) {
+        int offset(int[] idx) {
+            int off = base;
+            for (int k = 0; k < regs.length; k++) off += idx[regs[k]] * mult[k];
+            return off;
+        }
+    }
+
+    private Access access(Ex.Load l) {
         double[] data = storage(l.tensor());
         int rank = l.idx().size();
         int[] strides = new int[rank];
@@ -221,22 +330,126 @@ final class Machine {
                 mult[j++] = strides[k];
             }
         }
-        int base = fixed;
-        return switch (vars) {
-            case 0 -> () -> data[base];
-            case 1 -> {
-                int r0 = regs[0], m0 = mult[0];
-                yield () -> data[base + idx[r0] * m0];
-            }
-            case 2 -> {
-                int r0 = regs[0], m0 = mult[0], r1 = regs[1], m1 = mult[1];
-                yield () -> data[base + idx[r0] * m0 + idx[r1] * m1];
-            }
-            default -> () -> {
-                int off = base;
-                for (int k = 0; k < regs.length; k++) off += idx[regs[k]] * mult[k];
-                return data[off];
-            };
+        return new Access(data, fixed, regs, mult);
+    }
+
+    /** A read or a number (a one-element array, stride 0) as an operand of a fast path; null for anything else. */
+    private Access operand(Ex e) {
+        return switch (bare(e)) {
+            case Ex.Load l -> access(l);
+            case Ex.Num n -> new Access(new double[] {n.value()}, 0, new int[0], new int[0]);
+            default -> null;
         };
+    }
+
+    /** NoGrad and Fused compile to their value: look through them. */
+    private static Ex bare(Ex e) {
+        while (true) {
+            if (e instanceof Ex.NoGrad n) e = n.a();
+            else if (e instanceof Ex.Fused f) e = f.value();
+            else return e;
+        }
+    }
+
+    /** Σ over register r of a read, or of a product of two reads: one loop, offsets computed once. */
+    private Node fastSum(Ex body, int r, int n) {
+        Ex b = bare(body);
+        if (b instanceof Ex.Binary m && m.op() == Ex.BinOp.MUL) {
+            Access x = operand(m.a()), y = operand(m.b());
+            if (x == null || y == null) return null;
+            Strided sx = x.along(r), sy = y.along(r);
+            double[] dx = sx.data, dy = sy.data;
+            int tx = sx.stride, ty = sy.stride;
+            return () -> {
+                int ox = sx.offset(idx), oy = sy.offset(idx);
+                double acc = 0;
+                for (int v = 0; v < n; v++) acc += dx[ox + v * tx] * dy[oy + v * ty];
+                idx[r] = n - 1; // where the general loop leaves the register
+                return acc;
+            };
+        }
+        Access x = operand(b);
+        if (x == null) return null;
+        Strided sx = x.along(r);
+        double[] dx = sx.data;
+        int tx = sx.stride;
+        return () -> {
+            int ox = sx.offset(idx);
+            double acc = 0;
+            for (int v = 0; v < n; v++) acc += dx[ox + v * tx];
+            idx[r] = n - 1;
+            return acc;
+        };
+    }
+
+    /**
+     * A row of a def whose element is a read, or one of + − · / max min of two reads, as one loop over the
+     * last index (register r): {@code ∂J/∂W[j,i] = δ[j]·x[i]} is a scaled copy of x per row. Null for other bodies.
+     */
+    private Row fastRow(Ex body, int r, int n, boolean add) {
+        Ex b = bare(body);
+        Ex.BinOp op;
+        Access x, y;
+        if (b instanceof Ex.Binary bin && bin.op() != Ex.BinOp.POW) {
+            op = bin.op();
+            x = operand(bin.a());
+            y = operand(bin.b());
+            if (x == null || y == null) return null;
+        } else {
+            op = null;
+            x = operand(b);
+            y = x;
+            if (x == null) return null;
+        }
+        Strided sx = x.along(r), sy = y.along(r);
+        return (dest, off) -> Rows.run(op, add, dest, off, sx.data, sx.offset(idx), sx.stride, sy.data, sy.offset(idx),
+                sy.stride, n);
+    }
+
+    /** The loops of {@link #fastRow}; each element is exactly what the general closure computes. */
+    private static final class Rows {
+        private Rows() {}
+
+        static void run(Ex.BinOp op, boolean add, double[] d, int od, double[] a, int oa, int sa, double[] b, int ob,
+                        int sb, int n) {
+            if (op == null) {
+                if (add) for (int v = 0; v < n; v++) d[od + v] += a[oa + v * sa];
+                else for (int v = 0; v < n; v++) d[od + v] = a[oa + v * sa];
+                return;
+            }
+            if (op == Ex.BinOp.MUL && sa == 0 && sb == 1) { // the outer product δ[j]·x[i], in a loop the JIT vectorizes
+                double s = a[oa];
+                if (add) for (int v = 0; v < n; v++) d[od + v] += s * b[ob + v];
+                else for (int v = 0; v < n; v++) d[od + v] = s * b[ob + v];
+                return;
+            }
+            switch (op) {
+                case ADD -> {
+                    if (add) for (int v = 0; v < n; v++) d[od + v] += a[oa + v * sa] + b[ob + v * sb];
+                    else for (int v = 0; v < n; v++) d[od + v] = a[oa + v * sa] + b[ob + v * sb];
+                }
+                case SUB -> {
+                    if (add) for (int v = 0; v < n; v++) d[od + v] += a[oa + v * sa] - b[ob + v * sb];
+                    else for (int v = 0; v < n; v++) d[od + v] = a[oa + v * sa] - b[ob + v * sb];
+                }
+                case MUL -> {
+                    if (add) for (int v = 0; v < n; v++) d[od + v] += a[oa + v * sa] * b[ob + v * sb];
+                    else for (int v = 0; v < n; v++) d[od + v] = a[oa + v * sa] * b[ob + v * sb];
+                }
+                case DIV -> {
+                    if (add) for (int v = 0; v < n; v++) d[od + v] += a[oa + v * sa] / b[ob + v * sb];
+                    else for (int v = 0; v < n; v++) d[od + v] = a[oa + v * sa] / b[ob + v * sb];
+                }
+                case MAX -> {
+                    if (add) for (int v = 0; v < n; v++) d[od + v] += Math.max(a[oa + v * sa], b[ob + v * sb]);
+                    else for (int v = 0; v < n; v++) d[od + v] = Math.max(a[oa + v * sa], b[ob + v * sb]);
+                }
+                case MIN -> {
+                    if (add) for (int v = 0; v < n; v++) d[od + v] += Math.min(a[oa + v * sa], b[ob + v * sb]);
+                    else for (int v = 0; v < n; v++) d[od + v] = Math.min(a[oa + v * sa], b[ob + v * sb]);
+                }
+                case POW -> throw new IllegalStateException("internal: no fast row for a power");
+            }
+        }
     }
 }
