@@ -1,0 +1,252 @@
+package dev.nnc.runtime.data;
+
+import dev.nnc.runtime.Signature;
+import dev.nnc.runtime.TensorInfo;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * How inputs are scaled before the network sees them (targets never are: they are what the loss compares
+ * with). Fitted on the training set only, so validation and test data are scaled by the same numbers, and
+ * saved with a checkpoint ({@link #encode}) so a prediction scales its inputs exactly as training did.
+ */
+public sealed interface Normalization {
+    /** Inputs as they are. */
+    record None() implements Normalization {}
+
+    /** Every input value divided by {@code divisor}: {@code scale(255)} puts pixels 0…255 in [0, 1]. */
+    record Scale(double divisor) implements Normalization {
+        public Scale {
+            if (!Double.isFinite(divisor) || divisor == 0) throw new IllegalArgumentException("scale needs a finite divisor other than 0, not " + divisor);
+        }
+    }
+
+    /**
+     * Each input element mapped from its training range [min, max] to [0, 1]; an element that is constant in
+     * the training set becomes 0 (it carries no information, and dividing by 0 would make it NaN). Before
+     * {@link #fit}, the maps are empty.
+     */
+    record MinMax(Map<String, double[]> min, Map<String, double[]> max) implements Normalization {
+        public MinMax {
+            min = Map.copyOf(min);
+            max = Map.copyOf(max);
+        }
+
+        public MinMax() {
+            this(Map.of(), Map.of());
+        }
+    }
+
+    /**
+     * Each input element shifted by its training mean and divided by its standard deviation (of the training
+     * set itself, dividing by n); a deviation of 0 is taken as 1, so a constant element becomes 0. Before
+     * {@link #fit}, the maps are empty.
+     */
+    record Standard(Map<String, double[]> mean, Map<String, double[]> std) implements Normalization {
+        public Standard {
+            mean = Map.copyOf(mean);
+            std = Map.copyOf(std);
+        }
+
+        public Standard() {
+            this(Map.of(), Map.of());
+        }
+    }
+
+    /** The spellings of a setting or option: {@code none}, {@code scale(255)} or {@code /255}, {@code minmax}, {@code standard}. */
+    static Normalization parse(String text) {
+        String s = text.strip().toLowerCase(Locale.ROOT);
+        var scale = Pattern.compile("(?:scale\\s*\\(\\s*([^)]*?)\\s*\\)|/\\s*(.*))").matcher(s);
+        if (scale.matches()) {
+            String n = scale.group(1) != null ? scale.group(1) : scale.group(2);
+            double d;
+            try {
+                d = CsvReader.decimal(n) ? Double.parseDouble(n) : Double.NaN;
+            } catch (NumberFormatException e) {
+                d = Double.NaN;
+            }
+            if (!Double.isFinite(d) || d == 0) {
+                throw new IllegalArgumentException("scale needs a number other than 0, such as scale(255), not \"" + text.strip() + "\"");
+            }
+            return new Scale(d);
+        }
+        return switch (s) {
+            case "none" -> new None();
+            case "minmax" -> new MinMax();
+            case "standard" -> new Standard();
+            default -> throw new IllegalArgumentException("unknown normalization \"" + text.strip()
+                    + "\"; expected none, scale(N) or /N (divide by N, e.g. scale(255)), minmax, or standard");
+        };
+    }
+
+    /** Unsigned-byte IDX inputs are pixels 0…255 and are divided by 255; other data is taken as it is. */
+    static Normalization defaultFor(Dataset data) {
+        if (data.format() instanceof Format.Idx idx && !data.inputs().isEmpty()) {
+            boolean bytes = true;
+            for (TensorInfo t : data.inputs()) bytes &= idx.types().get(t.name()) == IdxType.UBYTE;
+            if (bytes) return new Scale(255);
+        }
+        return new None();
+    }
+
+    /** Whether the numbers it needs are there: always, except for minmax and standard before {@link #fit}. */
+    default boolean fitted() {
+        return switch (this) {
+            case MinMax m -> !m.min().isEmpty();
+            case Standard st -> !st.mean().isEmpty();
+            default -> true;
+        };
+    }
+
+    /** This normalization with its numbers taken from the training set's inputs (none and scale have none to take). */
+    default Normalization fit(Dataset training, Signature sig) {
+        if (this instanceof None || this instanceof Scale) return this;
+        if (training.size() == 0) throw new IllegalArgumentException("cannot fit " + encode() + " on an empty training set");
+        Map<String, double[]> a = new HashMap<>();
+        Map<String, double[]> b = new HashMap<>();
+        for (TensorInfo t : sig.inputs()) {
+            double[] x = training.column(t.name());
+            int w = t.size();
+            int n = training.size();
+            double[] lo = new double[w];
+            double[] hi = new double[w];
+            if (this instanceof MinMax) {
+                System.arraycopy(x, 0, lo, 0, w);
+                System.arraycopy(x, 0, hi, 0, w);
+                for (int r = 1; r < n; r++) {
+                    for (int e = 0; e < w; e++) {
+                        double v = x[r * w + e];
+                        if (v < lo[e]) lo[e] = v;
+                        if (v > hi[e]) hi[e] = v;
+                    }
+                }
+            } else {
+                // Two passes (mean, then squared deviations): one-pass formulas lose digits when the mean is large.
+                for (int r = 0; r < n; r++) for (int e = 0; e < w; e++) lo[e] += x[r * w + e];
+                for (int e = 0; e < w; e++) lo[e] /= n;
+                for (int r = 0; r < n; r++) {
+                    for (int e = 0; e < w; e++) {
+                        double d = x[r * w + e] - lo[e];
+                        hi[e] += d * d;
+                    }
+                }
+                for (int e = 0; e < w; e++) {
+                    hi[e] = Math.sqrt(hi[e] / n);
+                    if (hi[e] == 0) hi[e] = 1;
+                }
+            }
+            a.put(t.name(), lo);
+            b.put(t.name(), hi);
+        }
+        return this instanceof MinMax ? new MinMax(a, b) : new Standard(a, b);
+    }
+
+    /** The data set with its inputs scaled, as new arrays (targets shared, unchanged). */
+    default Dataset apply(Dataset data) {
+        if (this instanceof None) return data;
+        if (!fitted()) throw new IllegalStateException(encode() + " is not fitted; fit it on the training set first");
+        Map<String, double[]> columns = new HashMap<>(data.columns());
+        for (TensorInfo t : data.inputs()) {
+            double[] x = data.column(t.name());
+            double[] y = new double[x.length];
+            int w = t.size();
+            switch (this) {
+                case Scale s -> {
+                    for (int k = 0; k < x.length; k++) y[k] = x[k] / s.divisor();
+                }
+                case MinMax m -> {
+                    double[] lo = fitted(m.min(), t);
+                    double[] hi = fitted(m.max(), t);
+                    for (int k = 0; k < x.length; k++) {
+                        int e = k % w;
+                        double range = hi[e] - lo[e];
+                        y[k] = range == 0 ? 0 : (x[k] - lo[e]) / range;
+                    }
+                }
+                case Standard st -> {
+                    double[] mean = fitted(st.mean(), t);
+                    double[] std = fitted(st.std(), t);
+                    for (int k = 0; k < x.length; k++) y[k] = (x[k] - mean[k % w]) / std[k % w];
+                }
+                case None none -> throw new AssertionError();
+            }
+            columns.put(t.name(), y);
+        }
+        return data.withColumns(columns);
+    }
+
+    private static double[] fitted(Map<String, double[]> values, TensorInfo t) {
+        double[] v = values.get(t.name());
+        if (v == null) throw new IllegalArgumentException("the normalization was fitted without input " + t.name());
+        if (v.length != t.size()) {
+            throw new IllegalArgumentException("the normalization was fitted for " + v.length + " elements of " + t.name() + ", not " + t.size());
+        }
+        return v;
+    }
+
+    /**
+     * One line for a checkpoint's metadata, which {@link #decode} reads back to the same numbers (doubles are
+     * written in their shortest exact form): {@code none}, {@code scale(255)}, {@code minmax}, or fitted,
+     * {@code minmax x=min:max,min:max,…} and {@code standard x=mean:std,…} with one pair per element and one
+     * {@code name=…} group per input, in name order.
+     */
+    default String encode() {
+        return switch (this) {
+            case None n -> "none";
+            case Scale s -> "scale(" + number(s.divisor()) + ")";
+            case MinMax m -> "minmax" + pairs(m.min(), m.max());
+            case Standard st -> "standard" + pairs(st.mean(), st.std());
+        };
+    }
+
+    /** What {@link #encode} wrote (or what {@link #parse} reads). */
+    static Normalization decode(String text) {
+        String[] groups = text.strip().split("\\s+");
+        if (groups.length == 1) return parse(groups[0]);
+        boolean minmax = groups[0].equals("minmax");
+        if (!minmax && !groups[0].equals("standard")) throw new IllegalArgumentException("cannot decode the normalization \"" + text + "\"");
+        Map<String, double[]> a = new LinkedHashMap<>();
+        Map<String, double[]> b = new LinkedHashMap<>();
+        for (int g = 1; g < groups.length; g++) {
+            int eq = groups[g].indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("cannot decode the normalization group \"" + groups[g] + "\": expected name=a:b,…");
+            String[] pairs = groups[g].substring(eq + 1).split(",");
+            double[] x = new double[pairs.length];
+            double[] y = new double[pairs.length];
+            for (int e = 0; e < pairs.length; e++) {
+                String[] ab = pairs[e].split(":");
+                try {
+                    if (ab.length != 2) throw new NumberFormatException();
+                    x[e] = Double.parseDouble(ab[0]);
+                    y[e] = Double.parseDouble(ab[1]);
+                } catch (NumberFormatException ex) {
+                    throw new IllegalArgumentException("cannot decode the normalization pair \"" + pairs[e] + "\": expected a:b");
+                }
+            }
+            a.put(groups[g].substring(0, eq), x);
+            b.put(groups[g].substring(0, eq), y);
+        }
+        return minmax ? new MinMax(a, b) : new Standard(a, b);
+    }
+
+    private static String pairs(Map<String, double[]> a, Map<String, double[]> b) {
+        var out = new StringBuilder();
+        for (String name : a.keySet().stream().sorted().toList()) {
+            out.append(' ').append(name).append('=');
+            double[] x = a.get(name);
+            double[] y = b.get(name);
+            for (int e = 0; e < x.length; e++) out.append(e == 0 ? "" : ",").append(number(x[e])).append(':').append(number(y[e]));
+        }
+        return out.toString();
+    }
+
+    /** The shortest text that parses back to exactly {@code v}: {@code 255} rather than {@code 255.0}. */
+    private static String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15 && !(v == 0 && 1 / v < 0)) return Long.toString((long) v);
+        return Double.toString(v);
+    }
+}
