@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the project's tests need. Idempotent: when everything is already installed it
+# Installs the Debian packages the project's tests and samples need. Idempotent: when everything is already installed it
 # only runs dpkg -s and exits, so it is cheap to call before every test run.
 set -euo pipefail
 
 # python3-torch: PyTorch for /usr/bin/python3 (Debian bookworm). The gradient tests compare nnc's symbolically
 # derived gradients with PyTorch's autograd (tests/src/test/python/torch_reference.py).
-PACKAGES=(python3-torch)
+# dataset-fashion-mnist: the Fashion-MNIST IDX files in /usr/share/datasets/fashion-mnist/ (samples/mlp.nn).
+PACKAGES=(python3-torch dataset-fashion-mnist)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

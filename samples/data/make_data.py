@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the small data sets of the samples: seed.csv and xor.csv, next to this script.
+"""Writes the small data sets of the samples: seed.csv, xor.csv and spirals.csv, next to this script.
 
 Standard library only; fixed seeds, so every run writes the same bytes.
 
@@ -14,9 +14,16 @@ xor.csv (for xor.nn): 200 rows, header x1,x2,y.
     rounded to 4 decimals; y = a XOR b (the corner's label, whatever the noise did).
     Rows are shuffled.
 
+spirals.csv (for spirals.nn): 600 rows, header x1,x2,y.
+    Three interleaved spiral arms, 200 points each; y is the arm, 0, 1 or 2 (a class label, which
+    nnc expands to a one-hot target). Point i of arm k lies at radius r = i/200 and angle
+    4r + 2*pi*k/3, plus normal noise of standard deviation 0.2 on the angle; x1 = r cos, x2 = r sin,
+    rounded to 4 decimals. Rows are shuffled.
+
 Usage: python3 samples/data/make_data.py
 """
 
+import math
 import os
 import random
 
@@ -25,6 +32,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SEED_ROWS = 400
 XOR_PER_CORNER = 50
 XOR_NOISE = 0.15
+SPIRAL_ARMS = 3
+SPIRAL_PER_ARM = 200
+SPIRAL_NOISE = 0.2
 
 
 def fmt(v):
@@ -63,9 +73,21 @@ def xor_rows(rng):
     return rows
 
 
+def spiral_rows(rng):
+    rows = []
+    for k in range(SPIRAL_ARMS):
+        for i in range(SPIRAL_PER_ARM):
+            r = i / SPIRAL_PER_ARM
+            angle = 4 * r + 2 * math.pi * k / SPIRAL_ARMS + rng.gauss(0.0, SPIRAL_NOISE)
+            rows.append([fmt(round(r * math.cos(angle), 4)), fmt(round(r * math.sin(angle), 4)), str(k)])
+    rng.shuffle(rows)
+    return rows
+
+
 def main():
     write_csv("seed.csv", ["x1", "x2", "x3", "y"], seed_rows(random.Random(20250619)))
     write_csv("xor.csv", ["x1", "x2", "y"], xor_rows(random.Random(1)))
+    write_csv("spirals.csv", ["x1", "x2", "y"], spiral_rows(random.Random(3)))
 
 
 if __name__ == "__main__":

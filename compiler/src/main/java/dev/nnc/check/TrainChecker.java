@@ -12,9 +12,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code train Net { data "…"  optimizer adam(α = 0.01)  batch 64  epochs 10  split 0.8  seed 1 }} */
+/**
+ * {@code train Net { data "…"  optimizer adam(α = 0.01)  batch 64  epochs 10  split 0.8  seed 1
+ * schedule cosine  normalize minmax }}
+ */
 final class TrainChecker {
-    static final Set<String> KEYS = Set.of("data", "test", "validation", "optimizer", "batch", "epochs", "split", "seed");
+    static final Set<String> KEYS = Set.of("data", "test", "validation", "optimizer", "batch", "epochs", "split", "seed",
+            "schedule", "normalize");
+
+    /** The spellings of a schedule and of a normalisation: name → how many numbers it takes (min, max). */
+    static final Map<String, int[]> SCHEDULES = Map.of("constant", new int[] {0, 0}, "step", new int[] {2, 2}, "cosine", new int[] {0, 1});
+    static final Map<String, int[]> NORMALIZATIONS = Map.of("none", new int[] {0, 0}, "scale", new int[] {1, 1},
+            "minmax", new int[] {0, 0}, "standard", new int[] {0, 0});
 
     private final Scope scope;
     private final Reporter reporter;
@@ -54,6 +63,8 @@ final class TrainChecker {
                 case "batch", "epochs" -> integer(setting, 1, "a positive integer");
                 case "seed" -> integer(setting, 0, "a non-negative integer");
                 case "split" -> split(setting);
+                case "schedule" -> named(setting, SCHEDULES, "cosine, step(5, 0.5) or constant");
+                case "normalize" -> named(setting, NORMALIZATIONS, "minmax, standard, scale(255) or none");
                 default -> throw new IllegalStateException("internal: setting " + key);
             }
         }
@@ -93,6 +104,44 @@ final class TrainChecker {
         if (v != null && !(v > 0 && v <= 1)) {
             reporter.error(Key.BAD_SETTING, e.span(), "split is the fraction of the data used for training, in (0, 1], not "
                     + Constants.format(v), "0.8 trains on 80 % and validates on the rest");
+        }
+    }
+
+    /** A word, or a call with numbers: {@code cosine}, {@code step(5, 0.5)}. */
+    private void named(Setting s, Map<String, int[]> choices, String examples) {
+        Expr e = single(s, examples);
+        if (e == null) return;
+        String name;
+        List<dev.nnc.ast.Arg> args;
+        switch (e) {
+            case Expr.Call c when c.indices().isEmpty() -> {
+                name = c.callee().name();
+                args = c.args();
+            }
+            case Expr.Ref r when r.indices().isEmpty() -> {
+                name = r.name().name();
+                args = List.of();
+            }
+            default -> {
+                reporter.error(Key.BAD_SETTING, e.span(), s.key().name() + " takes " + examples, null);
+                return;
+            }
+        }
+        int[] arity = choices.get(name);
+        if (arity == null) {
+            String guess = Suggest.closest(name, choices.keySet());
+            reporter.error(Key.BAD_SETTING, e.span(), "there is no " + s.key().name() + " " + name,
+                    guess != null ? "did you mean " + guess + "?" : s.key().name() + " takes " + examples);
+            return;
+        }
+        if (args.size() < arity[0] || args.size() > arity[1]) {
+            reporter.error(Key.BAD_SETTING, e.span(), name + " takes " + (arity[0] == arity[1] ? arity[0] : arity[0] + " or " + arity[1])
+                    + " number" + (arity[1] == 1 ? "" : "s") + ", not " + args.size(), s.key().name() + " takes " + examples);
+            return;
+        }
+        for (var a : args) {
+            if (a.name() != null) reporter.error(Key.BAD_SETTING, a.name().span(), name + " takes its numbers by position", null);
+            else Constants.eval(a.value(), reporter, "the " + s.key().name());
         }
     }
 

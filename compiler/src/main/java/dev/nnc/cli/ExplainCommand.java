@@ -5,7 +5,6 @@ import dev.nnc.explain.Explain;
 import dev.nnc.ir.IrPrinter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,27 +30,18 @@ final class ExplainCommand implements Callable<Integer> {
     boolean notes;
 
     @Option(names = "--no-rewrite", paramLabel = "NAME", split = ",",
-            description = "turn off a stability rewrite: ${COMPLETION-CANDIDATES}", completionCandidates = Rewrites.class)
+            description = "turn off a stability rewrite: ${COMPLETION-CANDIDATES}", completionCandidates = dev.nnc.cli.Rewrites.class)
     List<String> noRewrite = List.of();
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    static final class Rewrites implements Iterable<String> {
-        @Override public java.util.Iterator<String> iterator() { return dev.nnc.opt.Stability.RULES.iterator(); }
-    }
-
     @Override public Integer call() {
         var err = spec.commandLine().getErr();
-        for (String r : noRewrite) {
-            if (!dev.nnc.opt.Stability.RULES.contains(r)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown rewrite " + r + "; the rewrites are "
-                        + String.join(", ", dev.nnc.opt.Stability.RULES));
-            }
-        }
+        var options = Rewrites.options(noRewrite, spec);
         var loaded = Loading.network(file, network, err);
         if (loaded instanceof Loading.Failed f) return f.status();
         var ok = (Loading.Ok) loaded;
-        var graph = Compile.graph(ok.program(), ok.network(), new Compile.Options(Set.copyOf(noRewrite), false));
+        var graph = Compile.graph(ok.program(), ok.network(), options);
         var style = latex ? IrPrinter.Style.LATEX : ascii ? IrPrinter.Style.ASCII : IrPrinter.Style.UNICODE;
         spec.commandLine().getOut().print(Explain.render(graph, style, notes));
         return Main.OK;

@@ -4,7 +4,6 @@ import dev.nnc.driver.Compile;
 import dev.nnc.interp.Gradcheck;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,7 +45,7 @@ final class GradcheckCommand implements Callable<Integer> {
         var loaded = Loading.network(file, network, spec.commandLine().getErr());
         if (loaded instanceof Loading.Failed f) return f.status();
         var ok = (Loading.Ok) loaded;
-        var graph = Compile.graph(ok.program(), ok.network(), new Compile.Options(Set.copyOf(noRewrite), false));
+        var graph = Compile.graph(ok.program(), ok.network(), Rewrites.options(noRewrite, spec));
         var report = Gradcheck.run(graph, new Gradcheck.Options(seed, batch, elements, tolerance));
         int width = report.results().stream().mapToInt(r -> r.param().length()).max().orElse(5);
         out.printf("%-" + width + "s  %-10s %8s  %-10s  %s%n", "param", "shape", "checked", "worst err", "(derived vs numeric at the worst element)");

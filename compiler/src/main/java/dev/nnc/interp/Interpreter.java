@@ -201,16 +201,35 @@ public final class Interpreter {
     /** Every output for every sample of the batch, by name: sample after sample, each as {@link #predict} gives it. */
     public Map<String, double[]> predictAll(Batch batch) {
         Map<String, double[]> out = new LinkedHashMap<>();
+        outputs(batch, out, false);
+        return out;
+    }
+
+    /**
+     * The mean loss over the batch, as {@link #loss} gives it, and every output as {@link #predictAll} gives
+     * it, from one forward pass: what evaluating a model on labelled data needs.
+     */
+    public double lossAndOutputs(Batch batch, Map<String, double[]> out) { return outputs(batch, out, true) / batch.size(); }
+
+    private double outputs(Batch batch, Map<String, double[]> out, boolean withLoss) {
         for (Tensor o : graph.outputs()) out.put(o.name, new double[batch.size() * o.size()]);
-        parallel(chunks(batch), batch.size() * work, (w, c) -> {
+        int chunks = chunks(batch);
+        double[] sums = new double[chunks];
+        parallel(chunks, batch.size() * work, (w, c) -> {
+            double total = 0;
+            double[] loss = w.machine.storage(graph.loss());
             for (int s = c * CHUNK; s < Math.min(batch.size(), (c + 1) * CHUNK); s++) {
                 w.forward(batch, s);
+                total += loss[0];
                 for (Tensor o : graph.outputs()) {
                     System.arraycopy(w.machine.storage(o), 0, out.get(o.name), s * o.size(), o.size());
                 }
             }
+            sums[c] = total;
         });
-        return out;
+        double sum = 0;
+        for (double v : sums) sum += v;
+        return withLoss ? sum : Double.NaN;
     }
 
     /**

@@ -1,51 +1,84 @@
 package dev.nnc.interp;
 
+import dev.nnc.ir.Ex;
+import dev.nnc.ir.Exprs;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Runs a lowered optimizer over every element of every parameter: loads θ, its gradient and its state
  * into the slots, runs the updates in the order written, stores θ and the state back. The step t counts
- * optimizer steps from 1.
+ * optimizer steps from 1; the learning-rate slot holds the optimizer's α times the schedule's factor.
+ * Subexpressions that read only t and α (Adam's 1 − β1ᵗ) are the same for every element: they are
+ * computed once per step, before the elements, with the same operations, so the results do not change.
+ * Elements are independent, so big parameters are split into slices run on all processors, each by its
+ * own lane (a machine with its own slots); the result does not depend on how many there are.
  */
 public final class OptimizerRun {
+    /** Below this many elements in all, one lane does everything: threads would cost more than they save. */
+    static final int PARALLEL_FROM = 1 << 15;
+
     private final OptimizerIr optimizer;
-    private final Machine machine = new Machine();
-    private final List<Runnable> updates = new ArrayList<>();
+    private final List<Lane> lanes = new ArrayList<>();
     private final Map<Tensor, double[][]> state = new HashMap<>();
     private long step;
 
-    public OptimizerRun(OptimizerIr optimizer) {
+    public OptimizerRun(OptimizerIr optimizer) { this(optimizer, Runtime.getRuntime().availableProcessors()); }
+
+    public OptimizerRun(OptimizerIr optimizer, int threads) {
         this.optimizer = optimizer;
-        for (var u : optimizer.updates()) {
-            var body = machine.compile(u.value());
-            double[] dest = machine.storage(u.slot());
-            updates.add(() -> dest[0] = body.eval());
-        }
+        for (int k = 0; k < Math.max(1, threads); k++) lanes.add(new Lane());
     }
 
-    public long step() { return step; }
+    /** One machine with the updates compiled onto its slots. */
+    private final class Lane {
+        final Machine machine = new Machine();
+        final List<Runnable> updates = new ArrayList<>();
+        /** The per-step values, in order: each computes one hoisted subexpression into its slot. */
+        final List<Runnable> perStep = new ArrayList<>();
+        final double[] theta = machine.storage(optimizer.theta()), g = machine.storage(optimizer.gradient());
+        final double[][] slots = new double[optimizer.states().size()][];
 
-    /** One step: every parameter moves by its gradient (the mean over the mini-batch). */
-    public void apply(Map<Tensor, double[]> params, Map<Tensor, double[]> gradients) {
-        step++;
-        machine.storage(optimizer.step())[0] = step;
-        double[] theta = machine.storage(optimizer.theta()), g = machine.storage(optimizer.gradient());
-        List<Tensor> states = optimizer.states();
-        double[][] slots = new double[states.size()][];
-        for (int s = 0; s < slots.length; s++) slots[s] = machine.storage(states.get(s));
-        for (var e : params.entrySet()) {
-            double[] p = e.getValue(), grad = gradients.get(e.getKey());
-            double[][] st = state.computeIfAbsent(e.getKey(), t -> {
-                double[][] fresh = new double[states.size()][p.length];
-                for (int s = 0; s < fresh.length; s++) java.util.Arrays.fill(fresh[s], optimizer.initial().get(states.get(s)));
-                return fresh;
-            });
-            for (int k = 0; k < p.length; k++) {
+        Lane() {
+            Map<String, Tensor> hoisted = new HashMap<>();
+            for (var u : optimizer.updates()) {
+                var body = machine.compile(hoist(u.value(), hoisted));
+                double[] dest = machine.storage(u.slot());
+                updates.add(() -> dest[0] = body.eval());
+            }
+            for (int s = 0; s < slots.length; s++) slots[s] = machine.storage(optimizer.states().get(s));
+        }
+
+        /** {@code e} with its largest subexpressions that read nothing but t and α replaced by per-step slots. */
+        private Ex hoist(Ex e, Map<String, Tensor> hoisted) {
+            if (!(e instanceof Ex.Num) && !(e instanceof Ex.Load) && perStepOnly(e)) {
+                String key = Exprs.key(e);
+                Tensor slot = hoisted.get(key);
+                if (slot == null) {
+                    slot = new Tensor("step value " + hoisted.size(), Tensor.Role.SLOT, List.of(), null);
+                    hoisted.put(key, slot);
+                    var body = machine.compile(e);
+                    double[] dest = machine.storage(slot);
+                    perStep.add(() -> dest[0] = body.eval());
+                }
+                return new Ex.Load(slot, List.of());
+            }
+            return Exprs.mapChildren(e, c -> hoist(c, hoisted));
+        }
+
+        void begin(double rate) {
+            machine.storage(optimizer.step())[0] = step;
+            if (optimizer.rate() != null) machine.storage(optimizer.rate())[0] = rate;
+            for (Runnable r : perStep) r.run();
+        }
+
+        void run(double[] p, double[] grad, double[][] st, int from, int to) {
+            for (int k = from; k < to; k++) {
                 theta[0] = p[k];
                 g[0] = grad[k];
                 for (int s = 0; s < slots.length; s++) slots[s][0] = st[s][k];
@@ -54,5 +87,58 @@ public final class OptimizerRun {
                 for (int s = 0; s < slots.length; s++) st[s][k] = slots[s][0];
             }
         }
+    }
+
+    private boolean perStepOnly(Ex e) {
+        for (Tensor t : Exprs.reads(e)) if (t != optimizer.step() && t != optimizer.rate()) return false;
+        return true;
+    }
+
+    public OptimizerIr optimizer() { return optimizer; }
+
+    public long step() { return step; }
+
+    public void setStep(long step) { this.step = step; }
+
+    /** The state of one parameter, one array per state variable in declaration order (created at its initial value). */
+    public double[][] state(Tensor param) {
+        return state.computeIfAbsent(param, t -> {
+            List<Tensor> states = optimizer.states();
+            double[][] fresh = new double[states.size()][t.size()];
+            for (int s = 0; s < fresh.length; s++) java.util.Arrays.fill(fresh[s], optimizer.initial().get(states.get(s)));
+            return fresh;
+        });
+    }
+
+    /** Forgets all state and the step count, as for a fresh start. */
+    public void reset() {
+        state.clear();
+        step = 0;
+    }
+
+    /** One step at the optimizer's own learning rate. */
+    public void apply(Map<Tensor, double[]> params, Map<Tensor, double[]> gradients) { apply(params, gradients, 1); }
+
+    /** One step: every parameter moves by its gradient (the mean over the mini-batch), at α · {@code rateScale}. */
+    public void apply(Map<Tensor, double[]> params, Map<Tensor, double[]> gradients, double rateScale) {
+        step++;
+        long total = 0;
+        for (double[] p : params.values()) total += p.length;
+        int n = total < PARALLEL_FROM ? 1 : lanes.size();
+        for (int l = 0; l < n; l++) lanes.get(l).begin(optimizer.baseRate() * rateScale);
+        List<List<Runnable>> work = new ArrayList<>(); // per lane, its slices
+        for (int l = 0; l < n; l++) work.add(new ArrayList<>());
+        for (var e : params.entrySet()) {
+            double[] p = e.getValue(), grad = gradients.get(e.getKey());
+            double[][] st = state(e.getKey());
+            int slices = p.length < PARALLEL_FROM / 4 ? 1 : n;
+            for (int l = 0; l < slices; l++) {
+                Lane lane = lanes.get(l);
+                int from = (int) ((long) p.length * l / slices), to = (int) ((long) p.length * (l + 1) / slices);
+                work.get(l).add(() -> lane.run(p, grad, st, from, to));
+            }
+        }
+        if (n == 1) work.get(0).forEach(Runnable::run);
+        else IntStream.range(0, n).parallel().forEach(l -> work.get(l).forEach(Runnable::run));
     }
 }

@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * LOWER for an optimizer: its statements, for one element of one parameter, over scalar slots (θ, ∂J/∂θ,
- * t, the state variables), with the hyperparameters folded in as numbers and library calls expanded. The
+ * t, the state variables), with the hyperparameters folded in as numbers (all but the learning rate, which
+ * a schedule varies) and library calls expanded. The
  * optimizers of the standard library run from their .nn definitions this way, like any user's.
  */
 public final class LowerOptimizer {
@@ -41,11 +42,19 @@ public final class LowerOptimizer {
     }
 
     /** An optimizer with its default hyperparameters. */
-    public static OptimizerIr byName(Scope scope, String name) {
+    public static OptimizerIr byName(Scope scope, String name) { return byName(scope, name, Map.of()); }
+
+    /** An optimizer with the hyperparameters given by name, the others at their defaults. */
+    public static OptimizerIr byName(Scope scope, String name, Map<String, Double> given) {
         if (!(scope.lookup(name) instanceof Symbol s) || !(s.target() instanceof Symbol.Optimizer o)) {
             throw new IllegalArgumentException("no optimizer named " + name);
         }
-        return lower(scope, o.decl(), Map.of());
+        return lower(scope, o.decl(), given);
+    }
+
+    /** The optimizer's declaration, for the names of its hyperparameters; null if there is none by that name. */
+    public static Decl.Optimizer declaration(Scope scope, String name) {
+        return scope.lookup(name) instanceof Symbol s && s.target() instanceof Symbol.Optimizer o ? o.decl() : null;
     }
 
     public static OptimizerIr lower(Scope scope, Decl.Optimizer o, Map<String, Double> given) {
@@ -57,10 +66,20 @@ public final class LowerOptimizer {
         env.put("θ", View.scalar(new Ex.Load(theta, List.of())));
         env.put(ExprLowering.GRADIENT, View.scalar(new Ex.Load(gradient, List.of())));
         env.put("t", View.scalar(new Ex.Load(step, List.of())));
+        Tensor rate = null;
+        double baseRate = Double.NaN;
+        Map<String, Double> hyper = new LinkedHashMap<>();
         for (var h : o.hyperparameters()) {
             String n = h.name().name();
             double v = given.containsKey(n) ? given.get(n) : Constants.of(h.defaultValue());
-            env.put(n, View.scalar(new Ex.Num(v)));
+            hyper.put(n, v);
+            if (rate == null && OptimizerIr.RATE_NAMES.contains(n)) {
+                rate = slot(n);
+                baseRate = v;
+                env.put(n, View.scalar(new Ex.Load(rate, List.of())));
+            } else {
+                env.put(n, View.scalar(new Ex.Num(v)));
+            }
         }
         List<Tensor> states = new ArrayList<>();
         Map<Tensor, Double> initial = new HashMap<>();
@@ -84,7 +103,7 @@ public final class LowerOptimizer {
                 }
             }
         }
-        return new OptimizerIr(o.name().name(), theta, gradient, step, states, initial, updates);
+        return new OptimizerIr(o.name().name(), theta, gradient, step, states, initial, updates, rate, baseRate, hyper);
     }
 
     private static Tensor slot(String name) { return new Tensor(name, Tensor.Role.SLOT, List.of(), null); }

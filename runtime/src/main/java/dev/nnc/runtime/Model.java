@@ -55,9 +55,15 @@ public interface Model extends AutoCloseable {
     /** The outputs for every sample of the batch, by output name, batch-major. */
     Map<String, double[]> predict(Batch batch);
 
+    /** The mean loss over a labelled batch, and the outputs as {@link #predict} gives them (put into {@code outputs}). */
+    default double lossAndPredict(Batch batch, Map<String, double[]> outputs) {
+        outputs.putAll(predict(batch));
+        return loss(batch);
+    }
+
     /**
      * Where the first value that is not finite arises when this batch is run forward and backward (in the
-     * order the network computes its values), in words such as {@code z_h1[17] of sample 3}; empty if all
+     * order the network computes its values), in words such as {@code z_h1[17] in sample 3 of the batch}; empty if all
      * are finite.
      */
     Optional<String> firstNonFinite(Batch batch);

@@ -19,17 +19,18 @@ public final class AtomicFile {
     private AtomicFile() {}
 
     /**
-     * A hook for the crash test only: the system property {@code nnc.test.stallWrite} names a file; a write
-     * to it stops halfway through the temporary file, says so on standard error and waits to be killed.
+     * A hook for the crash test only: the system property {@code nnc.test.stallWrite=FILE@N} makes the N-th
+     * write to FILE stop halfway through its temporary file, say so on standard error and wait to be killed.
      */
     private static final String STALL = System.getProperty("nnc.test.stallWrite");
+    private static int writes;
 
     public static void write(Path target, byte[] bytes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             var buffer = ByteBuffer.wrap(bytes);
-            if (STALL != null && Path.of(STALL).toAbsolutePath().equals(target.toAbsolutePath())) stall(ch, buffer);
+            if (STALL != null && stallNow(target)) stall(ch, buffer);
             while (buffer.hasRemaining()) ch.write(buffer);
             ch.force(true);
         } catch (IOException | RuntimeException e) {
@@ -46,6 +47,12 @@ public final class AtomicFile {
         } catch (IOException ignored) {
             // some file systems cannot open a directory for reading; the rename is still atomic there
         }
+    }
+
+    private static synchronized boolean stallNow(Path target) {
+        int at = STALL.lastIndexOf('@');
+        if (!Path.of(STALL.substring(0, at)).toAbsolutePath().equals(target.toAbsolutePath())) return false;
+        return ++writes == Integer.parseInt(STALL.substring(at + 1));
     }
 
     private static void stall(FileChannel ch, ByteBuffer buffer) throws IOException {

@@ -77,20 +77,17 @@ public final class Checkpoint {
         var tensors = loaded.contents().tensors();
         String file = loaded.file().toString();
         List<String> missing = new ArrayList<>();
+        for (TensorInfo p : sig.params()) if (!tensors.containsKey(p.name())) missing.add(p.toString());
+        if (!missing.isEmpty()) {
+            throw new CheckpointError(file + ": no " + String.join(", ", missing) + " there; the network " + sig.network()
+                    + " needs " + sig.params().stream().map(TensorInfo::toString).toList() + "; these weights are for a different network");
+        }
         for (TensorInfo p : sig.params()) {
             var t = tensors.get(p.name());
-            if (t == null) {
-                missing.add(p.toString());
-                continue;
-            }
             if (!t.shape().equals(p.shape())) {
                 throw new CheckpointError(file + ": " + p.name() + " has shape " + shape(t.shape()) + " there, but the network "
                         + sig.network() + " has " + p + "; these weights are for a different network");
             }
-        }
-        if (!missing.isEmpty()) {
-            throw new CheckpointError(file + ": no " + String.join(", ", missing) + " there; the network " + sig.network()
-                    + " needs " + sig.params().stream().map(TensorInfo::toString).toList() + "; these weights are for a different network");
         }
         for (String name : tensors.keySet()) {
             if (name.startsWith(OPTIMIZER_PREFIX)) continue;

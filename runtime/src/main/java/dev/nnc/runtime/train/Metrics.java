@@ -62,9 +62,13 @@ public final class Metrics {
         for (int from = 0; from < data.size(); from += CHUNK) {
             int to = Math.min(data.size(), from + CHUNK);
             Batch chunk = data.slice(from, to);
-            lossSum += model.loss(chunk) * (to - from);
-            if (task == Task.OTHER) continue;
-            double[] out = model.predict(chunk).get(output.name());
+            if (task == Task.OTHER) {
+                lossSum += model.loss(chunk) * (to - from);
+                continue;
+            }
+            var outputs = new java.util.HashMap<String, double[]>();
+            lossSum += model.lossAndPredict(chunk, outputs) * (to - from);
+            double[] out = outputs.get(output.name());
             double[] y = chunk.column(target.name());
             int k = target.size();
             for (int s = 0; s < chunk.size(); s++) {

@@ -1,0 +1,114 @@
+package dev.nnc.cli;
+
+import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.checkpoint.CheckpointError;
+import dev.nnc.runtime.data.DataError;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run a trained network on inputs and write its outputs as CSV: one row per sample, one column per",
+                "output element (p1, p2, …), and for a classifier the predicted class."})
+final class PredictCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "the .nn file")
+    Path file;
+
+    @Option(names = "--network", paramLabel = "NAME", description = "which network, if the file has several")
+    String network;
+
+    @Option(names = "--weights", paramLabel = "WEIGHTS", required = true, description = "the weights (safetensors) nnc train wrote")
+    Path weights;
+
+    @Option(names = "--input", paramLabel = "FILE", split = ",", required = true, description = "inputs: a CSV file, or IDX files (one per input)")
+    List<Path> input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "CSV", description = "where the predictions go (default: standard output)")
+    Path output;
+
+    @Option(names = "--backend", paramLabel = "B", description = "which backend runs the network (default: ${DEFAULT-VALUE})")
+    String backend = "interp";
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public Integer call() {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        var loaded = Loading.network(file, network, err);
+        if (loaded instanceof Loading.Failed f) return f.status();
+        try {
+            var w = Weights.load((Loading.Ok) loaded, weights, backend);
+            var sig = w.model().signature();
+            var data = w.normalize(DataInput.read(input, sig, false));
+            var outputs = w.model().predict(data.batch());
+            var text = new StringWriter();
+            write(new PrintWriter(text), sig.outputs(), outputs, data.size(), w.task());
+            if (output == null) {
+                out.print(text);
+                out.flush();
+            } else {
+                Files.writeString(output, text.toString(), StandardCharsets.UTF_8);
+                err.printf("%d predictions written to %s%n", data.size(), output);
+            }
+            return Main.OK;
+        } catch (CheckpointError | DataError e) {
+            err.println("nnc: " + e.getMessage());
+            return Main.ERRORS;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IOException e) {
+            err.println("nnc: cannot write " + output + ": " + e.getMessage());
+            return Main.ERRORS;
+        }
+    }
+
+    /** The header names each output element as an input column would be named ({@code p1}, {@code W1_2}), then {@code class}. */
+    static void write(PrintWriter w, List<TensorInfo> outputs, java.util.Map<String, double[]> values, int samples, String task) {
+        var header = new StringBuilder();
+        for (TensorInfo o : outputs) {
+            for (int k = 0; k < o.size(); k++) header.append(header.isEmpty() ? "" : ",").append(o.name()).append(columnSuffix(o, k));
+        }
+        TensorInfo first = outputs.get(0);
+        boolean classes = "CLASSES".equals(task) && first.size() > 1, binary = "BINARY".equals(task) && first.size() == 1;
+        if (classes || binary) header.append(",class");
+        w.println(header);
+        for (int s = 0; s < samples; s++) {
+            var row = new StringBuilder();
+            for (TensorInfo o : outputs) {
+                double[] v = values.get(o.name());
+                for (int k = 0; k < o.size(); k++) row.append(row.isEmpty() ? "" : ",").append(v[s * o.size() + k]);
+            }
+            double[] v = values.get(first.name());
+            if (classes) {
+                int best = 0;
+                for (int k = 1; k < first.size(); k++) if (v[s * first.size() + k] > v[s * first.size() + best]) best = k;
+                row.append(',').append(best);
+            } else if (binary) {
+                row.append(',').append(v[s] > 0.5 ? 1 : 0);
+            }
+            w.println(row);
+        }
+        w.flush();
+    }
+
+    /** {@code 3} for element 3 of a vector (1-based), {@code 2_5} for [2,5]; nothing for a scalar. */
+    static String columnSuffix(TensorInfo t, int offset) {
+        if (t.shape().isEmpty()) return "";
+        int[] at = new int[t.shape().size()];
+        for (int d = at.length - 1; d >= 0; d--) {
+            at[d] = offset % t.shape().get(d) + 1;
+            offset /= t.shape().get(d);
+        }
+        var b = new StringBuilder();
+        for (int d = 0; d < at.length; d++) b.append(d == 0 ? "" : "_").append(at[d]);
+        return b.toString();
+    }
+}
