@@ -188,11 +188,11 @@ final class TrainCommand implements Callable<Integer> {
             meta.put(Checkpoint.NORMALIZATION, norm.encode());
             meta.put("nnc.task", Metrics.task(trainSet.batch(), sig.targets().isEmpty() ? null : sig.targets().get(0)).name());
 
-            out.printf(Locale.ROOT, "training %s (%,d parameters) on %,d samples%s, %s, batch %d, %d epochs, %s backend%n",
+            out.printf(Locale.ROOT, "training %s (%,d parameters) on %,d samples%s, %s, batch %d, %d epoch%s, %s backend%n",
                     graph.name(), sig.parameterCount(), trainSet.size(),
                     validationSet.size() > 0 ? String.format(Locale.ROOT, " (validating on %,d)", validationSet.size()) : "",
                     opt.describe() + (sched instanceof Schedule.Constant ? "" : " with a " + sched.spelling() + " schedule"),
-                    batchSize, epochCount, model.backend());
+                    batchSize, epochCount, epochCount == 1 ? "" : "s", model.backend());
             for (String note : all.notes()) err.println("nnc: note: " + note);
             var listener = new Progress(out, !quiet && Progress.interactive() ? System.err : null);
             var trainer = new Trainer(model, new Trainer.Options(epochCount, batchSize, seedValue, sched, outFile, meta), listener);

@@ -143,6 +143,15 @@ class TrainCommandTest {
     }
 
     @Test
+    void dataFromAMissingDebianPackageSaysWhichPackageInOneLine(@TempDir Path dir) {
+        String images = "/usr/share/datasets/no-such-set/train-images-idx3-ubyte.gz", labels = "/usr/share/datasets/no-such-set/labels.gz";
+        var run = CliTest.nnc("train", CliTest.sample("mlp.nn"), "--data", images + "," + labels, "-o", dir.resolve("w.safetensors").toString());
+        assertEquals(1, run.status());
+        assertEquals("nnc: " + images + ": no such file; the Debian package dataset-no-such-set provides it (scripts/install-deps.sh installs it)\n",
+                run.err().replace("\r", ""));
+    }
+
+    @Test
     void usageMistakes() {
         var noData = CliTest.nnc("train", CliTest.sample("xor.nn"), "--optimizer", "adamm");
         assertEquals(2, noData.status());
