@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate trained weights on labelled data: the mean loss, and for a classifier the accuracy and",
-                "the confusion matrix. Without --data, the train block's test data."})
+        description = {"Evaluate trained weights on labelled data: loss, accuracy, confusion matrix.",
+                "The mean loss, and for a classifier the accuracy and the confusion matrix. Without --data, the train",
+                "block's test data."})
 final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the .nn file")
     Path file;
