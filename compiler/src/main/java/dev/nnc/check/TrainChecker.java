@@ -63,8 +63,8 @@ final class TrainChecker {
                 case "batch", "epochs" -> integer(setting, 1, "a positive integer");
                 case "seed" -> integer(setting, 0, "a non-negative integer");
                 case "split" -> split(setting);
-                case "schedule" -> named(setting, SCHEDULES, "cosine, step(5, 0.5) or constant");
-                case "normalize" -> named(setting, NORMALIZATIONS, "minmax, standard, scale(255) or none");
+                case "schedule" -> choice(setting, SCHEDULES, "cosine, step(5, 0.5) or constant");
+                case "normalize" -> choice(setting, NORMALIZATIONS, "minmax, standard, scale(255) or none");
                 default -> throw new IllegalStateException("internal: setting " + key);
             }
         }
@@ -107,26 +107,28 @@ final class TrainChecker {
         }
     }
 
+    /** A setting's value written {@code name} or {@code name(args)}. */
+    private record Named(String name, List<dev.nnc.ast.Arg> args) {}
+
+    private static Named named(Expr e) {
+        return switch (e) {
+            case Expr.Call c when c.indices().isEmpty() -> new Named(c.callee().name(), c.args());
+            case Expr.Ref r when r.indices().isEmpty() -> new Named(r.name().name(), List.of());
+            default -> null;
+        };
+    }
+
     /** A word, or a call with numbers: {@code cosine}, {@code step(5, 0.5)}. */
-    private void named(Setting s, Map<String, int[]> choices, String examples) {
+    private void choice(Setting s, Map<String, int[]> choices, String examples) {
         Expr e = single(s, examples);
         if (e == null) return;
-        String name;
-        List<dev.nnc.ast.Arg> args;
-        switch (e) {
-            case Expr.Call c when c.indices().isEmpty() -> {
-                name = c.callee().name();
-                args = c.args();
-            }
-            case Expr.Ref r when r.indices().isEmpty() -> {
-                name = r.name().name();
-                args = List.of();
-            }
-            default -> {
-                reporter.error(Key.BAD_SETTING, e.span(), s.key().name() + " takes " + examples, null);
-                return;
-            }
+        Named named = named(e);
+        if (named == null) {
+            reporter.error(Key.BAD_SETTING, e.span(), s.key().name() + " takes " + examples, null);
+            return;
         }
+        String name = named.name();
+        List<dev.nnc.ast.Arg> args = named.args();
         int[] arity = choices.get(name);
         if (arity == null) {
             String guess = Suggest.closest(name, choices.keySet());
@@ -148,22 +150,13 @@ final class TrainChecker {
     private void optimizer(Setting s) {
         Expr e = single(s, "an optimizer, such as adam(α = 0.001)");
         if (e == null) return;
-        String name;
-        List<dev.nnc.ast.Arg> args;
-        switch (e) {
-            case Expr.Call c when c.indices().isEmpty() -> {
-                name = c.callee().name();
-                args = c.args();
-            }
-            case Expr.Ref r when r.indices().isEmpty() -> {
-                name = r.name().name();
-                args = List.of();
-            }
-            default -> {
-                reporter.error(Key.BAD_SETTING, e.span(), "optimizer takes an optimizer, such as adam(α = 0.001)", null);
-                return;
-            }
+        Named named = named(e);
+        if (named == null) {
+            reporter.error(Key.BAD_SETTING, e.span(), "optimizer takes an optimizer, such as adam(α = 0.001)", null);
+            return;
         }
+        String name = named.name();
+        List<dev.nnc.ast.Arg> args = named.args();
         Symbol sym = scope.lookup(name);
         if (sym == null || !(sym.target() instanceof Symbol.Optimizer opt)) {
             var optimizers = new java.util.ArrayList<String>();

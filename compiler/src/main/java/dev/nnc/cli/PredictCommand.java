@@ -1,6 +1,7 @@
 package dev.nnc.cli;
 
 import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.train.Metrics;
 import dev.nnc.runtime.checkpoint.CheckpointError;
 import dev.nnc.runtime.data.DataError;
 import java.io.IOException;
@@ -86,14 +87,7 @@ final class PredictCommand implements Callable<Integer> {
                 double[] v = values.get(o.name());
                 for (int k = 0; k < o.size(); k++) row.append(row.isEmpty() ? "" : ",").append(v[s * o.size() + k]);
             }
-            double[] v = values.get(first.name());
-            if (classes) {
-                int best = 0;
-                for (int k = 1; k < first.size(); k++) if (v[s * first.size() + k] > v[s * first.size() + best]) best = k;
-                row.append(',').append(best);
-            } else if (binary) {
-                row.append(',').append(v[s] > 0.5 ? 1 : 0);
-            }
+            if (classes || binary) row.append(',').append(Metrics.label(values.get(first.name()), s, first.size()));
             w.println(row);
         }
         w.flush();
@@ -101,14 +95,6 @@ final class PredictCommand implements Callable<Integer> {
 
     /** {@code 3} for element 3 of a vector (1-based), {@code 2_5} for [2,5]; nothing for a scalar. */
     static String columnSuffix(TensorInfo t, int offset) {
-        if (t.shape().isEmpty()) return "";
-        int[] at = new int[t.shape().size()];
-        for (int d = at.length - 1; d >= 0; d--) {
-            at[d] = offset % t.shape().get(d) + 1;
-            offset /= t.shape().get(d);
-        }
-        var b = new StringBuilder();
-        for (int d = 0; d < at.length; d++) b.append(d == 0 ? "" : "_").append(at[d]);
-        return b.toString();
+        return java.util.Arrays.stream(t.position(offset)).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("_"));
     }
 }

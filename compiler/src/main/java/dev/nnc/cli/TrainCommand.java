@@ -163,13 +163,14 @@ final class TrainCommand implements Callable<Integer> {
             trainSet = norm.apply(trainSet);
             validationSet = norm.apply(validationSet);
 
+            String sourceHash = DataInput.sourceHash(file);
             List<EpochStats> earlier = List.of();
             model.initialize(seedValue);
             if (start != null) {
                 Checkpoint.restore(start, model, resume != null);
                 if (resume != null) {
                     earlier = EpochStats.decode(start.meta(Checkpoint.HISTORY));
-                    if (!DataInput.sourceHash(file).equals(start.meta(Checkpoint.SOURCE_SHA256))) {
+                    if (!sourceHash.equals(start.meta(Checkpoint.SOURCE_SHA256))) {
                         err.println("nnc: warning: " + file + " has changed since " + resume + " was written");
                     }
                 }
@@ -179,7 +180,7 @@ final class TrainCommand implements Callable<Integer> {
                 return Main.OK;
             }
             Map<String, String> meta = new LinkedHashMap<>();
-            meta.put(Checkpoint.SOURCE_SHA256, DataInput.sourceHash(file));
+            meta.put(Checkpoint.SOURCE_SHA256, sourceHash);
             meta.put("nnc.source", file.getFileName().toString());
             meta.put(Checkpoint.OPTIMIZER, opt.describe());
             meta.put("nnc.schedule", sched.spelling());

@@ -281,17 +281,7 @@ public final class Interpreter {
     }
 
     /** Element k (row-major) of t as the source writes it: {@code W1[3,5]}, counting from 1. */
-    private static String element(Tensor t, int k) {
-        if (t.rank() == 0) return t.name;
-        int[] at = new int[t.rank()];
-        for (int d = t.rank() - 1; d >= 0; d--) {
-            at[d] = k % t.shape.get(d) + 1;
-            k /= t.shape.get(d);
-        }
-        var sb = new StringBuilder(t.name).append('[');
-        for (int d = 0; d < at.length; d++) sb.append(d == 0 ? "" : ",").append(at[d]);
-        return sb.append(']').toString();
-    }
+    private static String element(Tensor t, int k) { return new dev.nnc.runtime.TensorInfo(t.name, t.shape).element(k); }
 
     private static int chunks(Batch batch) { return (batch.size() + CHUNK - 1) / CHUNK; }
 

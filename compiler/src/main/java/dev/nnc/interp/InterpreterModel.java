@@ -8,7 +8,6 @@ import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.TensorInfo;
-import dev.nnc.runtime.train.Trainer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,7 +100,7 @@ public final class InterpreterModel implements Model {
             double[] g = gradients.get(e);
             if (g == null) continue;
             for (int k = 0; k < g.length; k++) {
-                if (!Double.isFinite(g[k])) return Optional.of("∂J/∂" + e.name + Trainer.element(new TensorInfo(e.name, e.shape), k));
+                if (!Double.isFinite(g[k])) return Optional.of("∂J/∂" + new TensorInfo(e.name, e.shape).element(k));
             }
         }
         return Optional.empty();

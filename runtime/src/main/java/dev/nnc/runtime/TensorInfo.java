@@ -15,6 +15,25 @@ public record TensorInfo(String name, List<Integer> shape) {
         return n;
     }
 
+    /** The subscripts of the element at row-major {@code offset}, counted from 1 as the .nn source counts. */
+    public int[] position(int offset) {
+        int[] at = new int[shape.size()];
+        for (int d = at.length - 1; d >= 0; d--) {
+            at[d] = offset % shape.get(d) + 1;
+            offset /= shape.get(d);
+        }
+        return at;
+    }
+
+    /** {@code W1[3,17]} for the element at {@code offset}; the bare name for a scalar. */
+    public String element(int offset) {
+        if (shape.isEmpty()) return name;
+        var b = new StringBuilder(name).append('[');
+        int[] at = position(offset);
+        for (int d = 0; d < at.length; d++) b.append(d == 0 ? "" : ",").append(at[d]);
+        return b.append(']').toString();
+    }
+
     /** {@code W1[256,784]}, or the bare name for a scalar. */
     @Override public String toString() {
         if (shape.isEmpty()) return name;

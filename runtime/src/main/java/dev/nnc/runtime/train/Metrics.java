@@ -42,7 +42,7 @@ public final class Metrics {
     }
 
     /** The class of one sample's target or output: the index of its largest entry, or 0/1 for a scalar. */
-    static int label(double[] values, int sample, int k) {
+    public static int label(double[] values, int sample, int k) {
         if (k == 1) return values[sample] > 0.5 ? 1 : 0;
         int best = 0;
         for (int c = 1; c < k; c++) if (values[sample * k + c] > values[sample * k + best]) best = c;

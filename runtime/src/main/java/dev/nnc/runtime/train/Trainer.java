@@ -118,22 +118,9 @@ public final class Trainer {
     private String firstNonFiniteParameter() {
         for (TensorInfo p : model.signature().params()) {
             double[] v = model.parameter(p.name());
-            for (int k = 0; k < v.length; k++) if (!Double.isFinite(v[k])) return p.name() + element(p, k);
+            for (int k = 0; k < v.length; k++) if (!Double.isFinite(v[k])) return p.element(k);
         }
         return null;
-    }
-
-    /** {@code [3,17]} for element 3·n + 17 … in the 1-based spelling of the source; nothing for a scalar. */
-    public static String element(TensorInfo t, int offset) {
-        if (t.shape().isEmpty()) return "";
-        int[] at = new int[t.shape().size()];
-        for (int d = at.length - 1; d >= 0; d--) {
-            at[d] = offset % t.shape().get(d) + 1;
-            offset /= t.shape().get(d);
-        }
-        var b = new StringBuilder("[");
-        for (int d = 0; d < at.length; d++) b.append(d == 0 ? "" : ",").append(at[d]);
-        return b.append(']').toString();
     }
 
     /** Each epoch's shuffle has its own seed, so a resumed run needs no random state from the checkpoint. */
