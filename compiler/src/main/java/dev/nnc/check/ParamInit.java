@@ -10,4 +10,12 @@ public sealed interface ParamInit {
     }
 
     record Constant(double value) implements ParamInit {}
+
+    /** The same, in the runtime's terms: what backends and compiled models draw from. */
+    default dev.nnc.runtime.Initializer runtime() {
+        return switch (this) {
+            case Constant c -> new dev.nnc.runtime.Initializer("constant", List.of(c.value()));
+            case Random r -> new dev.nnc.runtime.Initializer(r.distribution(), r.args());
+        };
+    }
 }

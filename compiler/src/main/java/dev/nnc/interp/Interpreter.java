@@ -434,35 +434,12 @@ public final class Interpreter {
         }
     }
 
-    /** Parameter initialisation, as docs/language.md §7.2 describes it. */
+    /** Parameter initialisation, as docs/language.md §7.2 describes it: the runtime's, so every backend draws the same. */
     static final class Init {
         private Init() {}
 
-        static void fill(double[] a, Tensor p, ParamInit init, SplittableRandom random) {
-            int fanOut = p.rank() >= 2 ? p.shape.get(0) : 1;
-            int fanIn = p.rank() >= 2 ? p.size() / fanOut : Math.max(1, p.size());
-            switch (init) {
-                case ParamInit.Constant c -> java.util.Arrays.fill(a, c.value());
-                case ParamInit.Random r -> {
-                    for (int k = 0; k < a.length; k++) {
-                        a[k] = switch (r.distribution()) {
-                            case "normal" -> r.args().get(0) + r.args().get(1) * gaussian(random);
-                            case "uniform" -> r.args().get(0) + (r.args().get(1) - r.args().get(0)) * random.nextDouble();
-                            case "he" -> Math.sqrt(2.0 / fanIn) * gaussian(random);
-                            case "xavier" -> Math.sqrt(6.0 / (fanIn + fanOut)) * (2 * random.nextDouble() - 1);
-                            case "zeros" -> 0;
-                            case "ones" -> 1;
-                            default -> throw new IllegalStateException("internal: initializer " + r.distribution());
-                        };
-                    }
-                }
-            }
-        }
+        static void fill(double[] a, Tensor p, ParamInit init, SplittableRandom random) { init.runtime().fill(a, p.shape, random); }
 
-        /** Box–Muller, so the values depend on the seed alone, not on the JDK's nextGaussian. */
-        static double gaussian(SplittableRandom random) {
-            double u = 1 - random.nextDouble(), v = random.nextDouble();
-            return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-        }
+        static double gaussian(SplittableRandom random) { return dev.nnc.runtime.Initializer.gaussian(random); }
     }
 }

@@ -11,13 +11,13 @@ import java.util.Map;
  * {@code Double}, literals as Boolean or null); a mistake is an {@link IllegalArgumentException} with the
  * character offset. Kept here because a compiled model may depend on nothing but this module.
  */
-final class Json {
+public final class Json {
     private final String s;
     private int at;
 
     private Json(String s) { this.s = s; }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         var j = new Json(text);
         Object v = j.value();
         j.space();
@@ -25,7 +25,7 @@ final class Json {
         return v;
     }
 
-    static String quote(String v) {
+    public static String quote(String v) {
         var b = new StringBuilder("\"");
         for (char c : v.toCharArray()) {
             switch (c) {

@@ -1,0 +1,275 @@
+package dev.nnc.gen.jvm;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.nnc.ir.Ex;
+import dev.nnc.ir.Exprs;
+import dev.nnc.ir.Idx;
+import dev.nnc.ir.OptimizerIr;
+import dev.nnc.ir.Tensor;
+import dev.nnc.runtime.DType;
+import dev.nnc.schedule.Block;
+import dev.nnc.schedule.LoopProgram;
+import dev.nnc.schedule.Stmt;
+import dev.nnc.schedule.Storage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * GENERATE for the JVM: one class per network, extending the runtime's {@code GeneratedNetwork}, with a method
+ * per loop program (train, predict, evaluate), the optimizer's step, and the layout the runtime reads. Matrix
+ * products call the runtime's kernels; everything else is generated here.
+ */
+public final class ClassGen {
+    private ClassGen() {}
+
+    static final String BASE = "dev/nnc/runtime/compiled/GeneratedNetwork";
+    static final String GEMM = "dev/nnc/runtime/kernel/Gemm";
+    /** Locals of the slice methods: this, buf, from, to. */
+    private static final int BUF = 1, FROM = 2, TO = 3, FIRST_FREE = 4;
+
+    /** The class's binary name for a network: {@code nnc.generated.Mlp}. */
+    public static String className(String network) { return "nnc.generated." + network; }
+
+    public static byte[] generate(LoopProgram program, DType precision) {
+        Num t = precision == DType.F32 ? Num.F : Num.D;
+        String name = className(program.graph().name()).replace('.', '/');
+        var cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override protected String getCommonSuperClass(String a, String b) { return "java/lang/Object"; }
+        };
+        cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, name, null, BASE, null);
+        cw.visitSource(program.graph().name() + ".nn", null);
+        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitMethodInsn(INVOKESPECIAL, BASE, "<init>", "()V", false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+
+        MethodVisitor layout = cw.visitMethod(ACC_PUBLIC, "layout", "()Ljava/lang/String;", null, null);
+        layout.visitCode();
+        layout.visitLdcInsn(LayoutJson.write(program, precision));
+        layout.visitInsn(ARETURN);
+        layout.visitMaxs(0, 0);
+        layout.visitEnd();
+
+        slices(cw, "train", "(" + "[Ljava/lang/Object;II)D", program.train(), t, true);
+        slices(cw, "predict", "(" + "[Ljava/lang/Object;II)V", program.predict(), t, false);
+        slices(cw, "evaluate", "(" + "[Ljava/lang/Object;II)D", program.evaluate(), t, true);
+        step(cw, program.optimizer(), t);
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** A method running one loop program over samples from … to − 1. */
+    private static void slices(ClassWriter cw, String name, String desc, LoopProgram.Program p, Num t, boolean returnsLoss) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, desc, null, null);
+        mv.visitCode();
+        var e = new Emitter(mv, t, p.storage(), FIRST_FREE, FROM);
+        e.loadArrays(BUF);
+        int lossSum = e.local(2);
+        mv.visitInsn(DCONST_0);
+        mv.visitVarInsn(DSTORE, lossSum);
+        for (Block b : p.blocks()) {
+            switch (b) {
+                case Block.Product product -> product(e, product);
+                case Block.PerSample s -> perSample(e, s, lossSum);
+            }
+        }
+        if (returnsLoss) {
+            mv.visitVarInsn(DLOAD, lossSum);
+            mv.visitInsn(DRETURN);
+        } else {
+            mv.visitInsn(RETURN);
+        }
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** The kernel call {@code Gemm.f32(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, accumulate)}. */
+    private static void product(Emitter e, Block.Product p) {
+        MethodVisitor mv = e.mv;
+        extent(e, p.m());
+        extent(e, p.n());
+        extent(e, p.k());
+        operand(e, p.a(), true);
+        operand(e, p.b(), true);
+        operand(e, p.c(), false);
+        e.push(p.accumulate() ? 1 : 0);
+        String arr = e.t.array;
+        mv.visitMethodInsn(INVOKESTATIC, GEMM, e.t == Num.F ? "f32" : "f64",
+                "(III" + arr + "III" + arr + "III" + arr + "IIZ)V", false);
+    }
+
+    private static void extent(Emitter e, int n) {
+        if (n != Block.Product.SAMPLES) {
+            e.push(n);
+            return;
+        }
+        e.mv.visitVarInsn(ILOAD, TO);
+        e.mv.visitVarInsn(ILOAD, FROM);
+        e.mv.visitInsn(ISUB);
+    }
+
+    /** Pushes the array, where the operand starts (an input at the slice's first sample), and its strides. */
+    private static void operand(Emitter e, Block.Operand o, boolean withColumnStride) {
+        e.operandStart(o.t());
+        e.push(o.row());
+        if (withColumnStride) e.push(o.col());
+    }
+
+    /**
+     * {@code for (b = from; b < to; b++)} around the block's statements; gradients of an unrolled block that are
+     * summed element by element into fixed places are summed in locals across the samples and stored once.
+     */
+    private static void perSample(Emitter e, Block.PerSample s, int lossSum) {
+        MethodVisitor mv = e.mv;
+        List<Stmt.Assign> accumulators = new ArrayList<>();
+        if (s.unrolled()) {
+            Map<String, Boolean> seen = new HashMap<>();
+            for (Stmt st : s.body()) {
+                if (st instanceof Stmt.Assign a && a.add() && a.at().stream().allMatch(i -> i instanceof Idx.Fixed)
+                        && seen.putIfAbsent(a.t().id + ":" + a.at(), true) == null && accumulators.size() < 1024) {
+                    accumulators.add(a);
+                }
+            }
+        }
+        for (Stmt.Assign a : accumulators) {
+            e.address(a.t(), a.at());
+            mv.visitInsn(e.t.aload);
+            mv.visitVarInsn(e.t.store, e.register(a.t(), Emitter.constantOffset(a.t(), a.at())));
+        }
+        int b = e.local(1), r = e.local(1);
+        mv.visitVarInsn(ILOAD, FROM);
+        mv.visitVarInsn(ISTORE, b);
+        Label top = new Label(), end = new Label();
+        mv.visitLabel(top);
+        mv.visitVarInsn(ILOAD, b);
+        mv.visitVarInsn(ILOAD, TO);
+        mv.visitJumpInsn(IF_ICMPGE, end);
+        mv.visitVarInsn(ILOAD, b);
+        mv.visitVarInsn(ILOAD, FROM);
+        mv.visitInsn(ISUB);
+        mv.visitVarInsn(ISTORE, r);
+        e.sample = b;
+        e.relative = r;
+        e.statements(s.body(), lossSum);
+        e.sample = e.relative = -1;
+        mv.visitIincInsn(b, 1);
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(end);
+        for (Stmt.Assign a : accumulators) {
+            e.address(a.t(), a.at());
+            mv.visitVarInsn(e.t.load, e.register(a.t(), Emitter.constantOffset(a.t(), a.at())));
+            mv.visitInsn(e.t.astore);
+        }
+        e.forgetRegisters(accumulators.stream().map(Stmt.Assign::t).toList());
+    }
+
+    // ─── The optimizer ──────────────────────────────────────────────────────────────────────────────
+
+    /**
+     * {@code step(arrays, from, to, t, rate)}: the optimizer's updates for elements from … to − 1 of one parameter,
+     * θ, its gradient and each state variable in a local. Values that depend only on t and the rate (Adam's
+     * 1 − β1ᵗ) are computed once, in double precision, before the loop, which is then simple enough for the JIT
+     * to vectorise.
+     */
+    private static void step(ClassWriter cw, OptimizerIr o, Num t) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "step", "([Ljava/lang/Object;IIDD)V", null, null);
+        mv.visitCode();
+        if (o == null) {
+            mv.visitInsn(RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+            return;
+        }
+        final int arrays = 1, from = 2, to = 3, step = 4, rate = 6;
+        // per-step values, in double precision
+        var d = new Emitter(mv, Num.D, Map.of(), 8, -1);
+        mv.visitVarInsn(DLOAD, step);
+        mv.visitVarInsn(DSTORE, d.register(o.step(), 0));
+        if (o.rate() != null) {
+            mv.visitVarInsn(DLOAD, rate);
+            mv.visitVarInsn(DSTORE, d.register(o.rate(), 0));
+        }
+        var e = new Emitter(d, t);
+        Map<String, Tensor> hoisted = new HashMap<>();
+        List<Ex> updates = new ArrayList<>();
+        for (var u : o.updates()) updates.add(hoist(u.value(), o, hoisted, d, e));
+        // t and the rate in the element type, for what could not be hoisted
+        mv.visitVarInsn(DLOAD, step);
+        t.fromDouble(mv);
+        mv.visitVarInsn(t.store, e.register(o.step(), 0));
+        if (o.rate() != null) {
+            mv.visitVarInsn(DLOAD, rate);
+            t.fromDouble(mv);
+            mv.visitVarInsn(t.store, e.register(o.rate(), 0));
+        }
+        List<Tensor> elementwise = new ArrayList<>(List.of(o.theta(), o.gradient()));
+        elementwise.addAll(o.states());
+        int[] arrayLocals = new int[elementwise.size()];
+        for (int k = 0; k < arrayLocals.length; k++) {
+            mv.visitVarInsn(ALOAD, arrays);
+            e.push(k);
+            mv.visitInsn(AALOAD);
+            mv.visitTypeInsn(CHECKCAST, t.array);
+            arrayLocals[k] = e.local(1);
+            mv.visitVarInsn(ASTORE, arrayLocals[k]);
+        }
+        int k = e.local(1);
+        mv.visitVarInsn(ILOAD, from);
+        mv.visitVarInsn(ISTORE, k);
+        Label top = new Label(), end = new Label();
+        mv.visitLabel(top);
+        mv.visitVarInsn(ILOAD, k);
+        mv.visitVarInsn(ILOAD, to);
+        mv.visitJumpInsn(IF_ICMPGE, end);
+        for (int a = 0; a < arrayLocals.length; a++) {
+            mv.visitVarInsn(ALOAD, arrayLocals[a]);
+            mv.visitVarInsn(ILOAD, k);
+            mv.visitInsn(t.aload);
+            mv.visitVarInsn(t.store, e.register(elementwise.get(a), 0));
+        }
+        for (int u = 0; u < updates.size(); u++) {
+            e.expr(updates.get(u));
+            mv.visitVarInsn(t.store, e.register(o.updates().get(u).slot(), 0));
+        }
+        for (int a = 0; a < arrayLocals.length; a++) {
+            if (a == 1) continue; // the gradient is only read
+            mv.visitVarInsn(ALOAD, arrayLocals[a]);
+            mv.visitVarInsn(ILOAD, k);
+            mv.visitVarInsn(t.load, e.register(elementwise.get(a), 0));
+            mv.visitInsn(t.astore);
+        }
+        mv.visitIincInsn(k, 1);
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(end);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /**
+     * ex with its largest subexpressions that read nothing but t and the rate computed before the loop (by
+     * {@code d}, in double) into registers of {@code e}'s type, and replaced by reads of those.
+     */
+    private static Ex hoist(Ex ex, OptimizerIr o, Map<String, Tensor> hoisted, Emitter d, Emitter e) {
+        boolean perStep = !(ex instanceof Ex.Num) && !(ex instanceof Ex.Load)
+                && Exprs.reads(ex).stream().allMatch(x -> x == o.step() || x == o.rate());
+        if (!perStep) return Exprs.mapChildren(ex, c -> hoist(c, o, hoisted, d, e));
+        Tensor slot = hoisted.computeIfAbsent(Exprs.key(ex), key -> {
+            Tensor s = new Tensor("step value " + hoisted.size(), Tensor.Role.SLOT, List.of(), null);
+            d.expr(ex);
+            e.t.fromDouble(d.mv);
+            d.mv.visitVarInsn(e.t.store, e.register(s, 0));
+            return s;
+        });
+        return new Ex.Load(slot, List.of());
+    }
+}

@@ -1,0 +1,403 @@
+package dev.nnc.gen.jvm;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.nnc.ir.Ex;
+import dev.nnc.ir.Idx;
+import dev.nnc.ir.IndexVar;
+import dev.nnc.ir.Tensor;
+import dev.nnc.schedule.Stmt;
+import dev.nnc.schedule.Storage;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Emits the body of one generated method: expressions of the IR onto the operand stack (each leaves one value
+ * of the method's type), statements of a loop program, and the reads and writes of tensors wherever their
+ * storage puts them. Knows each instruction's stack effect; ASM computes frames and maximum stack.
+ */
+final class Emitter {
+    final MethodVisitor mv;
+    final Num t;
+    private final Map<Tensor, Storage> storage;
+    /** The local holding each array slot's array, loaded once at the method's start. */
+    private final Map<Integer, Integer> arrays = new HashMap<>();
+    private final Map<IndexVar, Integer> vars = new IdentityHashMap<>();
+    /** Locals of tensors kept in registers: tensor → element → local. */
+    private final Map<Tensor, Map<Integer, Integer>> registers = new IdentityHashMap<>();
+    /** The next free local, shared with the emitters of the same method. */
+    private final int[] next;
+    /** Locals of the absolute sample number and of the sample's number within the slice; −1 outside a sample loop. */
+    int sample = -1, relative = -1;
+    /** Where the slice starts (the method's {@code from} argument). */
+    final int from;
+    private int[] args = new int[0];
+
+    Emitter(MethodVisitor mv, Num t, Map<Tensor, Storage> storage, int firstFree, int from) {
+        this.mv = mv;
+        this.t = t;
+        this.storage = storage;
+        this.next = new int[] {firstFree};
+        this.from = from;
+    }
+
+    /** Another emitter for the same method, in another type, taking its locals from the same pool. */
+    Emitter(Emitter other, Num t) {
+        this.mv = other.mv;
+        this.t = t;
+        this.storage = other.storage;
+        this.next = other.next;
+        this.from = other.from;
+    }
+
+    int local(int slots) {
+        int l = next[0];
+        next[0] += slots;
+        return l;
+    }
+
+    /** Forgets the registers of these tensors: after a block whose sums lived in locals, they live in arrays again. */
+    void forgetRegisters(List<Tensor> ts) { ts.forEach(registers::remove); }
+
+    /** Pushes the array of a matrix product's operand and where the operand starts: an input at the slice's first sample. */
+    void operandStart(Tensor x) {
+        Storage s = storage.get(x);
+        int slot = switch (s) {
+            case Storage.Param p -> p.slot();
+            case Storage.GradientSum g -> g.slot();
+            case Storage.Column c -> c.slot();
+            case Storage.Work w -> w.slot();
+            case Storage.Registers r -> throw new IllegalStateException("internal: " + x + " has no array");
+            case null -> throw new IllegalStateException("internal: no storage for " + x);
+        };
+        mv.visitVarInsn(ALOAD, arrays.get(slot));
+        if (!(s instanceof Storage.Column)) {
+            push(0);
+        } else {
+            mv.visitVarInsn(ILOAD, from);
+            if (x.size() != 1) {
+                push(x.size());
+                mv.visitInsn(IMUL);
+            }
+        }
+    }
+
+    /** Loads {@code buf[slot]} (cast to the array type) into a local, for every slot this method's storage uses. */
+    void loadArrays(int buf) {
+        for (Storage s : storage.values()) {
+            int slot = switch (s) {
+                case Storage.Param p -> p.slot();
+                case Storage.GradientSum g -> g.slot();
+                case Storage.Column c -> c.slot();
+                case Storage.Work w -> w.slot();
+                case Storage.Registers r -> -1;
+            };
+            if (slot < 0 || arrays.containsKey(slot)) continue;
+            mv.visitVarInsn(ALOAD, buf);
+            push(slot);
+            mv.visitInsn(AALOAD);
+            mv.visitTypeInsn(CHECKCAST, t.array);
+            int l = local(1);
+            mv.visitVarInsn(ASTORE, l);
+            arrays.put(slot, l);
+        }
+    }
+
+    /** Binds an array local directly (the optimizer's step method). */
+    void bindArray(int slot, int local) { arrays.put(slot, local); }
+
+    /** A register of its own for element {@code element} of {@code x}, created at first use. */
+    int register(Tensor x, int element) {
+        return registers.computeIfAbsent(x, k -> new HashMap<>()).computeIfAbsent(element, k -> local(t.size));
+    }
+
+    boolean hasRegister(Tensor x, int element) {
+        var m = registers.get(x);
+        return m != null && m.containsKey(element);
+    }
+
+    void push(int v) {
+        if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
+        else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, v);
+        else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, v);
+        else mv.visitLdcInsn(v);
+    }
+
+    // ─── Statements ─────────────────────────────────────────────────────────────────────────────────
+
+    void statements(List<Stmt> body, int lossSum) {
+        for (Stmt s : body) statement(s, lossSum);
+    }
+
+    private void statement(Stmt s, int lossSum) {
+        switch (s) {
+            case Stmt.Loop l -> loop(l.v(), () -> statements(l.body(), lossSum));
+            case Stmt.Assign a -> assign(a);
+            case Stmt.AddLoss l -> {
+                mv.visitVarInsn(DLOAD, lossSum);
+                load(new Ex.Load(l.loss(), List.of()));
+                t.toDouble(mv);
+                mv.visitInsn(DADD);
+                mv.visitVarInsn(DSTORE, lossSum);
+            }
+        }
+    }
+
+    /** {@code for (v = 0; v < range; v++) body}. */
+    void loop(IndexVar v, Runnable body) {
+        int i = local(1);
+        vars.put(v, i);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, i);
+        Label top = new Label(), end = new Label();
+        mv.visitLabel(top);
+        mv.visitVarInsn(ILOAD, i);
+        push(v.range());
+        mv.visitJumpInsn(IF_ICMPGE, end);
+        body.run();
+        mv.visitIincInsn(i, 1);
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(end);
+    }
+
+    void assign(Stmt.Assign a) {
+        if (isRegister(a.t())) {
+            int r = register(a.t(), constantOffset(a.t(), a.at()));
+            if (a.add()) mv.visitVarInsn(t.load, r);
+            expr(a.value());
+            if (a.add()) mv.visitInsn(t.add);
+            mv.visitVarInsn(t.store, r);
+            return;
+        }
+        address(a.t(), a.at());
+        if (a.add()) {
+            mv.visitInsn(DUP2);
+            mv.visitInsn(t.aload);
+        }
+        expr(a.value());
+        if (a.add()) mv.visitInsn(t.add);
+        mv.visitInsn(t.astore);
+    }
+
+    private boolean isRegister(Tensor x) {
+        Storage s = storage.get(x);
+        return s == null || s instanceof Storage.Registers || registers.containsKey(x) && !(s instanceof Storage.Work);
+    }
+
+    // ─── Addresses ──────────────────────────────────────────────────────────────────────────────────
+
+    /** The element's offset when every subscript is fixed. */
+    static int constantOffset(Tensor x, List<Idx> at) {
+        int off = 0;
+        for (int k = 0; k < at.size(); k++) {
+            if (!(at.get(k) instanceof Idx.Fixed f)) throw new IllegalStateException("internal: " + x + " in registers with a variable subscript");
+            off = off * x.shape.get(k) + f.position();
+        }
+        return off;
+    }
+
+    /** Pushes the array holding {@code x} and the offset of element {@code at}. */
+    void address(Tensor x, List<Idx> at) {
+        Storage s = storage.get(x);
+        int slot = switch (s) {
+            case Storage.Param p -> p.slot();
+            case Storage.GradientSum g -> g.slot();
+            case Storage.Column c -> c.slot();
+            case Storage.Work w -> w.slot();
+            case Storage.Registers r -> throw new IllegalStateException("internal: " + x + " has no array");
+            case null -> throw new IllegalStateException("internal: no storage for " + x);
+        };
+        mv.visitVarInsn(ALOAD, arrays.get(slot));
+        int constant = 0, stride = 1;
+        boolean pushed = false;
+        for (int k = at.size() - 1; k >= 0; k--) {
+            switch (at.get(k)) {
+                case Idx.Fixed f -> constant += f.position() * stride;
+                case Idx.Var v -> {
+                    mv.visitVarInsn(ILOAD, var(v.v()));
+                    if (stride != 1) {
+                        push(stride);
+                        mv.visitInsn(IMUL);
+                    }
+                    if (pushed) mv.visitInsn(IADD);
+                    pushed = true;
+                }
+            }
+            stride *= x.shape.get(k);
+        }
+        int base = switch (s) {
+            case Storage.Column c -> sample;
+            case Storage.Work w -> relative;
+            default -> -2;
+        };
+        if (base != -2) {
+            if (base < 0) throw new IllegalStateException("internal: " + x + " read outside a sample loop");
+            mv.visitVarInsn(ILOAD, base);
+            if (x.size() != 1) {
+                push(x.size());
+                mv.visitInsn(IMUL);
+            }
+            if (pushed) mv.visitInsn(IADD);
+            pushed = true;
+        }
+        if (!pushed) push(constant);
+        else if (constant != 0) {
+            push(constant);
+            mv.visitInsn(IADD);
+        }
+    }
+
+    private int var(IndexVar v) {
+        Integer l = vars.get(v);
+        if (l == null) throw new IllegalStateException("internal: index " + v + " is not bound");
+        return l;
+    }
+
+    // ─── Expressions ────────────────────────────────────────────────────────────────────────────────
+
+    /** Pushes the value of e. */
+    void expr(Ex e) {
+        switch (e) {
+            case Ex.Num n -> t.constant(mv, n.value());
+            case Ex.Load l -> load(l);
+            case Ex.Arg a -> mv.visitVarInsn(t.load, args[a.k()]);
+            case Ex.Same s -> {
+                index(s.a());
+                index(s.b());
+                Label differ = new Label();
+                mv.visitJumpInsn(IF_ICMPNE, differ);
+                bool(differ);
+            }
+            case Ex.Unary u -> {
+                expr(u.a());
+                switch (u.op()) {
+                    case NEG -> mv.visitInsn(t.neg);
+                    case EXP -> t.math(mv, "exp");
+                    case LOG -> t.math(mv, "log");
+                    case SQRT -> t.math(mv, "sqrt");
+                    case ABS -> t.own(mv, "abs", 1);
+                }
+            }
+            case Ex.Binary b -> binary(b);
+            case Ex.Cmp c -> {
+                expr(c.a());
+                expr(c.b());
+                Label no = new Label();
+                // NaN compares false for < <= > >= ==, true for ≠, as Java's operators do
+                switch (c.op()) {
+                    case LT -> { mv.visitInsn(t.cmpg); mv.visitJumpInsn(IFGE, no); }
+                    case LE -> { mv.visitInsn(t.cmpg); mv.visitJumpInsn(IFGT, no); }
+                    case GT -> { mv.visitInsn(t.cmpl); mv.visitJumpInsn(IFLE, no); }
+                    case GE -> { mv.visitInsn(t.cmpl); mv.visitJumpInsn(IFLT, no); }
+                    case EQ -> { mv.visitInsn(t.cmpl); mv.visitJumpInsn(IFNE, no); }
+                    case NE -> { mv.visitInsn(t.cmpl); mv.visitJumpInsn(IFEQ, no); }
+                }
+                bool(no);
+            }
+            case Ex.Select s -> {
+                expr(s.cond());
+                t.constant(mv, 0);
+                mv.visitInsn(t.cmpl);
+                Label otherwise = new Label(), end = new Label();
+                mv.visitJumpInsn(IFEQ, otherwise);
+                expr(s.then());
+                mv.visitJumpInsn(GOTO, end);
+                mv.visitLabel(otherwise);
+                expr(s.otherwise());
+                mv.visitLabel(end);
+            }
+            case Ex.Sum s -> reduce(s.i(), s.body(), false);
+            case Ex.Max m -> reduce(m.i(), m.body(), true);
+            case Ex.NoGrad n -> expr(n.a());
+            case Ex.Fused f -> expr(f.value());
+            case Ex.Apply a -> {
+                int[] frame = new int[a.args().size()];
+                for (int k = 0; k < frame.length; k++) {
+                    expr(a.args().get(k));
+                    frame[k] = local(t.size);
+                    mv.visitVarInsn(t.store, frame[k]);
+                }
+                int[] saved = args;
+                args = frame;
+                expr(a.f().body());
+                args = saved;
+            }
+        }
+    }
+
+    /** After a jump to {@code no} when the condition fails: pushes 1, or 0 at {@code no}. */
+    private void bool(Label no) {
+        Label end = new Label();
+        t.constant(mv, 1);
+        mv.visitJumpInsn(GOTO, end);
+        mv.visitLabel(no);
+        t.constant(mv, 0);
+        mv.visitLabel(end);
+    }
+
+    private void binary(Ex.Binary b) {
+        if (b.op() == Ex.BinOp.POW) {
+            if (b.b() instanceof Ex.Num n && n.value() == 2) {
+                expr(b.a());
+                mv.visitInsn(t.dup);
+                mv.visitInsn(t.mul);
+                return;
+            }
+            expr(b.a());
+            t.toDouble(mv);
+            expr(b.b());
+            t.toDouble(mv);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "pow", "(DD)D", false);
+            t.fromDouble(mv);
+            return;
+        }
+        expr(b.a());
+        expr(b.b());
+        switch (b.op()) {
+            case ADD -> mv.visitInsn(t.add);
+            case SUB -> mv.visitInsn(t.sub);
+            case MUL -> mv.visitInsn(t.mul);
+            case DIV -> mv.visitInsn(t.div);
+            case MAX -> t.own(mv, "max", 2);
+            case MIN -> t.own(mv, "min", 2);
+            case POW -> throw new IllegalStateException("internal: pow handled above");
+        }
+    }
+
+    /** Σ or max over i: an accumulator in a local, a loop over i. */
+    private void reduce(IndexVar i, Ex body, boolean max) {
+        int acc = local(t.size);
+        t.constant(mv, max ? Double.NEGATIVE_INFINITY : 0);
+        mv.visitVarInsn(t.store, acc);
+        loop(i, () -> {
+            mv.visitVarInsn(t.load, acc);
+            expr(body);
+            if (max) t.own(mv, "max", 2);
+            else mv.visitInsn(t.add);
+            mv.visitVarInsn(t.store, acc);
+        });
+        mv.visitVarInsn(t.load, acc);
+    }
+
+    private void index(Idx i) {
+        switch (i) {
+            case Idx.Fixed f -> push(f.position());
+            case Idx.Var v -> mv.visitVarInsn(ILOAD, var(v.v()));
+        }
+    }
+
+    void load(Ex.Load l) {
+        if (isRegister(l.tensor())) {
+            int element = constantOffset(l.tensor(), l.idx());
+            if (!hasRegister(l.tensor(), element)) throw new IllegalStateException("internal: " + l.tensor() + " read before it is computed");
+            mv.visitVarInsn(t.load, register(l.tensor(), element));
+            return;
+        }
+        address(l.tensor(), l.idx());
+        mv.visitInsn(t.aload);
+    }
+}

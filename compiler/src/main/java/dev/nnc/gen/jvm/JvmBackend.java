@@ -1,0 +1,57 @@
+package dev.nnc.gen.jvm;
+
+import dev.nnc.interp.InterpreterModel;
+import dev.nnc.ir.Graph;
+import dev.nnc.ir.OptimizerIr;
+import dev.nnc.runtime.DType;
+import dev.nnc.runtime.Model;
+import dev.nnc.runtime.compiled.CompiledModel;
+import dev.nnc.runtime.compiled.GeneratedNetwork;
+import dev.nnc.schedule.Schedule;
+import java.util.Optional;
+
+/** The JVM backend: SCHEDULE, then GENERATE, then the class loaded and run by the runtime's {@link CompiledModel}. */
+public final class JvmBackend {
+    private JvmBackend() {}
+
+    /** The generated class file of a network. */
+    public static byte[] compile(Graph g, OptimizerIr o, DType precision, Schedule.Options options) {
+        return ClassGen.generate(Schedule.of(g, o, options), precision);
+    }
+
+    /** Defines a generated class in a loader of its own, whose parent is the runtime's. */
+    public static GeneratedNetwork load(String network, byte[] bytes) {
+        var loader = new Loader(GeneratedNetwork.class.getClassLoader());
+        try {
+            Class<?> c = loader.define(ClassGen.className(network), bytes);
+            return (GeneratedNetwork) c.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("internal: the generated class does not load: " + e, e);
+        }
+    }
+
+    /**
+     * A model of the network on the JVM backend. When a value turns out not to be finite, the reference
+     * interpreter, given the same parameters, says where it first arises.
+     */
+    public static CompiledModel model(Graph g, OptimizerIr o, DType precision) {
+        return model(g, o, precision, Schedule.Options.DEFAULT);
+    }
+
+    public static CompiledModel model(Graph g, OptimizerIr o, DType precision, Schedule.Options options) {
+        var model = new CompiledModel(load(g.name(), compile(g, o, precision, options)));
+        return model.withDiagnosis((m, batch) -> diagnose(g, o, m, batch));
+    }
+
+    private static Optional<String> diagnose(Graph g, OptimizerIr o, Model m, dev.nnc.runtime.Batch batch) {
+        var reference = new InterpreterModel(g, o);
+        for (var p : m.signature().params()) reference.setParameter(p.name(), m.parameter(p.name()));
+        return reference.firstNonFinite(batch);
+    }
+
+    private static final class Loader extends ClassLoader {
+        Loader(ClassLoader parent) { super("nnc-generated", parent); }
+
+        Class<?> define(String name, byte[] bytes) { return defineClass(name, bytes, 0, bytes.length); }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.nnc.gen.jvm;
+
+import dev.nnc.check.ParamInit;
+import dev.nnc.ir.Graph;
+import dev.nnc.ir.OptimizerIr;
+import dev.nnc.ir.Tensor;
+import dev.nnc.runtime.DType;
+import dev.nnc.runtime.checkpoint.Json;
+import dev.nnc.schedule.LoopProgram;
+import dev.nnc.schedule.Storage;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The layout a generated class carries for the runtime ({@code dev.nnc.runtime.compiled.Layout}), as JSON. */
+final class LayoutJson {
+    private LayoutJson() {}
+
+    static String write(LoopProgram p, DType precision) {
+        Graph g = p.graph();
+        var b = new StringBuilder("{");
+        b.append("\"network\":").append(Json.quote(g.name()));
+        b.append(",\"precision\":\"").append(precision).append('"');
+        b.append(",\"loss\":").append(Json.quote(g.loss().name));
+        b.append(",\"work\":").append(p.work());
+        b.append(",\"slots\":[").append(p.slots().stream().map(s -> "{\"kind\":\"" + s.kind() + "\",\"tensor\":"
+                + Json.quote(s.tensor().name) + ",\"size\":" + s.size() + "}").collect(Collectors.joining(","))).append(']');
+        b.append(",\"inputs\":").append(tensors(p, g.inputs()));
+        b.append(",\"targets\":").append(tensors(p, g.targets()));
+        b.append(",\"outputs\":[").append(g.outputs().stream().map(o -> info(o) + ",\"slot\":"
+                + ((Storage.Work) p.predict().storage().get(o)).slot() + "}").collect(Collectors.joining(","))).append(']');
+        b.append(",\"params\":[").append(g.params().stream().map(t -> info(t) + ",\"slot\":" + slot(p, t) + ",\"gradient\":"
+                + slot(p, p.sums().get(t)) + ",\"init\":" + init(g.inits().get(t)) + "}").collect(Collectors.joining(","))).append(']');
+        OptimizerIr o = p.optimizer();
+        if (o != null) {
+            b.append(",\"optimizer\":{\"description\":").append(Json.quote(o.describe()));
+            b.append(",\"rate\":").append(o.rate() == null ? 0 : o.baseRate());
+            b.append(",\"states\":[").append(o.states().stream().map(s -> Json.quote(s.name)).collect(Collectors.joining(","))).append(']');
+            b.append(",\"initial\":[").append(o.states().stream().map(s -> String.valueOf(o.initial().get(s))).collect(Collectors.joining(","))).append("]}");
+        }
+        return b.append('}').toString();
+    }
+
+    private static int slot(LoopProgram p, Tensor t) {
+        for (int k = 0; k < p.slots().size(); k++) if (p.slots().get(k).tensor() == t) return k;
+        throw new IllegalStateException("internal: no slot for " + t);
+    }
+
+    private static String tensors(LoopProgram p, List<Tensor> ts) {
+        return ts.stream().map(t -> info(t) + ",\"slot\":" + slot(p, t) + "}").collect(Collectors.joining(",", "[", "]"));
+    }
+
+    private static String info(Tensor t) {
+        return "{\"name\":" + Json.quote(t.name) + ",\"shape\":" + t.shape.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    private static String init(ParamInit init) {
+        var r = init.runtime();
+        return "{\"kind\":" + Json.quote(r.kind()) + ",\"args\":" + r.args().stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")) + "}";
+    }
+}

@@ -1,0 +1,26 @@
+package dev.nnc.schedule;
+
+import dev.nnc.ir.Tensor;
+import java.util.List;
+
+/** A step of a loop program: a loop over the slice's samples, or a matrix product over all of them at once. */
+public sealed interface Block {
+    /** For every sample of the slice, in order: these statements. Unrolled: no loops, every subscript fixed. */
+    record PerSample(List<Stmt> body, boolean unrolled) implements Block {
+        public PerSample { body = List.copyOf(body); }
+    }
+
+    /**
+     * {@code C[i,j] (+)= Σ_p A[i,p]·B[p,j]} for i &lt; m, j &lt; n, p &lt; k, by the runtime's matrix kernel;
+     * an extent of {@link #SAMPLES} is the slice's sample count.
+     */
+    record Product(Operand c, Operand a, Operand b, int m, int n, int k, boolean accumulate) implements Block {
+        public static final int SAMPLES = -1;
+    }
+
+    /**
+     * A matrix view of a tensor's array: element (i, j) at {@code i·row + j·col} from where the tensor's
+     * storage starts (for inputs, the slice's first sample).
+     */
+    record Operand(Tensor t, int row, int col) {}
+}

@@ -1,0 +1,37 @@
+package dev.nnc.schedule;
+
+import dev.nnc.ir.Graph;
+import dev.nnc.ir.OptimizerIr;
+import dev.nnc.ir.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SCHEDULE's result: how to run a network on the slice of a mini-batch one thread gets, as blocks of loops and
+ * matrix products over arrays at fixed slots. Three programs share the slots: training (forward, loss,
+ * backward, gradients summed), prediction (what the outputs need) and evaluation (outputs and loss).
+ *
+ * @param slots     every array, by slot number; a slot's tensor is the one it holds
+ * @param sums      for each parameter, the tensor its gradient is summed into
+ * @param work      operations per sample, roughly
+ */
+public record LoopProgram(Graph graph, OptimizerIr optimizer, List<Slot> slots, Map<Tensor, Tensor> sums,
+                          Program train, Program predict, Program evaluate, long work) {
+    public LoopProgram {
+        slots = List.copyOf(slots);
+        sums = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sums));
+    }
+
+    public enum SlotKind { PARAM, GRADIENT, INPUT, TARGET, WORK }
+
+    /** @param size the whole tensor for parameters and gradients; one sample's elements otherwise */
+    public record Slot(SlotKind kind, Tensor tensor, int size) {}
+
+    /** One method's blocks, and where each tensor it touches lives. */
+    public record Program(List<Block> blocks, Map<Tensor, Storage> storage) {
+        public Program {
+            blocks = List.copyOf(blocks);
+            storage = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(storage));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.nnc.schedule;
+
+import dev.nnc.ir.Ex;
+import dev.nnc.ir.Exprs;
+import dev.nnc.ir.Idx;
+import dev.nnc.ir.IndexVar;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a per-sample block out in full: one assignment per element, each Σ and max expanded into its terms
+ * (added in the order the loop would add them), so every subscript is a constant and every value can live in a
+ * local variable.
+ */
+final class Unroll {
+    private Unroll() {}
+
+    static List<Stmt> block(List<Object> group) {
+        List<Stmt> out = new ArrayList<>();
+        for (Object item : group) {
+            if (!Schedule.isNest(item)) {
+                out.add((Stmt) item);
+                continue;
+            }
+            List<IndexVar> vars = Schedule.nestVars(item);
+            int[] at = new int[vars.size()];
+            int elements = 1;
+            for (IndexVar v : vars) elements *= v.range();
+            for (int e = 0; e < elements; e++) {
+                Map<IndexVar, Idx> fixed = new HashMap<>();
+                for (int k = 0; k < vars.size(); k++) fixed.put(vars.get(k), new Idx.Fixed(at[k]));
+                for (Stmt s : Schedule.nestBody(item)) {
+                    var a = (Stmt.Assign) s;
+                    List<Idx> idx = a.at().stream().map(i -> i instanceof Idx.Var v && fixed.containsKey(v.v()) ? fixed.get(v.v()) : i).toList();
+                    out.add(new Stmt.Assign(a.t(), idx, expand(Exprs.substitute(a.value(), fixed)), a.add()));
+                }
+                for (int k = vars.size() - 1; k >= 0; k--) { // row-major odometer: the last index runs fastest
+                    if (++at[k] < vars.get(k).range()) break;
+                    at[k] = 0;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** e with every Σ and max written out term by term; a fused value replaced by how it is computed. */
+    static Ex expand(Ex e) {
+        return switch (e) {
+            case Ex.Sum s -> fold(s.i(), s.body(), Ex.BinOp.ADD);
+            case Ex.Max m -> fold(m.i(), m.body(), Ex.BinOp.MAX);
+            case Ex.Fused f -> expand(f.value());
+            default -> Exprs.mapChildren(e, Unroll::expand);
+        };
+    }
+
+    private static Ex fold(IndexVar i, Ex body, Ex.BinOp op) {
+        Ex acc = null;
+        for (int k = 0; k < i.range(); k++) {
+            Ex term = expand(Exprs.substitute(body, Map.of(i, new Idx.Fixed(k))));
+            acc = acc == null ? term : new Ex.Binary(op, acc, term);
+        }
+        return acc;
+    }
+}

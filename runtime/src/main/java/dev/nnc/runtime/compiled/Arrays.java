@@ -1,0 +1,88 @@
+package dev.nnc.runtime.compiled;
+
+import dev.nnc.runtime.DType;
+
+/** The few operations on a generated network's arrays, {@code float[]} or {@code double[]} alike. */
+final class Arrays {
+    private Arrays() {}
+
+    static Object allocate(DType type, int n) {
+        return switch (type) {
+            case F32 -> new float[n];
+            case F64 -> new double[n];
+        };
+    }
+
+    static int length(Object a) { return a instanceof float[] f ? f.length : ((double[]) a).length; }
+
+    /** Copies {@code n} values from {@code src} into {@code dst} at {@code at}. */
+    static void set(Object dst, int at, double[] src, int n) {
+        switch (dst) {
+            case float[] f -> {
+                for (int k = 0; k < n; k++) f[at + k] = (float) src[k];
+            }
+            case double[] d -> System.arraycopy(src, 0, d, at, n);
+            default -> throw new IllegalStateException("internal: " + dst);
+        }
+    }
+
+    /** {@code n} values of {@code src} from {@code from}, into {@code dst} at {@code at}. */
+    static void get(Object src, int from, double[] dst, int at, int n) {
+        switch (src) {
+            case float[] f -> {
+                for (int k = 0; k < n; k++) dst[at + k] = f[from + k];
+            }
+            case double[] d -> System.arraycopy(d, from, dst, at, n);
+            default -> throw new IllegalStateException("internal: " + src);
+        }
+    }
+
+    static double[] toDouble(Object a) {
+        double[] d = new double[length(a)];
+        get(a, 0, d, 0, d.length);
+        return d;
+    }
+
+    static void fill(Object a, double v) {
+        switch (a) {
+            case float[] f -> java.util.Arrays.fill(f, (float) v);
+            case double[] d -> java.util.Arrays.fill(d, v);
+            default -> throw new IllegalStateException("internal: " + a);
+        }
+    }
+
+    /** dst[k] = (dst[k] + Σ others[k]) / n for k in [from, to): the mean of per-thread gradient sums. */
+    static void mean(Object dst, Object[] others, int count, int n, int from, int to) {
+        switch (dst) {
+            case float[] f -> {
+                for (int o = 0; o < count; o++) {
+                    float[] x = (float[]) others[o];
+                    for (int k = from; k < to; k++) f[k] += x[k];
+                }
+                for (int k = from; k < to; k++) f[k] /= n;
+            }
+            case double[] d -> {
+                for (int o = 0; o < count; o++) {
+                    double[] x = (double[]) others[o];
+                    for (int k = from; k < to; k++) d[k] += x[k];
+                }
+                for (int k = from; k < to; k++) d[k] /= n;
+            }
+            default -> throw new IllegalStateException("internal: " + dst);
+        }
+    }
+
+    /** The first element that is not finite, or −1. */
+    static int nonFinite(Object a) {
+        switch (a) {
+            case float[] f -> {
+                for (int k = 0; k < f.length; k++) if (!Float.isFinite(f[k])) return k;
+            }
+            case double[] d -> {
+                for (int k = 0; k < d.length; k++) if (!Double.isFinite(d[k])) return k;
+            }
+            default -> throw new IllegalStateException("internal: " + a);
+        }
+        return -1;
+    }
+}

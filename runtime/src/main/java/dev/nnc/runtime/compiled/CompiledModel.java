@@ -1,0 +1,330 @@
+package dev.nnc.runtime.compiled;
+
+import dev.nnc.runtime.Batch;
+import dev.nnc.runtime.DType;
+import dev.nnc.runtime.Model;
+import dev.nnc.runtime.Signature;
+import dev.nnc.runtime.TensorInfo;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+
+/**
+ * A generated network as a {@link Model}: owns its parameters, gradients and optimizer state, and runs the
+ * generated methods over slices of a batch, one slice per thread. Each thread has its own workspace and
+ * gradient sums; the sums are added in slice order and divided by the batch size, so the result depends
+ * only on how many slices there are, which depends only on the batch size and the machine's processors.
+ */
+public final class CompiledModel implements Model {
+    /** Operations per slice below which another thread costs more than it saves. */
+    private static final long SLICE_WORK = 400_000;
+    /** Parameter elements per piece of the optimizer's and the gradient mean's work. */
+    private static final int PIECE = 1 << 15;
+
+    private final GeneratedNetwork net;
+    private final Layout layout;
+    private final Signature signature;
+    private final DType type;
+    private final Object[] params;
+    private final List<Object[]> state = new ArrayList<>();
+    private final List<Worker> workers = new ArrayList<>();
+    private final int threads;
+    private final Map<String, Integer> paramIndex = new LinkedHashMap<>();
+    private final Object[] columns;
+    /** Each parameter cut into pieces of at most {@link #PIECE} elements (parameter, from, to): the optimizer's work. */
+    private final List<int[]> pieces = new ArrayList<>();
+    private final int pieceThreads;
+    private long steps;
+    private boolean haveGradients;
+    private BiFunction<Model, Batch, Optional<String>> diagnosis;
+
+    public CompiledModel(GeneratedNetwork net) { this(net, Runtime.getRuntime().availableProcessors()); }
+
+    public CompiledModel(GeneratedNetwork net, int threads) {
+        this.net = net;
+        this.layout = Layout.parse(net.layout());
+        this.signature = layout.signature();
+        this.type = layout.precision();
+        this.threads = Math.max(1, threads);
+        params = new Object[layout.params().size()];
+        for (int p = 0; p < params.length; p++) {
+            params[p] = Arrays.allocate(type, layout.slots().get(layout.params().get(p).slot()).size());
+            paramIndex.put(signature.params().get(p).name(), p);
+        }
+        columns = new Object[layout.slots().size()];
+        long total = 0;
+        for (int p = 0; p < params.length; p++) {
+            int size = Arrays.length(params[p]);
+            total += size;
+            for (int from = 0; from < size; from += PIECE) pieces.add(new int[] {p, from, Math.min(size, from + PIECE)});
+        }
+        pieceThreads = total < 2 * PIECE ? 1 : Math.min(this.threads, pieces.size());
+        resetState();
+        workers.add(new Worker());
+    }
+
+    /** A model of the generated class {@code className}, found by {@code loader}. */
+    public static CompiledModel load(ClassLoader loader, String className) throws ReflectiveOperationException {
+        var c = Class.forName(className, true, loader).asSubclass(GeneratedNetwork.class);
+        return new CompiledModel(c.getDeclaredConstructor().newInstance());
+    }
+
+    /**
+     * Replaces the built-in {@link #firstNonFinite} (which names the loss, an output or a gradient) with a finer
+     * one, e.g. the reference interpreter's, which names the first value of the network that is not finite.
+     */
+    public CompiledModel withDiagnosis(BiFunction<Model, Batch, Optional<String>> d) {
+        this.diagnosis = d;
+        return this;
+    }
+
+    public Layout layout() { return layout; }
+
+    /** One thread's buffers: shared parameters and batch columns, its own workspace and gradient sums. */
+    private final class Worker {
+        final Object[] buf = new Object[layout.slots().size()];
+        int capacity;
+
+        Worker() {
+            for (int p = 0; p < params.length; p++) {
+                var param = layout.params().get(p);
+                buf[param.slot()] = params[p];
+                buf[param.gradient()] = Arrays.allocate(type, Arrays.length(params[p]));
+            }
+        }
+
+        /** Workspace for {@code n} samples; the batch's inputs and targets. */
+        void prepare(int n) {
+            if (n > capacity) {
+                capacity = Math.max(n, 2 * capacity);
+                for (int s = 0; s < buf.length; s++) {
+                    var slot = layout.slots().get(s);
+                    if (slot.kind() == Layout.Kind.WORK) buf[s] = Arrays.allocate(type, Math.max(1, slot.size() * capacity));
+                }
+            }
+            for (int s : layout.inputs()) buf[s] = columns[s];
+            for (int s : layout.targets()) buf[s] = columns[s];
+        }
+
+        void zeroGradients() {
+            for (var p : layout.params()) Arrays.fill(buf[p.gradient()], 0);
+        }
+    }
+
+    @Override public Signature signature() { return signature; }
+
+    @Override public String backend() { return "jvm"; }
+
+    @Override public DType precision() { return type; }
+
+    @Override public void initialize(long seed) {
+        var random = new SplittableRandom(seed);
+        for (int p = 0; p < params.length; p++) {
+            TensorInfo info = signature.params().get(p);
+            double[] v = new double[Arrays.length(params[p])];
+            layout.params().get(p).init().fill(v, info.shape(), random);
+            Arrays.set(params[p], 0, v, v.length);
+        }
+        resetState();
+        haveGradients = false;
+    }
+
+    private void resetState() {
+        state.clear();
+        var o = layout.optimizer();
+        for (Object p : params) {
+            int n = o == null ? 0 : o.states().size();
+            Object[] s = new Object[n];
+            for (int k = 0; k < n; k++) {
+                s[k] = Arrays.allocate(type, Arrays.length(p));
+                Arrays.fill(s[k], o.initial().get(k));
+            }
+            state.add(s);
+        }
+        steps = 0;
+    }
+
+    private int param(String name) {
+        Integer p = paramIndex.get(name);
+        if (p == null) throw new IllegalArgumentException("the network has no parameter " + name);
+        return p;
+    }
+
+    @Override public double[] parameter(String name) { return Arrays.toDouble(params[param(name)]); }
+
+    @Override public void setParameter(String name, double[] values) {
+        Object dest = params[param(name)];
+        if (values.length != Arrays.length(dest)) throw new IllegalArgumentException(name + " has " + Arrays.length(dest) + " elements, not " + values.length);
+        Arrays.set(dest, 0, values, values.length);
+    }
+
+    private int stateIndex(String s) {
+        int k = signature.optimizerState().indexOf(s);
+        if (k < 0) throw new IllegalArgumentException("the optimizer has no state " + s);
+        return k;
+    }
+
+    @Override public double[] optimizerState(String s, String param) { return Arrays.toDouble(state.get(param(param))[stateIndex(s)]); }
+
+    @Override public void setOptimizerState(String s, String param, double[] values) {
+        Object dest = state.get(param(param))[stateIndex(s)];
+        Arrays.set(dest, 0, values, Math.min(values.length, Arrays.length(dest)));
+    }
+
+    @Override public long steps() { return steps; }
+
+    @Override public void setSteps(long steps) { this.steps = steps; }
+
+    // ─── Running the generated methods over slices ──────────────────────────────────────────────────
+
+    /** Converts the batch's columns into the network's precision; returns how many slices to run. */
+    private int load(Batch batch, boolean targets) {
+        int n = batch.size();
+        load(batch, layout.inputs(), signature.inputs(), n);
+        if (targets) load(batch, layout.targets(), signature.targets(), n);
+        int slices = (int) Math.max(1, Math.min(Math.min(threads, n), (long) n * layout.work() / SLICE_WORK));
+        while (workers.size() < slices) workers.add(new Worker());
+        for (int w = 0; w < slices; w++) workers.get(w).prepare(sliceTo(n, slices, w) - sliceFrom(n, slices, w));
+        return slices;
+    }
+
+    private void load(Batch batch, List<Integer> slots, List<TensorInfo> infos, int n) {
+        for (int k = 0; k < slots.size(); k++) {
+            int s = slots.get(k);
+            double[] c = batch.column(infos.get(k).name());
+            if (columns[s] == null || Arrays.length(columns[s]) < c.length) columns[s] = Arrays.allocate(type, Math.max(1, c.length));
+            Arrays.set(columns[s], 0, c, Math.min(c.length, n * infos.get(k).size()));
+        }
+    }
+
+    private static int sliceFrom(int n, int slices, int w) { return (int) ((long) n * w / slices); }
+
+    private static int sliceTo(int n, int slices, int w) { return (int) ((long) n * (w + 1) / slices); }
+
+    private interface SliceTask {
+        double run(Object[] buf, int from, int to);
+    }
+
+    /** Runs the task on every slice, each on its own thread; the sum of the results, in slice order. */
+    private double slices(int n, int slices, SliceTask task) {
+        double[] results = new double[slices];
+        Pool.run(slices, w -> results[w] = task.run(workers.get(w).buf, sliceFrom(n, slices, w), sliceTo(n, slices, w)));
+        double sum = 0;
+        for (double r : results) sum += r;
+        return sum;
+    }
+
+    @Override public double loss(Batch batch) {
+        int slices = load(batch, true);
+        return slices(batch.size(), slices, net::evaluate) / batch.size();
+    }
+
+    @Override public double lossAndGradients(Batch batch) {
+        int n = batch.size(), slices = load(batch, true);
+        for (int w = 0; w < slices; w++) workers.get(w).zeroGradients();
+        double sum = slices(n, slices, net::train);
+        // the mean: worker 0's sums plus the others', divided by n, in pieces over the threads
+        Pool.run(pieceThreads, pieces.size(), i -> {
+            int[] piece = pieces.get(i);
+            var p = layout.params().get(piece[0]);
+            Object[] others = new Object[slices - 1];
+            for (int w = 1; w < slices; w++) others[w - 1] = workers.get(w).buf[p.gradient()];
+            Arrays.mean(workers.get(0).buf[p.gradient()], others, slices - 1, n, piece[1], piece[2]);
+        });
+        haveGradients = true;
+        return sum / n;
+    }
+
+
+    private Object gradientArray(int p) { return workers.get(0).buf[layout.params().get(p).gradient()]; }
+
+    @Override public double[] gradient(String name) {
+        if (!haveGradients) throw new IllegalStateException("no gradient yet: lossAndGradients has not run");
+        return Arrays.toDouble(gradientArray(param(name)));
+    }
+
+    @Override public Optional<String> nonFiniteGradient() {
+        if (!haveGradients) return Optional.empty();
+        for (int p = 0; p < params.length; p++) {
+            int k = Arrays.nonFinite(gradientArray(p));
+            if (k >= 0) return Optional.of("∂" + signature.loss() + "/∂" + signature.params().get(p).element(k));
+        }
+        return Optional.empty();
+    }
+
+    @Override public void step(double rateScale) {
+        if (layout.optimizer() == null) throw new IllegalStateException("the network was compiled without an optimizer");
+        steps++;
+        double t = steps, rate = layout.optimizer().rate() * rateScale;
+        Pool.run(pieceThreads, pieces.size(), i -> {
+            int[] piece = pieces.get(i);
+            Object[] s = state.get(piece[0]);
+            Object[] arrays = new Object[2 + s.length];
+            arrays[0] = params[piece[0]];
+            arrays[1] = gradientArray(piece[0]);
+            System.arraycopy(s, 0, arrays, 2, s.length);
+            net.step(arrays, piece[1], piece[2], t, rate);
+        });
+    }
+
+    @Override public Map<String, double[]> predict(Batch batch) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        int slices = load(batch, false);
+        slices(batch.size(), slices, (buf, from, to) -> {
+            net.predict(buf, from, to);
+            return 0;
+        });
+        collect(batch.size(), slices, out);
+        return out;
+    }
+
+    @Override public double lossAndPredict(Batch batch, Map<String, double[]> out) {
+        int slices = load(batch, true);
+        double loss = slices(batch.size(), slices, net::evaluate) / batch.size();
+        collect(batch.size(), slices, out);
+        return loss;
+    }
+
+    /** Every output from the slices' workspaces, batch-major. */
+    private void collect(int n, int slices, Map<String, double[]> out) {
+        for (int k = 0; k < layout.outputs().size(); k++) {
+            TensorInfo info = signature.outputs().get(k);
+            int s = layout.outputs().get(k), size = info.size();
+            double[] values = new double[n * size];
+            for (int w = 0; w < slices; w++) {
+                int from = sliceFrom(n, slices, w), to = sliceTo(n, slices, w);
+                Arrays.get(workers.get(w).buf[s], 0, values, from * size, (to - from) * size);
+            }
+            out.put(info.name(), values);
+        }
+    }
+
+    @Override public Optional<String> firstNonFinite(Batch batch) {
+        if (diagnosis != null) {
+            Optional<String> d = diagnosis.apply(this, batch);
+            if (d.isPresent()) return d;
+        }
+        for (int p = 0; p < params.length; p++) {
+            int k = Arrays.nonFinite(params[p]);
+            if (k >= 0) return Optional.of(signature.params().get(p).element(k) + ", a parameter");
+        }
+        for (int s = 0; s < batch.size(); s++) {
+            Batch one = batch.slice(s, s + 1);
+            Map<String, double[]> out = new LinkedHashMap<>();
+            double loss = lossAndPredict(one, out);
+            String in = " in sample " + (s + 1) + " of the batch";
+            for (TensorInfo o : signature.outputs()) {
+                double[] v = out.get(o.name());
+                for (int k = 0; k < v.length; k++) if (!Double.isFinite(v[k])) return Optional.of(o.element(k) + in);
+            }
+            if (!Double.isFinite(loss)) return Optional.of(signature.loss() + in);
+        }
+        double loss = lossAndGradients(batch);
+        if (!Double.isFinite(loss)) return Optional.of("the mean of " + signature.loss() + " over the batch");
+        return nonFiniteGradient();
+    }
+}

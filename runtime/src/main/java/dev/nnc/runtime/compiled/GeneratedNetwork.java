@@ -1,0 +1,37 @@
+package dev.nnc.runtime.compiled;
+
+/**
+ * What the JVM backend generates for a network: a class extending this one, whose methods run a slice of a
+ * mini-batch. Every array a method touches is an element of {@code buf}, at the slot the {@link Layout} gives
+ * it: parameters and gradient sums (whole tensors), inputs and targets (the whole batch, sample-major, read at
+ * the absolute sample number), and the per-sample workspace (a slice's samples, read at the sample's number
+ * within the slice). Arrays are {@code float[]} or {@code double[]}, as the layout's precision says.
+ *
+ * <p>Methods are independent of each other and keep no state: one instance serves every thread, each with
+ * its own {@code buf}.
+ */
+public abstract class GeneratedNetwork {
+    /** The layout, as JSON (see {@link Layout#parse}). */
+    public abstract String layout();
+
+    /**
+     * Forward and backward for samples {@code from} (inclusive) to {@code to} of the batch: adds each sample's
+     * gradient into the gradient sums and returns the sum of the samples' losses.
+     */
+    public abstract double train(Object[] buf, int from, int to);
+
+    /** Forward for samples {@code from} to {@code to}: the outputs, into their workspace slots; no targets needed. */
+    public abstract void predict(Object[] buf, int from, int to);
+
+    /** Forward with the loss for samples {@code from} to {@code to}: the outputs as {@link #predict}, and the loss summed. */
+    public abstract double evaluate(Object[] buf, int from, int to);
+
+    /**
+     * One optimizer step for elements {@code from} to {@code to} of one parameter: {@code arrays} holds the
+     * parameter, its gradient (the batch mean) and the optimizer's state tensors in declaration order.
+     *
+     * @param t the step, counted from 1
+     * @param rate the learning rate for this step (the optimizer's times the schedule's factor)
+     */
+    public abstract void step(Object[] arrays, int from, int to, double t, double rate);
+}

@@ -1,0 +1,95 @@
+package dev.nnc.runtime.compiled;
+
+import dev.nnc.runtime.DType;
+import dev.nnc.runtime.Initializer;
+import dev.nnc.runtime.Signature;
+import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.checkpoint.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a generated network's arrays are laid out, and what the runtime needs to know of the network: its
+ * names and shapes, initializers and optimizer. The compiler writes it as JSON into the generated class
+ * ({@link GeneratedNetwork#layout}), so a compiled model needs nothing else to run.
+ *
+ * @param slots       every array of {@code buf}, by slot number
+ * @param inputs      the slot of each input, in signature order; likewise targets and outputs
+ * @param params      for each parameter: its slot, its gradient sum's slot, its initializer
+ * @param work        operations per sample, roughly: whether a batch is worth splitting across threads
+ */
+public record Layout(Signature signature, DType precision, List<Slot> slots, List<Integer> inputs, List<Integer> targets,
+                     List<Integer> outputs, List<Param> params, Optimizer optimizer, long work) {
+    public Layout {
+        slots = List.copyOf(slots);
+        inputs = List.copyOf(inputs);
+        targets = List.copyOf(targets);
+        outputs = List.copyOf(outputs);
+        params = List.copyOf(params);
+    }
+
+    /**
+     * One array of {@code buf}. {@code size} is the whole tensor for parameters and gradients, and one
+     * sample's elements for the rest: inputs and targets hold the whole batch, workspace a slice of it.
+     */
+    public record Slot(Kind kind, String tensor, int size) {}
+
+    public enum Kind { PARAM, GRADIENT, INPUT, TARGET, WORK }
+
+    public record Param(int slot, int gradient, Initializer init) {}
+
+    /** @param states each state tensor's name and initial value, in declaration order; null for no optimizer */
+    public record Optimizer(String description, double rate, List<String> states, List<Double> initial) {
+        public Optimizer {
+            states = List.copyOf(states);
+            initial = List.copyOf(initial);
+        }
+    }
+
+    public static Layout parse(String json) {
+        Map<?, ?> o = (Map<?, ?>) Json.parse(json);
+        List<Slot> slots = new ArrayList<>();
+        for (Object s : list(o, "slots")) {
+            Map<?, ?> m = (Map<?, ?>) s;
+            slots.add(new Slot(Kind.valueOf((String) m.get("kind")), (String) m.get("tensor"), integer(m.get("size"))));
+        }
+        List<Param> params = new ArrayList<>();
+        List<TensorInfo> paramInfos = new ArrayList<>();
+        for (Object p : list(o, "params")) {
+            Map<?, ?> m = (Map<?, ?>) p;
+            paramInfos.add(info(m));
+            Map<?, ?> init = (Map<?, ?>) m.get("init");
+            params.add(new Param(integer(m.get("slot")), integer(m.get("gradient")),
+                    new Initializer((String) init.get("kind"), numbers(init.get("args")))));
+        }
+        Optimizer optimizer = null;
+        List<String> stateNames = List.of();
+        if (o.get("optimizer") instanceof Map<?, ?> m) {
+            stateNames = ((List<?>) m.get("states")).stream().map(String.class::cast).toList();
+            optimizer = new Optimizer((String) m.get("description"), number(m.get("rate")), stateNames, numbers(m.get("initial")));
+        }
+        var signature = new Signature((String) o.get("network"), infos(o, "inputs"), infos(o, "targets"), paramInfos,
+                infos(o, "outputs"), (String) o.get("loss"), stateNames);
+        return new Layout(signature, DType.valueOf((String) o.get("precision")), slots, slotsOf(o, "inputs"),
+                slotsOf(o, "targets"), slotsOf(o, "outputs"), params, optimizer, ((Number) o.get("work")).longValue());
+    }
+
+    private static List<?> list(Map<?, ?> o, String key) { return (List<?>) o.get(key); }
+
+    private static int integer(Object v) { return ((Number) v).intValue(); }
+
+    private static double number(Object v) { return ((Number) v).doubleValue(); }
+
+    private static List<Double> numbers(Object v) { return ((List<?>) v).stream().map(x -> number(x)).toList(); }
+
+    private static TensorInfo info(Map<?, ?> m) {
+        return new TensorInfo((String) m.get("name"), ((List<?>) m.get("shape")).stream().map(x -> integer(x)).toList());
+    }
+
+    private static List<TensorInfo> infos(Map<?, ?> o, String key) { return list(o, key).stream().map(m -> info((Map<?, ?>) m)).toList(); }
+
+    private static List<Integer> slotsOf(Map<?, ?> o, String key) {
+        return list(o, key).stream().map(m -> integer(((Map<?, ?>) m).get("slot"))).toList();
+    }
+}

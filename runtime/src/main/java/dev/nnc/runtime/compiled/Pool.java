@@ -1,0 +1,57 @@
+package dev.nnc.runtime.compiled;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/** Daemon threads for running a compiled model's slices and pieces; the caller's thread takes part. */
+final class Pool {
+    private Pool() {}
+
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "nnc-model");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Runs tasks 0 … count − 1, one per thread. */
+    static void run(int count, IntConsumer task) { run(count, count, task); }
+
+    /** Runs tasks 0 … count − 1 on up to {@code threads} threads, the caller's among them. */
+    static void run(int threads, int count, IntConsumer task) {
+        if (threads <= 1 || count <= 1) {
+            for (int i = 0; i < count; i++) task.accept(i);
+            return;
+        }
+        var next = new AtomicInteger();
+        List<Future<?>> helpers = new ArrayList<>();
+        for (int p = 1; p < threads; p++) {
+            helpers.add(POOL.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < count; ) task.accept(i);
+            }));
+        }
+        RuntimeException failure = null;
+        try {
+            for (int i; (i = next.getAndIncrement()) < count; ) task.accept(i);
+        } catch (RuntimeException e) {
+            failure = e;
+            next.set(count);
+        }
+        for (Future<?> f : helpers) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (failure == null) failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("internal: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) failure = new IllegalStateException("interrupted", e);
+            }
+        }
+        if (failure != null) throw failure;
+    }
+}

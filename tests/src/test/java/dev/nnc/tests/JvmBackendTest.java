@@ -1,0 +1,186 @@
+package dev.nnc.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.nnc.driver.Compile;
+import dev.nnc.driver.Frontend;
+import dev.nnc.gen.RandomNetworks;
+import dev.nnc.gen.jvm.JvmBackend;
+import dev.nnc.interp.InterpreterModel;
+import dev.nnc.ir.Graph;
+import dev.nnc.ir.OptimizerIr;
+import dev.nnc.lower.LowerOptimizer;
+import dev.nnc.runtime.Batch;
+import dev.nnc.runtime.DType;
+import dev.nnc.runtime.Model;
+import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.compiled.GeneratedNetwork;
+import dev.nnc.schedule.Schedule;
+import dev.nnc.source.SourceFile;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+/**
+ * The JVM backend against the reference interpreter, on every sample and on the random-network family: the
+ * same parameters, the same batch; the mean loss, every gradient, every prediction and, after optimizer steps,
+ * every parameter and optimizer state must agree — to 1e-9 relative in float64 and 1e-4 in float32.
+ *
+ * <p>Relative to what: in float64, to the largest element of the same tensor. In float32 a value that is the
+ * difference of much larger ones (a gradient of a saturated unit, a loss near 0) keeps the absolute error of
+ * those, so there the scale is that of the quantity across the network: a loss below 1 counts as 1, a gradient
+ * is compared relative to the largest gradient element of any parameter, a parameter or state relative to the
+ * largest of any parameter. Each
+ * network runs under three schedules (the default; every weighted sum and outer product a matrix product;
+ * nothing unrolled and no products), and every generated class passes ASM's verifier.
+ */
+class JvmBackendTest {
+    static final List<String> OPTIMIZERS = List.of("gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw");
+
+    static final Map<String, Schedule.Options> SCHEDULES = Map.of(
+            "default", Schedule.Options.DEFAULT,
+            "products", new Schedule.Options(0, 1500),
+            "loops", new Schedule.Options(Integer.MAX_VALUE, 0));
+
+    record Net(Graph graph, OptimizerIr optimizer) {}
+
+    static Net compile(String name, String source, String optimizer) {
+        var result = Frontend.check(new SourceFile(name, source));
+        if (result.diagnostics().hasErrors()) fail(name + " does not check");
+        var network = Compile.network(result.checked(), null);
+        return new Net(Compile.graph(result.checked(), network, Compile.Options.DEFAULT),
+                LowerOptimizer.byName(result.checked().scope(), optimizer, Map.of()));
+    }
+
+    static Stream<Arguments> samples() throws Exception {
+        List<Arguments> out = new ArrayList<>();
+        try (var files = Files.list(Repo.root().resolve("samples"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".nn")).sorted().toList()) {
+                out.add(Arguments.of(f.getFileName().toString(), Files.readString(f), "adam"));
+            }
+        }
+        return out.stream();
+    }
+
+    static Stream<Arguments> randomNetworks() {
+        List<Arguments> out = new ArrayList<>();
+        for (long seed = 0; seed < GradcheckFamilyTest.RANDOM_NETWORKS; seed++) {
+            var p = RandomNetworks.generate(seed);
+            out.add(Arguments.of("random " + seed + " (" + p.name() + ")", p.source(), OPTIMIZERS.get((int) (seed % OPTIMIZERS.size()))));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void sample(String name, String source, String optimizer) { check(name, source, optimizer, 2); }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("randomNetworks")
+    void randomNetwork(String name, String source, String optimizer) { check(name, source, optimizer, 2); }
+
+    static void check(String name, String source, String optimizer, int steps) {
+        Net net = compile(name, source, optimizer);
+        for (var schedule : SCHEDULES.entrySet()) {
+            for (DType type : DType.values()) {
+                double tolerance = type == DType.F64 ? 1e-9 : 1e-4;
+                byte[] bytes = JvmBackend.compile(net.graph(), net.optimizer(), type, schedule.getValue());
+                verify(bytes, name);
+                var jvm = new dev.nnc.runtime.compiled.CompiledModel(JvmBackend.load(net.graph().name(), bytes));
+                var reference = new InterpreterModel(net.graph(), net.optimizer());
+                reference.initialize(7);
+                for (var p : reference.signature().params()) jvm.setParameter(p.name(), reference.parameter(p.name()));
+                String what = name + ", " + schedule.getKey() + " schedule, " + type;
+                // batch sizes that split into slices unevenly, and a single sample
+                for (int batchSize : new int[] {13, 1}) {
+                    Batch batch = batch(net.graph(), batchSize, new SplittableRandom(batchSize));
+                    for (int s = 0; s < steps; s++) {
+                        double want = reference.lossAndGradients(batch), got = jvm.lossAndGradients(batch);
+                        close(what + ": loss", want, got, tolerance, type == DType.F32 ? 1 : 0);
+                        var params = reference.signature().params().stream().map(TensorInfo::name).toList();
+                        compare(what, "∂J/∂", params, reference::gradient, jvm::gradient, type, tolerance);
+                        reference.step(0.5);
+                        jvm.step(0.5);
+                        compare(what, "after a step, ", params, reference::parameter, jvm::parameter, type, tolerance);
+                        for (String st : reference.signature().optimizerState()) {
+                            compare(what, st + " of ", params, p -> reference.optimizerState(st, p), p -> jvm.optimizerState(st, p), type, tolerance);
+                        }
+                    }
+                    assertEquals(reference.steps(), jvm.steps());
+                    Map<String, double[]> want = new HashMap<>(), got = new HashMap<>();
+                    close(what + ": evaluated loss", reference.lossAndPredict(batch, want), jvm.lossAndPredict(batch, got), tolerance,
+                            type == DType.F32 ? 1 : 0);
+                    Map<String, double[]> inputs = new HashMap<>();
+                    for (var t : net.graph().inputs()) inputs.put(t.name, batch.column(t.name));
+                    var predicted = jvm.predict(new Batch(batch.size(), inputs));
+                    for (TensorInfo o : reference.signature().outputs()) {
+                        close(what + ": output " + o.name(), want.get(o.name()), got.get(o.name()), tolerance, 0);
+                        close(what + ": predicted " + o.name(), want.get(o.name()), predicted.get(o.name()), tolerance, 0);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Inputs drawn from a normal distribution; targets valid for any of the family's losses (a probability vector). */
+    static Batch batch(Graph g, int n, SplittableRandom random) {
+        Map<String, double[]> columns = new HashMap<>();
+        for (var t : g.inputs()) {
+            double[] c = new double[n * t.size()];
+            for (int k = 0; k < c.length; k++) c[k] = Nets.gaussian(random);
+            columns.put(t.name, c);
+        }
+        for (var t : g.targets()) {
+            double[] c = new double[n * t.size()];
+            for (int s = 0; s < n; s++) c[s * t.size() + random.nextInt(t.size())] = 1;
+            columns.put(t.name, c);
+        }
+        return new Batch(n, columns);
+    }
+
+    static void verify(byte[] bytes, String name) {
+        var out = new StringWriter();
+        CheckClassAdapter.verify(new ClassReader(bytes), GeneratedNetwork.class.getClassLoader(), false, new PrintWriter(out));
+        if (!out.toString().isEmpty()) fail(name + ": the generated class does not verify:\n" + out);
+    }
+
+    /** One tensor per parameter, each compared; in float32 relative to the largest element of any of them. */
+    static void compare(String what, String prefix, List<String> params, java.util.function.Function<String, double[]> want,
+                        java.util.function.Function<String, double[]> got, DType type, double tolerance) {
+        double scale = 0;
+        if (type == DType.F32) for (String p : params) for (double v : want.apply(p)) scale = Math.max(scale, Math.abs(v));
+        for (String p : params) close(what + ": " + prefix + p, want.apply(p), got.apply(p), tolerance, scale);
+    }
+
+    /** Within tolerance × the larger of |want| and {@code floor}. */
+    static void close(String what, double want, double got, double tolerance, double floor) {
+        if (!(Math.abs(want - got) <= tolerance * Math.max(1e-12, Math.max(floor, Math.abs(want)))) && !(Double.isNaN(want) && Double.isNaN(got))) {
+            fail(what + ": interpreter " + want + ", jvm " + got);
+        }
+    }
+
+    /** Within tolerance × the larger of the tensor's largest element and {@code floor}. */
+    static void close(String what, double[] want, double[] got, double tolerance, double floor) {
+        assertEquals(want.length, got.length, what + ": length");
+        double scale = Math.max(1e-12, floor);
+        for (double w : want) scale = Math.max(scale, Math.abs(w));
+        for (int k = 0; k < want.length; k++) {
+            if (!(Math.abs(want[k] - got[k]) <= tolerance * scale)) {
+                fail(what + "[" + k + "]: interpreter " + want[k] + ", jvm " + got[k] + " (tolerance " + tolerance + " × " + scale + ")");
+            }
+        }
+    }
+}
