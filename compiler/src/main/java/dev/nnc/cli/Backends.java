@@ -1,26 +1,57 @@
 package dev.nnc.cli;
 
+import dev.nnc.gen.jvm.JvmBackend;
 import dev.nnc.interp.InterpreterModel;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.OptimizerIr;
+import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
 import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
 
-/** The backends {@code --backend} chooses from. */
+/**
+ * The backends {@code --backend} chooses from, and the precision {@code --precision} asks of them; a mixin of
+ * train, predict and eval.
+ */
 public final class Backends {
-    private Backends() {}
-
-    public static final List<String> NAMES = List.of("interp");
+    public static final List<String> NAMES = List.of("jvm", "interp");
 
     static final class Names implements Iterable<String> {
         @Override public java.util.Iterator<String> iterator() { return NAMES.iterator(); }
     }
 
-    /** @throws IllegalArgumentException for a backend that does not exist (a usage mistake) */
-    public static Model create(String name, Graph graph, OptimizerIr optimizer) {
+    @Option(names = "--backend", paramLabel = "B", completionCandidates = Names.class,
+            description = "which backend runs the network: jvm (bytecode) or interp (the reference interpreter) (default: ${DEFAULT-VALUE})")
+    String backend = "jvm";
+
+    @Option(names = "--precision", paramLabel = "P",
+            description = "f32 or f64: what the jvm backend computes in (default: f32); the interpreter computes in f64")
+    String precision;
+
+    /** @throws IllegalArgumentException for a backend or precision that does not exist (a usage mistake) */
+    Model create(Graph graph, OptimizerIr optimizer) { return create(backend, precision, graph, optimizer); }
+
+    /**
+     * @param precision f32, f64, or null for the backend's default
+     * @throws IllegalArgumentException for a backend or precision that does not exist, or that the backend lacks
+     */
+    public static Model create(String name, String precision, Graph graph, OptimizerIr optimizer) {
+        DType type = precision == null ? null : switch (precision.toLowerCase(Locale.ROOT)) {
+            case "f32", "float32" -> DType.F32;
+            case "f64", "float64" -> DType.F64;
+            default -> throw new IllegalArgumentException("there is no precision " + precision + "; give f32 or f64");
+        };
         return switch (name) {
-            case "interp" -> new InterpreterModel(graph, optimizer);
+            case "jvm" -> JvmBackend.model(graph, optimizer, type == null ? DType.F32 : type);
+            case "interp" -> {
+                if (type == DType.F32) throw new IllegalArgumentException("the interpreter computes in f64 only; for f32 use --backend jvm");
+                yield new InterpreterModel(graph, optimizer);
+            }
             default -> throw new IllegalArgumentException("there is no backend " + name + "; the backends are " + String.join(", ", NAMES));
         };
     }
+
+    /** With the backend's default precision. */
+    public static Model create(String name, Graph graph, OptimizerIr optimizer) { return create(name, null, graph, optimizer); }
 }

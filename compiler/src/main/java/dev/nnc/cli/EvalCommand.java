@@ -31,8 +31,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", split = ",", description = "labelled data: a CSV file, or IDX files (inputs, then targets)")
     List<Path> data;
 
-    @Option(names = "--backend", paramLabel = "B", description = "which backend runs the network (default: ${DEFAULT-VALUE})")
-    String backend = "interp";
+    @CommandLine.Mixin Backends backend = new Backends();
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -47,7 +46,7 @@ final class EvalCommand implements Callable<Integer> {
             if (files.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), "give --data FILE: " + file + " names no test data");
         }
         try {
-            var w = Weights.load(ok, weights, backend);
+            var w = Weights.load(ok, weights, backend, spec);
             var sig = w.model().signature();
             var set = w.normalize(DataInput.read(files, sig, true));
             var batch = set.batch();

@@ -36,8 +36,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "CSV", description = "where the predictions go (default: standard output)")
     Path output;
 
-    @Option(names = "--backend", paramLabel = "B", description = "which backend runs the network (default: ${DEFAULT-VALUE})")
-    String backend = "interp";
+    @CommandLine.Mixin Backends backend = new Backends();
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -46,7 +45,7 @@ final class PredictCommand implements Callable<Integer> {
         var loaded = Loading.network(file, network, err);
         if (loaded instanceof Loading.Failed f) return f.status();
         try {
-            var w = Weights.load((Loading.Ok) loaded, weights, backend);
+            var w = Weights.load((Loading.Ok) loaded, weights, backend, spec);
             var sig = w.model().signature();
             var data = w.normalize(DataInput.read(input, sig, false));
             var outputs = w.model().predict(data.batch());

@@ -88,9 +88,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "PNG", description = "draw the loss and accuracy curves into this PNG file")
     Path plot;
 
-    @Option(names = "--backend", paramLabel = "B", description = "which backend runs the network: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
-            completionCandidates = Backends.Names.class)
-    String backend = "interp";
+    @CommandLine.Mixin Backends backend = new Backends();
 
     @Option(names = "--no-rewrite", paramLabel = "NAME", split = ",", description = "turn off a stability rewrite (see nnc explain --notes)")
     List<String> noRewrite = List.of();
@@ -128,7 +126,7 @@ final class TrainCommand implements Callable<Integer> {
 
         Model created;
         try {
-            created = Backends.create(backend, graph, opt);
+            created = backend.create(graph, opt);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

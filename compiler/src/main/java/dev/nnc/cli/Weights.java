@@ -12,10 +12,15 @@ import java.nio.file.Path;
 
 /** A network compiled with trained weights, for predict and eval; the normalisation training fitted comes with them. */
 record Weights(Model model, Checkpoint.Loaded file) {
-    static Weights load(Loading.Ok ok, Path weights, String backend) throws CheckpointError {
+    static Weights load(Loading.Ok ok, Path weights, Backends backend, picocli.CommandLine.Model.CommandSpec spec) throws CheckpointError {
         var graph = Compile.graph(ok.program(), ok.network(), Compile.Options.DEFAULT);
         var opt = OptimizerChoice.choose(ok.program().scope(), TrainBlock.EMPTY, null, null); // not used: no training here
-        Model model = Backends.create(backend, graph, opt);
+        Model model;
+        try {
+            model = backend.create(graph, opt);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         var loaded = Checkpoint.read(weights);
         Checkpoint.restore(loaded, model, false);
         return new Weights(model, loaded);

@@ -13,14 +13,20 @@ import java.util.Map;
  *
  * @param slots     every array, by slot number; a slot's tensor is the one it holds
  * @param sums      for each parameter, the tensor its gradient is summed into
+ * @param offsets   where each parameter starts in the one array of all parameters (and its gradient sum in
+ *                  the array of all gradient sums): slots 0 and 1
  * @param work      operations per sample, roughly
  */
 public record LoopProgram(Graph graph, OptimizerIr optimizer, List<Slot> slots, Map<Tensor, Tensor> sums,
-                          Program train, Program predict, Program evaluate, long work) {
+                          Map<Tensor, Integer> offsets, Program train, Program predict, Program evaluate, long work) {
     public LoopProgram {
         slots = List.copyOf(slots);
         sums = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sums));
+        offsets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(offsets));
     }
+
+    /** The slots of the array of all parameters and of all gradient sums. */
+    public static final int PARAMETERS = 0, GRADIENTS = 1;
 
     public enum SlotKind { PARAM, GRADIENT, INPUT, TARGET, WORK }
 

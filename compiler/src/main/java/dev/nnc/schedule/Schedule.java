@@ -44,7 +44,7 @@ public final class Schedule {
      * @param unrollBudget a per-sample block is unrolled when it has at most this many operations written out
      */
     public record Options(long minProduct, long unrollBudget) {
-        public static final Options DEFAULT = new Options(1024, 1500);
+        public static final Options DEFAULT = new Options(1024, 1000);
     }
 
     /** The most elements a tensor may have to live in locals. */
@@ -63,18 +63,24 @@ public final class Schedule {
         final List<Slot> slots = new ArrayList<>();
         final Map<Tensor, Integer> slotOf = new IdentityHashMap<>();
         final Map<Tensor, Tensor> sums = new LinkedHashMap<>();
+        final Map<Tensor, Tensor> sumOf = new IdentityHashMap<>();
+        final Map<Tensor, Integer> offsets = new LinkedHashMap<>();
         /** Gradient tensors summed straight into their parameter's sum as their def computes them. */
         final Map<Tensor, Tensor> direct = new IdentityHashMap<>();
 
         Scheduler(Graph g, Options options) {
             this.g = g;
             this.options = options;
-            for (Tensor p : g.params()) slot(p, SlotKind.PARAM, p.size());
+            int total = 0;
             for (Tensor p : g.params()) {
+                offsets.put(p, total);
+                total += p.size();
                 Tensor sum = new Tensor("Σ∂" + g.loss().name + "/∂" + p.name, Tensor.Role.GRADIENT, p.shape, null);
                 sums.put(p, sum);
-                slot(sum, SlotKind.GRADIENT, p.size());
+                sumOf.put(sum, p);
             }
+            slot(new Tensor("parameters", Tensor.Role.PARAM, List.of(total), null), SlotKind.PARAM, total);
+            slot(new Tensor("gradients", Tensor.Role.GRADIENT, List.of(total), null), SlotKind.GRADIENT, total);
             for (Tensor t : g.inputs()) slot(t, SlotKind.INPUT, t.size());
             for (Tensor t : g.targets()) slot(t, SlotKind.TARGET, t.size());
             Set<Tensor> read = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -105,7 +111,7 @@ public final class Schedule {
             Program evaluate = build(needed(outputs), false, true, new LinkedHashSet<>(g.outputs()));
             long work = 0;
             for (Def d : g.defs()) work += (long) d.tensor().size() * Cost.of(d.body());
-            return new LoopProgram(g, optimizer, slots, sums, train.program, predict.program, evaluate.program, Math.max(1, work));
+            return new LoopProgram(g, optimizer, slots, sums, offsets, train.program, predict.program, evaluate.program, Math.max(1, work));
         }
 
         /** The forward defs the given tensors depend on, in order. */
@@ -202,10 +208,10 @@ public final class Schedule {
             for (var e : blocksOf.entrySet()) {
                 Tensor t = e.getKey();
                 Storage s = switch (t.role) {
-                    case PARAM -> new Storage.Param(slotOf.get(t));
+                    case PARAM -> new Storage.Param(LoopProgram.PARAMETERS, offsets.get(t));
                     case INPUT, TARGET -> new Storage.Column(slotOf.get(t));
                     default -> {
-                        if (slotOf.containsKey(t) && slots.get(slotOf.get(t)).kind() == SlotKind.GRADIENT) yield new Storage.GradientSum(slotOf.get(t));
+                        if (sumOf.containsKey(t)) yield new Storage.GradientSum(LoopProgram.GRADIENTS, offsets.get(sumOf.get(t)));
                         boolean local = !mustBeArray.contains(t) && e.getValue().size() == 1
                                 && (t.rank() == 0 || unrolled.get(e.getValue().iterator().next()) && t.size() <= REGISTER_LIMIT);
                         yield local ? new Storage.Registers() : new Storage.Work(slot(t, SlotKind.WORK, t.size()));
@@ -237,6 +243,29 @@ public final class Schedule {
                 default -> throw new IllegalStateException("internal: " + item);
             }
             return out;
+        }
+    }
+
+    /** Every tensor a block reads or writes. */
+    public static Set<Tensor> touched(Block b) {
+        Set<Tensor> out = new LinkedHashSet<>();
+        switch (b) {
+            case Block.Product p -> out.addAll(Scheduler.touched(p));
+            case Block.PerSample s -> touched(s.body(), out);
+        }
+        return out;
+    }
+
+    private static void touched(List<Stmt> body, Set<Tensor> out) {
+        for (Stmt s : body) {
+            switch (s) {
+                case Stmt.Loop l -> touched(l.body(), out);
+                case Stmt.Assign a -> {
+                    out.add(a.t());
+                    out.addAll(valueReads(a.value()));
+                }
+                case Stmt.AddLoss l -> out.add(l.loss());
+            }
         }
     }
 

@@ -2,11 +2,14 @@ package dev.nnc.schedule;
 
 /** Where generated code keeps a tensor's elements. */
 public sealed interface Storage {
-    /** A parameter's array (whole tensor), shared by all threads. */
-    record Param(int slot) implements Storage {}
+    /**
+     * A parameter: all parameters lie in one array shared by all threads, this one from {@code offset} on, so
+     * that zeroing gradients and an optimizer step are one pass over one array however many parameters there are.
+     */
+    record Param(int slot, int offset) implements Storage {}
 
-    /** A thread's sum over its samples of a parameter's gradient. */
-    record GradientSum(int slot) implements Storage {}
+    /** A thread's sum over its samples of a parameter's gradient: one array for all, laid out as the parameters. */
+    record GradientSum(int slot, int offset) implements Storage {}
 
     /** An input or target: the whole batch's array, sample after sample, read at the absolute sample number. */
     record Column(int slot) implements Storage {}

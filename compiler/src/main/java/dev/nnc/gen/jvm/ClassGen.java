@@ -36,7 +36,8 @@ public final class ClassGen {
     /** The class's binary name for a network: {@code nnc.generated.Mlp}. */
     public static String className(String network) { return "nnc.generated." + network; }
 
-    public static byte[] generate(LoopProgram program, DType precision) {
+    /** @throws TooBig if a block's method would be too big for the optimizing JIT (unless {@code anySize}) */
+    public static byte[] generate(LoopProgram program, DType precision, boolean anySize) {
         Num t = precision == DType.F32 ? Num.F : Num.D;
         String name = className(program.graph().name()).replace('.', '/');
         var cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
@@ -59,37 +60,69 @@ public final class ClassGen {
         layout.visitMaxs(0, 0);
         layout.visitEnd();
 
-        slices(cw, "train", "(" + "[Ljava/lang/Object;II)D", program.train(), t, true);
-        slices(cw, "predict", "(" + "[Ljava/lang/Object;II)V", program.predict(), t, false);
-        slices(cw, "evaluate", "(" + "[Ljava/lang/Object;II)D", program.evaluate(), t, true);
+        slices(cw, "train", "([Ljava/lang/Object;II)D", program.train(), t, true, name, anySize);
+        slices(cw, "predict", "([Ljava/lang/Object;II)V", program.predict(), t, false, name, anySize);
+        slices(cw, "evaluate", "([Ljava/lang/Object;II)D", program.evaluate(), t, true, name, anySize);
         step(cw, program.optimizer(), t);
         cw.visitEnd();
         return cw.toByteArray();
     }
 
-    /** A method running one loop program over samples from … to − 1. */
-    private static void slices(ClassWriter cw, String name, String desc, LoopProgram.Program p, Num t, boolean returnsLoss) {
+    /**
+     * A method running one loop program over samples from … to − 1: it calls a method per block (each block on
+     * its own stays small enough for the optimizing JIT) and returns the loss they add up.
+     */
+    private static void slices(ClassWriter cw, String name, String desc, LoopProgram.Program p, Num t, boolean returnsLoss, String owner,
+                               boolean anySize) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, desc, null, null);
         mv.visitCode();
-        var e = new Emitter(mv, t, p.storage(), FIRST_FREE, FROM);
-        e.loadArrays(BUF);
-        int lossSum = e.local(2);
         mv.visitInsn(DCONST_0);
-        mv.visitVarInsn(DSTORE, lossSum);
-        for (Block b : p.blocks()) {
-            switch (b) {
-                case Block.Product product -> product(e, product);
-                case Block.PerSample s -> perSample(e, s, lossSum);
-            }
+        for (int k = 0; k < p.blocks().size(); k++) {
+            String blockName = name + "$" + k;
+            block(cw, blockName, p.blocks().get(k), p, t, anySize);
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ALOAD, BUF);
+            mv.visitVarInsn(ILOAD, FROM);
+            mv.visitVarInsn(ILOAD, TO);
+            mv.visitMethodInsn(INVOKESPECIAL, owner, blockName, BLOCK, false);
+            mv.visitInsn(DADD);
         }
         if (returnsLoss) {
-            mv.visitVarInsn(DLOAD, lossSum);
             mv.visitInsn(DRETURN);
         } else {
+            mv.visitInsn(POP2);
             mv.visitInsn(RETURN);
         }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    private static final String BLOCK = "([Ljava/lang/Object;II)D";
+
+    /** One block as a private method returning the loss it adds (0 for most). */
+    private static void block(ClassWriter cw, String name, Block b, LoopProgram.Program p, Num t, boolean anySize) {
+        var size = new CodeSize(cw.visitMethod(ACC_PRIVATE, name, BLOCK, null, null));
+        MethodVisitor mv = size;
+        mv.visitCode();
+        var e = new Emitter(mv, t, p.storage(), FIRST_FREE, FROM);
+        e.loadArrays(BUF, b);
+        int lossSum = e.local(2);
+        mv.visitInsn(DCONST_0);
+        mv.visitVarInsn(DSTORE, lossSum);
+        switch (b) {
+            case Block.Product product -> product(e, product);
+            case Block.PerSample s -> perSample(e, s, lossSum);
+        }
+        mv.visitVarInsn(DLOAD, lossSum);
+        mv.visitInsn(DRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        if (size.bytes > CodeSize.LIMIT && !anySize) throw new TooBig(name, size.bytes);
+    }
+
+    /** A generated method over the JIT's size limit: the block must be scheduled with less unrolling. */
+    public static final class TooBig extends RuntimeException {
+        TooBig(String method, int bytes) { super(method + " has about " + bytes + " bytes of code", null, false, false); }
     }
 
     /** The kernel call {@code Gemm.f32(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, accumulate)}. */

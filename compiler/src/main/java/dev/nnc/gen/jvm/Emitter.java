@@ -76,7 +76,7 @@ final class Emitter {
         };
         mv.visitVarInsn(ALOAD, arrays.get(slot));
         if (!(s instanceof Storage.Column)) {
-            push(0);
+            push(start(s));
         } else {
             mv.visitVarInsn(ILOAD, from);
             if (x.size() != 1) {
@@ -86,9 +86,12 @@ final class Emitter {
         }
     }
 
-    /** Loads {@code buf[slot]} (cast to the array type) into a local, for every slot this method's storage uses. */
-    void loadArrays(int buf) {
-        for (Storage s : storage.values()) {
+    /** Loads {@code buf[slot]} (cast to the array type) into a local, for every slot the block uses. */
+    void loadArrays(int buf, dev.nnc.schedule.Block block) {
+        java.util.Set<Tensor> used = dev.nnc.schedule.Schedule.touched(block);
+        for (var entry : storage.entrySet()) {
+            if (!used.contains(entry.getKey())) continue;
+            Storage s = entry.getValue();
             int slot = switch (s) {
                 case Storage.Param p -> p.slot();
                 case Storage.GradientSum g -> g.slot();
@@ -212,7 +215,7 @@ final class Emitter {
             case null -> throw new IllegalStateException("internal: no storage for " + x);
         };
         mv.visitVarInsn(ALOAD, arrays.get(slot));
-        int constant = 0, stride = 1;
+        int constant = start(s), stride = 1;
         boolean pushed = false;
         for (int k = at.size() - 1; k >= 0; k--) {
             switch (at.get(k)) {
@@ -249,6 +252,15 @@ final class Emitter {
             push(constant);
             mv.visitInsn(IADD);
         }
+    }
+
+    /** Where a tensor starts in its array: parameters and gradient sums share one each. */
+    private static int start(Storage s) {
+        return switch (s) {
+            case Storage.Param p -> p.offset();
+            case Storage.GradientSum g -> g.offset();
+            default -> 0;
+        };
     }
 
     private int var(IndexVar v) {

@@ -14,9 +14,19 @@ import java.util.Optional;
 public final class JvmBackend {
     private JvmBackend() {}
 
-    /** The generated class file of a network. */
+    /**
+     * The generated class file of a network. A block unrolled into a method too big for the optimizing JIT is
+     * scheduled again with half the unrolling budget, down to none.
+     */
     public static byte[] compile(Graph g, OptimizerIr o, DType precision, Schedule.Options options) {
-        return ClassGen.generate(Schedule.of(g, o, options), precision);
+        for (long budget = options.unrollBudget(); ; budget /= 2) {
+            var attempt = new Schedule.Options(options.minProduct(), budget);
+            try {
+                return ClassGen.generate(Schedule.of(g, o, attempt), precision, budget == 0);
+            } catch (ClassGen.TooBig e) {
+                if (budget == 0) throw new IllegalStateException("internal: " + e.getMessage());
+            }
+        }
     }
 
     /** Defines a generated class in a loader of its own, whose parent is the runtime's. */

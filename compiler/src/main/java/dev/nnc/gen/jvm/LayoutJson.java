@@ -28,8 +28,8 @@ final class LayoutJson {
         b.append(",\"targets\":").append(tensors(p, g.targets()));
         b.append(",\"outputs\":[").append(g.outputs().stream().map(o -> info(o) + ",\"slot\":"
                 + ((Storage.Work) p.predict().storage().get(o)).slot() + "}").collect(Collectors.joining(","))).append(']');
-        b.append(",\"params\":[").append(g.params().stream().map(t -> info(t) + ",\"slot\":" + slot(p, t) + ",\"gradient\":"
-                + slot(p, p.sums().get(t)) + ",\"init\":" + init(g.inits().get(t)) + "}").collect(Collectors.joining(","))).append(']');
+        b.append(",\"params\":[").append(g.params().stream().map(t -> info(t) + ",\"offset\":" + p.offsets().get(t)
+                + ",\"init\":" + init(g.inits().get(t)) + "}").collect(Collectors.joining(","))).append(']');
         OptimizerIr o = p.optimizer();
         if (o != null) {
             b.append(",\"optimizer\":{\"description\":").append(Json.quote(o.describe()));

@@ -15,54 +15,52 @@ import java.util.function.BiFunction;
 
 /**
  * A generated network as a {@link Model}: owns its parameters, gradients and optimizer state, and runs the
- * generated methods over slices of a batch, one slice per thread. Each thread has its own workspace and
- * gradient sums; the sums are added in slice order and divided by the batch size, so the result depends
- * only on how many slices there are, which depends only on the batch size and the machine's processors.
+ * generated methods over slices of a batch, one slice per thread. All parameters lie in one array, their
+ * gradients in another and each optimizer state in one more, so zeroing, averaging and stepping are a few passes
+ * over long arrays whether a network has three matrices or thirty scalars. Each thread has its own workspace and
+ * gradient sums; the sums are added in slice order and divided by the batch size, so the result depends only on
+ * how many slices there are, which depends only on the batch size and the machine's processors.
  */
 public final class CompiledModel implements Model {
     /** Operations per slice below which another thread costs more than it saves. */
     private static final long SLICE_WORK = 400_000;
-    /** Parameter elements per piece of the optimizer's and the gradient mean's work. */
+    /** Elements per piece of the optimizer's and the gradient mean's work, and the fewest worth a second thread. */
     private static final int PIECE = 1 << 15;
 
     private final GeneratedNetwork net;
     private final Layout layout;
     private final Signature signature;
     private final DType type;
-    private final Object[] params;
-    private final List<Object[]> state = new ArrayList<>();
+    private final int size;
+    private final Object params;
+    private final Object[] state;
     private final List<Worker> workers = new ArrayList<>();
     private final int threads;
     private final Map<String, Integer> paramIndex = new LinkedHashMap<>();
     private final Object[] columns;
-    /** Each parameter cut into pieces of at most {@link #PIECE} elements (parameter, from, to): the optimizer's work. */
-    private final List<int[]> pieces = new ArrayList<>();
-    private final int pieceThreads;
+    private final int pieces, pieceThreads;
     private long steps;
     private boolean haveGradients;
     private BiFunction<Model, Batch, Optional<String>> diagnosis;
 
     public CompiledModel(GeneratedNetwork net) { this(net, Runtime.getRuntime().availableProcessors()); }
 
+    /** @param threads the most threads a batch is split over */
     public CompiledModel(GeneratedNetwork net, int threads) {
         this.net = net;
         this.layout = Layout.parse(net.layout());
         this.signature = layout.signature();
         this.type = layout.precision();
         this.threads = Math.max(1, threads);
-        params = new Object[layout.params().size()];
-        for (int p = 0; p < params.length; p++) {
-            params[p] = Arrays.allocate(type, layout.slots().get(layout.params().get(p).slot()).size());
-            paramIndex.put(signature.params().get(p).name(), p);
-        }
+        this.size = layout.slots().get(layout.parameters()).size();
+        params = Arrays.allocate(type, size);
+        for (int p = 0; p < signature.params().size(); p++) paramIndex.put(signature.params().get(p).name(), p);
+        int states = layout.optimizer() == null ? 0 : layout.optimizer().states().size();
+        state = new Object[states];
+        for (int s = 0; s < states; s++) state[s] = Arrays.allocate(type, size);
         columns = new Object[layout.slots().size()];
-        long total = 0;
-        for (int p = 0; p < params.length; p++) {
-            int size = Arrays.length(params[p]);
-            total += size;
-            for (int from = 0; from < size; from += PIECE) pieces.add(new int[] {p, from, Math.min(size, from + PIECE)});
-        }
-        pieceThreads = total < 2 * PIECE ? 1 : Math.min(this.threads, pieces.size());
+        pieces = Math.max(1, (size + PIECE - 1) / PIECE);
+        pieceThreads = size < 2 * PIECE ? 1 : Math.min(this.threads, pieces);
         resetState();
         workers.add(new Worker());
     }
@@ -84,17 +82,14 @@ public final class CompiledModel implements Model {
 
     public Layout layout() { return layout; }
 
-    /** One thread's buffers: shared parameters and batch columns, its own workspace and gradient sums. */
+    /** One thread's buffers: the shared parameters and batch columns, its own workspace and gradient sums. */
     private final class Worker {
         final Object[] buf = new Object[layout.slots().size()];
         int capacity;
 
         Worker() {
-            for (int p = 0; p < params.length; p++) {
-                var param = layout.params().get(p);
-                buf[param.slot()] = params[p];
-                buf[param.gradient()] = Arrays.allocate(type, Arrays.length(params[p]));
-            }
+            buf[layout.parameters()] = params;
+            buf[layout.gradients()] = Arrays.allocate(type, size);
         }
 
         /** Workspace for {@code n} samples; the batch's inputs and targets. */
@@ -110,9 +105,7 @@ public final class CompiledModel implements Model {
             for (int s : layout.targets()) buf[s] = columns[s];
         }
 
-        void zeroGradients() {
-            for (var p : layout.params()) Arrays.fill(buf[p.gradient()], 0);
-        }
+        Object gradients() { return buf[layout.gradients()]; }
     }
 
     @Override public Signature signature() { return signature; }
@@ -123,28 +116,18 @@ public final class CompiledModel implements Model {
 
     @Override public void initialize(long seed) {
         var random = new SplittableRandom(seed);
-        for (int p = 0; p < params.length; p++) {
+        for (int p = 0; p < signature.params().size(); p++) {
             TensorInfo info = signature.params().get(p);
-            double[] v = new double[Arrays.length(params[p])];
+            double[] v = new double[info.size()];
             layout.params().get(p).init().fill(v, info.shape(), random);
-            Arrays.set(params[p], 0, v, v.length);
+            Arrays.set(params, layout.params().get(p).offset(), v, v.length);
         }
         resetState();
         haveGradients = false;
     }
 
     private void resetState() {
-        state.clear();
-        var o = layout.optimizer();
-        for (Object p : params) {
-            int n = o == null ? 0 : o.states().size();
-            Object[] s = new Object[n];
-            for (int k = 0; k < n; k++) {
-                s[k] = Arrays.allocate(type, Arrays.length(p));
-                Arrays.fill(s[k], o.initial().get(k));
-            }
-            state.add(s);
-        }
+        for (int s = 0; s < state.length; s++) Arrays.fill(state[s], layout.optimizer().initial().get(s));
         steps = 0;
     }
 
@@ -154,26 +137,33 @@ public final class CompiledModel implements Model {
         return p;
     }
 
-    @Override public double[] parameter(String name) { return Arrays.toDouble(params[param(name)]); }
-
-    @Override public void setParameter(String name, double[] values) {
-        Object dest = params[param(name)];
-        if (values.length != Arrays.length(dest)) throw new IllegalArgumentException(name + " has " + Arrays.length(dest) + " elements, not " + values.length);
-        Arrays.set(dest, 0, values, values.length);
+    /** Parameter {@code name}'s elements of one of the flat arrays. */
+    private double[] read(Object array, String name) {
+        int p = param(name);
+        double[] v = new double[signature.params().get(p).size()];
+        Arrays.get(array, layout.params().get(p).offset(), v, 0, v.length);
+        return v;
     }
 
-    private int stateIndex(String s) {
+    private void write(Object array, String name, double[] values) {
+        int p = param(name), n = signature.params().get(p).size();
+        if (values.length != n) throw new IllegalArgumentException(name + " has " + n + " elements, not " + values.length);
+        Arrays.set(array, layout.params().get(p).offset(), values, n);
+    }
+
+    @Override public double[] parameter(String name) { return read(params, name); }
+
+    @Override public void setParameter(String name, double[] values) { write(params, name, values); }
+
+    private Object state(String s) {
         int k = signature.optimizerState().indexOf(s);
         if (k < 0) throw new IllegalArgumentException("the optimizer has no state " + s);
-        return k;
+        return state[k];
     }
 
-    @Override public double[] optimizerState(String s, String param) { return Arrays.toDouble(state.get(param(param))[stateIndex(s)]); }
+    @Override public double[] optimizerState(String s, String param) { return read(state(s), param); }
 
-    @Override public void setOptimizerState(String s, String param, double[] values) {
-        Object dest = state.get(param(param))[stateIndex(s)];
-        Arrays.set(dest, 0, values, Math.min(values.length, Arrays.length(dest)));
-    }
+    @Override public void setOptimizerState(String s, String param, double[] values) { write(state(s), param, values); }
 
     @Override public long steps() { return steps; }
 
@@ -211,12 +201,17 @@ public final class CompiledModel implements Model {
 
     /** Runs the task on every slice, each on its own thread; the sum of the results, in slice order. */
     private double slices(int n, int slices, SliceTask task) {
+        if (slices == 1) return task.run(workers.get(0).buf, 0, n);
         double[] results = new double[slices];
         Pool.run(slices, w -> results[w] = task.run(workers.get(w).buf, sliceFrom(n, slices, w), sliceTo(n, slices, w)));
         double sum = 0;
         for (double r : results) sum += r;
         return sum;
     }
+
+    private int pieceFrom(int i) { return (int) ((long) size * i / pieces); }
+
+    private int pieceTo(int i) { return (int) ((long) size * (i + 1) / pieces); }
 
     @Override public double loss(Batch batch) {
         int slices = load(batch, true);
@@ -225,50 +220,45 @@ public final class CompiledModel implements Model {
 
     @Override public double lossAndGradients(Batch batch) {
         int n = batch.size(), slices = load(batch, true);
-        for (int w = 0; w < slices; w++) workers.get(w).zeroGradients();
+        for (int w = 0; w < slices; w++) Arrays.fill(workers.get(w).gradients(), 0);
         double sum = slices(n, slices, net::train);
-        // the mean: worker 0's sums plus the others', divided by n, in pieces over the threads
-        Pool.run(pieceThreads, pieces.size(), i -> {
-            int[] piece = pieces.get(i);
-            var p = layout.params().get(piece[0]);
-            Object[] others = new Object[slices - 1];
-            for (int w = 1; w < slices; w++) others[w - 1] = workers.get(w).buf[p.gradient()];
-            Arrays.mean(workers.get(0).buf[p.gradient()], others, slices - 1, n, piece[1], piece[2]);
-        });
+        // the mean: worker 0's sums plus the others', divided by n
+        Object[] others = new Object[slices - 1];
+        for (int w = 1; w < slices; w++) others[w - 1] = workers.get(w).gradients();
+        Object mean = workers.get(0).gradients();
+        Pool.run(pieceThreads, pieces, i -> Arrays.mean(mean, others, others.length, n, pieceFrom(i), pieceTo(i)));
         haveGradients = true;
         return sum / n;
     }
 
-
-    private Object gradientArray(int p) { return workers.get(0).buf[layout.params().get(p).gradient()]; }
-
     @Override public double[] gradient(String name) {
         if (!haveGradients) throw new IllegalStateException("no gradient yet: lossAndGradients has not run");
-        return Arrays.toDouble(gradientArray(param(name)));
+        return read(workers.get(0).gradients(), name);
     }
 
     @Override public Optional<String> nonFiniteGradient() {
         if (!haveGradients) return Optional.empty();
-        for (int p = 0; p < params.length; p++) {
-            int k = Arrays.nonFinite(gradientArray(p));
-            if (k >= 0) return Optional.of("∂" + signature.loss() + "/∂" + signature.params().get(p).element(k));
+        int k = Arrays.nonFinite(workers.get(0).gradients());
+        if (k < 0) return Optional.empty();
+        for (int p = signature.params().size() - 1; p >= 0; p--) {
+            int offset = layout.params().get(p).offset();
+            if (offset <= k && k - offset < signature.params().get(p).size()) {
+                return Optional.of("∂" + signature.loss() + "/∂" + signature.params().get(p).element(k - offset));
+            }
         }
-        return Optional.empty();
+        throw new IllegalStateException("internal: gradient element " + k + " belongs to no parameter");
     }
 
     @Override public void step(double rateScale) {
         if (layout.optimizer() == null) throw new IllegalStateException("the network was compiled without an optimizer");
         steps++;
         double t = steps, rate = layout.optimizer().rate() * rateScale;
-        Pool.run(pieceThreads, pieces.size(), i -> {
-            int[] piece = pieces.get(i);
-            Object[] s = state.get(piece[0]);
-            Object[] arrays = new Object[2 + s.length];
-            arrays[0] = params[piece[0]];
-            arrays[1] = gradientArray(piece[0]);
-            System.arraycopy(s, 0, arrays, 2, s.length);
-            net.step(arrays, piece[1], piece[2], t, rate);
-        });
+        Object[] arrays = new Object[2 + state.length];
+        arrays[0] = params;
+        arrays[1] = workers.get(0).gradients();
+        System.arraycopy(state, 0, arrays, 2, state.length);
+        if (pieces == 1) net.step(arrays, 0, size, t, rate);
+        else Pool.run(pieceThreads, pieces, i -> net.step(arrays, pieceFrom(i), pieceTo(i), t, rate));
     }
 
     @Override public Map<String, double[]> predict(Batch batch) {
@@ -293,11 +283,11 @@ public final class CompiledModel implements Model {
     private void collect(int n, int slices, Map<String, double[]> out) {
         for (int k = 0; k < layout.outputs().size(); k++) {
             TensorInfo info = signature.outputs().get(k);
-            int s = layout.outputs().get(k), size = info.size();
-            double[] values = new double[n * size];
+            int s = layout.outputs().get(k), width = info.size();
+            double[] values = new double[n * width];
             for (int w = 0; w < slices; w++) {
                 int from = sliceFrom(n, slices, w), to = sliceTo(n, slices, w);
-                Arrays.get(workers.get(w).buf[s], 0, values, from * size, (to - from) * size);
+                Arrays.get(workers.get(w).buf[s], 0, values, from * width, (to - from) * width);
             }
             out.put(info.name(), values);
         }
@@ -308,14 +298,16 @@ public final class CompiledModel implements Model {
             Optional<String> d = diagnosis.apply(this, batch);
             if (d.isPresent()) return d;
         }
-        for (int p = 0; p < params.length; p++) {
-            int k = Arrays.nonFinite(params[p]);
-            if (k >= 0) return Optional.of(signature.params().get(p).element(k) + ", a parameter");
+        int bad = Arrays.nonFinite(params);
+        if (bad >= 0) {
+            for (int p = signature.params().size() - 1; p >= 0; p--) {
+                int offset = layout.params().get(p).offset();
+                if (offset <= bad) return Optional.of(signature.params().get(p).element(bad - offset) + ", a parameter");
+            }
         }
         for (int s = 0; s < batch.size(); s++) {
-            Batch one = batch.slice(s, s + 1);
             Map<String, double[]> out = new LinkedHashMap<>();
-            double loss = lossAndPredict(one, out);
+            double loss = lossAndPredict(batch.slice(s, s + 1), out);
             String in = " in sample " + (s + 1) + " of the batch";
             for (TensorInfo o : signature.outputs()) {
                 double[] v = out.get(o.name());

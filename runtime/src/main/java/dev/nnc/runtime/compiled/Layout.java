@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * @param slots       every array of {@code buf}, by slot number
  * @param inputs      the slot of each input, in signature order; likewise targets and outputs
- * @param params      for each parameter: its slot, its gradient sum's slot, its initializer
+ * @param params      for each parameter: where it starts in the array of all parameters (and its gradient sum
+ *                    in the array of all gradient sums), its initializer
  * @param work        operations per sample, roughly: whether a batch is worth splitting across threads
  */
 public record Layout(Signature signature, DType precision, List<Slot> slots, List<Integer> inputs, List<Integer> targets,
@@ -30,14 +31,24 @@ public record Layout(Signature signature, DType precision, List<Slot> slots, Lis
     }
 
     /**
-     * One array of {@code buf}. {@code size} is the whole tensor for parameters and gradients, and one
+     * One array of {@code buf}. {@code size} is the whole array for parameters and gradients, and one
      * sample's elements for the rest: inputs and targets hold the whole batch, workspace a slice of it.
      */
     public record Slot(Kind kind, String tensor, int size) {}
 
     public enum Kind { PARAM, GRADIENT, INPUT, TARGET, WORK }
 
-    public record Param(int slot, int gradient, Initializer init) {}
+    public record Param(int offset, Initializer init) {}
+
+    /** The slot of the array of all parameters, and of all gradient sums. */
+    public int parameters() { return slotOf(Kind.PARAM); }
+
+    public int gradients() { return slotOf(Kind.GRADIENT); }
+
+    private int slotOf(Kind kind) {
+        for (int s = 0; s < slots.size(); s++) if (slots.get(s).kind() == kind) return s;
+        throw new IllegalStateException("internal: the layout has no " + kind + " slot");
+    }
 
     /** @param states each state tensor's name and initial value, in declaration order; null for no optimizer */
     public record Optimizer(String description, double rate, List<String> states, List<Double> initial) {
@@ -60,8 +71,7 @@ public record Layout(Signature signature, DType precision, List<Slot> slots, Lis
             Map<?, ?> m = (Map<?, ?>) p;
             paramInfos.add(info(m));
             Map<?, ?> init = (Map<?, ?>) m.get("init");
-            params.add(new Param(integer(m.get("slot")), integer(m.get("gradient")),
-                    new Initializer((String) init.get("kind"), numbers(init.get("args")))));
+            params.add(new Param(integer(m.get("offset")), new Initializer((String) init.get("kind"), numbers(init.get("args")))));
         }
         Optimizer optimizer = null;
         List<String> stateNames = List.of();
