@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "emit", description = {"Print what a compiler stage makes of a file:",
-        "ast — the syntax tree, as .nn source; ir — the IR in index notation after a stage (--after)."},
+        "ast — the syntax tree, as .nn source; ir — the IR in index notation after a stage (--after);",
+        "schedule — the loop programs of the JVM backend; jvm — its generated class, as a bytecode listing."},
         mixinStandardHelpOptions = true)
 final class EmitCommand implements Callable<Integer> {
-    enum What { ast, ir }
+    enum What { ast, ir, schedule, jvm }
 
     @Option(names = "--after", paramLabel = "STAGE", description = "for ir: the stage after which to print it, one of "
             + "lower, expand, rewrite, differentiate, optimize (default: ${DEFAULT-VALUE})")
@@ -33,6 +34,9 @@ final class EmitCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "FILE", description = "the .nn file")
     Path file;
 
+    @Option(names = "--precision", paramLabel = "P", description = "for jvm: f32 or f64 (default: ${DEFAULT-VALUE})")
+    String precision = "f32";
+
     @Option(names = "--ascii", description = "use the ASCII spelling (sigma, sum_i, *, ^2, <-) instead of Unicode")
     boolean ascii;
 
@@ -41,7 +45,7 @@ final class EmitCommand implements Callable<Integer> {
     @Override public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        if (what == What.ir) return ir(out, err);
+        if (what != What.ast) return ir(out, err);
         var diagnostics = new Diagnostics();
         Program program;
         try {
@@ -59,7 +63,7 @@ final class EmitCommand implements Callable<Integer> {
         }
         switch (what) {
             case ast -> out.print(AstPrinter.print(program, ascii));
-            case ir -> throw new IllegalStateException("internal: handled above");
+            case ir, schedule, jvm -> throw new IllegalStateException("internal: handled above");
         }
         return Main.OK;
     }
@@ -73,9 +77,25 @@ final class EmitCommand implements Callable<Integer> {
         if (loaded instanceof Loading.Failed f) return f.status();
         var ok = (Loading.Ok) loaded;
         var style = ascii ? dev.nnc.ir.IrPrinter.Style.ASCII : dev.nnc.ir.IrPrinter.Style.UNICODE;
-        dev.nnc.driver.Compile.graph(ok.program(), ok.network(), dev.nnc.driver.Compile.Options.DEFAULT, (stage, g) -> {
-            if (stage.equals(after)) out.print(dev.nnc.ir.IrPrinter.graph(g, style));
+        var graph = dev.nnc.driver.Compile.graph(ok.program(), ok.network(), dev.nnc.driver.Compile.Options.DEFAULT, (stage, g) -> {
+            if (what == What.ir && stage.equals(after)) out.print(dev.nnc.ir.IrPrinter.graph(g, style));
         });
+        if (what == What.ir) return Main.OK;
+        var block = dev.nnc.cli.train.TrainBlock.of(ok.program(), ok.network().name(), file.getParent() == null ? Path.of("") : file.getParent());
+        var optimizer = dev.nnc.cli.train.OptimizerChoice.choose(ok.program().scope(), block, null, null);
+        var options = dev.nnc.schedule.Schedule.Options.DEFAULT;
+        if (what == What.schedule) {
+            out.print(dev.nnc.schedule.LoopPrinter.print(dev.nnc.schedule.Schedule.of(graph, optimizer, options), style));
+            return Main.OK;
+        }
+        dev.nnc.runtime.DType type = switch (precision) {
+            case "f32" -> dev.nnc.runtime.DType.F32;
+            case "f64" -> dev.nnc.runtime.DType.F64;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "there is no precision " + precision + "; give f32 or f64");
+        };
+        byte[] bytes = dev.nnc.gen.jvm.JvmBackend.compile(graph, optimizer, type, options);
+        new org.objectweb.asm.ClassReader(bytes).accept(new org.objectweb.asm.util.TraceClassVisitor(out), 0);
+        out.flush();
         return Main.OK;
     }
 }

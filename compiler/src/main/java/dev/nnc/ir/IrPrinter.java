@@ -29,6 +29,19 @@ public final class IrPrinter {
         return p.lhs(d.tensor(), d.vars()) + " = " + p.expr(d.body(), 0);
     }
 
+    /**
+     * {@code t[at] = value} (or {@code +=}): a statement of a loop program, whose index variables are bound by
+     * loops around it, or fixed.
+     */
+    public static String assignment(Tensor t, List<Idx> at, Ex value, boolean add, Style style) {
+        var p = new IrPrinter(style);
+        for (Idx i : at) if (i instanceof Idx.Var v) p.declare(v.v());
+        return p.load(t, at) + (add ? " += " : " = ") + p.expr(value, 0);
+    }
+
+    /** An index variable's name as the statements under {@link #assignment} print it, for the loops around them. */
+    public static String indexName(IndexVar v) { return v.name; }
+
     /** A tensor's name in this style: δ and ∂J/∂ become \delta and \frac in LaTeX, delta_ and dJ/d in ASCII. */
     public static String name(Tensor t, Style style) { return new IrPrinter(style).tensorName(t); }
 

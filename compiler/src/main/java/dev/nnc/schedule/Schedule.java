@@ -47,6 +47,9 @@ public final class Schedule {
         public static final Options DEFAULT = new Options(1024, 1000);
     }
 
+    /** The most elements a nest of an unrolled block may have. */
+    private static final int UNROLL_NEST = 32;
+
     /** The most elements a tensor may have to live in locals. */
     private static final int REGISTER_LIMIT = 256;
 
@@ -176,7 +179,7 @@ public final class Schedule {
                 }
             }
             List<Boolean> unrolled = new ArrayList<>();
-            for (List<Object> group : groups) unrolled.add(!(group.get(0) instanceof Block.Product) && Cost.unrolled(group) <= options.unrollBudget());
+            for (List<Object> group : groups) unrolled.add(unrollable(group));
             Map<Tensor, Storage> storage = storage(groups, unrolled, outputs);
             List<Block> blocks = new ArrayList<>();
             for (int k = 0; k < groups.size(); k++) {
@@ -188,9 +191,24 @@ public final class Schedule {
             return new Program(new LoopProgram.Program(blocks, storage));
         }
 
+        /**
+         * Whether to write a group out in full: when it is small, and none of its nests is a vector loop (over more
+         * than {@value #UNROLL_NEST} elements) that the JIT would rather vectorise than see written out.
+         */
+        boolean unrollable(List<Object> group) {
+            if (group.get(0) instanceof Block.Product || Cost.unrolled(group) > options.unrollBudget()) return false;
+            for (Object item : group) {
+                if (!isNest(item)) continue;
+                long elements = 1;
+                for (IndexVar v : nestVars(item)) elements *= v.range();
+                if (elements > UNROLL_NEST) return false;
+            }
+            return true;
+        }
+
         /** Where each tensor lives: arrays for what crosses blocks or feeds a product, locals for the rest. */
         Map<Tensor, Storage> storage(List<List<Object>> groups, List<Boolean> unrolled, Set<Tensor> outputs) {
-            Map<Tensor, Set<Integer>> blocksOf = new IdentityHashMap<>();
+            Map<Tensor, Set<Integer>> blocksOf = new LinkedHashMap<>(); // in order of first use: slot numbers are reproducible
             Set<Tensor> mustBeArray = Collections.newSetFromMap(new IdentityHashMap<>());
             mustBeArray.addAll(outputs);
             for (int k = 0; k < groups.size(); k++) {

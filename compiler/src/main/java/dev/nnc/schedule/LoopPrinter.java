@@ -1,0 +1,78 @@
+package dev.nnc.schedule;
+
+import dev.nnc.ir.IndexVar;
+import dev.nnc.ir.IrPrinter;
+import dev.nnc.ir.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/** A loop program as a person reads it ({@code nnc emit schedule}): each method's blocks, loops and storage. */
+public final class LoopPrinter {
+    private LoopPrinter() {}
+
+    public static String print(LoopProgram p, IrPrinter.Style style) {
+        var b = new StringBuilder();
+        b.append("// ").append(p.graph().name()).append(": loop programs over a slice of samples b = from … to − 1\n");
+        program(b, "train — forward, loss and backward; gradients summed over the slice", p.train(), style);
+        program(b, "predict — what the outputs need", p.predict(), style);
+        program(b, "evaluate — the outputs and the loss", p.evaluate(), style);
+        return b.toString();
+    }
+
+    private static void program(StringBuilder b, String title, LoopProgram.Program p, IrPrinter.Style style) {
+        b.append("\n").append(title).append('\n');
+        for (int k = 0; k < p.blocks().size(); k++) {
+            switch (p.blocks().get(k)) {
+                case Block.Product m -> b.append("  block ").append(k).append(": matrix product ").append(product(m, style)).append('\n');
+                case Block.PerSample s -> {
+                    b.append("  block ").append(k).append(": for each sample b").append(s.unrolled() ? ", unrolled" : "").append('\n');
+                    statements(b, s.body(), style, "    ");
+                }
+            }
+        }
+        b.append("  storage: ").append(storage(p.storage(), style)).append('\n');
+    }
+
+    /** {@code Σ∂J/∂W1[i,j] += Σ_b δh1[b,i]·x[b,j]  (256 × 784, k = samples)} */
+    private static String product(Block.Product m, IrPrinter.Style style) {
+        return name(m.c().t(), style) + "[i,j] " + (m.accumulate() ? "+=" : "=") + " Σ_p " + operand(m.a(), "i", "p", style)
+                + "·" + operand(m.b(), "p", "j", style) + "  (" + extent(m.m()) + " × " + extent(m.n()) + ", p < " + extent(m.k()) + ")";
+    }
+
+    private static String operand(Block.Operand o, String row, String col, IrPrinter.Style style) {
+        return name(o.t(), style) + "[" + row + "·" + o.row() + " + " + col + "·" + o.col() + "]";
+    }
+
+    private static String extent(int n) { return n == Block.Product.SAMPLES ? "samples" : Integer.toString(n); }
+
+    private static void statements(StringBuilder b, List<Stmt> body, IrPrinter.Style style, String indent) {
+        for (Stmt s : body) {
+            switch (s) {
+                case Stmt.Loop l -> {
+                    IndexVar v = l.v();
+                    b.append(indent).append("for ").append(IrPrinter.indexName(v)).append(" < ").append(v.range()).append('\n');
+                    statements(b, l.body(), style, indent + "  ");
+                }
+                case Stmt.Assign a -> b.append(indent).append(IrPrinter.assignment(a.t(), a.at(), a.value(), a.add(), style)).append('\n');
+                case Stmt.AddLoss l -> b.append(indent).append("loss += ").append(name(l.loss(), style)).append('\n');
+            }
+        }
+    }
+
+    private static String storage(Map<Tensor, Storage> storage, IrPrinter.Style style) {
+        var b = new StringBuilder();
+        for (var e : storage.entrySet()) {
+            String where = switch (e.getValue()) {
+                case Storage.Param p -> "parameters@" + p.offset();
+                case Storage.GradientSum g -> "gradients@" + g.offset();
+                case Storage.Column c -> "batch column";
+                case Storage.Work w -> "workspace";
+                case Storage.Registers r -> "registers";
+            };
+            b.append(b.isEmpty() ? "" : ", ").append(name(e.getKey(), style)).append(" in ").append(where);
+        }
+        return b.toString();
+    }
+
+    private static String name(Tensor t, IrPrinter.Style style) { return IrPrinter.name(t, style); }
+}
