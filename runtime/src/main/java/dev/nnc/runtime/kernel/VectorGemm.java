@@ -9,7 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API path of {@link Gemm}, GotoBLAS/BLIS style: B is packed a kc×nc block at a time into
  * panels of NR columns, A an mc×kc block at a time into panels of MR rows (see {@link Pack}), and a
  * register-blocked micro-kernel keeps an MR×NR tile of C in vector registers while it walks the depth.
- * Only this class names jdk.incubator.vector types, so it is loaded only when that module is present.
+ * When A's rows are contiguous along p they are read in place instead of packed, and when B's columns are
+ * too, no packing is done at all (see dotsF). The kernels are unrolled by hand so that C2 keeps each
+ * accumulator in its own register. Only this class names jdk.incubator.vector types, so it is loaded only
+ * when that module is present.
  */
 public final class VectorGemm {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
@@ -18,11 +21,11 @@ public final class VectorGemm {
     // Register tile: MR rows × NV vectors; measured on AVX-512 (32 vector registers), see GemmBench.
     private static final int MR_F = 4, NR_F = 4 * LF, MR_D = 4, NR_D = 4 * LD;
     // Cache blocks: kc bounds the depth of a panel pair, mc×kc of A stays in L2, nc is effectively unbounded.
-    private static final int KC_F = Integer.getInteger("nnc.gemm.kc", 256), MC_F = roundUp(Integer.getInteger("nnc.gemm.mc", 128), MR_F), NC_F = roundUp(Integer.getInteger("nnc.gemm.nc", 4096), NR_F);
+    private static final int KC_F = 256, MC_F = roundUp(128, MR_F), NC_F = roundUp(4096, NR_F);
     private static final int KC_D = 256, MC_D = roundUp(96, MR_D), NC_D = roundUp(4096, NR_D);
 
-    // Dot-product tile for the unpacked A·Bᵀ path, and the largest m it is used for.
-    private static final int DR_F = 4, DJ_F = 4, DR_D = 4, DJ_D = 4, DOT_MAX_M = Integer.getInteger("nnc.gemm.dotm", 1 << 30);
+    // Dot-product tile (rows of A × columns of B) for the unpacked path; it beat packing at m = 32 and 128.
+    private static final int DR_F = 4, DJ_F = 4, DR_D = 4, DJ_D = 4;
 
     private VectorGemm() {}
 
@@ -35,7 +38,7 @@ public final class VectorGemm {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
             return;
         }
-        if (aCol == 1 && bRow == 1 && m < DOT_MAX_M) {
+        if (aCol == 1 && bRow == 1) {
             dotsF(m, n, k, a, aOff, aRow, b, bOff, bCol, c, cOff, cRow, accumulate);
             return;
         }
@@ -125,7 +128,7 @@ public final class VectorGemm {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0.0);
             return;
         }
-        if (aCol == 1 && bRow == 1 && m < DOT_MAX_M) {
+        if (aCol == 1 && bRow == 1) {
             dotsD(m, n, k, a, aOff, aRow, b, bOff, bCol, c, cOff, cRow, accumulate);
             return;
         }
