@@ -1,28 +1,49 @@
 package dev.nnc.runtime.kernel;
 
-/** Placeholder: naive matrix products with the kernel's API (the blocked kernels replace it). */
+/**
+ * Matrix products for the matrix-product core of tensor layers, called from generated code.
+ *
+ * <p>{@code C[i,j] = (accumulate ? C[i,j] : 0) + Σ_p A[i,p]·B[p,j]} for {@code i < m, j < n, p < k}, where
+ * {@code A[i,p]} is {@code a[aOff + i*aRow + p*aCol]}, {@code B[p,j]} is {@code b[bOff + p*bRow + j*bCol]}
+ * and {@code C[i,j]} is {@code c[cOff + i*cRow + j]}. Any stride layout works (row-major, transposed, or
+ * neither); C always has unit column stride. With {@code k == 0}, C becomes 0 or stays as it is.
+ *
+ * <p>Single-threaded: callers split the work across cores (by rows of C, say). Packing buffers are
+ * per-thread and reused, so calls in the steady state allocate nothing.
+ *
+ * <p>The fast path uses the incubating Vector API; a JVM started without
+ * {@code --add-modules jdk.incubator.vector} (or with {@code -Dnnc.vector=false}) gets {@link ScalarGemm}
+ * instead. The choice is made once, here, so {@link VectorGemm} is never loaded without the module.
+ */
 public final class Gemm {
+    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("nnc.vector"));
+
     private Gemm() {}
 
-    public static void f32(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int bRow, int bCol,
-                           float[] c, int cOff, int cRow, boolean accumulate) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float s = accumulate ? c[cOff + i * cRow + j] : 0;
-                for (int p = 0; p < k; p++) s += a[aOff + i * aRow + p * aCol] * b[bOff + p * bRow + j * bCol];
-                c[cOff + i * cRow + j] = s;
-            }
-        }
+    /** Whether the products run on the Vector API (for messages and benchmarks). */
+    public static boolean vectorized() {
+        return VECTOR;
     }
 
-    public static void f64(int m, int n, int k, double[] a, int aOff, int aRow, int aCol, double[] b, int bOff, int bRow, int bCol,
-                           double[] c, int cOff, int cRow, boolean accumulate) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = accumulate ? c[cOff + i * cRow + j] : 0;
-                for (int p = 0; p < k; p++) s += a[aOff + i * aRow + p * aCol] * b[bOff + p * bRow + j * bCol];
-                c[cOff + i * cRow + j] = s;
-            }
-        }
+    /** float32 product; see the class comment for the meaning of each argument. */
+    public static void f32(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
+                           float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int cRow,
+                           boolean accumulate) {
+        if (VECTOR) VectorGemm.f32(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, accumulate);
+        else ScalarGemm.f32(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, accumulate);
+    }
+
+    /** float64 product; see the class comment for the meaning of each argument. */
+    public static void f64(int m, int n, int k, double[] a, int aOff, int aRow, int aCol,
+                           double[] b, int bOff, int bRow, int bCol, double[] c, int cOff, int cRow,
+                           boolean accumulate) {
+        if (VECTOR) VectorGemm.f64(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, accumulate);
+        else ScalarGemm.f64(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, accumulate);
+    }
+
+    /** Rejects negative sizes up front; out-of-range indices fail later as array index errors. */
+    static void checkSizes(int m, int n, int k) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative size m=" + m + " n=" + n + " k=" + k);
     }
 }

@@ -1,0 +1,197 @@
+package dev.nnc.runtime.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Both paths against a naive triple loop in double, over many shapes (empty, 1, primes, the MLP's), every
+ * stride layout, offsets, and accumulate on and off. Padding around each operand checks that nothing
+ * outside C's elements is written.
+ */
+class GemmTest {
+    /** How A or B is laid out: row-major, transposed (column-major), or with neither stride 1. */
+    enum Layout { ROW, COL, STRIDED }
+
+    /** One product to check: sizes, layouts, and whether C is accumulated into. */
+    record Case(int m, int n, int k, Layout aLayout, Layout bLayout, boolean accumulate) {}
+
+    /** An operand placed in a larger array: element (r, c) of a rows×cols matrix is at off + r*row + c*col. */
+    record Placed(int off, int row, int col, int size) {
+        static Placed of(Layout layout, int rows, int cols, int pad) {
+            return switch (layout) {
+                case ROW -> new Placed(pad, cols, 1, pad + rows * cols + pad);
+                case COL -> new Placed(pad, 1, rows, pad + rows * cols + pad);
+                // Rows 3 apart inside column blocks of 3*rows + 1: both strides > 1.
+                case STRIDED -> new Placed(pad, 3, 3 * rows + 1, pad + (3 * rows + 1) * Math.max(cols, 1) + pad);
+            };
+        }
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        Random rnd = new Random(42);
+        int[] sizes = {0, 1, 2, 3, 5, 7, 13, 16, 17, 31, 33, 64, 65, 97, 130, 257, 300};
+        for (int t = 0; t < 150; t++) {
+            int m = sizes[rnd.nextInt(sizes.length)], n = sizes[rnd.nextInt(sizes.length)];
+            int k = sizes[rnd.nextInt(sizes.length)];
+            add(out, new Case(m, n, k, pick(rnd), pick(rnd), rnd.nextBoolean()));
+        }
+        for (int s : new int[] {32, 128, 7}) {
+            // The MLP 784-256-128-10: forward, weight gradient, input gradient, for each layer.
+            int[][] layers = {{784, 256}, {256, 128}, {128, 10}};
+            for (int[] l : layers) {
+                add(out, new Case(s, l[1], l[0], Layout.ROW, Layout.COL, false));
+                add(out, new Case(l[1], l[0], s, Layout.COL, Layout.ROW, true));
+                add(out, new Case(s, l[0], l[1], Layout.ROW, Layout.ROW, false));
+            }
+        }
+        // Depths past one cache block, with every layout pair.
+        for (Layout la : Layout.values()) {
+            for (Layout lb : Layout.values()) add(out, new Case(19, 70, 600, la, lb, true));
+        }
+        return out.stream();
+    }
+
+    private static void add(List<Arguments> out, Case c) {
+        out.add(Arguments.of(c, true));
+        out.add(Arguments.of(c, false));
+    }
+
+    private static Layout pick(Random rnd) {
+        return Layout.values()[rnd.nextInt(3)];
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void f32MatchesNaive(Case t, boolean vector) {
+        assumeTrue(!vector || Gemm.vectorized(), "the Vector API module is not in this JVM");
+        Random rnd = new Random(t.hashCode());
+        Placed pa = Placed.of(t.aLayout(), t.m(), t.k(), 3), pb = Placed.of(t.bLayout(), t.k(), t.n(), 5);
+        int cRow = t.n() + 2, cOff = 7;
+        float[] a = randomFloats(rnd, pa.size()), b = randomFloats(rnd, pb.size());
+        float[] c = randomFloats(rnd, cOff + t.m() * cRow + 4), before = c.clone();
+        if (vector) {
+            VectorGemm.f32(t.m(), t.n(), t.k(), a, pa.off(), pa.row(), pa.col(), b, pb.off(), pb.row(), pb.col(),
+                    c, cOff, cRow, t.accumulate());
+        } else {
+            ScalarGemm.f32(t.m(), t.n(), t.k(), a, pa.off(), pa.row(), pa.col(), b, pb.off(), pb.row(), pb.col(),
+                    c, cOff, cRow, t.accumulate());
+        }
+        // float32 rounding grows with the depth; scale by the sum of |terms|, which bounds the magnitude.
+        for (int i = 0; i < t.m(); i++) {
+            for (int j = 0; j < t.n(); j++) {
+                double want = t.accumulate() ? before[cOff + i * cRow + j] : 0, mag = Math.abs(want);
+                for (int p = 0; p < t.k(); p++) {
+                    double term = (double) a[pa.off() + i * pa.row() + p * pa.col()] * b[pb.off() + p * pb.row() + j * pb.col()];
+                    want += term;
+                    mag += Math.abs(term);
+                }
+                double tol = 1e-6 * Math.sqrt(t.k() + 1) * (mag + 1e-30) * 4;
+                float got = c[cOff + i * cRow + j];
+                if (Math.abs(got - want) > tol) {
+                    throw new AssertionError(t + (vector ? " vector" : " scalar") + ": C[" + i + "," + j + "] = " + got
+                            + ", want " + want);
+                }
+            }
+        }
+        assertUntouchedOutside(t, cOff, cRow, c.length, i -> c[i] == before[i]);
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void f64MatchesNaive(Case t, boolean vector) {
+        assumeTrue(!vector || Gemm.vectorized(), "the Vector API module is not in this JVM");
+        Random rnd = new Random(t.hashCode() + 1);
+        Placed pa = Placed.of(t.aLayout(), t.m(), t.k(), 2), pb = Placed.of(t.bLayout(), t.k(), t.n(), 1);
+        int cRow = t.n() + 1, cOff = 3;
+        double[] a = randomDoubles(rnd, pa.size()), b = randomDoubles(rnd, pb.size());
+        double[] c = randomDoubles(rnd, cOff + t.m() * cRow + 2), before = c.clone();
+        if (vector) {
+            VectorGemm.f64(t.m(), t.n(), t.k(), a, pa.off(), pa.row(), pa.col(), b, pb.off(), pb.row(), pb.col(),
+                    c, cOff, cRow, t.accumulate());
+        } else {
+            ScalarGemm.f64(t.m(), t.n(), t.k(), a, pa.off(), pa.row(), pa.col(), b, pb.off(), pb.row(), pb.col(),
+                    c, cOff, cRow, t.accumulate());
+        }
+        for (int i = 0; i < t.m(); i++) {
+            for (int j = 0; j < t.n(); j++) {
+                double want = t.accumulate() ? before[cOff + i * cRow + j] : 0, mag = Math.abs(want);
+                for (int p = 0; p < t.k(); p++) {
+                    double term = a[pa.off() + i * pa.row() + p * pa.col()] * b[pb.off() + p * pb.row() + j * pb.col()];
+                    want += term;
+                    mag += Math.abs(term);
+                }
+                assertEquals(want, c[cOff + i * cRow + j], 1e-12 * (mag + 1e-300),
+                        t + (vector ? " vector" : " scalar") + ": C[" + i + "," + j + "]");
+            }
+        }
+        assertUntouchedOutside(t, cOff, cRow, c.length, i -> c[i] == before[i]);
+    }
+
+    @Test
+    void facadeMatchesScalarPath() {
+        Random rnd = new Random(7);
+        float[] a = randomFloats(rnd, 40 * 50), b = randomFloats(rnd, 50 * 30);
+        float[] viaFacade = new float[40 * 30], viaScalar = new float[40 * 30];
+        Gemm.f32(40, 30, 50, a, 0, 50, 1, b, 0, 30, 1, viaFacade, 0, 30, false);
+        ScalarGemm.f32(40, 30, 50, a, 0, 50, 1, b, 0, 30, 1, viaScalar, 0, 30, false);
+        for (int i = 0; i < viaFacade.length; i++) assertEquals(viaScalar[i], viaFacade[i], 1e-4f);
+    }
+
+    @Test
+    void zeroDepthClearsOrKeeps() {
+        double[] c = {1, 2, 3, 4, 5, 6};
+        Gemm.f64(2, 2, 0, new double[0], 0, 0, 1, new double[0], 0, 1, 0, c, 1, 3, true);
+        assertEquals(List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0), List.of(c[0], c[1], c[2], c[3], c[4], c[5]));
+        Gemm.f64(2, 2, 0, new double[0], 0, 0, 1, new double[0], 0, 1, 0, c, 1, 3, false);
+        assertEquals(List.of(1.0, 0.0, 0.0, 4.0, 0.0, 0.0), List.of(c[0], c[1], c[2], c[3], c[4], c[5]));
+    }
+
+    @Test
+    void overwritesNaNWhenNotAccumulating() {
+        float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        ScalarGemm.f32(2, 2, 1, new float[] {1, 2}, 0, 1, 1, new float[] {3, 4}, 0, 1, 1, c, 0, 2, false);
+        assertEquals(List.of(3f, 4f, 6f, 8f), List.of(c[0], c[1], c[2], c[3]));
+        if (Gemm.vectorized()) {
+            float[] d = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+            VectorGemm.f32(2, 2, 1, new float[] {1, 2}, 0, 1, 1, new float[] {3, 4}, 0, 1, 1, d, 0, 2, false);
+            assertEquals(List.of(3f, 4f, 6f, 8f), List.of(d[0], d[1], d[2], d[3]));
+        }
+    }
+
+    @Test
+    void vectorModuleIsPresentInTests() {
+        // Surefire adds the module, so the vector path is the one under test here.
+        assertTrue(Gemm.vectorized());
+    }
+
+    private static void assertUntouchedOutside(Case t, int cOff, int cRow, int length, java.util.function.IntPredicate same) {
+        for (int i = 0; i < length; i++) {
+            int rel = i - cOff, row = Math.floorDiv(rel, cRow), col = rel - row * cRow;
+            boolean inside = rel >= 0 && row < t.m() && col < t.n();
+            if (!inside && !same.test(i)) throw new AssertionError(t + ": wrote outside C at " + i);
+        }
+    }
+
+    private static float[] randomFloats(Random rnd, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) x[i] = (float) rnd.nextGaussian();
+        return x;
+    }
+
+    private static double[] randomDoubles(Random rnd, int size) {
+        double[] x = new double[size];
+        for (int i = 0; i < size; i++) x[i] = rnd.nextGaussian();
+        return x;
+    }
+}
