@@ -55,6 +55,11 @@ final class Arrays {
     static void mean(Object dst, Object[] others, int count, int n, int from, int to) {
         switch (dst) {
             case float[] f -> {
+                if (count == 1) { // one pass for the common case of two slices
+                    float[] x = (float[]) others[0];
+                    for (int k = from; k < to; k++) f[k] = (f[k] + x[k]) / n;
+                    return;
+                }
                 for (int o = 0; o < count; o++) {
                     float[] x = (float[]) others[o];
                     for (int k = from; k < to; k++) f[k] += x[k];
@@ -62,6 +67,11 @@ final class Arrays {
                 for (int k = from; k < to; k++) f[k] /= n;
             }
             case double[] d -> {
+                if (count == 1) {
+                    double[] x = (double[]) others[0];
+                    for (int k = from; k < to; k++) d[k] = (d[k] + x[k]) / n;
+                    return;
+                }
                 for (int o = 0; o < count; o++) {
                     double[] x = (double[]) others[o];
                     for (int k = from; k < to; k++) d[k] += x[k];
