@@ -1,0 +1,203 @@
+package dev.nnc.bench;
+
+import dev.nnc.cli.Backends;
+import dev.nnc.cli.train.OptimizerChoice;
+import dev.nnc.cli.train.TrainBlock;
+import dev.nnc.diag.DiagnosticPrinter;
+import dev.nnc.driver.Compile;
+import dev.nnc.driver.Frontend;
+import dev.nnc.interp.InterpreterModel;
+import dev.nnc.ir.Graph;
+import dev.nnc.ir.OptimizerIr;
+import dev.nnc.runtime.Batch;
+import dev.nnc.runtime.Model;
+import dev.nnc.runtime.TensorInfo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * nnc's side of bench/compare.sh: training or inference throughput (samples/s) of a network compiled by one
+ * backend, with the timed loop of bench/torch_throughput.py, so the two are compared like for like.
+ *
+ * <p>The file goes through the front end and the middle end as {@code nnc train} takes it (the network, its
+ * train block's optimizer); the data is synthetic, made before the clock starts: inputs uniform in [0, 1],
+ * valid targets (0 or 1 for a scalar target, one-hot for a vector). Throughput does not depend on the values.
+ * A training step is {@code lossAndGradients} then {@code step(1)}; an inference step is {@code predict}.
+ * After a warm-up of about a fifth of the time (at least 20 steps; the JIT compiles meanwhile), the remaining
+ * time is split into repeats; the median repeat is reported.
+ *
+ * <p>Threads: the interpreter is told {@code --threads} directly; every backend also sees it as the system
+ * property {@code nnc.threads}. The JVM's own idea of the processor count ({@code -XX:ActiveProcessorCount},
+ * which compare.sh sets to the same number) bounds what the common fork-join pool and
+ * {@code availableProcessors()} give; a mismatch is reported.
+ *
+ * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.nnc.bench.Throughput \
+ *     --file samples/mlp.nn --backend jvm --batch 64 --mode train --threads 2 --seconds 5</pre>
+ *
+ * Prints one JSON line (the keys torch_throughput.py prints).
+ */
+public final class Throughput {
+    private Throughput() {}
+
+    private static final int BATCHES = 16; // distinct pre-made batches, cycled through
+
+    record Options(Path file, String backend, int batch, boolean train, int threads, double seconds, int repeats, String label) {}
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("throughput: " + e.getMessage());
+            System.err.println("usage: Throughput --file F.nn [--backend jvm|interp] [--batch N] [--mode train|infer] "
+                    + "[--threads N] [--seconds S] [--repeats R] [--case LABEL]");
+            System.exit(2);
+            return;
+        }
+        System.setProperty("nnc.threads", Integer.toString(o.threads));
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (cpus != o.threads) {
+            System.err.printf("throughput: warning: the JVM sees %d processors, --threads is %d; run java with "
+                    + "-XX:ActiveProcessorCount=%d so that everything sized by the processor count agrees%n", cpus, o.threads, o.threads);
+        }
+
+        var result = Frontend.check(o.file);
+        result.diagnostics().sorted().forEach(d -> System.err.print(DiagnosticPrinter.render(d)));
+        if (result.diagnostics().hasErrors()) System.exit(1);
+        var program = result.checked();
+        var network = Compile.network(program, null);
+        if (network == null) throw new IllegalArgumentException(o.file + " declares no network");
+        Graph graph = Compile.graph(program, network, Compile.Options.DEFAULT);
+        var block = TrainBlock.of(program, network.name(), o.file.toAbsolutePath().getParent());
+        OptimizerIr optimizer = OptimizerChoice.choose(program.scope(), block, null, null);
+
+        Model model;
+        try {
+            model = Backends.create(o.backend, graph, optimizer);
+        } catch (IllegalArgumentException e) {
+            System.err.println("throughput: " + e.getMessage());
+            System.exit(3); // compare.sh reads 3 as "no such backend"
+            return;
+        }
+        if (model instanceof InterpreterModel m) m.interpreter().threads(o.threads);
+        model.initialize(1);
+
+        var random = new SplittableRandom(1);
+        List<Batch> batches = new ArrayList<>();
+        for (int k = 0; k < BATCHES; k++) batches.add(batch(model, o.batch, o.train, random));
+
+        Runnable step;
+        if (o.train) {
+            step = new Runnable() {
+                int i;
+                @Override public void run() {
+                    model.lossAndGradients(batches.get(i++ % BATCHES));
+                    model.step(1.0);
+                }
+            };
+        } else {
+            step = new Runnable() {
+                int i;
+                Object sink;
+                @Override public void run() { sink = model.predict(batches.get(i++ % BATCHES)); }
+            };
+        }
+        double[] perSecond = measure(step, o.batch, o.seconds, o.repeats);
+        double[] sorted = perSecond.clone();
+        Arrays.sort(sorted);
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        var repeats = new StringBuilder();
+        for (double r : perSecond) repeats.append(repeats.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", r));
+        System.out.printf(Locale.ROOT, "{\"tool\": \"nnc\", \"case\": \"%s\", \"batch\": %d, \"mode\": \"%s\", \"threads\": %d, "
+                        + "\"config\": \"backend=%s threads=%d\", \"samples_per_s\": %.1f, \"repeats\": [%s], \"backend\": \"%s\", "
+                        + "\"java\": \"%s\", \"loadavg\": %.2f}%n",
+                o.label, o.batch, o.train ? "train" : "infer", o.threads, model.backend(), o.threads, median, repeats,
+                model.backend(), Runtime.version(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        model.close();
+    }
+
+    /** Samples/s of each timed repeat, after the warm-up. */
+    static double[] measure(Runnable step, int batch, double seconds, int repeats) {
+        long start = System.nanoTime();
+        long steps = 0;
+        double warmup = Math.max(0.2, seconds / 5);
+        while (steps < 20 || (System.nanoTime() - start) * 1e-9 < warmup) {
+            step.run();
+            steps++;
+        }
+        double perStep = (System.nanoTime() - start) * 1e-9 / steps;
+        long n = Math.max(1, (long) (seconds / repeats / perStep)); // steps per repeat
+        double[] out = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            long t = System.nanoTime();
+            for (long k = 0; k < n; k++) step.run();
+            out[r] = n * (double) batch / ((System.nanoTime() - t) * 1e-9);
+        }
+        return out;
+    }
+
+    /** A batch of synthetic data: inputs uniform in [0, 1]; a scalar target 0 or 1, a vector target one-hot. */
+    static Batch batch(Model model, int size, boolean withTargets, SplittableRandom random) {
+        var sig = model.signature();
+        Map<String, double[]> columns = new HashMap<>();
+        for (TensorInfo in : sig.inputs()) {
+            double[] c = new double[size * in.size()];
+            for (int k = 0; k < c.length; k++) c[k] = random.nextDouble();
+            columns.put(in.name(), c);
+        }
+        if (withTargets) {
+            for (TensorInfo t : sig.targets()) {
+                int width = t.size();
+                double[] c = new double[size * width];
+                for (int s = 0; s < size; s++) {
+                    if (width == 1) c[s] = random.nextInt(2);
+                    else c[s * width + random.nextInt(width)] = 1;
+                }
+                columns.put(t.name(), c);
+            }
+        }
+        return new Batch(size, columns);
+    }
+
+    static Options parse(String[] args) {
+        Path file = null;
+        String backend = "jvm", label = null;
+        int batch = 64, threads = Runtime.getRuntime().availableProcessors(), repeats = 5;
+        boolean train = true;
+        double seconds = 5;
+        for (int k = 0; k < args.length; k++) {
+            String a = args[k];
+            if (k + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
+            String v = args[++k];
+            try {
+                switch (a) {
+                    case "--file" -> file = Path.of(v);
+                    case "--backend" -> backend = v;
+                    case "--batch" -> batch = Integer.parseInt(v);
+                    case "--mode" -> train = switch (v) {
+                        case "train" -> true;
+                        case "infer" -> false;
+                        default -> throw new IllegalArgumentException("--mode is train or infer, not " + v);
+                    };
+                    case "--threads" -> threads = Integer.parseInt(v);
+                    case "--seconds" -> seconds = Double.parseDouble(v);
+                    case "--repeats" -> repeats = Integer.parseInt(v);
+                    case "--case" -> label = v;
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(a + " takes a number, not " + v);
+            }
+        }
+        if (file == null) throw new IllegalArgumentException("--file is required");
+        if (batch < 1 || threads < 1 || repeats < 1 || !(seconds > 0)) throw new IllegalArgumentException("--batch, --threads, --repeats and --seconds must be positive");
+        if (label == null) label = file.getFileName().toString().replaceFirst("\\.nn$", "");
+        return new Options(file, backend, batch, train, threads, seconds, repeats, label);
+    }
+}
