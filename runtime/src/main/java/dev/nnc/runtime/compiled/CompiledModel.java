@@ -43,7 +43,8 @@ public final class CompiledModel implements Model {
     private boolean haveGradients;
     private BiFunction<Model, Batch, Optional<String>> diagnosis;
 
-    public CompiledModel(GeneratedNetwork net) { this(net, Runtime.getRuntime().availableProcessors()); }
+    /** On as many threads as the machine has processors, or as the system property {@code nnc.threads} says. */
+    public CompiledModel(GeneratedNetwork net) { this(net, Integer.getInteger("nnc.threads", Runtime.getRuntime().availableProcessors())); }
 
     /** @param threads the most threads a batch is split over */
     public CompiledModel(GeneratedNetwork net, int threads) {
