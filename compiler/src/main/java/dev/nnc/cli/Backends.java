@@ -37,11 +37,7 @@ public final class Backends {
      * @throws IllegalArgumentException for a backend or precision that does not exist, or that the backend lacks
      */
     public static Model create(String name, String precision, Graph graph, OptimizerIr optimizer) {
-        DType type = precision == null ? null : switch (precision.toLowerCase(Locale.ROOT)) {
-            case "f32", "float32" -> DType.F32;
-            case "f64", "float64" -> DType.F64;
-            default -> throw new IllegalArgumentException("there is no precision " + precision + "; give f32 or f64");
-        };
+        DType type = precision(precision);
         return switch (name) {
             case "jvm" -> JvmBackend.model(graph, optimizer, type == null ? DType.F32 : type);
             case "interp" -> {
@@ -49,6 +45,19 @@ public final class Backends {
                 yield new InterpreterModel(graph, optimizer);
             }
             default -> throw new IllegalArgumentException("there is no backend " + name + "; the backends are " + String.join(", ", NAMES));
+        };
+    }
+
+    /**
+     * The precision {@code --precision} names: f32 or f64 (float32, float64), or null for null.
+     *
+     * @throws IllegalArgumentException for any other spelling (a usage mistake)
+     */
+    static DType precision(String precision) {
+        return precision == null ? null : switch (precision.toLowerCase(Locale.ROOT)) {
+            case "f32", "float32" -> DType.F32;
+            case "f64", "float64" -> DType.F64;
+            default -> throw new IllegalArgumentException("there is no precision " + precision + "; give f32 or f64");
         };
     }
 

@@ -1,9 +1,8 @@
 package dev.nnc.cli;
 
-import dev.nnc.runtime.TensorInfo;
-import dev.nnc.runtime.train.Metrics;
 import dev.nnc.runtime.checkpoint.CheckpointError;
 import dev.nnc.runtime.data.DataError;
+import dev.nnc.runtime.predict.PredictionCsv;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,10 +46,10 @@ final class PredictCommand implements Callable<Integer> {
         try {
             var w = Weights.load((Loading.Ok) loaded, weights, backend, spec);
             var sig = w.model().signature();
-            var data = w.normalize(DataInput.read(input, sig, false));
-            var outputs = w.model().predict(data.batch());
+            var data = DataInput.read(input, sig, false);
+            var outputs = w.predict(data);
             var text = new StringWriter();
-            write(new PrintWriter(text), sig.outputs(), outputs, data.size(), w.task());
+            PredictionCsv.write(new PrintWriter(text), sig.outputs(), outputs, data.size(), w.task());
             if (output == null) {
                 out.print(text);
                 out.flush();
@@ -68,32 +67,5 @@ final class PredictCommand implements Callable<Integer> {
             err.println("nnc: cannot write " + output + ": " + e.getMessage());
             return Main.ERRORS;
         }
-    }
-
-    /** The header names each output element as an input column would be named ({@code p1}, {@code W1_2}), then {@code class}. */
-    static void write(PrintWriter w, List<TensorInfo> outputs, java.util.Map<String, double[]> values, int samples, String task) {
-        var header = new StringBuilder();
-        for (TensorInfo o : outputs) {
-            for (int k = 0; k < o.size(); k++) header.append(header.isEmpty() ? "" : ",").append(o.name()).append(columnSuffix(o, k));
-        }
-        TensorInfo first = outputs.get(0);
-        boolean classes = "CLASSES".equals(task) && first.size() > 1, binary = "BINARY".equals(task) && first.size() == 1;
-        if (classes || binary) header.append(",class");
-        w.println(header);
-        for (int s = 0; s < samples; s++) {
-            var row = new StringBuilder();
-            for (TensorInfo o : outputs) {
-                double[] v = values.get(o.name());
-                for (int k = 0; k < o.size(); k++) row.append(row.isEmpty() ? "" : ",").append(v[s * o.size() + k]);
-            }
-            if (classes || binary) row.append(',').append(Metrics.label(values.get(first.name()), s, first.size()));
-            w.println(row);
-        }
-        w.flush();
-    }
-
-    /** {@code 3} for element 3 of a vector (1-based), {@code 2_5} for [2,5]; nothing for a scalar. */
-    static String columnSuffix(TensorInfo t, int offset) {
-        return java.util.Arrays.stream(t.position(offset)).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("_"));
     }
 }

@@ -1,0 +1,103 @@
+package dev.nnc.cli;
+
+import dev.nnc.cli.train.OptimizerChoice;
+import dev.nnc.cli.train.TrainBlock;
+import dev.nnc.driver.Compile;
+import dev.nnc.gen.jvm.ClassGen;
+import dev.nnc.gen.jvm.JvmBackend;
+import dev.nnc.ir.OptimizerIr;
+import dev.nnc.runtime.DType;
+import dev.nnc.runtime.compiled.ModelJar;
+import dev.nnc.schedule.Schedule;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compile a network into a runnable jar: java -jar NAME.jar predict, eval or info.",
+                "The jar holds the generated class and nnc's runtime (nothing of the compiler) and runs on Java 21 or",
+                "newer; Java programs load it with dev.nnc.runtime.compiled.ModelJar (see docs/deploy.md)."})
+final class BuildCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "the .nn file")
+    Path file;
+
+    @Option(names = "--network", paramLabel = "NAME", description = "which network, if the file has several")
+    String network;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "JAR", description = "where the jar goes (default: NAME.jar, after the .nn file, in the current directory)")
+    Path output;
+
+    @Option(names = "--precision", paramLabel = "P", description = "f32 or f64: what the network computes in (default: f32)")
+    String precision;
+
+    @Option(names = "--optimizer", paramLabel = "OPT", description = "the optimizer compiled in, as in a train block (default: the train block's)")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "the optimizer's learning rate α")
+    Double lr;
+
+    @Option(names = "--no-rewrite", paramLabel = "NAME", split = ",", description = "turn off a stability rewrite (see nnc explain --notes)")
+    List<String> noRewrite = List.of();
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public Integer call() {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        var loaded = Loading.network(file, network, err);
+        if (loaded instanceof Loading.Failed f) return f.status();
+        var ok = (Loading.Ok) loaded;
+        var block = TrainBlock.of(ok.program(), ok.network().name(), file.getParent() == null ? Path.of("") : file.getParent());
+        var graph = Compile.graph(ok.program(), ok.network(), Rewrites.options(noRewrite, spec));
+        OptimizerIr opt;
+        DType type;
+        try {
+            opt = OptimizerChoice.choose(ok.program().scope(), block, optimizer, lr);
+            type = precision == null ? DType.F32 : Backends.precision(precision);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        byte[] generated = JvmBackend.compile(graph, opt, type, Schedule.Options.DEFAULT);
+        String stem = file.getFileName().toString().replaceFirst("\\.nn$", "");
+        Path jar = output != null ? output : Path.of(stem + ".jar");
+        ModelJar.Info info;
+        try {
+            info = new ModelJar.Info(ClassGen.className(graph.name()), graph.name(), file.getFileName().toString(),
+                    DataInput.sourceHash(file), version(), type.name().toLowerCase(Locale.ROOT), opt.describe());
+        } catch (IOException e) {
+            err.println("nnc: cannot read " + file + ": " + e.getMessage());
+            return Main.ERRORS;
+        }
+        try {
+            JarWriter.write(jar, info, generated);
+        } catch (IOException e) {
+            err.println("nnc: cannot write " + jar + ": " + e.getMessage());
+            return Main.ERRORS;
+        }
+        out.printf(Locale.ROOT, "%s written: the network %s (%,d parameters) in %s, with %s%n", jar, graph.name(), parameters(graph),
+                type.name().toLowerCase(Locale.ROOT), opt.describe());
+        out.printf("run it: java -jar %s predict --weights WEIGHTS --input FILE%n", jar);
+        return Main.OK;
+    }
+
+    private static long parameters(dev.nnc.ir.Graph g) {
+        long n = 0;
+        for (var p : g.params()) n += p.size();
+        return n;
+    }
+
+    /** nnc's version, as {@code nnc --version} says it; the jar records which runtime it holds. */
+    static String version() throws IOException {
+        var props = new java.util.Properties();
+        try (var in = BuildCommand.class.getResourceAsStream("/dev/nnc/nnc.properties")) {
+            if (in != null) props.load(in);
+        }
+        return props.getProperty("version", "unknown");
+    }
+}
