@@ -18,6 +18,11 @@ public sealed interface Block {
         public static final int SAMPLES = -1;
     }
 
+    /** Sets these tensors (gradient sums that per-sample loops add into) to zero, before anything adds to them. */
+    record Clear(List<Tensor> tensors) implements Block {
+        public Clear { tensors = List.copyOf(tensors); }
+    }
+
     /**
      * A matrix view of a tensor's array: element (i, j) at {@code i·row + j·col} from where the tensor's
      * storage starts (for inputs, the slice's first sample).

@@ -34,9 +34,10 @@ final class Contractions {
 
     /** {@code g[i,j] = a[i]·b[j]} (per sample): summed over samples into {@code sum}, Σ_b a[b,i]·b[b,j]. */
     record Outer(Tensor a, Tensor b) {
+        /** The sum's only writer: it overwrites the sum rather than adding to a zeroed one (a pass less over it). */
         Block.Product product(Tensor sum) {
             return new Block.Product(new Block.Operand(sum, b.size(), 1), new Block.Operand(a, 1, a.size()),
-                    new Block.Operand(b, b.size(), 1), a.size(), b.size(), Block.Product.SAMPLES, true);
+                    new Block.Operand(b, b.size(), 1), a.size(), b.size(), Block.Product.SAMPLES, false);
         }
     }
 

@@ -166,6 +166,13 @@ public final class Schedule {
                     items.add(new Nest(vs, List.of(new Stmt.Assign(sums.get(e.getKey()), vars(vs), new Ex.Load(t, vars(vs)), true))));
                 }
             }
+            // gradient sums that loops add into start at zero; a product writes its sum whole
+            List<Tensor> cleared = new ArrayList<>();
+            if (gradients) {
+                Set<Tensor> byProduct = Collections.newSetFromMap(new IdentityHashMap<>());
+                for (Object item : items) if (item instanceof Block.Product p && sumOf.containsKey(p.c().t())) byProduct.add(p.c().t());
+                for (Tensor sum : sums.values()) if (!byProduct.contains(sum)) cleared.add(sum);
+            }
             // consecutive per-sample items form a block; products stand alone
             List<List<Object>> groups = new ArrayList<>();
             List<Object> current = null;
@@ -182,6 +189,10 @@ public final class Schedule {
             for (List<Object> group : groups) unrolled.add(unrollable(group));
             Map<Tensor, Storage> storage = storage(groups, unrolled, outputs);
             List<Block> blocks = new ArrayList<>();
+            if (!cleared.isEmpty()) {
+                blocks.add(new Block.Clear(cleared));
+                for (Tensor t : cleared) storage.putIfAbsent(t, new Storage.GradientSum(LoopProgram.GRADIENTS, offsets.get(sumOf.get(t))));
+            }
             for (int k = 0; k < groups.size(); k++) {
                 List<Object> group = groups.get(k);
                 if (group.get(0) instanceof Block.Product p) blocks.add(p);
@@ -270,6 +281,7 @@ public final class Schedule {
         switch (b) {
             case Block.Product p -> out.addAll(Scheduler.touched(p));
             case Block.PerSample s -> touched(s.body(), out);
+            case Block.Clear c -> out.addAll(c.tensors());
         }
         return out;
     }

@@ -56,8 +56,17 @@ class BuildCommandTest {
     record Run(int status, String out, String err) {}
 
     /** {@code java -jar JAR ARGS…} in a process of its own, with the java running these tests. */
-    static Run javaJar(Path jarFile, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jarFile.toString()));
+    static Run javaJar(Path jarFile, String... args) throws IOException, InterruptedException { return javaJar(List.of(), jarFile, args); }
+
+    /**
+     * The same with JVM options. With the Vector API module the matrix kernels take the same path as in this JVM
+     * (whose tests run with it), so results agree to the bit; without it, the scalar kernels add in another order.
+     * The JVM's one-line notice that an incubator module is in use is dropped from standard error.
+     */
+    static Run javaJar(List<String> jvm, Path jarFile, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvm);
+        command.addAll(List.of("-jar", jarFile.toString()));
         command.addAll(List.of(args));
         var pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().remove("CLASSPATH");
@@ -69,8 +78,11 @@ class BuildCommandTest {
             p.destroyForcibly();
             throw new AssertionError("java -jar " + String.join(" ", args) + " did not finish in 2 minutes");
         }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        String errors = Files.readString(err, StandardCharsets.UTF_8).replaceFirst("^WARNING: Using incubator modules: jdk.incubator.vector\\R", "");
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), errors);
     }
+
+    static final List<String> VECTOR = List.of("--add-modules", "jdk.incubator.vector");
 
     static void assertOneLineNoTrace(String err) {
         assertEquals(1, err.lines().count(), err);
@@ -81,15 +93,28 @@ class BuildCommandTest {
     void theJarPredictsExactlyAsNncPredicts() throws Exception {
         var nnc = CliTest.nnc("predict", CliTest.sample("spirals.nn"), "--weights", weights.toString(), "--input", CliTest.sample("data/spirals.csv"));
         assertEquals(0, nnc.status(), nnc.err());
-        var run = javaJar(jar, "predict", "--weights", weights.toString(), "--input", CliTest.sample("data/spirals.csv"));
+        var run = javaJar(VECTOR, jar, "predict", "--weights", weights.toString(), "--input", CliTest.sample("data/spirals.csv"));
         assertEquals(0, run.status(), run.err());
         assertEquals("", run.err());
         assertTrue(run.out().startsWith("p1,p2,p3,class\n"), run.out());
         assertEquals(601, run.out().lines().count());
         assertEquals(nnc.out(), run.out(), "the same values, to the last digit, and the same classes");
 
+        // plain java -jar: the scalar kernels, the same predictions to float32's precision and the same classes
+        var plain = javaJar(jar, "predict", "--weights", weights.toString(), "--input", CliTest.sample("data/spirals.csv"));
+        assertEquals(0, plain.status(), plain.err());
+        assertEquals("", plain.err());
+        List<String> want = nnc.out().lines().toList(), got = plain.out().lines().toList();
+        assertEquals(want.get(0), got.get(0));
+        assertEquals(want.size(), got.size());
+        for (int r = 1; r < want.size(); r++) {
+            String[] w = want.get(r).split(","), g = got.get(r).split(",");
+            for (int k = 0; k < w.length - 1; k++) assertEquals(Double.parseDouble(w[k]), Double.parseDouble(g[k]), 1e-5, "row " + r);
+            assertEquals(w[w.length - 1], g[g.length - 1], "row " + r + "'s class");
+        }
+
         Path csv = dir.resolve("p.csv");
-        var toFile = javaJar(jar, "predict", "--weights=" + weights, "--input", CliTest.sample("data/spirals.csv"), "-o", csv.toString());
+        var toFile = javaJar(VECTOR, jar, "predict", "--weights=" + weights, "--input", CliTest.sample("data/spirals.csv"), "-o", csv.toString());
         assertEquals(0, toFile.status(), toFile.err());
         assertEquals("600 predictions written to " + csv + "\n", toFile.err());
         assertEquals(nnc.out(), Files.readString(csv));
@@ -99,7 +124,7 @@ class BuildCommandTest {
     void theJarEvaluatesAndDescribesItself() throws Exception {
         var nnc = CliTest.nnc("eval", CliTest.sample("spirals.nn"), "--weights", weights.toString(), "--data", CliTest.sample("data/spirals.csv"));
         assertEquals(0, nnc.status(), nnc.err());
-        var run = javaJar(jar, "eval", "--weights", weights.toString(), "--data", CliTest.sample("data/spirals.csv"));
+        var run = javaJar(VECTOR, jar, "eval", "--weights", weights.toString(), "--data", CliTest.sample("data/spirals.csv"));
         assertEquals(0, run.status(), run.err());
         assertEquals(nnc.out(), run.out());
         assertTrue(run.out().contains("confusion matrix"), run.out());

@@ -112,6 +112,16 @@ public final class ClassGen {
         switch (b) {
             case Block.Product product -> product(e, product);
             case Block.PerSample s -> perSample(e, s, lossSum);
+            case Block.Clear c -> {
+                for (Tensor x : c.tensors()) {
+                    e.operandStart(x);
+                    mv.visitInsn(DUP);
+                    e.push(x.size());
+                    mv.visitInsn(IADD);
+                    e.t.constant(mv, 0);
+                    mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "(" + e.t.array + "II" + e.t.desc + ")V", false);
+                }
+            }
         }
         mv.visitVarInsn(DLOAD, lossSum);
         mv.visitInsn(DRETURN);

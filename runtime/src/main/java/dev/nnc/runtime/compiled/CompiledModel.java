@@ -221,8 +221,7 @@ public final class CompiledModel implements Model {
 
     @Override public double lossAndGradients(Batch batch) {
         int n = batch.size(), slices = load(batch, true);
-        for (int w = 0; w < slices; w++) Arrays.fill(workers.get(w).gradients(), 0);
-        double sum = slices(n, slices, net::train);
+        double sum = slices(n, slices, net::train); // writes every element of the slices' gradient sums
         // the mean: worker 0's sums plus the others', divided by n
         Object[] others = new Object[slices - 1];
         for (int w = 1; w < slices; w++) others[w - 1] = workers.get(w).gradients();

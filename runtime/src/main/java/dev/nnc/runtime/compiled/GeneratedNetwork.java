@@ -15,8 +15,8 @@ public abstract class GeneratedNetwork {
     public abstract String layout();
 
     /**
-     * Forward and backward for samples {@code from} (inclusive) to {@code to} of the batch: adds each sample's
-     * gradient into the gradient sums and returns the sum of the samples' losses.
+     * Forward and backward for samples {@code from} (inclusive) to {@code to} of the batch: sets the gradient sums
+     * (every element) to the sum of the samples' gradients and returns the sum of the samples' losses.
      */
     public abstract double train(Object[] buf, int from, int to);
 
