@@ -111,7 +111,7 @@ public final class ClassGen {
         mv.visitVarInsn(DSTORE, lossSum);
         switch (b) {
             case Block.Product product -> product(e, product);
-            case Block.PerSample s -> perSample(e, s, lossSum);
+            case Block.PerSample s -> perSample(e, s, lossSum, p);
             case Block.Clear c -> {
                 for (Tensor x : c.tensors()) {
                     e.operandStart(x);
@@ -171,7 +171,7 @@ public final class ClassGen {
      * {@code for (b = from; b < to; b++)} around the block's statements; gradients of an unrolled block that are
      * summed element by element into fixed places are summed in locals across the samples and stored once.
      */
-    private static void perSample(Emitter e, Block.PerSample s, int lossSum) {
+    private static void perSample(Emitter e, Block.PerSample s, int lossSum, LoopProgram.Program p) {
         MethodVisitor mv = e.mv;
         List<Stmt.Assign> accumulators = new ArrayList<>();
         if (s.unrolled()) {
@@ -187,6 +187,14 @@ public final class ClassGen {
             e.address(a.t(), a.at());
             mv.visitInsn(e.t.aload);
             mv.visitVarInsn(e.t.store, e.register(a.t(), Emitter.constantOffset(a.t(), a.at())));
+        }
+        // an unrolled block's parameters are read into locals once, not once per sample: the JIT cannot hoist
+        // those reads itself past the stores into other float arrays, which might be the same array
+        List<Ex.Load> hoisted = s.unrolled() ? parameterReads(s.body(), p) : List.of();
+        for (Ex.Load l : hoisted) {
+            e.address(l.tensor(), l.idx());
+            mv.visitInsn(e.t.aload);
+            mv.visitVarInsn(e.t.store, e.register(l.tensor(), Emitter.constantOffset(l.tensor(), l.idx())));
         }
         int b = e.local(1), r = e.local(1);
         mv.visitVarInsn(ILOAD, FROM);
@@ -213,6 +221,22 @@ public final class ClassGen {
             mv.visitInsn(e.t.astore);
         }
         e.forgetRegisters(accumulators.stream().map(Stmt.Assign::t).toList());
+        e.forgetRegisters(hoisted.stream().map(Ex.Load::tensor).toList());
+    }
+
+    /** The distinct parameter elements an unrolled block reads (every subscript fixed), up to a thousand. */
+    private static List<Ex.Load> parameterReads(List<Stmt> body, LoopProgram.Program p) {
+        Map<String, Ex.Load> reads = new java.util.LinkedHashMap<>();
+        for (Stmt st : body) {
+            if (!(st instanceof Stmt.Assign a)) continue;
+            Exprs.visit(a.value(), x -> {
+                if (x instanceof Ex.Load l && p.storage().get(l.tensor()) instanceof Storage.Param
+                        && l.idx().stream().allMatch(i -> i instanceof Idx.Fixed)) {
+                    reads.putIfAbsent(l.tensor().id + ":" + l.idx(), l);
+                }
+            });
+        }
+        return reads.size() <= 1024 ? List.copyOf(reads.values()) : List.of();
     }
 
     // ─── The optimizer ──────────────────────────────────────────────────────────────────────────────
