@@ -16,12 +16,15 @@ final class Arrays {
     static int length(Object a) { return a instanceof float[] f ? f.length : ((double[]) a).length; }
 
     /** Copies {@code n} values from {@code src} into {@code dst} at {@code at}. */
-    static void set(Object dst, int at, double[] src, int n) {
+    static void set(Object dst, int at, double[] src, int n) { set(dst, at, src, 0, n); }
+
+    /** Copies {@code n} values of {@code src} from {@code from} into {@code dst} at {@code at}. */
+    static void set(Object dst, int at, double[] src, int from, int n) {
         switch (dst) {
             case float[] f -> {
-                for (int k = 0; k < n; k++) f[at + k] = (float) src[k];
+                for (int k = 0; k < n; k++) f[at + k] = (float) src[from + k];
             }
-            case double[] d -> System.arraycopy(src, 0, d, at, n);
+            case double[] d -> System.arraycopy(src, from, d, at, n);
             default -> throw new IllegalStateException("internal: " + dst);
         }
     }

@@ -38,6 +38,9 @@ public final class CompiledModel implements Model {
     private final int threads;
     private final Map<String, Integer> paramIndex = new LinkedHashMap<>();
     private final Object[] columns;
+    /** The batch being run, and whether its targets are: the slices convert their rows of it. */
+    private Batch current;
+    private boolean currentTargets;
     private final int pieces, pieceThreads;
     private long steps;
     private boolean haveGradients;
@@ -172,23 +175,37 @@ public final class CompiledModel implements Model {
 
     // ─── Running the generated methods over slices ──────────────────────────────────────────────────
 
-    /** Converts the batch's columns into the network's precision; returns how many slices to run. */
+    /** Makes room for the batch's columns in the network's precision; returns how many slices to run. */
     private int load(Batch batch, boolean targets) {
         int n = batch.size();
-        load(batch, layout.inputs(), signature.inputs(), n);
-        if (targets) load(batch, layout.targets(), signature.targets(), n);
+        current = batch;
+        currentTargets = targets;
+        allocate(batch, layout.inputs(), signature.inputs());
+        if (targets) allocate(batch, layout.targets(), signature.targets());
         int slices = (int) Math.max(1, Math.min(Math.min(threads, n), (long) n * layout.work() / SLICE_WORK));
         while (workers.size() < slices) workers.add(new Worker());
         for (int w = 0; w < slices; w++) workers.get(w).prepare(sliceTo(n, slices, w) - sliceFrom(n, slices, w));
         return slices;
     }
 
-    private void load(Batch batch, List<Integer> slots, List<TensorInfo> infos, int n) {
+    private void allocate(Batch batch, List<Integer> slots, List<TensorInfo> infos) {
         for (int k = 0; k < slots.size(); k++) {
-            int s = slots.get(k);
-            double[] c = batch.column(infos.get(k).name());
-            if (columns[s] == null || Arrays.length(columns[s]) < c.length) columns[s] = Arrays.allocate(type, Math.max(1, c.length));
-            Arrays.set(columns[s], 0, c, Math.min(c.length, n * infos.get(k).size()));
+            int s = slots.get(k), length = batch.column(infos.get(k).name()).length;
+            if (columns[s] == null || Arrays.length(columns[s]) < length) columns[s] = Arrays.allocate(type, Math.max(1, length));
+        }
+    }
+
+    /** Converts rows from … to − 1 of the current batch's columns: each slice its own rows, on its own thread. */
+    private void convert(int from, int to) {
+        convert(layout.inputs(), signature.inputs(), from, to);
+        if (currentTargets) convert(layout.targets(), signature.targets(), from, to);
+    }
+
+    private void convert(List<Integer> slots, List<TensorInfo> infos, int from, int to) {
+        for (int k = 0; k < slots.size(); k++) {
+            int width = infos.get(k).size();
+            double[] c = current.column(infos.get(k).name());
+            Arrays.set(columns[slots.get(k)], from * width, c, from * width, (to - from) * width);
         }
     }
 
@@ -200,11 +217,18 @@ public final class CompiledModel implements Model {
         double run(Object[] buf, int from, int to);
     }
 
-    /** Runs the task on every slice, each on its own thread; the sum of the results, in slice order. */
+    /** Runs the task on every slice, each on its own thread, its rows converted first; the sum of the results, in slice order. */
     private double slices(int n, int slices, SliceTask task) {
-        if (slices == 1) return task.run(workers.get(0).buf, 0, n);
+        if (slices == 1) {
+            convert(0, n);
+            return task.run(workers.get(0).buf, 0, n);
+        }
         double[] results = new double[slices];
-        Pool.run(slices, w -> results[w] = task.run(workers.get(w).buf, sliceFrom(n, slices, w), sliceTo(n, slices, w)));
+        Pool.run(slices, w -> {
+            int from = sliceFrom(n, slices, w), to = sliceTo(n, slices, w);
+            convert(from, to);
+            results[w] = task.run(workers.get(w).buf, from, to);
+        });
         double sum = 0;
         for (double r : results) sum += r;
         return sum;
