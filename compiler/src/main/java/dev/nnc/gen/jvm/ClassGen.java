@@ -329,7 +329,14 @@ public final class ClassGen {
     private static Ex hoist(Ex ex, OptimizerIr o, Map<String, Tensor> hoisted, Emitter d, Emitter e) {
         boolean perStep = !(ex instanceof Ex.Num) && !(ex instanceof Ex.Load)
                 && Exprs.reads(ex).stream().allMatch(x -> x == o.step() || x == o.rate());
-        if (!perStep) return Exprs.mapChildren(ex, c -> hoist(c, o, hoisted, d, e));
+        if (!perStep) {
+            // x / c with c the same for every element (Adam's 1 − β1ᵗ) is x · (1/c): a division per step, not per element
+            if (ex instanceof Ex.Binary b && b.op() == Ex.BinOp.DIV && !(b.b() instanceof Ex.Num) && !(b.b() instanceof Ex.Load)
+                    && Exprs.reads(b.b()).stream().allMatch(x -> x == o.step() || x == o.rate())) {
+                return Ex.mul(hoist(b.a(), o, hoisted, d, e), hoist(Ex.div(new Ex.Num(1), b.b()), o, hoisted, d, e));
+            }
+            return Exprs.mapChildren(ex, c -> hoist(c, o, hoisted, d, e));
+        }
         Tensor slot = hoisted.computeIfAbsent(Exprs.key(ex), key -> {
             Tensor s = new Tensor("step value " + hoisted.size(), Tensor.Role.SLOT, List.of(), null);
             d.expr(ex);
