@@ -85,13 +85,23 @@ final class Arrays {
         }
     }
 
-    /** The first element that is not finite, or −1. */
+    /**
+     * The first element that is not finite, or −1. The training loop asks after every step, so the common answer
+     * (all finite) comes from one branch-free pass the JIT vectorises: an exponent of all ones, and only that,
+     * carries into the sign bit when its lowest bit is added.
+     */
     static int nonFinite(Object a) {
         switch (a) {
             case float[] f -> {
+                int flags = 0;
+                for (float v : f) flags |= (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000;
+                if (flags >= 0) return -1;
                 for (int k = 0; k < f.length; k++) if (!Float.isFinite(f[k])) return k;
             }
             case double[] d -> {
+                long flags = 0;
+                for (double v : d) flags |= (Double.doubleToRawLongBits(v) & 0x7ff0000000000000L) + 0x0010000000000000L;
+                if (flags >= 0) return -1;
                 for (int k = 0; k < d.length; k++) if (!Double.isFinite(d[k])) return k;
             }
             default -> throw new IllegalStateException("internal: " + a);
