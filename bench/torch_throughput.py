@@ -186,12 +186,16 @@ def loaded_blas(torch):
     return os.path.basename((openblas or real or ["unknown"])[0])
 
 
+WARMUP_SECONDS = 3.0
+
+
 def measure(run, batch, seconds, repeats):
-    """Samples/s of each timed repeat, after a warm-up of about a fifth of the time (at least 20 steps)."""
+    """Samples/s of each timed repeat, after a warm-up of at least 3 s and 20 steps (nnc's side needs that long
+    for the JIT to compile the generated network and the matrix kernels; both sides get the same)."""
     i = 0
     start = time.perf_counter()
     steps = 0
-    while steps < 20 or time.perf_counter() - start < max(0.2, seconds / 5):
+    while steps < 20 or time.perf_counter() - start < max(WARMUP_SECONDS, seconds / 5):
         run(i % BATCHES)
         i += 1
         steps += 1

@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * train block's optimizer); the data is synthetic, made before the clock starts: inputs uniform in [0, 1],
  * valid targets (0 or 1 for a scalar target, one-hot for a vector). Throughput does not depend on the values.
  * A training step is {@code lossAndGradients} then {@code step(1)}; an inference step is {@code predict}.
- * After a warm-up of about a fifth of the time (at least 20 steps; the JIT compiles meanwhile), the remaining
+ * After a warm-up of at least 3 s and 20 steps (the JIT compiles meanwhile; the PyTorch side warms up as long), the remaining
  * time is split into repeats; the median repeat is reported.
  *
  * <p>Threads: the interpreter is told {@code --threads} directly; every backend also sees it as the system
@@ -126,7 +126,7 @@ public final class Throughput {
     static double[] measure(Runnable step, int batch, double seconds, int repeats) {
         long start = System.nanoTime();
         long steps = 0;
-        double warmup = Math.max(0.2, seconds / 5);
+        double warmup = Math.max(3, seconds / 5); // the JIT compiles the generated network and the kernels meanwhile
         while (steps < 20 || (System.nanoTime() - start) * 1e-9 < warmup) {
             step.run();
             steps++;
