@@ -96,7 +96,7 @@ public final class Interpreter {
             }
         }
         long w = 0;
-        for (Def d : graph.defs()) w += (long) d.tensor().size() * cost(d.body());
+        for (Def d : graph.defs()) w += (long) d.tensor().size() * dev.nnc.ir.Cost.of(d.body());
         this.work = Math.max(1, w);
         Worker main = new Worker();
         for (Tensor p : graph.params()) params.put(p, main.machine.storage(p));
@@ -342,23 +342,6 @@ public final class Interpreter {
         }
     }
 
-    /** Operations to compute one element, roughly: a Σ or max costs its range times its body. */
-    private static long cost(Ex e) {
-        return switch (e) {
-            case Ex.Sum s -> s.i().range() * cost(s.body());
-            case Ex.Max m -> m.i().range() * cost(m.body());
-            case Ex.Apply a -> 10 + a.args().stream().mapToLong(Interpreter::cost).sum();
-            case Ex.Fused f -> cost(f.value());
-            default -> {
-                long[] c = {1};
-                Exprs.mapChildren(e, x -> {
-                    c[0] += cost(x);
-                    return x;
-                });
-                yield c[0];
-            }
-        };
-    }
 
     /** A machine with the graph compiled on it; the parameters are those of worker 0. */
     private final class Worker {

@@ -113,7 +113,7 @@ public final class Schedule {
             outputs.add(g.loss());
             Program evaluate = build(needed(outputs), false, true, new LinkedHashSet<>(g.outputs()));
             long work = 0;
-            for (Def d : g.defs()) work += (long) d.tensor().size() * Cost.of(d.body());
+            for (Def d : g.defs()) work += (long) d.tensor().size() * dev.nnc.ir.Cost.of(d.body());
             return new LoopProgram(g, optimizer, slots, sums, offsets, train.program, predict.program, evaluate.program, Math.max(1, work));
         }
 

@@ -66,14 +66,7 @@ final class Emitter {
     /** Pushes the array of a matrix product's operand and where the operand starts: an input at the slice's first sample. */
     void operandStart(Tensor x) {
         Storage s = storage.get(x);
-        int slot = switch (s) {
-            case Storage.Param p -> p.slot();
-            case Storage.GradientSum g -> g.slot();
-            case Storage.Column c -> c.slot();
-            case Storage.Work w -> w.slot();
-            case Storage.Registers r -> throw new IllegalStateException("internal: " + x + " has no array");
-            case null -> throw new IllegalStateException("internal: no storage for " + x);
-        };
+        int slot = slot(x, s);
         mv.visitVarInsn(ALOAD, arrays.get(slot));
         if (!(s instanceof Storage.Column)) {
             push(start(s));
@@ -92,13 +85,7 @@ final class Emitter {
         for (var entry : storage.entrySet()) {
             if (!used.contains(entry.getKey())) continue;
             Storage s = entry.getValue();
-            int slot = switch (s) {
-                case Storage.Param p -> p.slot();
-                case Storage.GradientSum g -> g.slot();
-                case Storage.Column c -> c.slot();
-                case Storage.Work w -> w.slot();
-                case Storage.Registers r -> -1;
-            };
+            int slot = s instanceof Storage.Registers ? -1 : slot(entry.getKey(), s);
             if (slot < 0 || arrays.containsKey(slot)) continue;
             mv.visitVarInsn(ALOAD, buf);
             push(slot);
@@ -206,14 +193,7 @@ final class Emitter {
     /** Pushes the array holding {@code x} and the offset of element {@code at}. */
     void address(Tensor x, List<Idx> at) {
         Storage s = storage.get(x);
-        int slot = switch (s) {
-            case Storage.Param p -> p.slot();
-            case Storage.GradientSum g -> g.slot();
-            case Storage.Column c -> c.slot();
-            case Storage.Work w -> w.slot();
-            case Storage.Registers r -> throw new IllegalStateException("internal: " + x + " has no array");
-            case null -> throw new IllegalStateException("internal: no storage for " + x);
-        };
+        int slot = slot(x, s);
         mv.visitVarInsn(ALOAD, arrays.get(slot));
         int constant = start(s), stride = 1;
         boolean pushed = false;
@@ -252,6 +232,18 @@ final class Emitter {
             push(constant);
             mv.visitInsn(IADD);
         }
+    }
+
+    /** The slot of the array that holds x. */
+    private static int slot(Tensor x, Storage s) {
+        return switch (s) {
+            case Storage.Param p -> p.slot();
+            case Storage.GradientSum g -> g.slot();
+            case Storage.Column c -> c.slot();
+            case Storage.Work w -> w.slot();
+            case Storage.Registers r -> throw new IllegalStateException("internal: " + x + " has no array");
+            case null -> throw new IllegalStateException("internal: no storage for " + x);
+        };
     }
 
     /** Where a tensor starts in its array: parameters and gradient sums share one each. */
