@@ -16,10 +16,11 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "emit", description = {"Print what a compiler stage makes of a file:",
         "ast — the syntax tree, as .nn source; ir — the IR in index notation after a stage (--after);",
-        "schedule — the loop programs of the JVM backend; jvm — its generated class, as a bytecode listing."},
+        "schedule — the loop programs of the JVM backend; jvm — its generated class, as a bytecode listing;",
+        "cuda — the loop programs as one CUDA C translation unit that nvcc compiles on its own."},
         mixinStandardHelpOptions = true)
 final class EmitCommand implements Callable<Integer> {
-    enum What { ast, ir, schedule, jvm }
+    enum What { ast, ir, schedule, jvm, cuda }
 
     @Option(names = "--after", paramLabel = "STAGE", description = "for ir: the stage after which to print it, one of "
             + "lower, expand, rewrite, differentiate, optimize (default: ${DEFAULT-VALUE})")
@@ -34,7 +35,7 @@ final class EmitCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "FILE", description = "the .nn file")
     Path file;
 
-    @Option(names = "--precision", paramLabel = "P", description = "for jvm: f32 or f64 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--precision", paramLabel = "P", description = "for jvm and cuda: f32 or f64 (default: ${DEFAULT-VALUE})")
     String precision = "f32";
 
     @Option(names = "--ascii", description = "use the ASCII spelling (sigma, sum_i, *, ^2, <-) instead of Unicode")
@@ -63,7 +64,7 @@ final class EmitCommand implements Callable<Integer> {
         }
         switch (what) {
             case ast -> out.print(AstPrinter.print(program, ascii));
-            case ir, schedule, jvm -> throw new IllegalStateException("internal: handled above");
+            case ir, schedule, jvm, cuda -> throw new IllegalStateException("internal: handled above");
         }
         return Main.OK;
     }
@@ -93,6 +94,11 @@ final class EmitCommand implements Callable<Integer> {
             case "f64" -> dev.nnc.runtime.DType.F64;
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "there is no precision " + precision + "; give f32 or f64");
         };
+        if (what == What.cuda) {
+            out.print(dev.nnc.gen.cuda.CudaGen.generate(dev.nnc.schedule.Schedule.of(graph, optimizer, options), type));
+            out.flush();
+            return Main.OK;
+        }
         byte[] bytes = dev.nnc.gen.jvm.JvmBackend.compile(graph, optimizer, type, options);
         new org.objectweb.asm.ClassReader(bytes).accept(new org.objectweb.asm.util.TraceClassVisitor(out), 0);
         out.flush();

@@ -1,0 +1,200 @@
+package dev.nnc.gen.cuda;
+
+import dev.nnc.ir.Ex;
+import dev.nnc.ir.Idx;
+import dev.nnc.ir.IndexVar;
+import dev.nnc.ir.Tensor;
+import dev.nnc.schedule.Storage;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * IR expressions and tensor accesses as CUDA C, for one kernel's body. An expression becomes statements that
+ * must run first (a Σ's loop, a call's arguments, a select's branches) and a C expression for its value, so
+ * every construct of the IR has a plain C form and nothing relies on compiler extensions.
+ */
+final class CExpr {
+    private final Map<Tensor, Storage> storage;
+    private final String real;
+    private final Map<IndexVar, String> vars = new IdentityHashMap<>();
+    private final Map<Tensor, Map<Integer, String>> registers = new IdentityHashMap<>();
+    private int next;
+    private String[] args = new String[0];
+
+    CExpr(Map<Tensor, Storage> storage, String real) {
+        this.storage = storage;
+        this.real = real;
+    }
+
+    String fresh(String prefix) { return prefix + next++; }
+
+    /** A loop variable's C name, bound from here on. */
+    String bind(IndexVar v) {
+        String n = fresh("i");
+        vars.put(v, n);
+        return n;
+    }
+
+    /** The local holding element {@code element} of a tensor kept in registers, declared by the caller on first use. */
+    String register(Tensor t, int element) {
+        return registers.computeIfAbsent(t, k -> new HashMap<>()).computeIfAbsent(element, k -> "v" + t.id + "_" + element);
+    }
+
+    boolean hasRegister(Tensor t, int element) {
+        var m = registers.get(t);
+        return m != null && m.containsKey(element);
+    }
+
+    boolean inRegisters(Tensor t) {
+        Storage s = storage.get(t);
+        return s == null || s instanceof Storage.Registers;
+    }
+
+    /** {@code s3[r * 784 + i5 + 12]}: an element in its array; {@code r} is the sample's number in the slice. */
+    String element(Tensor t, List<Idx> at) {
+        if (inRegisters(t)) {
+            int off = 0;
+            for (int k = 0; k < at.size(); k++) {
+                if (!(at.get(k) instanceof Idx.Fixed f)) throw new IllegalStateException("internal: " + t + " in registers with a variable subscript");
+                off = off * t.shape.get(k) + f.position();
+            }
+            return register(t, off);
+        }
+        Storage s = storage.get(t);
+        var b = new StringBuilder(switch (s) {
+            case Storage.Param p -> "s" + p.slot() + "[" + p.offset();
+            case Storage.GradientSum g -> "s" + g.slot() + "[" + g.offset();
+            case Storage.Column c -> "s" + c.slot() + "[(from + r) * " + t.size();
+            case Storage.Work w -> "s" + w.slot() + "[r * " + t.size();
+            case Storage.Registers r -> throw new IllegalStateException("internal: handled above");
+        });
+        int stride = 1;
+        for (int k = at.size() - 1; k >= 0; k--) {
+            b.append(" + ").append(index(at.get(k))).append(stride == 1 ? "" : " * " + stride);
+            stride *= t.shape.get(k);
+        }
+        return b.append(']').toString();
+    }
+
+    /** {@code s3[from * 784}: a tensor's array and where it starts for a matrix product (an input at the slice's first sample). */
+    String start(Tensor t) {
+        return switch (storage.get(t)) {
+            case Storage.Param p -> "s" + p.slot() + "[" + p.offset();
+            case Storage.GradientSum g -> "s" + g.slot() + "[" + g.offset();
+            case Storage.Column c -> "s" + c.slot() + "[from * " + t.size();
+            case Storage.Work w -> "s" + w.slot() + "[0";
+            case Storage.Registers r -> throw new IllegalStateException("internal: " + t + " has no array");
+            case null -> throw new IllegalStateException("internal: no storage for " + t);
+        };
+    }
+
+    String index(Idx i) {
+        return switch (i) {
+            case Idx.Fixed f -> Integer.toString(f.position());
+            case Idx.Var v -> {
+                String n = vars.get(v.v());
+                if (n == null) throw new IllegalStateException("internal: index " + v.v() + " is not bound");
+                yield n;
+            }
+        };
+    }
+
+    String number(double v) {
+        if (Double.isNaN(v)) return "(" + real + ") NAN";
+        if (Double.isInfinite(v)) return v > 0 ? "(" + real + ") INFINITY" : "(" + real + ") -INFINITY";
+        String s = String.format(Locale.ROOT, "%.17g", v);
+        return real.equals("float") ? "(float) " + s : s;
+    }
+
+    /** Appends to {@code pre} what must run first and returns the value's C expression. */
+    String expr(Ex e, StringBuilder pre, String indent) {
+        return switch (e) {
+            case Ex.Num n -> number(n.value());
+            case Ex.Load l -> element(l.tensor(), l.idx());
+            case Ex.Arg a -> args[a.k()];
+            case Ex.Same s -> "(" + index(s.a()) + " == " + index(s.b()) + " ? (" + real + ") 1 : (" + real + ") 0)";
+            case Ex.Unary u -> {
+                String a = expr(u.a(), pre, indent);
+                yield switch (u.op()) {
+                    case NEG -> "(-" + a + ")";
+                    case EXP -> "exp(" + a + ")";
+                    case LOG -> "log(" + a + ")";
+                    case SQRT -> "sqrt(" + a + ")";
+                    case ABS -> "fabs(" + a + ")";
+                };
+            }
+            case Ex.Binary b -> {
+                String x = expr(b.a(), pre, indent), y = expr(b.b(), pre, indent);
+                yield switch (b.op()) {
+                    case ADD -> "(" + x + " + " + y + ")";
+                    case SUB -> "(" + x + " - " + y + ")";
+                    case MUL -> "(" + x + " * " + y + ")";
+                    case DIV -> "(" + x + " / " + y + ")";
+                    case POW -> b.b() instanceof Ex.Num n && n.value() == 2 ? "(" + x + " * " + x + ")" : "pow(" + x + ", " + y + ")";
+                    case MAX -> "nnc_max(" + x + ", " + y + ")";
+                    case MIN -> "nnc_min(" + x + ", " + y + ")";
+                };
+            }
+            case Ex.Cmp c -> {
+                String x = expr(c.a(), pre, indent), y = expr(c.b(), pre, indent);
+                String op = switch (c.op()) {
+                    case LT -> "<";
+                    case LE -> "<=";
+                    case GT -> ">";
+                    case GE -> ">=";
+                    case EQ -> "==";
+                    case NE -> "!=";
+                };
+                yield "(" + x + " " + op + " " + y + " ? (" + real + ") 1 : (" + real + ") 0)";
+            }
+            case Ex.Select s -> {
+                // only the chosen branch is evaluated, as the IR says (∞·0 must not arise)
+                String t = fresh("t"), c = expr(s.cond(), pre, indent);
+                pre.append(indent).append(real).append(' ').append(t).append(";\n");
+                pre.append(indent).append("if (").append(c).append(" != 0) {\n");
+                var then = new StringBuilder();
+                String tv = expr(s.then(), then, indent + "    ");
+                pre.append(then).append(indent).append("    ").append(t).append(" = ").append(tv).append(";\n");
+                pre.append(indent).append("} else {\n");
+                var other = new StringBuilder();
+                String ov = expr(s.otherwise(), other, indent + "    ");
+                pre.append(other).append(indent).append("    ").append(t).append(" = ").append(ov).append(";\n");
+                pre.append(indent).append("}\n");
+                yield t;
+            }
+            case Ex.Sum s -> reduce(s.i(), s.body(), false, pre, indent);
+            case Ex.Max m -> reduce(m.i(), m.body(), true, pre, indent);
+            case Ex.NoGrad n -> expr(n.a(), pre, indent);
+            case Ex.Fused f -> expr(f.value(), pre, indent);
+            case Ex.Apply a -> {
+                String[] frame = new String[a.args().size()];
+                for (int k = 0; k < frame.length; k++) {
+                    String v = expr(a.args().get(k), pre, indent);
+                    frame[k] = fresh("a");
+                    pre.append(indent).append(real).append(' ').append(frame[k]).append(" = ").append(v).append(";\n");
+                }
+                String[] saved = args;
+                args = frame;
+                String v = expr(a.f().body(), pre, indent);
+                args = saved;
+                yield v;
+            }
+        };
+    }
+
+    private String reduce(IndexVar i, Ex body, boolean max, StringBuilder pre, String indent) {
+        String acc = fresh("sum"), n = bind(i);
+        pre.append(indent).append(real).append(' ').append(acc).append(" = ").append(max ? number(Double.NEGATIVE_INFINITY) : "0").append(";\n");
+        pre.append(indent).append("for (int ").append(n).append(" = 0; ").append(n).append(" < ").append(i.range()).append("; ")
+                .append(n).append("++) {\n");
+        var inner = new StringBuilder();
+        String v = expr(body, inner, indent + "    ");
+        pre.append(inner).append(indent).append("    ").append(acc).append(" = ")
+                .append(max ? "nnc_max(" + acc + ", " + v + ")" : acc + " + " + v).append(";\n");
+        pre.append(indent).append("}\n");
+        return acc;
+    }
+}
