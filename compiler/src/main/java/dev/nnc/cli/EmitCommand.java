@@ -89,11 +89,12 @@ final class EmitCommand implements Callable<Integer> {
             out.print(dev.nnc.schedule.LoopPrinter.print(dev.nnc.schedule.Schedule.of(graph, optimizer, options), style));
             return Main.OK;
         }
-        dev.nnc.runtime.DType type = switch (precision) {
-            case "f32" -> dev.nnc.runtime.DType.F32;
-            case "f64" -> dev.nnc.runtime.DType.F64;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "there is no precision " + precision + "; give f32 or f64");
-        };
+        dev.nnc.runtime.DType type;
+        try {
+            type = Backends.precision(precision);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (what == What.cuda) {
             out.print(dev.nnc.gen.cuda.CudaGen.generate(dev.nnc.schedule.Schedule.of(graph, optimizer, options), type));
             out.flush();

@@ -5,9 +5,6 @@ import dev.nnc.runtime.data.DataError;
 import dev.nnc.runtime.predict.PredictionCsv;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,15 +45,7 @@ final class PredictCommand implements Callable<Integer> {
             var sig = w.model().signature();
             var data = DataInput.read(input, sig, false);
             var outputs = w.predict(data);
-            var text = new StringWriter();
-            PredictionCsv.write(new PrintWriter(text), sig.outputs(), outputs, data.size(), w.task());
-            if (output == null) {
-                out.print(text);
-                out.flush();
-            } else {
-                Files.writeString(output, text.toString(), StandardCharsets.UTF_8);
-                err.printf("%d predictions written to %s%n", data.size(), output);
-            }
+            PredictionCsv.deliver(sig.outputs(), outputs, data.size(), w.task(), output, out, err);
             return Main.OK;
         } catch (CheckpointError | DataError e) {
             err.println("nnc: " + e.getMessage());

@@ -3,12 +3,9 @@ package dev.nnc.interp;
 import dev.nnc.runtime.Batch;
 import dev.nnc.check.ParamInit;
 import dev.nnc.ir.Def;
-import dev.nnc.ir.Ex;
-import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.Tensor;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,16 +80,9 @@ public final class Interpreter {
         }
         this.gradientSize = offset;
         if (fastPaths) {
-            Set<Tensor> read = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (Def d : graph.defs()) reads(d.body(), read);
-            Map<Tensor, Integer> uses = new IdentityHashMap<>();
-            for (Tensor g : graph.gradients().values()) uses.merge(g, 1, Integer::sum);
+            Set<Tensor> summed = graph.summedDirectly();
             for (var e : graph.gradients().entrySet()) {
-                Tensor g = e.getValue();
-                if (g.size() == e.getKey().size() && uses.get(g) == 1 && !read.contains(g) && !graph.outputs().contains(g)
-                        && g != graph.loss() && graph.backward().stream().anyMatch(d -> d.tensor() == g)) {
-                    direct.put(g, gradientOffsets.get(e.getKey()));
-                }
+                if (summed.contains(e.getValue())) direct.put(e.getValue(), gradientOffsets.get(e.getKey()));
             }
         }
         long w = 0;
@@ -328,18 +318,6 @@ public final class Interpreter {
             }
         }
         if (failure != null) throw failure;
-    }
-
-    private static void reads(Ex e, Set<Tensor> into) {
-        switch (e) {
-            case Ex.Load l -> into.add(l.tensor());
-            case Ex.Apply a -> a.args().forEach(x -> reads(x, into));
-            case Ex.Fused f -> reads(f.value(), into);
-            default -> Exprs.mapChildren(e, c -> {
-                reads(c, into);
-                return c;
-            });
-        }
     }
 
 

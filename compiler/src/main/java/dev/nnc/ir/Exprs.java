@@ -263,4 +263,22 @@ public final class Exprs {
     }
 
     public static boolean isNum(Ex e, double v) { return e instanceof Ex.Num n && n.value() == v; }
+
+    /** The tensors computing e reads: of a fused value, the value's (its partials are for DIFFERENTIATE). */
+    public static Set<Tensor> valueReads(Ex e) {
+        Set<Tensor> out = new LinkedHashSet<>();
+        valueReads(e, out);
+        return out;
+    }
+
+    private static void valueReads(Ex e, Set<Tensor> out) {
+        switch (e) {
+            case Ex.Load l -> out.add(l.tensor());
+            case Ex.Fused f -> valueReads(f.value(), out);
+            default -> Exprs.mapChildren(e, c -> {
+                valueReads(c, out);
+                return c;
+            });
+        }
+    }
 }

@@ -54,4 +54,25 @@ public record Graph(String name, List<Tensor> inputs, List<Tensor> targets, List
         all.addAll(backward);
         return all;
     }
+
+    /**
+     * The gradient tensors a backend may add straight into their parameter's batch sum as their def computes
+     * them, never storing the per-sample tensor: those defined by a backward def, of the parameter's size, the
+     * gradient of one parameter only, and read by nothing else (no def, output or loss).
+     */
+    public Set<Tensor> summedDirectly() {
+        Set<Tensor> read = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Def d : defs()) read.addAll(Exprs.valueReads(d.body()));
+        Map<Tensor, Integer> uses = new java.util.IdentityHashMap<>();
+        for (Tensor g : gradients.values()) uses.merge(g, 1, Integer::sum);
+        Set<Tensor> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (var e : gradients.entrySet()) {
+            Tensor g = e.getValue();
+            if (g.size() == e.getKey().size() && uses.get(g) == 1 && !read.contains(g) && !outputs.contains(g) && g != loss
+                    && backward.stream().anyMatch(d -> d.tensor() == g)) {
+                out.add(g);
+            }
+        }
+        return out;
+    }
 }

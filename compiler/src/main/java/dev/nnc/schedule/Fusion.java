@@ -19,43 +19,39 @@ import java.util.Set;
 final class Fusion {
     private Fusion() {}
 
-    static List<Stmt> loops(List<Object> group, Map<Tensor, Storage> storage) {
-        List<Object> merged = new ArrayList<>();
-        for (Object item : group) {
-            Object last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-            if (last != null && Schedule.isNest(last) && Schedule.isNest(item) && fusable(last, item)) {
+    static List<Stmt> loops(Item.Run run) {
+        List<Item.Nest> merged = new ArrayList<>();
+        for (Item.Nest item : run.nests()) {
+            Item.Nest last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && fusable(last, item)) {
                 merged.set(merged.size() - 1, merge(last, item));
             } else {
                 merged.add(item);
             }
         }
         List<Stmt> out = new ArrayList<>();
-        for (Object item : merged) {
-            if (!Schedule.isNest(item)) {
-                out.add((Stmt) item);
-                continue;
-            }
-            List<Stmt> body = Schedule.nestBody(item);
-            List<IndexVar> vars = Schedule.nestVars(item);
+        for (Item.Nest item : merged) {
+            List<Stmt> body = item.body();
+            List<IndexVar> vars = item.vars();
             for (int k = vars.size() - 1; k >= 0; k--) body = List.of(new Stmt.Loop(vars.get(k), body));
             out.addAll(body);
         }
         return out;
     }
 
-    private static boolean fusable(Object first, Object second) {
-        List<IndexVar> a = Schedule.nestVars(first), b = Schedule.nestVars(second);
+    private static boolean fusable(Item.Nest first, Item.Nest second) {
+        List<IndexVar> a = first.vars(), b = second.vars();
         if (a.isEmpty() || a.size() != b.size()) return false;
         for (int k = 0; k < a.size(); k++) if (a.get(k).range() != b.get(k).range()) return false;
         Set<Tensor> written = new java.util.HashSet<>(), read = new java.util.HashSet<>();
-        for (Stmt s : Schedule.nestBody(first)) {
-            var x = (Stmt.Assign) s;
+        for (Stmt s : first.body()) {
+            if (!(s instanceof Stmt.Assign x)) return false;
             written.add(x.t());
-            read.addAll(Schedule.valueReads(x.value()));
+            read.addAll(Exprs.valueReads(x.value()));
         }
         List<Idx> own = Schedule.vars(b);
-        for (Stmt s : Schedule.nestBody(second)) {
-            var x = (Stmt.Assign) s;
+        for (Stmt s : second.body()) {
+            if (!(s instanceof Stmt.Assign x)) return false;
             if (read.contains(x.t()) || written.contains(x.t())) return false;
             boolean[] ok = {true};
             Exprs.visit(x.value(), e -> {
@@ -67,16 +63,16 @@ final class Fusion {
     }
 
     /** The second nest's statements moved into the first's loops. */
-    private static Object merge(Object first, Object second) {
-        List<IndexVar> a = Schedule.nestVars(first), b = Schedule.nestVars(second);
+    private static Item.Nest merge(Item.Nest first, Item.Nest second) {
+        List<IndexVar> a = first.vars(), b = second.vars();
         Map<IndexVar, Idx> rename = new HashMap<>();
         for (int k = 0; k < a.size(); k++) rename.put(b.get(k), Idx.of(a.get(k)));
-        List<Stmt> body = new ArrayList<>(Schedule.nestBody(first));
-        for (Stmt s : Schedule.nestBody(second)) {
-            var x = (Stmt.Assign) s;
+        List<Stmt> body = new ArrayList<>(first.body());
+        for (Stmt s : second.body()) {
+            var x = (Stmt.Assign) s; // fusable: assignments only
             List<Idx> at = x.at().stream().map(i -> i instanceof Idx.Var v && rename.containsKey(v.v()) ? rename.get(v.v()) : i).toList();
             body.add(new Stmt.Assign(x.t(), at, Exprs.substitute(x.value(), rename), x.add()));
         }
-        return Schedule.nest(a, body);
+        return new Item.Nest(a, body);
     }
 }

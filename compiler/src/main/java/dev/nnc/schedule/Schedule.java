@@ -57,9 +57,6 @@ public final class Schedule {
         return new Scheduler(g, options).program(optimizer);
     }
 
-    /** A per-sample loop nest being built: loops over {@code vars}, these assignments inside. */
-    private record Nest(List<IndexVar> vars, List<Stmt> body) {}
-
     private static final class Scheduler {
         final Graph g;
         final Options options;
@@ -86,16 +83,8 @@ public final class Schedule {
             slot(new Tensor("gradients", Tensor.Role.GRADIENT, List.of(total), null), SlotKind.GRADIENT, total);
             for (Tensor t : g.inputs()) slot(t, SlotKind.INPUT, t.size());
             for (Tensor t : g.targets()) slot(t, SlotKind.TARGET, t.size());
-            Set<Tensor> read = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (Def d : g.defs()) read.addAll(valueReads(d.body()));
-            Map<Tensor, Integer> uses = new IdentityHashMap<>();
-            for (Tensor t : g.gradients().values()) uses.merge(t, 1, Integer::sum);
-            for (var e : g.gradients().entrySet()) {
-                Tensor t = e.getValue();
-                if (t.size() == e.getKey().size() && uses.get(t) == 1 && !read.contains(t) && !g.outputs().contains(t)
-                        && t != g.loss() && g.backward().stream().anyMatch(d -> d.tensor() == t)) {
-                    direct.put(t, sums.get(e.getKey()));
-                }
+            for (Tensor t : g.summedDirectly()) {
+                for (var e : g.gradients().entrySet()) if (e.getValue() == t) direct.put(t, sums.get(e.getKey()));
             }
         }
 
@@ -126,7 +115,7 @@ public final class Schedule {
                 Def d = g.forward().get(k);
                 if (!need.contains(d.tensor())) continue;
                 out.add(0, d);
-                need.addAll(valueReads(d.body()));
+                need.addAll(Exprs.valueReads(d.body()));
             }
             return out;
         }
@@ -135,27 +124,27 @@ public final class Schedule {
 
         /** One method's program: the defs as blocks, then where each tensor lives. */
         Program build(List<Def> defs, boolean gradients, boolean loss, Set<Tensor> outputs) {
-            List<Object> items = new ArrayList<>(); // Nest, Stmt.AddLoss or Block.Product, in order
+            List<Item> items = new ArrayList<>(); // nests and products, in order
             for (Def d : defs) {
                 boolean backward = g.backward().contains(d);
                 Tensor sum = backward ? direct.get(d.tensor()) : null;
                 if (sum != null) {
                     var outer = Contractions.outer(d, options.minProduct());
-                    if (outer != null) items.add(outer.product(sum));
-                    else items.add(new Nest(d.vars(), List.of(new Stmt.Assign(sum, vars(d.vars()), d.body(), true))));
+                    if (outer != null) items.add(new Item.Product(outer.product(sum)));
+                    else items.add(new Item.Nest(d.vars(), List.of(new Stmt.Assign(sum, vars(d.vars()), d.body(), true))));
                     continue;
                 }
                 var weighted = Contractions.weighted(d, options.minProduct());
                 if (weighted != null) {
-                    items.add(weighted.product(d.tensor()));
+                    items.add(new Item.Product(weighted.product(d.tensor())));
                     if (d.body() != weighted.sum()) {
                         Ex rest = replace(d.body(), weighted.sum(), new Ex.Load(d.tensor(), vars(d.vars())));
-                        items.add(new Nest(d.vars(), List.of(new Stmt.Assign(d.tensor(), vars(d.vars()), rest, false))));
+                        items.add(new Item.Nest(d.vars(), List.of(new Stmt.Assign(d.tensor(), vars(d.vars()), rest, false))));
                     }
                 } else {
-                    items.add(new Nest(d.vars(), List.of(new Stmt.Assign(d.tensor(), vars(d.vars()), d.body(), false))));
+                    items.add(new Item.Nest(d.vars(), List.of(new Stmt.Assign(d.tensor(), vars(d.vars()), d.body(), false))));
                 }
-                if (loss && d.tensor() == g.loss()) items.add(new Stmt.AddLoss(g.loss()));
+                if (loss && d.tensor() == g.loss()) items.add(new Item.Nest(List.of(), List.of(new Stmt.AddLoss(g.loss()))));
             }
             if (gradients) {
                 for (var e : g.gradients().entrySet()) {
@@ -163,30 +152,33 @@ public final class Schedule {
                     Tensor t = e.getValue();
                     List<IndexVar> vs = new ArrayList<>();
                     for (int r : t.shape) vs.add(new IndexVar("i" + vs.size(), r));
-                    items.add(new Nest(vs, List.of(new Stmt.Assign(sums.get(e.getKey()), vars(vs), new Ex.Load(t, vars(vs)), true))));
+                    items.add(new Item.Nest(vs, List.of(new Stmt.Assign(sums.get(e.getKey()), vars(vs), new Ex.Load(t, vars(vs)), true))));
                 }
             }
             // gradient sums that loops add into start at zero; a product writes its sum whole
             List<Tensor> cleared = new ArrayList<>();
             if (gradients) {
                 Set<Tensor> byProduct = Collections.newSetFromMap(new IdentityHashMap<>());
-                for (Object item : items) if (item instanceof Block.Product p && sumOf.containsKey(p.c().t())) byProduct.add(p.c().t());
+                for (Item item : items) if (item instanceof Item.Product p && sumOf.containsKey(p.product().c().t())) byProduct.add(p.product().c().t());
                 for (Tensor sum : sums.values()) if (!byProduct.contains(sum)) cleared.add(sum);
             }
             // consecutive per-sample items form a block; products stand alone
-            List<List<Object>> groups = new ArrayList<>();
-            List<Object> current = null;
-            for (Object item : items) {
-                if (item instanceof Block.Product) {
-                    groups.add(List.of(item));
-                    current = null;
-                } else {
-                    if (current == null) groups.add(current = new ArrayList<>());
-                    current.add(item);
+            List<Item> groups = new ArrayList<>();
+            List<Item.Nest> run = new ArrayList<>();
+            for (Item item : items) {
+                switch (item) {
+                    case Item.Nest n -> run.add(n);
+                    case Item.Product p -> {
+                        if (!run.isEmpty()) groups.add(new Item.Run(run));
+                        run.clear();
+                        groups.add(p);
+                    }
+                    case Item.Run r -> throw new IllegalStateException("internal: a run before grouping");
                 }
             }
+            if (!run.isEmpty()) groups.add(new Item.Run(run));
             List<Boolean> unrolled = new ArrayList<>();
-            for (List<Object> group : groups) unrolled.add(unrollable(group));
+            for (Item group : groups) unrolled.add(group instanceof Item.Run r && unrollable(r));
             Map<Tensor, Storage> storage = storage(groups, unrolled, outputs);
             List<Block> blocks = new ArrayList<>();
             if (!cleared.isEmpty()) {
@@ -194,10 +186,11 @@ public final class Schedule {
                 for (Tensor t : cleared) storage.putIfAbsent(t, new Storage.GradientSum(LoopProgram.GRADIENTS, offsets.get(sumOf.get(t))));
             }
             for (int k = 0; k < groups.size(); k++) {
-                List<Object> group = groups.get(k);
-                if (group.get(0) instanceof Block.Product p) blocks.add(p);
-                else if (unrolled.get(k)) blocks.add(new Block.PerSample(Unroll.block(group), true));
-                else blocks.add(new Block.PerSample(Fusion.loops(group, storage), false));
+                blocks.add(switch (groups.get(k)) {
+                    case Item.Product p -> p.product();
+                    case Item.Run r -> unrolled.get(k) ? new Block.PerSample(Unroll.block(r), true) : new Block.PerSample(Fusion.loops(r), false);
+                    case Item.Nest n -> throw new IllegalStateException("internal: a nest outside a run");
+                });
             }
             return new Program(new LoopProgram.Program(blocks, storage));
         }
@@ -206,32 +199,24 @@ public final class Schedule {
          * Whether to write a group out in full: when it is small, and none of its nests is a vector loop (over more
          * than {@value #UNROLL_NEST} elements) that the JIT would rather vectorise than see written out.
          */
-        boolean unrollable(List<Object> group) {
-            if (group.get(0) instanceof Block.Product || Cost.unrolled(group) > options.unrollBudget()) return false;
-            for (Object item : group) {
-                if (!isNest(item)) continue;
-                long elements = 1;
-                for (IndexVar v : nestVars(item)) elements *= v.range();
-                if (elements > UNROLL_NEST) return false;
-            }
-            return true;
+        boolean unrollable(Item.Run run) {
+            return run.unrolledCost() <= options.unrollBudget() && run.nests().stream().allMatch(n -> n.elements() <= UNROLL_NEST);
         }
 
         /** Where each tensor lives: arrays for what crosses blocks or feeds a product, locals for the rest. */
-        Map<Tensor, Storage> storage(List<List<Object>> groups, List<Boolean> unrolled, Set<Tensor> outputs) {
+        Map<Tensor, Storage> storage(List<Item> groups, List<Boolean> unrolled, Set<Tensor> outputs) {
             Map<Tensor, Set<Integer>> blocksOf = new LinkedHashMap<>(); // in order of first use: slot numbers are reproducible
             Set<Tensor> mustBeArray = Collections.newSetFromMap(new IdentityHashMap<>());
             mustBeArray.addAll(outputs);
             for (int k = 0; k < groups.size(); k++) {
                 int block = k;
-                for (Object item : groups.get(k)) {
-                    for (Tensor t : touched(item)) blocksOf.computeIfAbsent(t, x -> new LinkedHashSet<>()).add(block);
-                    if (item instanceof Block.Product p) {
-                        mustBeArray.add(p.a().t());
-                        mustBeArray.add(p.b().t());
-                        mustBeArray.add(p.c().t());
-                    }
-                }
+                Set<Tensor> touched = switch (groups.get(k)) {
+                    case Item.Product p -> touched(p.product());
+                    case Item.Run r -> touched(new Block.PerSample(r.nests().stream().flatMap(n -> n.body().stream()).toList(), false));
+                    case Item.Nest n -> throw new IllegalStateException("internal: a nest outside a run");
+                };
+                for (Tensor t : touched) blocksOf.computeIfAbsent(t, x -> new LinkedHashSet<>()).add(block);
+                if (groups.get(k) instanceof Item.Product p) mustBeArray.addAll(touched(p.product()));
             }
             Map<Tensor, Storage> storage = new LinkedHashMap<>();
             for (var e : blocksOf.entrySet()) {
@@ -250,36 +235,17 @@ public final class Schedule {
             }
             return storage;
         }
-
-        /** Every tensor an item reads or writes. */
-        static Set<Tensor> touched(Object item) {
-            Set<Tensor> out = new LinkedHashSet<>();
-            switch (item) {
-                case Block.Product p -> {
-                    out.add(p.a().t());
-                    out.add(p.b().t());
-                    out.add(p.c().t());
-                }
-                case Nest n -> {
-                    for (Stmt s : n.body()) {
-                        if (s instanceof Stmt.Assign a) {
-                            out.add(a.t());
-                            out.addAll(valueReads(a.value()));
-                        }
-                    }
-                }
-                case Stmt.AddLoss l -> out.add(l.loss());
-                default -> throw new IllegalStateException("internal: " + item);
-            }
-            return out;
-        }
     }
 
     /** Every tensor a block reads or writes. */
     public static Set<Tensor> touched(Block b) {
         Set<Tensor> out = new LinkedHashSet<>();
         switch (b) {
-            case Block.Product p -> out.addAll(Scheduler.touched(p));
+            case Block.Product p -> {
+                out.add(p.a().t());
+                out.add(p.b().t());
+                out.add(p.c().t());
+            }
             case Block.PerSample s -> touched(s.body(), out);
             case Block.Clear c -> out.addAll(c.tensors());
         }
@@ -292,7 +258,7 @@ public final class Schedule {
                 case Stmt.Loop l -> touched(l.body(), out);
                 case Stmt.Assign a -> {
                     out.add(a.t());
-                    out.addAll(valueReads(a.value()));
+                    out.addAll(Exprs.valueReads(a.value()));
                 }
                 case Stmt.AddLoss l -> out.add(l.loss());
             }
@@ -301,36 +267,9 @@ public final class Schedule {
 
     static List<Idx> vars(List<IndexVar> vs) { return vs.stream().map(Idx::of).toList(); }
 
-    /** The tensors computing e reads: of a fused value, the value's (its partials are for DIFFERENTIATE). */
-    static Set<Tensor> valueReads(Ex e) {
-        Set<Tensor> out = new LinkedHashSet<>();
-        valueReads(e, out);
-        return out;
-    }
-
-    private static void valueReads(Ex e, Set<Tensor> out) {
-        switch (e) {
-            case Ex.Load l -> out.add(l.tensor());
-            case Ex.Fused f -> valueReads(f.value(), out);
-            default -> Exprs.mapChildren(e, c -> {
-                valueReads(c, out);
-                return c;
-            });
-        }
-    }
-
     /** e with the node {@code target} (by identity) replaced. */
     static Ex replace(Ex e, Ex target, Ex with) {
         if (e == target) return with;
         return Exprs.mapChildren(e, c -> replace(c, target, with));
     }
-
-    /** Nest's parts, for the other classes of this stage. */
-    static List<IndexVar> nestVars(Object nest) { return ((Nest) nest).vars(); }
-
-    static List<Stmt> nestBody(Object nest) { return ((Nest) nest).body(); }
-
-    static boolean isNest(Object item) { return item instanceof Nest; }
-
-    static Object nest(List<IndexVar> vars, List<Stmt> body) { return new Nest(vars, body); }
 }

@@ -2,6 +2,12 @@ package dev.nnc.schedule;
 
 /** Where generated code keeps a tensor's elements. */
 public sealed interface Storage {
+    /** The slot of the array the tensor is in, or −1 for registers. */
+    int slot();
+
+    /** Where the tensor starts in its array: parameters and gradient sums share one array each. */
+    default int offset() { return 0; }
+
     /**
      * A parameter: all parameters lie in one array shared by all threads, this one from {@code offset} on, so
      * that zeroing gradients and an optimizer step are one pass over one array however many parameters there are.
@@ -18,5 +24,7 @@ public sealed interface Storage {
     record Work(int slot) implements Storage {}
 
     /** JVM local variables, one per element: only in unrolled blocks or for scalars, and only within one block. */
-    record Registers() implements Storage {}
+    record Registers() implements Storage {
+        @Override public int slot() { return -1; }
+    }
 }

@@ -17,22 +17,19 @@ import java.util.Map;
 final class Unroll {
     private Unroll() {}
 
-    static List<Stmt> block(List<Object> group) {
+    static List<Stmt> block(Item.Run run) {
         List<Stmt> out = new ArrayList<>();
-        for (Object item : group) {
-            if (!Schedule.isNest(item)) {
-                out.add((Stmt) item);
-                continue;
-            }
-            List<IndexVar> vars = Schedule.nestVars(item);
+        for (Item.Nest nest : run.nests()) {
+            List<IndexVar> vars = nest.vars();
             int[] at = new int[vars.size()];
-            int elements = 1;
-            for (IndexVar v : vars) elements *= v.range();
-            for (int e = 0; e < elements; e++) {
+            for (long e = 0; e < nest.elements(); e++) {
                 Map<IndexVar, Idx> fixed = new HashMap<>();
                 for (int k = 0; k < vars.size(); k++) fixed.put(vars.get(k), new Idx.Fixed(at[k]));
-                for (Stmt s : Schedule.nestBody(item)) {
-                    var a = (Stmt.Assign) s;
+                for (Stmt s : nest.body()) {
+                    if (!(s instanceof Stmt.Assign a)) {
+                        out.add(s); // adding the loss: no subscripts
+                        continue;
+                    }
                     List<Idx> idx = a.at().stream().map(i -> i instanceof Idx.Var v && fixed.containsKey(v.v()) ? fixed.get(v.v()) : i).toList();
                     out.add(new Stmt.Assign(a.t(), idx, expand(Exprs.substitute(a.value(), fixed)), a.add()));
                 }

@@ -64,12 +64,10 @@ final class CExpr {
             return register(t, off);
         }
         Storage s = storage.get(t);
-        var b = new StringBuilder(switch (s) {
-            case Storage.Param p -> "s" + p.slot() + "[" + p.offset();
-            case Storage.GradientSum g -> "s" + g.slot() + "[" + g.offset();
-            case Storage.Column c -> "s" + c.slot() + "[(from + r) * " + t.size();
-            case Storage.Work w -> "s" + w.slot() + "[r * " + t.size();
-            case Storage.Registers r -> throw new IllegalStateException("internal: handled above");
+        var b = new StringBuilder("s" + s.slot() + "[" + switch (s) {
+            case Storage.Column c -> "(from + r) * " + t.size();
+            case Storage.Work w -> "r * " + t.size();
+            default -> Integer.toString(s.offset());
         });
         int stride = 1;
         for (int k = at.size() - 1; k >= 0; k--) {
@@ -81,14 +79,9 @@ final class CExpr {
 
     /** {@code s3[from * 784}: a tensor's array and where it starts for a matrix product (an input at the slice's first sample). */
     String start(Tensor t) {
-        return switch (storage.get(t)) {
-            case Storage.Param p -> "s" + p.slot() + "[" + p.offset();
-            case Storage.GradientSum g -> "s" + g.slot() + "[" + g.offset();
-            case Storage.Column c -> "s" + c.slot() + "[from * " + t.size();
-            case Storage.Work w -> "s" + w.slot() + "[0";
-            case Storage.Registers r -> throw new IllegalStateException("internal: " + t + " has no array");
-            case null -> throw new IllegalStateException("internal: no storage for " + t);
-        };
+        Storage s = storage.get(t);
+        if (s == null || s.slot() < 0) throw new IllegalStateException("internal: " + t + " has no array");
+        return "s" + s.slot() + "[" + (s instanceof Storage.Column ? "from * " + t.size() : Integer.toString(s.offset()));
     }
 
     String index(Idx i) {

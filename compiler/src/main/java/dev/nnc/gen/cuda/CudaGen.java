@@ -81,8 +81,7 @@ public final class CudaGen {
                 case Block.Clear c -> {
                     kernels.append("    int e = blockIdx.x * blockDim.x + threadIdx.x;\n");
                     for (Tensor t : c.tensors()) {
-                        var g = (Storage.GradientSum) prog.storage().get(t);
-                        kernels.append("    if (e < ").append(t.size()).append(") s").append(g.slot()).append('[').append(g.offset()).append(" + e] = 0;\n");
+                        kernels.append("    if (e < ").append(t.size()).append(") ").append(e.start(t)).append(" + e] = 0;\n");
                     }
                 }
             }
@@ -106,14 +105,8 @@ public final class CudaGen {
     private static TreeSet<Integer> slots(Block b, Map<Tensor, Storage> storage) {
         var out = new TreeSet<Integer>();
         for (Tensor t : Schedule.touched(b)) {
-            switch (storage.get(t)) {
-                case Storage.Param p -> out.add(p.slot());
-                case Storage.GradientSum g -> out.add(g.slot());
-                case Storage.Column c -> out.add(c.slot());
-                case Storage.Work w -> out.add(w.slot());
-                case Storage.Registers r -> { }
-                case null -> { }
-            }
+            Storage s = storage.get(t);
+            if (s != null && s.slot() >= 0) out.add(s.slot());
         }
         return out;
     }

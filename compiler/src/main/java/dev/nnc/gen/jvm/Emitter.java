@@ -69,7 +69,7 @@ final class Emitter {
         int slot = slot(x, s);
         mv.visitVarInsn(ALOAD, arrays.get(slot));
         if (!(s instanceof Storage.Column)) {
-            push(start(s));
+            push(s.offset());
         } else {
             mv.visitVarInsn(ILOAD, from);
             if (x.size() != 1) {
@@ -85,7 +85,7 @@ final class Emitter {
         for (var entry : storage.entrySet()) {
             if (!used.contains(entry.getKey())) continue;
             Storage s = entry.getValue();
-            int slot = s instanceof Storage.Registers ? -1 : slot(entry.getKey(), s);
+            int slot = s.slot();
             if (slot < 0 || arrays.containsKey(slot)) continue;
             mv.visitVarInsn(ALOAD, buf);
             push(slot);
@@ -195,7 +195,7 @@ final class Emitter {
         Storage s = storage.get(x);
         int slot = slot(x, s);
         mv.visitVarInsn(ALOAD, arrays.get(slot));
-        int constant = start(s), stride = 1;
+        int constant = s.offset(), stride = 1;
         boolean pushed = false;
         for (int k = at.size() - 1; k >= 0; k--) {
             switch (at.get(k)) {
@@ -236,24 +236,11 @@ final class Emitter {
 
     /** The slot of the array that holds x. */
     private static int slot(Tensor x, Storage s) {
-        return switch (s) {
-            case Storage.Param p -> p.slot();
-            case Storage.GradientSum g -> g.slot();
-            case Storage.Column c -> c.slot();
-            case Storage.Work w -> w.slot();
-            case Storage.Registers r -> throw new IllegalStateException("internal: " + x + " has no array");
-            case null -> throw new IllegalStateException("internal: no storage for " + x);
-        };
+        if (s == null) throw new IllegalStateException("internal: no storage for " + x);
+        if (s.slot() < 0) throw new IllegalStateException("internal: " + x + " has no array");
+        return s.slot();
     }
 
-    /** Where a tensor starts in its array: parameters and gradient sums share one each. */
-    private static int start(Storage s) {
-        return switch (s) {
-            case Storage.Param p -> p.offset();
-            case Storage.GradientSum g -> g.offset();
-            default -> 0;
-        };
-    }
 
     private int var(IndexVar v) {
         Integer l = vars.get(v);

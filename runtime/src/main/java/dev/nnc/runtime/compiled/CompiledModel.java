@@ -38,9 +38,6 @@ public final class CompiledModel implements Model {
     private final int threads;
     private final Map<String, Integer> paramIndex = new LinkedHashMap<>();
     private final Object[] columns;
-    /** The batch being run, and whether its targets are: the slices convert their rows of it. */
-    private Batch current;
-    private boolean currentTargets;
     private final int pieces, pieceThreads;
     private long steps;
     private boolean haveGradients;
@@ -178,8 +175,6 @@ public final class CompiledModel implements Model {
     /** Makes room for the batch's columns in the network's precision; returns how many slices to run. */
     private int load(Batch batch, boolean targets) {
         int n = batch.size();
-        current = batch;
-        currentTargets = targets;
         allocate(batch, layout.inputs(), signature.inputs());
         if (targets) allocate(batch, layout.targets(), signature.targets());
         int slices = (int) Math.max(1, Math.min(Math.min(threads, n), (long) n * layout.work() / SLICE_WORK));
@@ -195,16 +190,16 @@ public final class CompiledModel implements Model {
         }
     }
 
-    /** Converts rows from … to − 1 of the current batch's columns: each slice its own rows, on its own thread. */
-    private void convert(int from, int to) {
-        convert(layout.inputs(), signature.inputs(), from, to);
-        if (currentTargets) convert(layout.targets(), signature.targets(), from, to);
+    /** Converts rows from … to − 1 of the batch's columns: each slice its own rows, on its own thread. */
+    private void convert(Batch batch, boolean targets, int from, int to) {
+        convert(batch, layout.inputs(), signature.inputs(), from, to);
+        if (targets) convert(batch, layout.targets(), signature.targets(), from, to);
     }
 
-    private void convert(List<Integer> slots, List<TensorInfo> infos, int from, int to) {
+    private void convert(Batch batch, List<Integer> slots, List<TensorInfo> infos, int from, int to) {
         for (int k = 0; k < slots.size(); k++) {
             int width = infos.get(k).size();
-            double[] c = current.column(infos.get(k).name());
+            double[] c = batch.column(infos.get(k).name());
             Arrays.set(columns[slots.get(k)], from * width, c, from * width, (to - from) * width);
         }
     }
@@ -218,15 +213,16 @@ public final class CompiledModel implements Model {
     }
 
     /** Runs the task on every slice, each on its own thread, its rows converted first; the sum of the results, in slice order. */
-    private double slices(int n, int slices, SliceTask task) {
+    private double slices(Batch batch, boolean targets, int slices, SliceTask task) {
+        int n = batch.size();
         if (slices == 1) {
-            convert(0, n);
+            convert(batch, targets, 0, n);
             return task.run(workers.get(0).buf, 0, n);
         }
         double[] results = new double[slices];
         Pool.run(slices, w -> {
             int from = sliceFrom(n, slices, w), to = sliceTo(n, slices, w);
-            convert(from, to);
+            convert(batch, targets, from, to);
             results[w] = task.run(workers.get(w).buf, from, to);
         });
         double sum = 0;
@@ -240,12 +236,12 @@ public final class CompiledModel implements Model {
 
     @Override public double loss(Batch batch) {
         int slices = load(batch, true);
-        return slices(batch.size(), slices, net::evaluate) / batch.size();
+        return slices(batch, true, slices, net::evaluate) / batch.size();
     }
 
     @Override public double lossAndGradients(Batch batch) {
         int n = batch.size(), slices = load(batch, true);
-        double sum = slices(n, slices, net::train); // writes every element of the slices' gradient sums
+        double sum = slices(batch, true, slices, net::train); // writes every element of the slices' gradient sums
         // the mean: worker 0's sums plus the others', divided by n
         Object[] others = new Object[slices - 1];
         for (int w = 1; w < slices; w++) others[w - 1] = workers.get(w).gradients();
@@ -263,14 +259,16 @@ public final class CompiledModel implements Model {
     @Override public Optional<String> nonFiniteGradient() {
         if (!haveGradients) return Optional.empty();
         int k = Arrays.nonFinite(workers.get(0).gradients());
-        if (k < 0) return Optional.empty();
+        return k < 0 ? Optional.empty() : Optional.of("∂" + signature.loss() + "/∂" + element(k));
+    }
+
+    /** Element k of the array of all parameters, as the source names it: {@code W1[3,5]}. */
+    private String element(int k) {
         for (int p = signature.params().size() - 1; p >= 0; p--) {
             int offset = layout.params().get(p).offset();
-            if (offset <= k && k - offset < signature.params().get(p).size()) {
-                return Optional.of("∂" + signature.loss() + "/∂" + signature.params().get(p).element(k - offset));
-            }
+            if (offset <= k) return signature.params().get(p).element(k - offset);
         }
-        throw new IllegalStateException("internal: gradient element " + k + " belongs to no parameter");
+        throw new IllegalStateException("internal: element " + k + " belongs to no parameter");
     }
 
     @Override public void step(double rateScale) {
@@ -288,7 +286,7 @@ public final class CompiledModel implements Model {
     @Override public Map<String, double[]> predict(Batch batch) {
         Map<String, double[]> out = new LinkedHashMap<>();
         int slices = load(batch, false);
-        slices(batch.size(), slices, (buf, from, to) -> {
+        slices(batch, false, slices, (buf, from, to) -> {
             net.predict(buf, from, to);
             return 0;
         });
@@ -298,7 +296,7 @@ public final class CompiledModel implements Model {
 
     @Override public double lossAndPredict(Batch batch, Map<String, double[]> out) {
         int slices = load(batch, true);
-        double loss = slices(batch.size(), slices, net::evaluate) / batch.size();
+        double loss = slices(batch, true, slices, net::evaluate) / batch.size();
         collect(batch.size(), slices, out);
         return loss;
     }
@@ -323,12 +321,7 @@ public final class CompiledModel implements Model {
             if (d.isPresent()) return d;
         }
         int bad = Arrays.nonFinite(params);
-        if (bad >= 0) {
-            for (int p = signature.params().size() - 1; p >= 0; p--) {
-                int offset = layout.params().get(p).offset();
-                if (offset <= bad) return Optional.of(signature.params().get(p).element(bad - offset) + ", a parameter");
-            }
-        }
+        if (bad >= 0) return Optional.of(element(bad) + ", a parameter");
         for (int s = 0; s < batch.size(); s++) {
             Map<String, double[]> out = new LinkedHashMap<>();
             double loss = lossAndPredict(batch.slice(s, s + 1), out);

@@ -11,9 +11,7 @@ import dev.nnc.runtime.predict.PredictionCsv;
 import dev.nnc.runtime.predict.Trained;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -102,15 +100,7 @@ public final class ModelMain {
             var sig = model.signature();
             var data = DataFiles.read(input, sig, false);
             var outputs = trained.predict(data);
-            var text = new StringWriter();
-            PredictionCsv.write(new PrintWriter(text), sig.outputs(), outputs, data.size(), trained.task());
-            if (output == null) {
-                out.print(text);
-                out.flush();
-            } else {
-                Files.writeString(output, text.toString(), StandardCharsets.UTF_8);
-                err.printf("%d predictions written to %s%n", data.size(), output);
-            }
+            PredictionCsv.deliver(sig.outputs(), outputs, data.size(), trained.task(), output, out, err);
             return OK;
         } catch (CheckpointError | DataError e) {
             err.println(me + ": " + e.getMessage());

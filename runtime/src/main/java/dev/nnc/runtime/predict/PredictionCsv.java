@@ -44,6 +44,23 @@ public final class PredictionCsv {
     }
 
     /** {@code 3} for element 3 of a vector (1-based), {@code 2_5} for [2,5]; nothing for a scalar. */
+    /**
+     * The predictions as CSV, to {@code out}, or into {@code file} when one is given, saying on {@code err} how many
+     * were written there: what {@code nnc predict} and a model jar's {@code predict} do with them.
+     */
+    public static void deliver(List<TensorInfo> outputs, Map<String, double[]> values, int samples, String task, java.nio.file.Path file,
+                               PrintWriter out, PrintWriter err) throws java.io.IOException {
+        var text = new java.io.StringWriter();
+        write(new PrintWriter(text), outputs, values, samples, task);
+        if (file == null) {
+            out.print(text);
+            out.flush();
+        } else {
+            java.nio.file.Files.writeString(file, text.toString(), java.nio.charset.StandardCharsets.UTF_8);
+            err.printf("%d predictions written to %s%n", samples, file);
+        }
+    }
+
     public static String columnSuffix(TensorInfo t, int offset) {
         return Arrays.stream(t.position(offset)).mapToObj(Integer::toString).collect(Collectors.joining("_"));
     }
