@@ -112,16 +112,7 @@ public final class ClassGen {
         switch (b) {
             case Block.Product product -> product(e, product);
             case Block.PerSample s -> perSample(e, s, lossSum, p);
-            case Block.Clear c -> {
-                for (Tensor x : c.tensors()) {
-                    e.operandStart(x);
-                    mv.visitInsn(DUP);
-                    e.push(x.size());
-                    mv.visitInsn(IADD);
-                    e.t.constant(mv, 0);
-                    mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "(" + e.t.array + "II" + e.t.desc + ")V", false);
-                }
-            }
+            case Block.Clear c -> clear(e, c, p);
         }
         mv.visitVarInsn(DLOAD, lossSum);
         mv.visitInsn(DRETURN);
@@ -133,6 +124,27 @@ public final class ClassGen {
     /** A generated method over the JIT's size limit: the block must be scheduled with less unrolling. */
     public static final class TooBig extends RuntimeException {
         TooBig(String method, int bytes) { super(method + " has about " + bytes + " bytes of code", null, false, false); }
+    }
+
+    /**
+     * {@code Arrays.fill(gradients, from, to, 0)} for each run of adjacent sums: the notes' network has 28 scalar
+     * parameters side by side, one fill rather than 28.
+     */
+    private static void clear(Emitter e, Block.Clear c, LoopProgram.Program p) {
+        List<int[]> ranges = new ArrayList<>(); // slot, from, to
+        c.tensors().stream().sorted(java.util.Comparator.comparingInt((Tensor x) -> p.storage().get(x).offset())).forEach(x -> {
+            Storage s = p.storage().get(x);
+            int[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+            if (last != null && last[0] == s.slot() && last[2] == s.offset()) last[2] += x.size();
+            else ranges.add(new int[] {s.slot(), s.offset(), s.offset() + x.size()});
+        });
+        for (int[] r : ranges) {
+            e.mv.visitVarInsn(ALOAD, e.array(r[0]));
+            e.push(r[1]);
+            e.push(r[2]);
+            e.t.constant(e.mv, 0);
+            e.mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "(" + e.t.array + "II" + e.t.desc + ")V", false);
+        }
     }
 
     /** The kernel call {@code Gemm.f32(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, accumulate)}. */

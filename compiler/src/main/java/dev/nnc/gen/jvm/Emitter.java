@@ -97,8 +97,8 @@ final class Emitter {
         }
     }
 
-    /** Binds an array local directly (the optimizer's step method). */
-    void bindArray(int slot, int local) { arrays.put(slot, local); }
+    /** The local holding slot {@code slot}'s array (loaded by {@link #loadArrays}). */
+    int array(int slot) { return arrays.get(slot); }
 
     /** A register of its own for element {@code element} of {@code x}, created at first use. */
     int register(Tensor x, int element) {
