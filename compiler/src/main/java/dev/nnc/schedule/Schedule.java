@@ -38,13 +38,27 @@ import java.util.Set;
 public final class Schedule {
     private Schedule() {}
 
+    /** What the loop programs run on: the JVM's threads, or a GPU's (see {@link GpuSchedule}). */
+    public enum Target { CPU, GPU }
+
     /**
      * @param minProduct   a weighted sum or outer product becomes a matrix product from this many matrix
      *                     elements on (0: always; {@link Integer#MAX_VALUE}: never — tests use both)
      * @param unrollBudget a per-sample block is unrolled when it has at most this many operations written out
+     * @param target       for a GPU, a loop block does not mix sums over the samples with per-sample work: each
+     *                     nest that adds into a gradient sum is a block of its own, which a GPU runs as a thread
+     *                     per element adding up the samples in a fixed order, rather than every sample's thread
+     *                     adding into the same elements at once
      */
-    public record Options(long minProduct, long unrollBudget) {
+    public record Options(long minProduct, long unrollBudget, Target target) {
         public static final Options DEFAULT = new Options(1024, 1000);
+        public static final Options GPU = new Options(1024, 1000, Target.GPU);
+
+        public Options(long minProduct, long unrollBudget) { this(minProduct, unrollBudget, Target.CPU); }
+
+        public Options withUnrollBudget(long budget) { return new Options(minProduct, budget, target); }
+
+        public Options on(Target t) { return new Options(minProduct, unrollBudget, t); }
     }
 
     /** The most elements a nest of an unrolled block may have. */
@@ -179,6 +193,7 @@ public final class Schedule {
             if (!run.isEmpty()) groups.add(new Item.Run(run));
             List<Boolean> unrolled = new ArrayList<>();
             for (Item group : groups) unrolled.add(group instanceof Item.Run r && unrollable(r));
+            if (options.target() == Target.GPU) split(groups, unrolled);
             Map<Tensor, Storage> storage = storage(groups, unrolled, outputs);
             List<Block> blocks = new ArrayList<>();
             if (!cleared.isEmpty()) {
@@ -193,6 +208,34 @@ public final class Schedule {
                 });
             }
             return new Program(new LoopProgram.Program(blocks, storage));
+        }
+
+        /** Each run that is not unrolled cut before and after every nest that adds into a gradient sum. */
+        void split(List<Item> groups, List<Boolean> unrolled) {
+            for (int k = groups.size() - 1; k >= 0; k--) {
+                if (!(groups.get(k) instanceof Item.Run r) || unrolled.get(k)) continue;
+                List<Item> parts = new ArrayList<>();
+                List<Item.Nest> part = new ArrayList<>();
+                for (Item.Nest n : r.nests()) {
+                    if (sumsOnly(n)) {
+                        if (!part.isEmpty()) parts.add(new Item.Run(part));
+                        part.clear();
+                        parts.add(new Item.Run(List.of(n)));
+                    } else {
+                        part.add(n);
+                    }
+                }
+                if (!part.isEmpty()) parts.add(new Item.Run(part));
+                groups.remove(k);
+                unrolled.remove(k);
+                groups.addAll(k, parts);
+                for (int i = 0; i < parts.size(); i++) unrolled.add(k, false);
+            }
+        }
+
+        /** A nest whose every statement adds into a gradient sum. */
+        boolean sumsOnly(Item.Nest n) {
+            return n.body().stream().allMatch(s -> s instanceof Stmt.Assign a && a.add() && sumOf.containsKey(a.t()));
         }
 
         /**

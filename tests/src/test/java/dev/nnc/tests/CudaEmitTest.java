@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nnc.gen.RandomNetworks;
 import dev.nnc.gen.cuda.CudaGen;
 import dev.nnc.runtime.DType;
-import dev.nnc.schedule.Schedule;
+import dev.nnc.schedule.GpuSchedule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,9 +61,9 @@ class CudaEmitTest {
     void compilesWithNvcc(String name, String source, String optimizer, DType type) throws Exception {
         Assumptions.assumeTrue(nvcc != null, "nvcc is not installed");
         var net = JvmBackendTest.compile(name, source, optimizer);
-        String cuda = CudaGen.generate(Schedule.of(net.graph(), net.optimizer(), Schedule.Options.DEFAULT), type);
-        assertTrue(cuda.contains("extern \"C\" __global__ void train_0("), cuda);
-        assertTrue(cuda.contains("extern \"C\" __global__ void step("), cuda);
+        String cuda = CudaGen.generate(GpuSchedule.of(net.graph(), net.optimizer()), type).source();
+        assertTrue(cuda.contains(") train_0(const nnc_args a)"), cuda);
+        assertTrue(cuda.contains(") step(const nnc_args a)"), cuda);
         String file = name.replaceAll("[^A-Za-z0-9]+", "_");
         Path cu = dir.resolve(file + ".cu"), log = dir.resolve(file + ".log");
         Files.writeString(cu, cuda, StandardCharsets.UTF_8);

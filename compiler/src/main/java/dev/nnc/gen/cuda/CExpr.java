@@ -8,7 +8,6 @@ import dev.nnc.schedule.Storage;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,16 +17,24 @@ import java.util.Map;
  */
 final class CExpr {
     private final Map<Tensor, Storage> storage;
-    private final String real;
     private final Map<IndexVar, String> vars = new IdentityHashMap<>();
     private final Map<Tensor, Map<Integer, String>> registers = new IdentityHashMap<>();
     private int next;
     private String[] args = new String[0];
+    /** The C expressions for the sample's number in the batch and for its row in the data the batch is read from. */
+    private String sample = "r", row = "nnc_row";
+    private boolean rowUsed;
 
-    CExpr(Map<Tensor, Storage> storage, String real) {
-        this.storage = storage;
-        this.real = real;
+    CExpr(Map<Tensor, Storage> storage) { this.storage = storage; }
+
+    /** From here on the current sample is {@code sample}, its data row {@code row}. */
+    void sample(String sample, String row) {
+        this.sample = sample;
+        this.row = row;
     }
+
+    /** Whether an expression so far read an input or target (so the sample's data row must be looked up). */
+    boolean rowUsed() { return rowUsed; }
 
     String fresh(String prefix) { return prefix + next++; }
 
@@ -37,6 +44,9 @@ final class CExpr {
         vars.put(v, n);
         return n;
     }
+
+    /** An index variable bound to a C variable the caller declares. */
+    void bind(IndexVar v, String name) { vars.put(v, name); }
 
     /** The local holding element {@code element} of a tensor kept in registers, declared by the caller on first use. */
     String register(Tensor t, int element) {
@@ -53,7 +63,10 @@ final class CExpr {
         return s == null || s instanceof Storage.Registers;
     }
 
-    /** {@code s3[r * 784 + i5 + 12]}: an element in its array; {@code r} is the sample's number in the slice. */
+    /**
+     * {@code a.s3[r * 784 + i5 + 12]}: an element in its array. Workspace is indexed by the sample's number in the
+     * batch, an input or target by the sample's row in the data ({@code a.d2[nnc_row * 784 + i5]}).
+     */
     String element(Tensor t, List<Idx> at) {
         if (inRegisters(t)) {
             int off = 0;
@@ -64,9 +77,10 @@ final class CExpr {
             return register(t, off);
         }
         Storage s = storage.get(t);
-        var b = new StringBuilder("s" + s.slot() + "[" + switch (s) {
-            case Storage.Column c -> "(from + r) * " + t.size();
-            case Storage.Work w -> "r * " + t.size();
+        if (s instanceof Storage.Column) rowUsed = true;
+        var b = new StringBuilder(array(t) + "[" + switch (s) {
+            case Storage.Column c -> "(size_t) " + row + " * " + t.size();
+            case Storage.Work w -> "(size_t) " + sample + " * " + t.size();
             default -> Integer.toString(s.offset());
         });
         int stride = 1;
@@ -77,12 +91,14 @@ final class CExpr {
         return b.append(']').toString();
     }
 
-    /** {@code s3[from * 784}: a tensor's array and where it starts for a matrix product (an input at the slice's first sample). */
-    String start(Tensor t) {
+    /** The argument that holds a tensor's array: {@code a.s3}, or {@code a.d2} for the data of an input or target. */
+    String array(Tensor t) {
         Storage s = storage.get(t);
         if (s == null || s.slot() < 0) throw new IllegalStateException("internal: " + t + " has no array");
-        return "s" + s.slot() + "[" + (s instanceof Storage.Column ? "from * " + t.size() : Integer.toString(s.offset()));
+        return (s instanceof Storage.Column ? "a.d" : "a.s") + s.slot();
     }
+
+    Storage storage(Tensor t) { return storage.get(t); }
 
     String index(Idx i) {
         return switch (i) {
@@ -96,10 +112,9 @@ final class CExpr {
     }
 
     String number(double v) {
-        if (Double.isNaN(v)) return "(" + real + ") NAN";
-        if (Double.isInfinite(v)) return v > 0 ? "(" + real + ") INFINITY" : "(" + real + ") -INFINITY";
-        String s = String.format(Locale.ROOT, "%.17g", v);
-        return real.equals("float") ? "(float) " + s : s;
+        if (Double.isNaN(v)) return "(real) NAN";
+        if (Double.isInfinite(v)) return v > 0 ? "(real) INFINITY" : "(real) -INFINITY";
+        return "(real) " + v; // Java's shortest round-trip spelling, which C reads back as the same double
     }
 
     /** Appends to {@code pre} what must run first and returns the value's C expression. */
@@ -108,15 +123,15 @@ final class CExpr {
             case Ex.Num n -> number(n.value());
             case Ex.Load l -> element(l.tensor(), l.idx());
             case Ex.Arg a -> args[a.k()];
-            case Ex.Same s -> "(" + index(s.a()) + " == " + index(s.b()) + " ? (" + real + ") 1 : (" + real + ") 0)";
+            case Ex.Same s -> "(" + index(s.a()) + " == " + index(s.b()) + " ? (real) 1 : (real) 0)";
             case Ex.Unary u -> {
-                String a = expr(u.a(), pre, indent);
+                String x = expr(u.a(), pre, indent);
                 yield switch (u.op()) {
-                    case NEG -> "(-" + a + ")";
-                    case EXP -> "exp(" + a + ")";
-                    case LOG -> "log(" + a + ")";
-                    case SQRT -> "sqrt(" + a + ")";
-                    case ABS -> "fabs(" + a + ")";
+                    case NEG -> "(-" + x + ")";
+                    case EXP -> "exp(" + x + ")";
+                    case LOG -> "log(" + x + ")";
+                    case SQRT -> "sqrt(" + x + ")";
+                    case ABS -> "fabs(" + x + ")";
                 };
             }
             case Ex.Binary b -> {
@@ -141,12 +156,12 @@ final class CExpr {
                     case EQ -> "==";
                     case NE -> "!=";
                 };
-                yield "(" + x + " " + op + " " + y + " ? (" + real + ") 1 : (" + real + ") 0)";
+                yield "(" + x + " " + op + " " + y + " ? (real) 1 : (real) 0)";
             }
             case Ex.Select s -> {
                 // only the chosen branch is evaluated, as the IR says (∞·0 must not arise)
                 String t = fresh("t"), c = expr(s.cond(), pre, indent);
-                pre.append(indent).append(real).append(' ').append(t).append(";\n");
+                pre.append(indent).append("real ").append(t).append(";\n");
                 pre.append(indent).append("if (").append(c).append(" != 0) {\n");
                 var then = new StringBuilder();
                 String tv = expr(s.then(), then, indent + "    ");
@@ -166,8 +181,8 @@ final class CExpr {
                 String[] frame = new String[a.args().size()];
                 for (int k = 0; k < frame.length; k++) {
                     String v = expr(a.args().get(k), pre, indent);
-                    frame[k] = fresh("a");
-                    pre.append(indent).append(real).append(' ').append(frame[k]).append(" = ").append(v).append(";\n");
+                    frame[k] = fresh("arg");
+                    pre.append(indent).append("real ").append(frame[k]).append(" = ").append(v).append(";\n");
                 }
                 String[] saved = args;
                 args = frame;
@@ -180,7 +195,7 @@ final class CExpr {
 
     private String reduce(IndexVar i, Ex body, boolean max, StringBuilder pre, String indent) {
         String acc = fresh("sum"), n = bind(i);
-        pre.append(indent).append(real).append(' ').append(acc).append(" = ").append(max ? number(Double.NEGATIVE_INFINITY) : "0").append(";\n");
+        pre.append(indent).append("real ").append(acc).append(" = ").append(max ? number(Double.NEGATIVE_INFINITY) : "0").append(";\n");
         pre.append(indent).append("for (int ").append(n).append(" = 0; ").append(n).append(" < ").append(i.range()).append("; ")
                 .append(n).append("++) {\n");
         var inner = new StringBuilder();

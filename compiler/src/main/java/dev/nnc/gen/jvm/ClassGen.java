@@ -55,7 +55,7 @@ public final class ClassGen {
 
         MethodVisitor layout = cw.visitMethod(ACC_PUBLIC, "layout", "()Ljava/lang/String;", null, null);
         layout.visitCode();
-        layout.visitLdcInsn(LayoutJson.write(program, precision));
+        layout.visitLdcInsn(dev.nnc.gen.LayoutJson.write(program, precision));
         layout.visitInsn(ARETURN);
         layout.visitMaxs(0, 0);
         layout.visitEnd();

@@ -1,4 +1,4 @@
-package dev.nnc.gen.jvm;
+package dev.nnc.gen;
 
 import dev.nnc.check.ParamInit;
 import dev.nnc.ir.Graph;
@@ -11,11 +11,11 @@ import dev.nnc.schedule.Storage;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The layout a generated class carries for the runtime ({@code dev.nnc.runtime.compiled.Layout}), as JSON. */
-final class LayoutJson {
+/** The layout a generated network carries for the runtime ({@code dev.nnc.runtime.compiled.Layout}), as JSON: in a JVM class, and in a CUDA plan. */
+public final class LayoutJson {
     private LayoutJson() {}
 
-    static String write(LoopProgram p, DType precision) {
+    public static String write(LoopProgram p, DType precision) {
         Graph g = p.graph();
         var b = new StringBuilder("{");
         b.append("\"network\":").append(Json.quote(g.name()));
