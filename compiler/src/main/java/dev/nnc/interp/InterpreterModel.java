@@ -16,6 +16,19 @@ import java.util.Optional;
 
 /** The reference interpreter behind the runtime's {@link Model} interface: double precision, the optimizer run from its IR. */
 public final class InterpreterModel implements Model {
+    /**
+     * A finer {@code firstNonFinite} for another backend's model: the interpreter, given that model's parameters,
+     * names the first value of the network that is not finite.
+     */
+    public static java.util.function.BiFunction<dev.nnc.runtime.Model, dev.nnc.runtime.Batch, java.util.Optional<String>> diagnosis(
+            dev.nnc.ir.Graph g, dev.nnc.ir.OptimizerIr o) {
+        return (m, batch) -> {
+            var reference = new InterpreterModel(g, o);
+            for (var p : m.signature().params()) reference.setParameter(p.name(), m.parameter(p.name()));
+            return reference.firstNonFinite(batch);
+        };
+    }
+
     private final Interpreter interpreter;
     private final OptimizerRun optimizer;
     private final Signature signature;

@@ -96,42 +96,50 @@ class JvmBackendTest {
         Net net = compile(name, source, optimizer);
         for (var schedule : SCHEDULES.entrySet()) {
             for (DType type : DType.values()) {
-                double tolerance = type == DType.F64 ? 1e-9 : 1e-4;
                 byte[] bytes = JvmBackend.compile(net.graph(), net.optimizer(), type, schedule.getValue());
                 verify(bytes, name);
                 // three threads at most: the MLP's batch of 13 runs as slices of 4, 4 and 5 whatever the machine
                 var jvm = new dev.nnc.runtime.compiled.CompiledModel(JvmBackend.load(net.graph().name(), bytes), 3);
-                var reference = new InterpreterModel(net.graph(), net.optimizer());
-                reference.initialize(7);
-                for (var p : reference.signature().params()) jvm.setParameter(p.name(), reference.parameter(p.name()));
-                String what = name + ", " + schedule.getKey() + " schedule, " + type;
                 // batch sizes that split into slices unevenly, and a single sample
-                for (int batchSize : new int[] {13, 1}) {
-                    Batch batch = batch(net.graph(), batchSize, new SplittableRandom(batchSize));
-                    for (int s = 0; s < steps; s++) {
-                        double want = reference.lossAndGradients(batch), got = jvm.lossAndGradients(batch);
-                        close(what + ": loss", want, got, tolerance, type == DType.F32 ? 1 : 0);
-                        var params = reference.signature().params().stream().map(TensorInfo::name).toList();
-                        compare(what, "∂J/∂", params, reference::gradient, jvm::gradient, type, tolerance);
-                        reference.step(0.5);
-                        jvm.step(0.5);
-                        compare(what, "after a step, ", params, reference::parameter, jvm::parameter, type, tolerance);
-                        for (String st : reference.signature().optimizerState()) {
-                            compare(what, st + " of ", params, p -> reference.optimizerState(st, p), p -> jvm.optimizerState(st, p), type, tolerance);
-                        }
-                    }
-                    assertEquals(reference.steps(), jvm.steps());
-                    Map<String, double[]> want = new HashMap<>(), got = new HashMap<>();
-                    close(what + ": evaluated loss", reference.lossAndPredict(batch, want), jvm.lossAndPredict(batch, got), tolerance,
-                            type == DType.F32 ? 1 : 0);
-                    Map<String, double[]> inputs = new HashMap<>();
-                    for (var t : net.graph().inputs()) inputs.put(t.name, batch.column(t.name));
-                    var predicted = jvm.predict(new Batch(batch.size(), inputs));
-                    for (TensorInfo o : reference.signature().outputs()) {
-                        close(what + ": output " + o.name(), want.get(o.name()), got.get(o.name()), tolerance, 0);
-                        close(what + ": predicted " + o.name(), want.get(o.name()), predicted.get(o.name()), tolerance, 0);
-                    }
+                against(name + ", " + schedule.getKey() + " schedule, " + type, net, jvm, type, steps, 13, 1);
+            }
+        }
+    }
+
+    /**
+     * A backend's model against the reference interpreter, from the same parameters, on random batches of these
+     * sizes: the loss, every gradient and, after each of {@code steps} optimizer steps, every parameter and
+     * optimizer state; then the evaluated loss, the outputs and the predictions.
+     */
+    static void against(String what, Net net, Model model, DType type, int steps, int... batchSizes) {
+        double tolerance = type == DType.F64 ? 1e-9 : 1e-4;
+        var reference = new InterpreterModel(net.graph(), net.optimizer());
+        reference.initialize(7);
+        for (var p : reference.signature().params()) model.setParameter(p.name(), reference.parameter(p.name()));
+        for (int batchSize : batchSizes) {
+            Batch batch = batch(net.graph(), batchSize, new SplittableRandom(batchSize));
+            for (int s = 0; s < steps; s++) {
+                double want = reference.lossAndGradients(batch), got = model.lossAndGradients(batch);
+                close(what + ": loss", want, got, tolerance, type == DType.F32 ? 1 : 0);
+                var params = reference.signature().params().stream().map(TensorInfo::name).toList();
+                compare(what, "∂J/∂", params, reference::gradient, model::gradient, type, tolerance);
+                reference.step(0.5);
+                model.step(0.5);
+                compare(what, "after a step, ", params, reference::parameter, model::parameter, type, tolerance);
+                for (String st : reference.signature().optimizerState()) {
+                    compare(what, st + " of ", params, p -> reference.optimizerState(st, p), p -> model.optimizerState(st, p), type, tolerance);
                 }
+            }
+            assertEquals(reference.steps(), model.steps());
+            Map<String, double[]> want = new HashMap<>(), got = new HashMap<>();
+            close(what + ": evaluated loss", reference.lossAndPredict(batch, want), model.lossAndPredict(batch, got), tolerance,
+                    type == DType.F32 ? 1 : 0);
+            Map<String, double[]> inputs = new HashMap<>();
+            for (var t : net.graph().inputs()) inputs.put(t.name, batch.column(t.name));
+            var predicted = model.predict(new Batch(batch.size(), inputs));
+            for (TensorInfo o : reference.signature().outputs()) {
+                close(what + ": output " + o.name(), want.get(o.name()), got.get(o.name()), tolerance, 0);
+                close(what + ": predicted " + o.name(), want.get(o.name()), predicted.get(o.name()), tolerance, 0);
             }
         }
     }
@@ -169,7 +177,7 @@ class JvmBackendTest {
     /** Within tolerance × the larger of |want| and {@code floor}. */
     static void close(String what, double want, double got, double tolerance, double floor) {
         if (!(Math.abs(want - got) <= tolerance * Math.max(1e-12, Math.max(floor, Math.abs(want)))) && !(Double.isNaN(want) && Double.isNaN(got))) {
-            fail(what + ": interpreter " + want + ", jvm " + got);
+            fail(what + ": interpreter " + want + ", backend " + got);
         }
     }
 
@@ -180,7 +188,7 @@ class JvmBackendTest {
         for (double w : want) scale = Math.max(scale, Math.abs(w));
         for (int k = 0; k < want.length; k++) {
             if (!(Math.abs(want[k] - got[k]) <= tolerance * scale)) {
-                fail(what + "[" + k + "]: interpreter " + want[k] + ", jvm " + got[k] + " (tolerance " + tolerance + " × " + scale + ")");
+                fail(what + "[" + k + "]: interpreter " + want[k] + ", backend " + got[k] + " (tolerance " + tolerance + " × " + scale + ")");
             }
         }
     }

@@ -79,8 +79,8 @@ final class CExpr {
         Storage s = storage.get(t);
         if (s instanceof Storage.Column) rowUsed = true;
         var b = new StringBuilder(array(t) + "[" + switch (s) {
-            case Storage.Column c -> "(size_t) " + row + " * " + t.size();
-            case Storage.Work w -> "(size_t) " + sample + " * " + t.size();
+            case Storage.Column c -> "(long long) " + row + " * " + t.size();
+            case Storage.Work w -> "(long long) " + sample + " * " + t.size();
             default -> Integer.toString(s.offset());
         });
         int stride = 1;

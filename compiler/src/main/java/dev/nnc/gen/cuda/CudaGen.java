@@ -106,7 +106,7 @@ public final class CudaGen {
             out.append(functions).append(kernels);
             out.append("#ifdef NNC_HOST\n// entry points for nnc's host emulation of CUDA (the tests' stand-in for a GPU)\n");
             for (String e : entries) out.append("NNC_HOST_KERNEL(").append(e).append(")\n");
-            out.append("#endif\n");
+            out.append("NNC_HOST_ARGS\n#endif\n");
             return new Cuda(out.toString(), args, train, predict, evaluate, finish, step);
         }
 
@@ -239,7 +239,7 @@ public final class CudaGen {
                 kernels.append("        __syncthreads();\n");
                 kernels.append("        for (int e = threadIdx.x; e < ").append(to - from).append("; e += ").append(T).append(") {\n");
                 kernels.append("            real s = 0;\n            for (int w = 0; w < ").append(warps).append("; w++) s += nnc_red[w][e];\n");
-                kernels.append("            real* p = &a.partials[(size_t) blockIdx.x * ").append(columns).append(" + ").append(kernel).append("_columns[")
+                kernels.append("            real* p = &a.partials[(long long) blockIdx.x * ").append(columns).append(" + ").append(kernel).append("_columns[")
                         .append(from).append(" + e]];\n");
                 kernels.append("            if (").append(kernel).append("_first[").append(from).append(" + e]) *p = s; else *p += s;\n        }\n");
                 kernels.append("        __syncthreads();\n");
@@ -368,10 +368,10 @@ public final class CudaGen {
             if (s instanceof Storage.Column) {
                 String sample = rowIsSample ? row : col, other = rowIsSample ? col : row;
                 int stride = rowIsSample ? o.col() : o.row();
-                return array + "[(size_t) a.order[c.from + " + sample + "] * " + o.t().size() + " + " + other + (stride == 1 ? "" : " * " + stride) + "]";
+                return array + "[(long long) a.order[c.from + " + sample + "] * " + o.t().size() + " + " + other + (stride == 1 ? "" : " * " + stride) + "]";
             }
             String base = s instanceof Storage.Work ? "" : s.offset() + " + ";
-            String index = "(size_t) " + row + (o.row() == 1 ? "" : " * " + o.row()) + " + " + col + (o.col() == 1 ? "" : " * " + o.col());
+            String index = "(long long) " + row + (o.row() == 1 ? "" : " * " + o.row()) + " + " + col + (o.col() == 1 ? "" : " * " + o.col());
             return array + "[" + base + index + "]";
         }
 
@@ -478,12 +478,12 @@ public final class CudaGen {
                         """);
             }
             out.append("    real s = column >= 0 && alone ? (real) 0 : a.s").append(LoopProgram.GRADIENTS).append("[k];\n");
-            out.append("    if (column >= 0) for (int b = 0; b < blocks; b++) s += __ldcg(&a.partials[(size_t) b * ").append(columns).append(" + column]);\n");
+            out.append("    if (column >= 0) for (int b = 0; b < blocks; b++) s += __ldcg(&a.partials[(long long) b * ").append(columns).append(" + column]);\n");
             out.append("    s /= (real) count;\n    a.s").append(LoopProgram.GRADIENTS).append("[k] = s;\n    return isfinite(s);\n}\n\n");
             out.append("// the batch's summed loss into losses[batch]; false if it is not finite\n");
             out.append("__device__ __forceinline__ bool nnc_finish_loss(const nnc_args& a, long long batch, int blocks) {\n    double l = 0;\n");
             if (p.lossColumn() >= 0) {
-                out.append("    for (int b = 0; b < blocks; b++) l += (double) __ldcg(&a.partials[(size_t) b * ").append(columns).append(" + ")
+                out.append("    for (int b = 0; b < blocks; b++) l += (double) __ldcg(&a.partials[(long long) b * ").append(columns).append(" + ")
                         .append(p.lossColumn()).append("]);\n");
             }
             out.append("    a.losses[batch] = l;\n    return isfinite(l);\n}\n\n");

@@ -4,11 +4,9 @@ import dev.nnc.interp.InterpreterModel;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.runtime.DType;
-import dev.nnc.runtime.Model;
 import dev.nnc.runtime.compiled.CompiledModel;
 import dev.nnc.runtime.compiled.GeneratedNetwork;
 import dev.nnc.schedule.Schedule;
-import java.util.Optional;
 
 /** The JVM backend: SCHEDULE, then GENERATE, then the class loaded and run by the runtime's {@link CompiledModel}. */
 public final class JvmBackend {
@@ -50,13 +48,7 @@ public final class JvmBackend {
 
     public static CompiledModel model(Graph g, OptimizerIr o, DType precision, Schedule.Options options) {
         var model = new CompiledModel(load(g.name(), compile(g, o, precision, options)));
-        return model.withDiagnosis((m, batch) -> diagnose(g, o, m, batch));
-    }
-
-    private static Optional<String> diagnose(Graph g, OptimizerIr o, Model m, dev.nnc.runtime.Batch batch) {
-        var reference = new InterpreterModel(g, o);
-        for (var p : m.signature().params()) reference.setParameter(p.name(), m.parameter(p.name()));
-        return reference.firstNonFinite(batch);
+        return model.withDiagnosis(InterpreterModel.diagnosis(g, o));
     }
 
     private static final class Loader extends ClassLoader {

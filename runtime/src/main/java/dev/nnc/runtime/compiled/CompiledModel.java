@@ -320,20 +320,6 @@ public final class CompiledModel implements Model {
             Optional<String> d = diagnosis.apply(this, batch);
             if (d.isPresent()) return d;
         }
-        int bad = Arrays.nonFinite(params);
-        if (bad >= 0) return Optional.of(element(bad) + ", a parameter");
-        for (int s = 0; s < batch.size(); s++) {
-            Map<String, double[]> out = new LinkedHashMap<>();
-            double loss = lossAndPredict(batch.slice(s, s + 1), out);
-            String in = " in sample " + (s + 1) + " of the batch";
-            for (TensorInfo o : signature.outputs()) {
-                double[] v = out.get(o.name());
-                for (int k = 0; k < v.length; k++) if (!Double.isFinite(v[k])) return Optional.of(o.element(k) + in);
-            }
-            if (!Double.isFinite(loss)) return Optional.of(signature.loss() + in);
-        }
-        double loss = lossAndGradients(batch);
-        if (!Double.isFinite(loss)) return Optional.of("the mean of " + signature.loss() + " over the batch");
-        return nonFiniteGradient();
+        return dev.nnc.runtime.NonFinite.find(this, batch);
     }
 }

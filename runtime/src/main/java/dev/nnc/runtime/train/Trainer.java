@@ -64,21 +64,26 @@ public final class Trainer {
         int batches = (train.size() + options.batch() - 1) / options.batch();
         long totalSteps = (long) batches * options.epochs();
         listener.begin(history.size() + 1, options.epochs(), batches, train.size());
+        if (model instanceof ResidentTraining resident) resident.keep(train);
         for (int epoch = history.size() + 1; epoch <= options.epochs(); epoch++) {
             long started = System.nanoTime();
             int[] order = new int[train.size()];
             for (int k = 0; k < order.length; k++) order[k] = k;
             shuffle(order, new SplittableRandom(epochSeed(options.seed(), epoch)));
             double lossSum = 0;
-            for (int b = 0; b < batches; b++) {
-                int from = b * options.batch(), to = Math.min(order.length, from + options.batch());
-                Batch batch = train.rows(java.util.Arrays.copyOfRange(order, from, to));
-                double loss = model.lossAndGradients(batch);
-                if (!Double.isFinite(loss) || model.nonFiniteGradient().isPresent()) throw stopped(epoch, b, batch, loss);
-                long step = (long) (epoch - 1) * batches + b;
-                model.step(options.schedule().factor(epoch - 1, step, totalSteps));
-                lossSum += loss * (to - from);
-                listener.batch(epoch, b + 1, to, lossSum / to);
+            if (model instanceof ResidentTraining resident) {
+                lossSum = resident(resident, train, order, epoch, batches, totalSteps);
+            } else {
+                for (int b = 0; b < batches; b++) {
+                    int from = b * options.batch(), to = Math.min(order.length, from + options.batch());
+                    Batch batch = train.rows(java.util.Arrays.copyOfRange(order, from, to));
+                    double loss = model.lossAndGradients(batch);
+                    if (!Double.isFinite(loss) || model.nonFiniteGradient().isPresent()) throw stopped(epoch, b, batch, loss);
+                    long step = (long) (epoch - 1) * batches + b;
+                    model.step(options.schedule().factor(epoch - 1, step, totalSteps));
+                    lossSum += loss * (to - from);
+                    listener.batch(epoch, b + 1, to, lossSum / to);
+                }
             }
             String broken = firstNonFiniteParameter();
             if (broken != null) {
@@ -103,6 +108,31 @@ public final class Trainer {
         listener.end();
         return new Result(history, task);
     }
+
+    /** Runs of steps in a model that keeps the data: a twentieth of the epoch each, so the progress still moves. */
+    private double resident(ResidentTraining model, Batch train, int[] order, int epoch, int batches, long totalSteps) throws TrainingStopped {
+        int size = options.batch(), chunk = Math.max(1, (batches + RUNS - 1) / RUNS);
+        double lossSum = 0;
+        for (int first = 0; first < batches; first += chunk) {
+            int last = Math.min(batches, first + chunk);
+            double[] factors = new double[last - first];
+            for (int b = first; b < last; b++) factors[b - first] = options.schedule().factor(epoch - 1, (long) (epoch - 1) * batches + b, totalSteps);
+            var run = model.run(order, size, first, last, factors);
+            for (int k = 0; k < run.losses().length; k++) {
+                int b = first + k, from = b * size, to = Math.min(order.length, from + size);
+                if (run.stopped() && k == run.losses().length - 1) {
+                    Batch batch = train.rows(java.util.Arrays.copyOfRange(order, from, to));
+                    throw stopped(epoch, b, batch, run.losses()[k] / (to - from));
+                }
+                lossSum += run.losses()[k];
+                listener.batch(epoch, b + 1, to, lossSum / to);
+            }
+        }
+        return lossSum;
+    }
+
+    /** How many runs an epoch of a model that keeps the data is cut into. */
+    static final int RUNS = 20;
 
     private TrainingStopped stopped(int epoch, int batch, Batch data, double loss) {
         String where = model.firstNonFinite(data).or(model::nonFiniteGradient).orElse(Double.isFinite(loss) ? "a gradient" : "the loss");

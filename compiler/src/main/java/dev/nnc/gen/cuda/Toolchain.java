@@ -1,0 +1,135 @@
+package dev.nnc.gen.cuda;
+
+import dev.nnc.runtime.checkpoint.AtomicFile;
+import dev.nnc.runtime.cuda.CudaUnavailable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Compiling the generated CUDA C: with nvcc (CUDA 13), ahead of time, into a fatbin; with NVRTC through JavaCPP
+ * only when nvcc is not installed and libnvrtc is. A model compiled for this machine's GPU is kept in a cache by
+ * the hash of its source, the architecture and the compiler, so the second run of a network starts at once.
+ */
+public final class Toolchain {
+    private Toolchain() {}
+
+    /**
+     * What a model jar carries machine code for: Turing (sm_75) to Hopper (sm_90), and sm_90's PTX, which the
+     * driver compiles for any later GPU.
+     */
+    public static final List<String> ARCHS = List.of("75", "80", "86", "89", "90");
+
+    private static final List<String> FLAGS = List.of("-O3", "-std=c++17");
+
+    /** nvcc: on the PATH, in $CUDA_HOME/bin, or in /usr/local/cuda/bin. */
+    public static Optional<Path> nvcc() {
+        List<Path> candidates = new ArrayList<>();
+        for (String p : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) if (!p.isEmpty()) candidates.add(Path.of(p, "nvcc"));
+        String home = System.getenv("CUDA_HOME");
+        if (home != null) candidates.add(Path.of(home, "bin", "nvcc"));
+        candidates.add(Path.of("/usr/local/cuda/bin/nvcc"));
+        return candidates.stream().filter(Files::isExecutable).findFirst();
+    }
+
+    /** A fatbin for every architecture of {@link #ARCHS}, for a model jar. */
+    public static byte[] fatbin(String source) {
+        Path nvcc = nvcc().orElseThrow(() -> new CudaUnavailable("nnc build --target cuda needs nvcc (the CUDA 13 toolkit), which is not installed"));
+        List<String> args = new ArrayList<>(List.of("-fatbin"));
+        for (String a : ARCHS) args.addAll(List.of("-gencode", "arch=compute_" + a + ",code=sm_" + a));
+        String last = ARCHS.get(ARCHS.size() - 1);
+        args.addAll(List.of("-gencode", "arch=compute_" + last + ",code=compute_" + last));
+        return run(nvcc, source, args, "fatbin");
+    }
+
+    /**
+     * Machine code for one architecture ({@code sm_90}), from the cache when this source was compiled before: nvcc
+     * if it is installed, NVRTC otherwise.
+     */
+    public static byte[] forDevice(String source, String arch) {
+        Optional<Path> nvcc = nvcc();
+        String compiler = nvcc.map(Path::toString).orElse("nvrtc");
+        Path cached = cache().resolve(hash(source + "\0" + arch + "\0" + compiler + "\0" + FLAGS) + ".cubin");
+        if (Files.isRegularFile(cached)) {
+            try {
+                return Files.readAllBytes(cached);
+            } catch (IOException e) {
+                // unreadable: compile again
+            }
+        }
+        byte[] image = nvcc.isPresent()
+                ? run(nvcc.get(), source, List.of("-cubin", "-arch=" + arch), "cubin")
+                : Nvrtc.cubin(source, arch);
+        try {
+            Files.createDirectories(cached.getParent());
+            AtomicFile.write(cached, image);
+        } catch (IOException e) {
+            // no cache then; the next run compiles again
+        }
+        return image;
+    }
+
+    /** Where compiled kernels are kept: $NNC_CACHE/cuda, else $XDG_CACHE_HOME/nnc/cuda, else ~/.cache/nnc/cuda. */
+    static Path cache() {
+        String nnc = System.getenv("NNC_CACHE");
+        if (nnc != null && !nnc.isBlank()) return Path.of(nnc, "cuda");
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "nnc", "cuda");
+        return Path.of(System.getProperty("user.home"), ".cache", "nnc", "cuda");
+    }
+
+    static String hash(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("internal: no SHA-256", e);
+        }
+    }
+
+    /** nvcc on the source in a temporary directory; what it rejects is a bug in the generated code. */
+    private static byte[] run(Path nvcc, String source, List<String> what, String suffix) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("nnc-cuda");
+            Path cu = dir.resolve("network.cu"), out = dir.resolve("network." + suffix), log = dir.resolve("nvcc.log");
+            Files.writeString(cu, source, StandardCharsets.UTF_8);
+            List<String> cmd = new ArrayList<>(List.of(nvcc.toString()));
+            cmd.addAll(FLAGS);
+            cmd.addAll(what);
+            cmd.addAll(List.of("-o", out.toString(), cu.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("internal: nvcc did not finish in 10 minutes");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("internal: nvcc rejects the generated CUDA C (" + String.join(" ", cmd) + "):\n" + Files.readString(log));
+            }
+            return Files.readAllBytes(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("internal: running nvcc failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("internal: interrupted while nvcc ran", e);
+        } finally {
+            if (dir != null) delete(dir);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // a temporary directory left behind
+        }
+    }
+}

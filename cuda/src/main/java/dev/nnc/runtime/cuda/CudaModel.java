@@ -1,0 +1,517 @@
+package dev.nnc.runtime.cuda;
+
+import dev.nnc.runtime.Batch;
+import dev.nnc.runtime.DType;
+import dev.nnc.runtime.Model;
+import dev.nnc.runtime.NonFinite;
+import dev.nnc.runtime.Signature;
+import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.compiled.Layout;
+import dev.nnc.runtime.train.ResidentTraining;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+import org.bytedeco.cuda.cudart.CUfunc_st;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * A network compiled for CUDA as a {@link Model}: its parameters, gradients and optimizer state in device memory,
+ * its kernels launched in the order the {@link CudaPlan} gives. A batch given through the {@link Model} methods
+ * is copied to the device and read in order; a training run ({@link ResidentTraining}) reads its batches from
+ * data kept on the device, through the epoch's order, and launches step after step without waiting, as CUDA
+ * graphs of {@value #GRAPH_STEPS} steps (unless the system property {@code nnc.cuda.graphs} is false), coming
+ * back only at the end of the run for the losses.
+ *
+ * <p>Parameters are drawn on the host exactly as the JVM backend draws them, so a seed gives the same network on
+ * every backend.
+ */
+public final class CudaModel implements Model, ResidentTraining {
+    /** Training steps captured in one CUDA graph. */
+    static final int GRAPH_STEPS = 16;
+
+    /** The control block: nine 8-byte fields (see the generated code's {@code nnc_ctl}). */
+    private static final int CTL_BYTES = 72;
+
+    private final CudaPlan plan;
+    private final Layout layout;
+    private final Signature signature;
+    private final DType type;
+    private final int size;
+    private final Gpu gpu = new Gpu();
+    private final Map<String, CUfunc_st> functions = new HashMap<>();
+    private final Map<String, Integer> paramIndex = new LinkedHashMap<>();
+    private final boolean graphs = !"false".equals(System.getProperty("nnc.cuda.graphs"));
+
+    private final long params, gradients, ctl;
+    private final long[] states;
+    private final long[] work;
+    /** Per input or target slot: the rows of a batch given to a Model method, and the rows a run keeps. */
+    private final long[] batchData, keptData;
+    private long partials, identity, losses, rates, keptOrder;
+    private int capacity, runCapacity, keptRows;
+    private int[] uploadedOrder;
+    private final BytePointer control = new BytePointer(CTL_BYTES);
+    private final BytePointer batchArgs, runArgs;
+    private final PointerPointer<BytePointer> batchParams = new PointerPointer<>(1), runParams = new PointerPointer<>(1);
+    private final List<Gpu.Graph> captured = new ArrayList<>();
+    private Gpu.Graph oneStep, manySteps;
+    private int capturedSize;
+
+    private long steps;
+    private boolean haveGradients;
+    private long lastStatus;
+    private BiFunction<Model, Batch, Optional<String>> diagnosis;
+
+    /**
+     * @param image the compiled kernels: a fatbin, cubin or PTX (or, for the tests' host emulation, what its
+     *              stand-in driver loads)
+     */
+    public CudaModel(CudaPlan plan, byte[] image) {
+        this.plan = plan;
+        this.layout = plan.layout();
+        this.signature = layout.signature();
+        this.type = layout.precision();
+        this.size = layout.slots().get(layout.parameters()).size();
+        for (int p = 0; p < signature.params().size(); p++) paramIndex.put(signature.params().get(p).name(), p);
+        gpu.load(image);
+        for (var l : all()) functions.put(l.name(), gpu.function(l.name()));
+        int b = Gpu.bytes(type);
+        params = gpu.alloc((long) size * b, "the parameters");
+        gradients = gpu.alloc((long) size * b, "the gradients");
+        ctl = gpu.alloc(CTL_BYTES, "the control block");
+        int nStates = layout.optimizer() == null ? 0 : layout.optimizer().states().size();
+        states = new long[nStates];
+        for (int s = 0; s < nStates; s++) states[s] = gpu.alloc((long) size * b, "the optimizer's " + layout.optimizer().states().get(s));
+        int slots = layout.slots().size();
+        work = new long[slots];
+        batchData = new long[slots];
+        keptData = new long[slots];
+        batchArgs = new BytePointer(8L * plan.args().size());
+        runArgs = new BytePointer(8L * plan.args().size());
+        batchParams.put(0, batchArgs);
+        runParams.put(0, runArgs);
+        ensureRun(1);
+        ensureCapacity(64);
+        resetState();
+    }
+
+    private List<CudaPlan.Launch> all() {
+        List<CudaPlan.Launch> out = new ArrayList<>(plan.train());
+        out.addAll(plan.predict());
+        out.addAll(plan.evaluate());
+        if (plan.finish() != null) out.add(plan.finish());
+        if (plan.step() != null) out.add(plan.step());
+        return out;
+    }
+
+    /** Replaces the built-in {@link #firstNonFinite} with a finer one (the reference interpreter's). */
+    public CudaModel withDiagnosis(BiFunction<Model, Batch, Optional<String>> d) {
+        this.diagnosis = d;
+        return this;
+    }
+
+    public CudaPlan plan() { return plan; }
+
+    @Override public Signature signature() { return signature; }
+
+    @Override public String backend() { return "cuda"; }
+
+    @Override public DType precision() { return type; }
+
+    // ─── Buffers ───────────────────────────────────────────────────────────────────────────────────
+
+    /** Workspace, partial sums and a batch's rows for {@code n} samples. */
+    private void ensureCapacity(int n) {
+        if (n <= capacity) return;
+        int cap = Math.max(n, 2 * capacity);
+        int b = Gpu.bytes(type);
+        for (int s = 0; s < layout.slots().size(); s++) {
+            var slot = layout.slots().get(s);
+            switch (slot.kind()) {
+                case WORK -> {
+                    gpu.free(work[s]);
+                    work[s] = gpu.alloc((long) slot.size() * cap * b, slot.tensor());
+                }
+                case INPUT, TARGET -> {
+                    gpu.free(batchData[s]);
+                    batchData[s] = gpu.alloc((long) slot.size() * cap * b, "a batch of " + slot.tensor());
+                }
+                default -> { }
+            }
+        }
+        gpu.free(partials);
+        int columns = Math.max(1, Math.max(plan.trainColumns(), plan.evaluateColumns()));
+        partials = gpu.alloc((long) blocks(cap) * columns * b, "partial sums");
+        gpu.free(identity);
+        identity = gpu.alloc(4L * cap, "the batch's order");
+        int[] in = new int[cap];
+        for (int k = 0; k < cap; k++) in[k] = k;
+        gpu.uploadInts(identity, in);
+        capacity = cap;
+        arguments();
+    }
+
+    /** Room for the losses and learning rates of a run of {@code n} batches. */
+    private void ensureRun(int n) {
+        if (n <= runCapacity) return;
+        int cap = Math.max(n, 2 * runCapacity);
+        gpu.free(losses);
+        gpu.free(rates);
+        losses = gpu.alloc(8L * cap, "the batches' losses");
+        rates = gpu.alloc(8L * cap, "the learning rates");
+        runCapacity = cap;
+        arguments();
+    }
+
+    private int blocks(int n) { return (n + plan.threads() - 1) / plan.threads(); }
+
+    /** Both argument structs, from the buffers as they are now; graphs captured with the old ones are dropped. */
+    private void arguments() {
+        if (capacity == 0 || runCapacity == 0) return;
+        for (int f = 0; f < plan.args().size(); f++) {
+            String a = plan.args().get(f);
+            batchArgs.putLong(8L * f, field(a, false));
+            runArgs.putLong(8L * f, field(a, true));
+        }
+        dropGraphs();
+    }
+
+    private long field(String a, boolean run) {
+        return switch (a) {
+            case "order" -> run ? keptOrder : identity;
+            case "partials" -> partials;
+            case "ctl" -> ctl;
+            case "losses" -> losses;
+            case "rates" -> rates;
+            default -> {
+                int k = Integer.parseInt(a.substring(a.startsWith("st") ? 2 : 1));
+                if (a.startsWith("st")) yield states[k];
+                if (a.startsWith("d")) yield run ? keptData[k] : batchData[k];
+                yield switch (layout.slots().get(k).kind()) {
+                    case PARAM -> params;
+                    case GRADIENT -> gradients;
+                    case WORK -> work[k];
+                    case INPUT, TARGET -> throw new IllegalStateException("internal: argument " + a + " of an input slot");
+                };
+            }
+        };
+    }
+
+    private void dropGraphs() {
+        for (Gpu.Graph g : captured) g.close();
+        captured.clear();
+        oneStep = manySteps = null;
+    }
+
+    /** Writes the control block: the batch, where it starts in the order, and the step that comes next. */
+    private void control(int count, long from, int batchSize, long rows, boolean fuse) {
+        control.putLong(0, count);
+        control.putLong(8, from);
+        control.putLong(16, 0);  // batch
+        control.putLong(24, 0);  // status
+        control.putLong(32, 0);  // done
+        control.putLong(40, fuse ? 1 : 0);
+        control.putLong(48, batchSize);
+        control.putLong(56, rows);
+        control.putDouble(64, steps + 1);
+        gpu.uploadWords(ctl, control, CTL_BYTES);
+    }
+
+    /** The control block's status and batch, after the stream has finished. */
+    private long[] readControl() {
+        gpu.downloadWords(control, ctl, CTL_BYTES);
+        return new long[] {control.getLong(24), control.getLong(16)};
+    }
+
+    private void upload(Batch batch, boolean targets) {
+        int n = batch.size();
+        ensureCapacity(n);
+        upload(batch, layout.inputs(), signature.inputs(), batchData, n);
+        if (targets) upload(batch, layout.targets(), signature.targets(), batchData, n);
+    }
+
+    private void upload(Batch batch, List<Integer> slots, List<TensorInfo> infos, long[] into, int n) {
+        for (int k = 0; k < slots.size(); k++) {
+            double[] c = batch.column(infos.get(k).name());
+            int width = infos.get(k).size();
+            if (c.length != n * width) {
+                throw new IllegalArgumentException(infos.get(k).name() + " has " + c.length + " values for " + n + " samples of " + width);
+            }
+            gpu.upload(into[slots.get(k)], 0, c, 0, n * width, type);
+        }
+    }
+
+    private void launch(List<CudaPlan.Launch> ls, int count, PointerPointer<?> args) {
+        for (CudaPlan.Launch l : ls) launch(l, count, args);
+    }
+
+    private void launch(CudaPlan.Launch l, int count, PointerPointer<?> args) {
+        gpu.launch(functions.get(l.name()), l.gridX(count), l.gridY(count), l.threads(), args, l.name());
+    }
+
+    // ─── Parameters and optimizer state ─────────────────────────────────────────────────────────────
+
+    @Override public void initialize(long seed) {
+        Driver.device();
+        var random = new SplittableRandom(seed);
+        double[] all = new double[size];
+        for (int p = 0; p < signature.params().size(); p++) {
+            TensorInfo info = signature.params().get(p);
+            double[] v = new double[info.size()];
+            layout.params().get(p).init().fill(v, info.shape(), random);
+            System.arraycopy(v, 0, all, layout.params().get(p).offset(), v.length);
+        }
+        gpu.upload(params, 0, all, 0, size, type);
+        resetState();
+        haveGradients = false;
+    }
+
+    private void resetState() {
+        for (int s = 0; s < states.length; s++) {
+            double[] v = new double[size];
+            java.util.Arrays.fill(v, layout.optimizer().initial().get(s));
+            gpu.upload(states[s], 0, v, 0, size, type);
+        }
+        steps = 0;
+    }
+
+    private int param(String name) {
+        Integer p = paramIndex.get(name);
+        if (p == null) throw new IllegalArgumentException("the network has no parameter " + name);
+        return p;
+    }
+
+    private double[] read(long array, String name) {
+        Driver.device();
+        int p = param(name);
+        return gpu.download(array, layout.params().get(p).offset(), signature.params().get(p).size(), type);
+    }
+
+    private void write(long array, String name, double[] values) {
+        Driver.device();
+        int p = param(name), n = signature.params().get(p).size();
+        if (values.length != n) throw new IllegalArgumentException(name + " has " + n + " elements, not " + values.length);
+        gpu.upload(array, layout.params().get(p).offset(), values, 0, n, type);
+    }
+
+    @Override public double[] parameter(String name) { return read(params, name); }
+
+    @Override public void setParameter(String name, double[] values) { write(params, name, values); }
+
+    private long state(String s) {
+        int k = signature.optimizerState().indexOf(s);
+        if (k < 0) throw new IllegalArgumentException("the optimizer has no state " + s);
+        return states[k];
+    }
+
+    @Override public double[] optimizerState(String s, String param) { return read(state(s), param); }
+
+    @Override public void setOptimizerState(String s, String param, double[] values) { write(state(s), param, values); }
+
+    @Override public long steps() { return steps; }
+
+    @Override public void setSteps(long steps) { this.steps = steps; }
+
+    // ─── Batches given by the caller ────────────────────────────────────────────────────────────────
+
+    @Override public double lossAndGradients(Batch batch) {
+        Driver.device();
+        int n = batch.size();
+        upload(batch, true);
+        control(n, 0, n, n, false);
+        launch(plan.train(), n, batchParams);
+        if (plan.finish() != null) launch(plan.finish(), n, batchParams);
+        gpu.synchronize();
+        lastStatus = readControl()[0];
+        haveGradients = true;
+        return gpu.downloadDoubles(losses, 1)[0] / n;
+    }
+
+    @Override public double[] gradient(String name) {
+        if (!haveGradients) throw new IllegalStateException("no gradient yet: lossAndGradients has not run");
+        return read(gradients, name);
+    }
+
+    @Override public Optional<String> nonFiniteGradient() {
+        if (!haveGradients || lastStatus == 0) return Optional.empty();
+        Driver.device();
+        double[] g = gpu.download(gradients, 0, size, type);
+        for (int k = 0; k < g.length; k++) if (!Double.isFinite(g[k])) return Optional.of("∂" + signature.loss() + "/∂" + element(k));
+        return Optional.empty();
+    }
+
+    /** Element k of the array of all parameters, as the source names it: {@code W1[3,5]}. */
+    private String element(int k) {
+        for (int p = signature.params().size() - 1; p >= 0; p--) {
+            int offset = layout.params().get(p).offset();
+            if (offset <= k) return signature.params().get(p).element(k - offset);
+        }
+        throw new IllegalStateException("internal: element " + k + " of no parameter");
+    }
+
+    @Override public void step(double rateScale) {
+        if (plan.step() == null) throw new IllegalStateException("the network was compiled without an optimizer");
+        Driver.device();
+        gpu.uploadDoubles(rates, new double[] {layout.optimizer().rate() * rateScale});
+        control(0, 0, 0, 0, false);
+        launch(plan.step(), 0, batchParams);
+        steps++;
+    }
+
+    @Override public Map<String, double[]> predict(Batch batch) {
+        Driver.device();
+        int n = batch.size();
+        upload(batch, false);
+        control(n, 0, n, n, false);
+        launch(plan.predict(), n, batchParams);
+        gpu.synchronize();
+        return outputs(n);
+    }
+
+    private Map<String, double[]> outputs(int n) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (int k = 0; k < layout.outputs().size(); k++) {
+            TensorInfo info = signature.outputs().get(k);
+            out.put(info.name(), gpu.download(work[layout.outputs().get(k)], 0, n * info.size(), type));
+        }
+        return out;
+    }
+
+    @Override public double loss(Batch batch) { return evaluate(batch); }
+
+    @Override public double lossAndPredict(Batch batch, Map<String, double[]> outputs) {
+        double loss = evaluate(batch);
+        outputs.putAll(outputs(batch.size()));
+        return loss;
+    }
+
+    /** The evaluation program; the mean loss from its partial sums, added on the host in block order. */
+    private double evaluate(Batch batch) {
+        Driver.device();
+        int n = batch.size();
+        upload(batch, true);
+        control(n, 0, n, n, false);
+        launch(plan.evaluate(), n, batchParams);
+        gpu.synchronize();
+        int columns = Math.max(1, plan.evaluateColumns()), rows = blocks(n);
+        double[] p = gpu.download(partials, 0, rows * columns, type);
+        double sum = 0;
+        for (int r = 0; r < rows; r++) sum += p[r * columns + plan.lossColumn()];
+        return sum / n;
+    }
+
+    @Override public Optional<String> firstNonFinite(Batch batch) {
+        if (diagnosis != null) {
+            Optional<String> d = diagnosis.apply(this, batch);
+            if (d.isPresent()) return d;
+        }
+        return NonFinite.find(this, batch);
+    }
+
+    // ─── Runs of steps on kept data ─────────────────────────────────────────────────────────────────
+
+    @Override public void keep(Batch data) {
+        Driver.device();
+        int n = data.size();
+        for (long p : keptData) gpu.free(p);
+        java.util.Arrays.fill(keptData, 0);
+        gpu.free(keptOrder);
+        upload(data, layout.inputs(), signature.inputs(), allocateKept(layout.inputs(), n), n);
+        upload(data, layout.targets(), signature.targets(), allocateKept(layout.targets(), n), n);
+        keptOrder = gpu.alloc(4L * Math.max(1, n), "the epoch's order");
+        keptRows = n;
+        uploadedOrder = null;
+        arguments();
+    }
+
+    private long[] allocateKept(List<Integer> slots, int n) {
+        for (int s : slots) {
+            keptData[s] = gpu.alloc((long) layout.slots().get(s).size() * Math.max(1, n) * Gpu.bytes(type), "the training data's " + layout.slots().get(s).tensor());
+        }
+        return keptData;
+    }
+
+    @Override public Run run(int[] order, int batchSize, int first, int last, double[] factors) {
+        if (plan.step() == null) throw new IllegalStateException("the network was compiled without an optimizer");
+        if (order.length != keptRows) throw new IllegalArgumentException("the order has " + order.length + " rows, the kept data " + keptRows);
+        Driver.device();
+        int n = last - first;
+        ensureCapacity(batchSize);
+        ensureRun(n);
+        if (order != uploadedOrder) {
+            gpu.uploadInts(keptOrder, order);
+            uploadedOrder = order;
+        }
+        double[] r = new double[n];
+        for (int k = 0; k < n; k++) r[k] = layout.optimizer().rate() * factors[k];
+        gpu.uploadDoubles(rates, r);
+        long from = (long) first * batchSize;
+        control((int) Math.min(batchSize, order.length - from), from, batchSize, order.length, true);
+        if (graphs) {
+            captureFor(batchSize);
+            int left = n;
+            for (; left >= GRAPH_STEPS; left -= GRAPH_STEPS) manySteps.launch();
+            for (; left > 0; left--) oneStep.launch();
+        } else {
+            for (int k = 0; k < n; k++) launchStep(batchSize);
+        }
+        gpu.synchronize();
+        long[] c = readControl();
+        boolean stopped = c[0] != 0;
+        int ran = stopped ? (int) c[1] + 1 : n;
+        steps += stopped ? ran - 1 : n;
+        return new Run(gpu.downloadDoubles(losses, ran), stopped);
+    }
+
+    /**
+     * One training step's launches, with grids for full batches (the kernels read the batch's count themselves).
+     * With a fused step the training kernel also takes the step; the step kernel is for steps the caller asks for.
+     */
+    private void launchStep(int batchSize) {
+        launch(plan.train(), batchSize, runParams);
+        if (plan.fusedStep()) return;
+        if (plan.finish() != null) launch(plan.finish(), batchSize, runParams);
+        launch(plan.step(), batchSize, runParams);
+    }
+
+    private void captureFor(int batchSize) {
+        if (oneStep != null && capturedSize == batchSize) return;
+        dropGraphs();
+        oneStep = gpu.new Graph(() -> launchStep(batchSize));
+        manySteps = gpu.new Graph(() -> {
+            for (int k = 0; k < GRAPH_STEPS; k++) launchStep(batchSize);
+        });
+        captured.add(oneStep);
+        captured.add(manySteps);
+        capturedSize = batchSize;
+    }
+
+    @Override public void close() {
+        Driver.device();
+        dropGraphs();
+        gpu.free(params);
+        gpu.free(gradients);
+        gpu.free(ctl);
+        for (long s : states) gpu.free(s);
+        for (long w : work) gpu.free(w);
+        for (long d : batchData) gpu.free(d);
+        for (long d : keptData) gpu.free(d);
+        gpu.free(partials);
+        gpu.free(identity);
+        gpu.free(losses);
+        gpu.free(rates);
+        gpu.free(keptOrder);
+        gpu.close();
+        control.close();
+        batchArgs.close();
+        runArgs.close();
+        batchParams.close();
+        runParams.close();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.nnc.runtime.cuda;
+
+import dev.nnc.runtime.checkpoint.Json;
+import dev.nnc.runtime.compiled.Layout;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the compiler tells the runtime about a network compiled for CUDA, as JSON beside the kernels: the layout
+ * (names, shapes, slots, initializers, the optimizer — the JVM backend's, as a string), the fields of the kernels' one
+ * argument in order, and each program's launches.
+ *
+ * @param args        the fields of {@code nnc_args}, each 8 bytes: {@code s3} (the array of slot 3), {@code d2}
+ *                    (the data of input slot 2), {@code order}, {@code partials}, {@code ctl}, {@code losses},
+ *                    {@code rates}, {@code st0} (the first optimizer state)
+ * @param columns     partial-sum columns of the training and evaluation programs
+ * @param lossColumn  the evaluation program's column of the loss
+ * @param fusedStep   whether the training program's kernel finishes the step itself (there is no finish)
+ */
+public record CudaPlan(Layout layout, String json, int threads, boolean fusedStep, List<String> args, int trainColumns,
+                       int evaluateColumns, int lossColumn, List<Launch> train, List<Launch> predict, List<Launch> evaluate,
+                       Launch finish, Launch step) {
+    public CudaPlan {
+        args = List.copyOf(args);
+        train = List.copyOf(train);
+        predict = List.copyOf(predict);
+        evaluate = List.copyOf(evaluate);
+    }
+
+    /** A kernel's launch: grid extents ⌈(samples · count + fixed) / per⌉, count being the batch's samples. */
+    public record Launch(String name, long[] x, long[] y, int threads) {
+        long gridX(int count) { return extent(x, count); }
+
+        long gridY(int count) { return extent(y, count); }
+
+        private static long extent(long[] d, int count) { return Math.max(1, (d[0] * count + d[1] + d[2] - 1) / d[2]); }
+    }
+
+    public static CudaPlan parse(String json) {
+        Map<?, ?> o = (Map<?, ?>) Json.parse(json);
+        Layout layout = Layout.parse((String) o.get("layout"));
+        return new CudaPlan(layout, json, integer(o.get("threads")), Boolean.TRUE.equals(o.get("fusedStep")),
+                ((List<?>) o.get("args")).stream().map(String.class::cast).toList(), integer(o.get("trainColumns")),
+                integer(o.get("evaluateColumns")), integer(o.get("lossColumn")), launches(o.get("train")), launches(o.get("predict")),
+                launches(o.get("evaluate")), launch(o.get("finish")), launch(o.get("step")));
+    }
+
+    private static List<Launch> launches(Object v) { return ((List<?>) v).stream().map(CudaPlan::launch).toList(); }
+
+    private static Launch launch(Object v) {
+        if (!(v instanceof Map<?, ?> m)) return null;
+        return new Launch((String) m.get("name"), dim(m.get("x")), dim(m.get("y")), integer(m.get("threads")));
+    }
+
+    private static long[] dim(Object v) {
+        List<?> l = (List<?>) v;
+        return new long[] {((Number) l.get(0)).longValue(), ((Number) l.get(1)).longValue(), ((Number) l.get(2)).longValue()};
+    }
+
+    private static int integer(Object v) { return ((Number) v).intValue(); }
+}

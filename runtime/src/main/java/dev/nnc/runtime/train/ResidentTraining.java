@@ -1,0 +1,28 @@
+package dev.nnc.runtime.train;
+
+import dev.nnc.runtime.Batch;
+
+/**
+ * A model that keeps the training data where it computes (a GPU's memory) and runs many optimizer steps without
+ * coming back to the caller in between. The {@link Trainer} uses it when a model offers it; what it computes is
+ * what calling {@link dev.nnc.runtime.Model#lossAndGradients} and {@link dev.nnc.runtime.Model#step} batch by batch
+ * computes, to rounding.
+ */
+public interface ResidentTraining {
+    /** Keeps these rows where the model computes; the runs that follow read their batches from them. */
+    void keep(Batch data);
+
+    /**
+     * Trains on batches {@code first} … {@code last − 1} of an epoch: batch b is the kept rows {@code order[b·size]}
+     * … {@code order[min((b + 1)·size, order.length) − 1]}, and one optimizer step follows it at the learning rate's
+     * {@code factors[b − first]}. A batch whose loss or a gradient is not finite stops the run before its step, so the
+     * parameters are those before it.
+     *
+     * @return each batch's summed (not mean) loss, in order: {@code last − first} of them, or fewer when the run
+     *         stopped, the last being the batch that stopped it
+     */
+    Run run(int[] order, int size, int first, int last, double[] factors);
+
+    /** @param stopped whether the last batch of {@code losses} stopped the run */
+    record Run(double[] losses, boolean stopped) {}
+}

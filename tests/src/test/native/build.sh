@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the tests' stand-in for a GPU into DIR (default tests/target/hostcuda): libcuda.so.1, the driver API on the
+# host (fake_cuda.cpp), and an empty libcudart.so.13 that satisfies the JNI bindings' link to the CUDA runtime,
+# whose functions nnc never calls. The tests run with DIR on LD_LIBRARY_PATH; without g++ they say so and skip.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+out="${1:-$here/../../../target/hostcuda}"
+mkdir -p "$out"
+if ! command -v g++ >/dev/null 2>&1; then
+  echo "hostcuda: g++ is not installed; the tests of the CUDA backend on the host emulation will be skipped" >&2
+  rm -f "$out/libcuda.so.1"
+  exit 0
+fi
+cp "$here/nnc_host.h" "$out/nnc_host.h"
+g++ -std=c++17 -O1 -fPIC -shared -Wall -Werror -Wl,-soname,libcuda.so.1 -o "$out/libcuda.so.1.tmp" "$here/fake_cuda.cpp" -ldl
+mv -f "$out/libcuda.so.1.tmp" "$out/libcuda.so.1"
+printf 'libcudart.so.13 { global: nnc_stub_cudart; local: *; };\n' >"$out/cudart.map"
+printf 'int nnc_stub_cudart(void) { return 0; }\n' >"$out/cudart.c"
+gcc -O1 -fPIC -shared -Wl,-soname,libcudart.so.13 -Wl,--version-script="$out/cudart.map" -o "$out/libcudart.so.13" "$out/cudart.c"
+rm -f "$out/cudart.map" "$out/cudart.c"
