@@ -18,3 +18,9 @@ printf 'libcudart.so.13 { global: nnc_stub_cudart; local: *; };\n' >"$out/cudart
 printf 'int nnc_stub_cudart(void) { return 0; }\n' >"$out/cudart.c"
 gcc -O1 -fPIC -shared -Wl,-soname,libcudart.so.13 -Wl,--version-script="$out/cudart.map" -o "$out/libcudart.so.13" "$out/cudart.c"
 rm -f "$out/cudart.map" "$out/cudart.c"
+# a driver that finds no GPU, as the real one does on a machine without one (CUDA_ERROR_NO_DEVICE)
+mkdir -p "$out/nodevice"
+printf 'int cuInit(unsigned flags) { (void) flags; return 100; }\n' >"$out/nodevice/cuda.c"
+gcc -O1 -fPIC -shared -Wl,-soname,libcuda.so.1 -o "$out/nodevice/libcuda.so.1" "$out/nodevice/cuda.c"
+cp "$out/libcudart.so.13" "$out/nodevice/"
+rm -f "$out/nodevice/cuda.c"

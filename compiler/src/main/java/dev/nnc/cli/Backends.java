@@ -15,18 +15,19 @@ import picocli.CommandLine.Option;
  * train, predict and eval.
  */
 public final class Backends {
-    public static final List<String> NAMES = List.of("jvm", "interp");
+    public static final List<String> NAMES = List.of("jvm", "cuda", "interp");
 
     static final class Names implements Iterable<String> {
         @Override public java.util.Iterator<String> iterator() { return NAMES.iterator(); }
     }
 
     @Option(names = "--backend", paramLabel = "B", completionCandidates = Names.class,
-            description = "which backend runs the network: jvm (bytecode) or interp (the reference interpreter) (default: ${DEFAULT-VALUE})")
+            description = "which backend runs the network: jvm (bytecode), cuda (an NVIDIA GPU) or interp (the reference "
+                    + "interpreter) (default: ${DEFAULT-VALUE})")
     String backend = "jvm";
 
     @Option(names = "--precision", paramLabel = "P",
-            description = "f32 or f64: what the jvm backend computes in (default: f32); the interpreter computes in f64")
+            description = "f32 or f64: what the jvm and cuda backends compute in (default: f32); the interpreter computes in f64")
     String precision;
 
     /** @throws IllegalArgumentException for a backend or precision that does not exist (a usage mistake) */
@@ -35,11 +36,13 @@ public final class Backends {
     /**
      * @param precision f32, f64, or null for the backend's default
      * @throws IllegalArgumentException for a backend or precision that does not exist, or that the backend lacks
+     * @throws dev.nnc.runtime.BackendUnavailable for the cuda backend on a machine without a GPU, driver or nvcc
      */
     public static Model create(String name, String precision, Graph graph, OptimizerIr optimizer) {
         DType type = precision(precision);
         return switch (name) {
             case "jvm" -> JvmBackend.model(graph, optimizer, type == null ? DType.F32 : type);
+            case "cuda" -> dev.nnc.gen.cuda.CudaBackend.model(graph, optimizer, type == null ? DType.F32 : type);
             case "interp" -> {
                 if (type == DType.F32) throw new IllegalArgumentException("the interpreter computes in f64 only; for f32 use --backend jvm");
                 yield new InterpreterModel(graph, optimizer);

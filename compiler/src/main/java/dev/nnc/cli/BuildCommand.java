@@ -3,6 +3,8 @@ package dev.nnc.cli;
 import dev.nnc.cli.train.OptimizerChoice;
 import dev.nnc.cli.train.TrainBlock;
 import dev.nnc.driver.Compile;
+import dev.nnc.gen.cuda.CudaBackend;
+import dev.nnc.gen.cuda.Toolchain;
 import dev.nnc.gen.jvm.ClassGen;
 import dev.nnc.gen.jvm.JvmBackend;
 import dev.nnc.ir.OptimizerIr;
@@ -11,6 +13,7 @@ import dev.nnc.runtime.compiled.ModelJar;
 import dev.nnc.schedule.Schedule;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +25,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "build", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compile a network into a runnable jar: java -jar NAME.jar predict, eval or info.",
-                "The jar holds the generated class and nnc's runtime (nothing of the compiler) and runs on Java 21 or",
-                "newer; Java programs load it with dev.nnc.runtime.compiled.ModelJar (see docs/deploy.md)."})
+                "The jar holds the generated class (or, with --target cuda, the GPU kernels) and nnc's runtime (nothing",
+                "of the compiler) and runs on Java 21 or newer; Java programs load it with",
+                "dev.nnc.runtime.compiled.ModelJar (see docs/deploy.md)."})
 final class BuildCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the .nn file")
     Path file;
@@ -36,6 +40,13 @@ final class BuildCommand implements Callable<Integer> {
 
     @Option(names = "--precision", paramLabel = "P", description = "f32 or f64: what the network computes in (default: f32)")
     String precision;
+
+    enum Target { jvm, cuda }
+
+    @Option(names = "--target", paramLabel = "T", description = {"what runs the jar: jvm (a generated class, any JVM) or cuda (kernels",
+            "for NVIDIA GPUs, sm_75 to sm_90 and PTX, compiled by nvcc now; it needs the NVIDIA driver and CUDA 13's",
+            "libcudart.so.13 where it runs) (default: ${DEFAULT-VALUE})"})
+    Target target = Target.jvm;
 
     @Option(names = "--optimizer", paramLabel = "OPT", description = "the optimizer compiled in, as in a train block (default: the train block's)")
     String optimizer;
@@ -63,25 +74,37 @@ final class BuildCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        byte[] generated = JvmBackend.compile(graph, opt, type, Schedule.Options.DEFAULT);
         String stem = file.getFileName().toString().replaceFirst("\\.nn$", "");
-        Path jar = output != null ? output : Path.of(stem + ".jar");
-        ModelJar.Info info;
+        Path jar = output != null ? output : Path.of(stem + (target == Target.cuda ? "-cuda" : "") + ".jar");
+        String hash;
         try {
-            info = new ModelJar.Info(ClassGen.className(graph.name()), graph.name(), file.getFileName().toString(),
-                    DataInput.sourceHash(file), version(), type.name().toLowerCase(Locale.ROOT), opt.describe());
+            hash = DataInput.sourceHash(file);
         } catch (IOException e) {
             err.println("nnc: cannot read " + file + ": " + e.getMessage());
             return Main.ERRORS;
         }
+        String precisionName = type.name().toLowerCase(Locale.ROOT);
         try {
-            JarWriter.write(jar, info, generated);
+            switch (target) {
+                case jvm -> {
+                    byte[] generated = JvmBackend.compile(graph, opt, type, Schedule.Options.DEFAULT);
+                    JarWriter.write(jar, new ModelJar.Info(ClassGen.className(graph.name()), graph.name(), file.getFileName().toString(), hash,
+                            version(), precisionName, opt.describe()), generated);
+                }
+                case cuda -> {
+                    var generated = CudaBackend.generate(graph, opt, type);
+                    byte[] fatbin = Toolchain.fatbin(generated.cuda().source());
+                    JarWriter.writeCuda(jar, new ModelJar.Info(ModelJar.CUDA_LOADER, graph.name(), file.getFileName().toString(), hash,
+                            version(), precisionName, opt.describe(), "cuda"), generated.planJson().getBytes(StandardCharsets.UTF_8), fatbin);
+                }
+            }
         } catch (IOException e) {
             err.println("nnc: cannot write " + jar + ": " + e.getMessage());
             return Main.ERRORS;
         }
-        out.printf(Locale.ROOT, "%s written: the network %s (%,d parameters) in %s, with %s%n", jar, graph.name(), parameters(graph),
-                type.name().toLowerCase(Locale.ROOT), opt.describe());
+        out.printf(Locale.ROOT, "%s written: the network %s (%,d parameters) in %s, with %s%s%n", jar, graph.name(), parameters(graph),
+                precisionName, opt.describe(), target == Target.cuda
+                        ? "; kernels for sm_" + String.join(", sm_", Toolchain.ARCHS) + " and PTX" : "");
         out.printf("run it: java -jar %s predict --weights WEIGHTS --input FILE%n", jar);
         return Main.OK;
     }

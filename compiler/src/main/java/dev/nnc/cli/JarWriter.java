@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -35,8 +36,38 @@ final class JarWriter {
     static void write(Path jar, ModelJar.Info info, byte[] generated) throws IOException {
         Map<String, byte[]> files = new TreeMap<>(runtimeFiles());
         if (files.isEmpty()) throw new IllegalStateException("internal: no runtime classes found to put in the jar");
-        files.put(ModelJar.PROPERTIES, properties(info));
         files.put(info.className().replace('.', '/') + ".class", generated);
+        write(jar, info, files);
+    }
+
+    /**
+     * A CUDA model jar: the plan and the kernels, the runtime with its CUDA part, JavaCPP, and of JavaCPP's CUDA
+     * presets the driver API's bindings for linux-x86_64 (which link against the machine's libcuda.so.1 and
+     * libcudart.so.13; the CUDA libraries themselves are not in the jar).
+     */
+    static void writeCuda(Path jar, ModelJar.Info info, byte[] plan, byte[] kernels) throws IOException {
+        Map<String, byte[]> files = new TreeMap<>(runtimeFiles());
+        files.putAll(entries(dev.nnc.runtime.cuda.CudaModel.class, ModelJar.RUNTIME_PREFIX, n -> true));
+        files.putAll(entries(org.bytedeco.javacpp.Loader.class, "org/bytedeco/javacpp/", n -> true));
+        // JavaCPP reads the presets' versions from their Maven metadata, and warns without it
+        files.putAll(entries(org.bytedeco.javacpp.Loader.class, "META-INF/maven/org.bytedeco/", n -> true));
+        files.putAll(entries(org.bytedeco.cuda.global.cudart.class, "META-INF/maven/org.bytedeco/", n -> true));
+        files.putAll(entries("org/bytedeco/javacpp/linux-x86_64/libjnijavacpp.so", "org/bytedeco/javacpp/linux-x86_64/", n -> true));
+        files.putAll(entries(org.bytedeco.cuda.global.cudart.class, "org/bytedeco/cuda/", JarWriter::driverApi));
+        files.putAll(entries("org/bytedeco/cuda/linux-x86_64/libjnicudart.so", "org/bytedeco/cuda/linux-x86_64/libjnicudart.so", n -> true));
+        files.put(ModelJar.CUDA_PLAN, plan);
+        files.put(ModelJar.CUDA_KERNELS, kernels);
+        write(jar, info, files);
+    }
+
+    /** Of the CUDA presets' classes, those of the driver and runtime API (the rest bind cuBLAS, cuDNN, NPP, …). */
+    private static boolean driverApi(String name) {
+        return name.equals("org/bytedeco/cuda/global/cudart.class") || name.startsWith("org/bytedeco/cuda/cudart/")
+                || name.startsWith("org/bytedeco/cuda/presets/cudart");
+    }
+
+    private static void write(Path jar, ModelJar.Info info, Map<String, byte[]> files) throws IOException {
+        files.put(ModelJar.PROPERTIES, properties(info));
 
         var bytes = new ByteArrayOutputStream();
         try (var zip = new JarOutputStream(bytes)) {
@@ -76,6 +107,8 @@ final class JarWriter {
         a.put(new Attributes.Name("Created-By"), "nnc " + info.nncVersion());
         a.put(new Attributes.Name("Nnc-Network"), info.network());
         a.put(new Attributes.Name("Nnc-Model-Class"), info.className());
+        // java -jar on JDK 22+ lets the jar's code call native code without a warning (JavaCPP for CUDA, JLine none)
+        a.put(new Attributes.Name("Enable-Native-Access"), "ALL-UNNAMED");
         var out = new ByteArrayOutputStream();
         m.write(out);
         return out.toByteArray();
@@ -90,28 +123,59 @@ final class JarWriter {
         return ("# written by nnc build\n" + String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
-    /** Every file under dev/nnc/runtime/ where the runtime's classes were loaded from, by entry name. */
+    /**
+     * Every file under dev/nnc/runtime/ where the runtime's classes were loaded from, by entry name. (From nnc.jar
+     * that includes the runtime's CUDA part, which a JVM model never loads.)
+     */
     private static Map<String, byte[]> runtimeFiles() throws IOException {
-        var source = GeneratedNetwork.class.getProtectionDomain().getCodeSource();
-        if (source == null) throw new IllegalStateException("internal: the runtime's classes come from no file to copy");
-        Path from;
+        return entries(GeneratedNetwork.class, ModelJar.RUNTIME_PREFIX, n -> !n.startsWith(ModelJar.RUNTIME_PREFIX + "cuda/"));
+    }
+
+    /** The files under {@code prefix} that {@code keep} accepts, from where {@code anchor} was loaded. */
+    private static Map<String, byte[]> entries(Class<?> anchor, String prefix, Predicate<String> keep) throws IOException {
+        var source = anchor.getProtectionDomain().getCodeSource();
+        if (source == null) throw new IllegalStateException("internal: " + anchor.getName() + " comes from no file to copy");
         try {
-            from = Path.of(source.getLocation().toURI());
+            return entries(Path.of(source.getLocation().toURI()), prefix, keep);
         } catch (URISyntaxException e) {
-            throw new IllegalStateException("internal: the runtime's classes come from " + source.getLocation(), e);
+            throw new IllegalStateException("internal: " + anchor.getName() + " comes from " + source.getLocation(), e);
         }
+    }
+
+    /** The same, from the jar or directory that holds the resource {@code resource}. */
+    private static Map<String, byte[]> entries(String resource, String prefix, Predicate<String> keep) throws IOException {
+        var url = JarWriter.class.getClassLoader().getResource(resource);
+        if (url == null) throw new IllegalStateException("internal: " + resource + " is not on nnc's class path");
+        String u = url.toString();
+        try {
+            Path root;
+            if (u.startsWith("jar:")) {
+                root = Path.of(new java.net.URI(u.substring(4, u.indexOf("!/"))));
+            } else {
+                root = Path.of(url.toURI());
+                for (int k = resource.split("/").length; k > 0; k--) root = root.getParent();
+            }
+            return entries(root, prefix, keep);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("internal: " + resource + " comes from " + url, e);
+        }
+    }
+
+    private static Map<String, byte[]> entries(Path from, String prefix, Predicate<String> keep) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         if (Files.isDirectory(from)) {
-            Path dir = from.resolve(ModelJar.RUNTIME_PREFIX);
+            Path dir = from.resolve(prefix);
+            if (!Files.exists(dir)) return files;
             try (Stream<Path> walk = Files.walk(dir)) {
                 for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                    files.put(from.relativize(p).toString().replace(java.io.File.separatorChar, '/'), Files.readAllBytes(p));
+                    String name = from.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+                    if (keep.test(name)) files.put(name, Files.readAllBytes(p));
                 }
             }
         } else {
             try (var zip = new ZipFile(from.toFile())) {
                 for (var e : java.util.Collections.list(zip.entries())) {
-                    if (!e.isDirectory() && e.getName().startsWith(ModelJar.RUNTIME_PREFIX)) {
+                    if (!e.isDirectory() && e.getName().startsWith(prefix) && keep.test(e.getName())) {
                         try (var in = zip.getInputStream(e)) {
                             files.put(e.getName(), in.readAllBytes());
                         }

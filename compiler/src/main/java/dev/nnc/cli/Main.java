@@ -34,6 +34,16 @@ public final class Main implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof dev.nnc.runtime.BackendUnavailable u) {
+                err.println("nnc: the cuda backend cannot run here: " + u.getMessage() + "; the jvm backend runs on the CPU");
+                err.flush();
+                return ERRORS;
+            }
+            if (e instanceof dev.nnc.runtime.DeviceFailure f && !f.bug()) {
+                err.println("nnc: the GPU failed: " + f.getMessage());
+                err.flush();
+                return ERRORS;
+            }
             err.println("nnc: internal error: " + e);
             err.println("This is a bug in nnc, not in your program. Please report it with the command line,");
             err.println("the .nn files involved, and this trace:");

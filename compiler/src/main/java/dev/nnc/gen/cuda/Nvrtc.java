@@ -25,7 +25,7 @@ final class Nvrtc {
                 Loader.load(org.bytedeco.cuda.global.nvrtc.class);
                 return null;
             } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-                return "neither nvcc nor NVRTC (libnvrtc.so.13) of CUDA 13 is installed, and the cuda backend compiles its kernels with one of them";
+                return "there is neither nvcc nor NVRTC (libnvrtc.so.13) of CUDA 13 to compile its kernels with";
             }
         }
     }

@@ -42,7 +42,7 @@ public final class Toolchain {
 
     /** A fatbin for every architecture of {@link #ARCHS}, for a model jar. */
     public static byte[] fatbin(String source) {
-        Path nvcc = nvcc().orElseThrow(() -> new CudaUnavailable("nnc build --target cuda needs nvcc (the CUDA 13 toolkit), which is not installed"));
+        Path nvcc = nvcc().orElseThrow(() -> new CudaUnavailable("there is no nvcc (the CUDA 13 toolkit) to compile its kernels ahead of time with"));
         List<String> args = new ArrayList<>(List.of("-fatbin"));
         for (String a : ARCHS) args.addAll(List.of("-gencode", "arch=compute_" + a + ",code=sm_" + a));
         String last = ARCHS.get(ARCHS.size() - 1);
@@ -55,6 +55,8 @@ public final class Toolchain {
      * if it is installed, NVRTC otherwise.
      */
     public static byte[] forDevice(String source, String arch) {
+        String emulation = System.getProperty(EMULATION);
+        if (emulation != null) return hostModule(source, Path.of(emulation));
         Optional<Path> nvcc = nvcc();
         String compiler = nvcc.map(Path::toString).orElse("nvrtc");
         Path cached = cache().resolve(hash(source + "\0" + arch + "\0" + compiler + "\0" + FLAGS) + ".cubin");
@@ -75,6 +77,41 @@ public final class Toolchain {
             // no cache then; the next run compiles again
         }
         return image;
+    }
+
+    /**
+     * For nnc's own tests, which run the CUDA backend on a host emulation of CUDA where there is no GPU: the path
+     * of that emulation's header ({@code tests/src/test/native/nnc_host.h}). The kernels are then compiled for the
+     * host with g++, and the image is what the emulation's stand-in driver loads.
+     */
+    public static final String EMULATION = "nnc.cuda.emulation";
+
+    /** The generated CUDA C as a shared object of the host, with the emulation's header; built once per source. */
+    public static byte[] hostModule(String source, Path header) {
+        Path dir = header.toAbsolutePath().getParent().resolve("modules");
+        String name = hash(source + "\0" + header).substring(0, 24);
+        Path so = dir.resolve(name + ".so");
+        try {
+            if (!Files.isRegularFile(so)) {
+                Files.createDirectories(dir);
+                Path cu = dir.resolve(name + ".cu"), tmp = dir.resolve(name + "." + ProcessHandle.current().pid() + ".tmp"), log = dir.resolve(name + ".log");
+                Files.writeString(cu, source, StandardCharsets.UTF_8);
+                // hidden visibility: the kernels (step, finish, …) bind to themselves, not to functions of the same name in the process
+                List<String> cmd = List.of("g++", "-std=c++17", "-O1", "-fPIC", "-shared", "-fvisibility=hidden", "-w", "-DNNC_HOST",
+                        "-include", header.toString(), "-x", "c++", cu.toString(), "-o", tmp.toString());
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                    throw new IllegalStateException("internal: g++ rejects the generated CUDA C for the host (" + cu + "):\n" + Files.readString(log));
+                }
+                Files.move(tmp, so, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("internal: compiling for the host emulation failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("internal: interrupted while g++ ran", e);
+        }
+        return ("NNCHOST:" + so).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Where compiled kernels are kept: $NNC_CACHE/cuda, else $XDG_CACHE_HOME/nnc/cuda, else ~/.cache/nnc/cuda. */

@@ -1,8 +1,10 @@
 package dev.nnc.runtime.cuda;
 
-/** Why CUDA cannot run in this process (no driver, no device, a driver too old), in one line for the user. */
-public final class CudaUnavailable extends RuntimeException {
+import dev.nnc.runtime.BackendUnavailable;
+
+/** Why CUDA cannot run in this process (no driver, no device, no compiler), in one line for the user. */
+public final class CudaUnavailable extends BackendUnavailable {
     private static final long serialVersionUID = 1;
 
-    public CudaUnavailable(String why) { super(why, null, false, false); }
+    public CudaUnavailable(String why) { super(why); }
 }

@@ -63,14 +63,14 @@ public final class Driver {
             return new CudaUnavailable(missingLibrary(e));
         }
         int r = cuInit(0);
-        if (r == CUDA_ERROR_NO_DEVICE) return new CudaUnavailable("no CUDA device here: the NVIDIA driver is installed but sees no GPU");
+        if (r == CUDA_ERROR_NO_DEVICE) return new CudaUnavailable("there is no CUDA device (the NVIDIA driver is installed but sees no GPU)");
         if (r == CUDA_ERROR_SYSTEM_DRIVER_MISMATCH) {
-            return new CudaUnavailable("the NVIDIA kernel driver and its libcuda.so.1 are different versions (" + name(r) + "); reinstall the driver");
+            return new CudaUnavailable("the NVIDIA kernel driver and its libcuda.so.1 are different versions (" + name(r) + "; reinstall the driver)");
         }
         if (r != CUDA_SUCCESS) return new CudaUnavailable("the CUDA driver does not start: " + name(r) + " (" + words(r) + ")");
         int[] count = new int[1];
         r = cuDeviceGetCount(count);
-        if (r != CUDA_SUCCESS || count[0] == 0) return new CudaUnavailable("no CUDA device here: the NVIDIA driver sees no GPU");
+        if (r != CUDA_SUCCESS || count[0] == 0) return new CudaUnavailable("there is no CUDA device (the NVIDIA driver sees no GPU)");
         int ordinal = ordinal();
         if (ordinal < 0 || ordinal >= count[0]) {
             return new CudaUnavailable("there is no CUDA device " + ordinal + "; this machine has " + count[0] + " (nnc.cuda.device / NNC_CUDA_DEVICE)");
@@ -124,8 +124,8 @@ public final class Driver {
             Matcher m = CANNOT_OPEN.matcher(String.valueOf(c.getMessage()));
             if (m.find()) {
                 String lib = m.group(1);
-                if (lib.startsWith("libcuda.so")) return "no NVIDIA driver here: " + lib + " is not installed (or not on LD_LIBRARY_PATH)";
-                return "the CUDA 13 libraries are missing: " + lib + " is not installed (or not on LD_LIBRARY_PATH)";
+                if (lib.startsWith("libcuda.so")) return "there is no NVIDIA driver (" + lib + " is not installed, or not on LD_LIBRARY_PATH)";
+                return "the CUDA 13 libraries are missing (" + lib + " is not installed, or not on LD_LIBRARY_PATH)";
             }
         }
         return "the CUDA bindings do not load: " + e.getMessage();

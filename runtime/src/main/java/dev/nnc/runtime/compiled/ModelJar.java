@@ -39,19 +39,27 @@ public final class ModelJar {
     /**
      * What {@value #PROPERTIES} says.
      *
-     * @param className    the generated class, a {@link GeneratedNetwork}
+     * @param className    the generated class, a {@link GeneratedNetwork}; for a CUDA jar, the class that loads it
+     *                     ({@value #CUDA_LOADER})
      * @param source       the .nn file's name, without its directory
      * @param sourceSha256 the SHA-256 of the .nn file, as checkpoints record it ({@code nnc.source_sha256})
      * @param nncVersion   the nnc that compiled it, whose runtime the jar holds
      * @param optimizer    the optimizer compiled in, with every hyperparameter ({@code adam(α = 0.01, …)})
+     * @param target       what runs it: {@code jvm} (the generated class) or {@code cuda} (kernels for an NVIDIA GPU)
      */
     public record Info(String className, String network, String source, String sourceSha256, String nncVersion,
-                       String precision, String optimizer) {
-        private static final String[] KEYS = {"class", "network", "source", "source.sha256", "nnc.version", "precision", "optimizer"};
+                       String precision, String optimizer, String target) {
+        private static final String[] KEYS = {"class", "network", "source", "source.sha256", "nnc.version", "precision", "optimizer", "target"};
+
+        public Info(String className, String network, String source, String sourceSha256, String nncVersion, String precision, String optimizer) {
+            this(className, network, source, sourceSha256, nncVersion, precision, optimizer, "jvm");
+        }
+
+        public boolean cuda() { return "cuda".equals(target); }
 
         public Properties toProperties() {
             var p = new Properties();
-            String[] values = {className, network, source, sourceSha256, nncVersion, precision, optimizer};
+            String[] values = {className, network, source, sourceSha256, nncVersion, precision, optimizer, target};
             for (int k = 0; k < KEYS.length; k++) p.setProperty(KEYS[k], values[k] == null ? "" : values[k]);
             return p;
         }
@@ -61,9 +69,14 @@ public final class ModelJar {
             String[] v = new String[KEYS.length];
             for (int k = 0; k < KEYS.length; k++) v[k] = p.getProperty(KEYS[k], "");
             if (v[0].isEmpty() || v[1].isEmpty()) throw new IOException(where + ": " + PROPERTIES + " names no class or no network; it is damaged");
-            return new Info(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+            if (v[7].isEmpty()) v[7] = "jvm"; // jars from before there was a choice
+            if (!v[7].equals("jvm") && !v[7].equals("cuda")) throw new IOException(where + ": the jar is for " + v[7] + ", which this runtime does not know");
+            return new Info(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
         }
     }
+
+    /** The class a CUDA model jar names: it loads the jar's plan and kernels (in the module nnc-cuda). */
+    public static final String CUDA_LOADER = "dev.nnc.runtime.cuda.CudaJar";
 
     // ─── A jar on the class path (a model jar run with java -jar, or put on a program's class path) ────
 
@@ -79,7 +92,30 @@ public final class ModelJar {
 
     /** The network of the model jar on {@code loader}'s class path, as a model with zero parameters. */
     public static Model load(ClassLoader loader) throws IOException {
-        return instantiate(loader, info(loader), PROPERTIES);
+        Info info = info(loader);
+        if (info.cuda()) return cuda(info, PROPERTIES, "load", new Class<?>[] {ClassLoader.class}, loader);
+        return instantiate(loader, info, PROPERTIES);
+    }
+
+    /**
+     * A CUDA jar's model, through the loader class it names (by reflection: this runtime depends on the JDK alone,
+     * and the loader lives in nnc-cuda, which a CUDA jar carries and a caller of {@link #fromJar} must have).
+     */
+    private static Model cuda(Info info, String where, String method, Class<?>[] types, Object... args) throws IOException {
+        try {
+            var m = Class.forName(info.className(), true, ModelJar.class.getClassLoader()).getMethod(method, types);
+            return (Model) m.invoke(null, args);
+        } catch (ClassNotFoundException e) {
+            throw new IOException(where + ": the network is compiled for CUDA, and nnc's CUDA runtime (nnc-cuda, with JavaCPP) "
+                    + "is not on the class path");
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new IOException(where + ": " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IOException(where + ": " + info.className() + " does not load with this runtime (" + e + "); it was built by nnc "
+                    + info.nncVersion());
+        }
     }
 
     // ─── A jar file, loaded beside the program ──────────────────────────────────────────────────────
@@ -95,15 +131,23 @@ public final class ModelJar {
      */
     public static Model fromJar(Path jar) throws IOException {
         Contents c = read(jar);
+        if (c.info().cuda()) {
+            byte[] plan = c.resources().get(CUDA_PLAN), kernels = c.resources().get(CUDA_KERNELS);
+            if (plan == null || kernels == null) throw new IOException(jar + ": a CUDA model jar without its plan or kernels; it is damaged");
+            return cuda(c.info(), jar.toString(), "load", new Class<?>[] {byte[].class, byte[].class}, plan, kernels);
+        }
         return instantiate(new InMemory(c.classes(), ModelJar.class.getClassLoader()), c.info(), jar.toString());
     }
 
-    private record Contents(Info info, Map<String, byte[]> classes) {}
+    /** Where a CUDA model jar keeps its plan and its kernels. */
+    public static final String CUDA_PLAN = "META-INF/nnc/cuda/plan.json", CUDA_KERNELS = "META-INF/nnc/cuda/kernels.fatbin";
+
+    private record Contents(Info info, Map<String, byte[]> classes, Map<String, byte[]> resources) {}
 
     private static Contents read(Path jar) throws IOException {
         if (Files.isDirectory(jar)) throw new IOException(jar + ": it is a directory, not a jar");
         if (!Files.exists(jar)) throw new NoSuchFileException(jar + ": no such file");
-        Map<String, byte[]> classes = new HashMap<>();
+        Map<String, byte[]> classes = new HashMap<>(), resources = new HashMap<>();
         Properties props = null;
         try (var zip = new ZipFile(jar.toFile())) {
             for (var e : java.util.Collections.list(zip.entries())) {
@@ -112,6 +156,10 @@ public final class ModelJar {
                     props = new Properties();
                     try (var in = zip.getInputStream(e)) {
                         props.load(new ByteArrayInputStream(in.readAllBytes()));
+                    }
+                } else if (name.equals(CUDA_PLAN) || name.equals(CUDA_KERNELS)) {
+                    try (var in = zip.getInputStream(e)) {
+                        resources.put(name, in.readAllBytes());
                     }
                 } else if (name.endsWith(".class") && !name.startsWith(RUNTIME_PREFIX) && !name.startsWith("META-INF/")) {
                     try (var in = zip.getInputStream(e)) {
@@ -123,7 +171,7 @@ public final class ModelJar {
             throw new IOException(jar + ": not a jar (" + e.getMessage() + ")");
         }
         if (props == null) throw new IOException(jar + ": no " + PROPERTIES + "; it is not a jar that nnc build wrote");
-        return new Contents(Info.of(props, jar.toString()), classes);
+        return new Contents(Info.of(props, jar.toString()), classes, resources);
     }
 
     private static Model instantiate(ClassLoader loader, Info info, String where) throws IOException {

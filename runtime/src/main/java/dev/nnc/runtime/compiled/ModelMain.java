@@ -76,6 +76,13 @@ public final class ModelMain {
         } catch (IOException e) {
             err.println(me + ": " + e.getMessage());
             return ERRORS;
+        } catch (dev.nnc.runtime.BackendUnavailable e) {
+            err.println(me + ": the network is compiled for an NVIDIA GPU, and " + e.getMessage());
+            return ERRORS;
+        } catch (dev.nnc.runtime.DeviceFailure e) {
+            if (e.bug()) throw e;
+            err.println(me + ": the GPU failed: " + e.getMessage());
+            return ERRORS;
         }
         return switch (name) {
             case "info" -> {
