@@ -100,11 +100,11 @@ class CudaCommandTest {
 
     @Test
     void withoutADriverTheCudaBackendSaysSoInOneLine(@TempDir Path dir) throws Exception {
-        var run = nncProcess(dir, null, "train", CliTest.sample("xor.nn"), "--backend", "cuda", "--quiet", "-o", dir.resolve("w.safetensors").toString());
+        var run = nncProcess(dir, (String) null, "train", CliTest.sample("xor.nn"), "--backend", "cuda", "--quiet", "-o", dir.resolve("w.safetensors").toString());
         assertEquals(1, run.status(), run.err());
         assertEquals("nnc: the cuda backend cannot run here: there is no NVIDIA driver (libcuda.so.1 is not installed, or not on "
                 + "LD_LIBRARY_PATH); the jvm backend runs on the CPU\n", run.err());
-        var jvm = nncProcess(dir, null, "train", CliTest.sample("xor.nn"), "--quiet", "-o", dir.resolve("w.safetensors").toString());
+        var jvm = nncProcess(dir, (String) null, "train", CliTest.sample("xor.nn"), "--quiet", "-o", dir.resolve("w.safetensors").toString());
         assertEquals(0, jvm.status(), "the jvm backend needs nothing of CUDA: " + jvm.err());
     }
 
@@ -121,6 +121,10 @@ class CudaCommandTest {
 
     /** nnc in a JVM of its own, with {@code libraries} (or nothing) as LD_LIBRARY_PATH. */
     static CliTest.Run nncProcess(Path dir, Path libraries, String... args) throws IOException, InterruptedException {
+        return nncProcess(dir, libraries == null ? null : libraries.toString(), args);
+    }
+
+    static CliTest.Run nncProcess(Path dir, String libraries, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.nnc.cli.Main"));
         command.addAll(List.of(args));
@@ -128,7 +132,7 @@ class CudaCommandTest {
     }
 
     /** A JVM of its own (the one running these tests) with these arguments, and {@code libraries} as LD_LIBRARY_PATH. */
-    static CliTest.Run java(Path dir, Path libraries, List<String> arguments) throws IOException, InterruptedException {
+    static CliTest.Run java(Path dir, String libraries, List<String> arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(arguments);
         List<String> args = arguments;
@@ -136,7 +140,7 @@ class CudaCommandTest {
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().remove("JDK_JAVA_OPTIONS");
         if (libraries == null) pb.environment().remove("LD_LIBRARY_PATH");
-        else pb.environment().put("LD_LIBRARY_PATH", libraries.toString());
+        else pb.environment().put("LD_LIBRARY_PATH", libraries);
         Path out = Files.createTempFile(dir, "out", ".txt"), err = Files.createTempFile(dir, "err", ".txt");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {

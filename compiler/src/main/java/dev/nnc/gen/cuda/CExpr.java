@@ -19,6 +19,7 @@ final class CExpr {
     private final Map<Tensor, Storage> storage;
     private final Map<IndexVar, String> vars = new IdentityHashMap<>();
     private final Map<Tensor, Map<Integer, String>> registers = new IdentityHashMap<>();
+    private final Map<Tensor, Integer> tensorNumbers = new IdentityHashMap<>();
     private int next;
     private String[] args = new String[0];
     /** The C expressions for the sample's number in the batch and for its row in the data the batch is read from. */
@@ -50,7 +51,9 @@ final class CExpr {
 
     /** The local holding element {@code element} of a tensor kept in registers, declared by the caller on first use. */
     String register(Tensor t, int element) {
-        return registers.computeIfAbsent(t, k -> new HashMap<>()).computeIfAbsent(element, k -> "v" + t.id + "_" + element);
+        // numbered in order of first use, not by the tensor's id, so the same program gives the same source (and cache key)
+        int n = tensorNumbers.computeIfAbsent(t, k -> tensorNumbers.size());
+        return registers.computeIfAbsent(t, k -> new HashMap<>()).computeIfAbsent(element, k -> "v" + n + "_" + element);
     }
 
     boolean hasRegister(Tensor t, int element) {

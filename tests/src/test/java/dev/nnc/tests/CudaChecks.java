@@ -1,0 +1,197 @@
+package dev.nnc.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nnc.gen.RandomNetworks;
+import dev.nnc.gen.cuda.CudaBackend;
+import dev.nnc.runtime.Batch;
+import dev.nnc.runtime.DType;
+import dev.nnc.runtime.cuda.CudaModel;
+import dev.nnc.runtime.train.ResidentTraining;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The CUDA backend against the reference interpreter: the generated kernels, launched by the runtime through its
+ * real JavaCPP calls, must give the interpreter's loss,
+ * gradients, optimizer steps, outputs and evaluated loss — to 1e-9 relative in float64 and 1e-4 in float32, as
+ * for the JVM backend — on every sample and the random-network family, on batches of 13, 1 and 300 samples (more
+ * than one CUDA block of 256 threads, so partial sums of several blocks are added). A run of steps on kept data,
+ * with and without CUDA graphs, must give what the same steps give one by one, to the bit, and stop where a
+ * loss is not finite with the parameters from before that batch. It runs twice: on the tests' host emulation of CUDA
+ * ({@link CudaBackendTest}, everywhere) and on a real GPU ({@link GpuTest}, where there is one).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class CudaChecks {
+    String unavailable;
+
+    /** Why this device cannot run the tests, or null. */
+    abstract String unavailable();
+
+    /** What the device's driver loads for this CUDA C. */
+    abstract byte[] image(String source);
+
+    @BeforeAll
+    void device() {
+        unavailable = unavailable();
+        if (unavailable != null) {
+            System.err.println(getClass().getSimpleName() + ": skipped: " + unavailable);
+            return;
+        }
+        // every network's kernels compiled first, on all processors (the tests then find them in the cache)
+        List<String> sources = new ArrayList<>();
+        try {
+            for (var a : java.util.stream.Stream.concat(samples(), randomNetworks()).toList()) {
+                Object[] v = a.get();
+                var net = JvmBackendTest.compile((String) v[0], (String) v[1], (String) v[2]);
+                sources.add(CudaBackend.generate(net.graph(), net.optimizer(), (DType) v[3]).cuda().source());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        try {
+            for (var f : pool.invokeAll(sources.stream().map(src -> (java.util.concurrent.Callable<byte[]>) () -> image(src)).toList())) f.get();
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    static Stream<Arguments> samples() throws IOException {
+        List<Arguments> out = new ArrayList<>();
+        try (var files = Files.list(Repo.root().resolve("samples"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".nn")).sorted().toList()) {
+                for (DType t : DType.values()) out.add(Arguments.of(f.getFileName() + " " + t, Files.readString(f), "adam", t));
+            }
+        }
+        return out.stream();
+    }
+
+    static Stream<Arguments> randomNetworks() {
+        List<Arguments> out = new ArrayList<>();
+        for (long seed = 0; seed < GradcheckFamilyTest.RANDOM_NETWORKS; seed++) {
+            var p = RandomNetworks.generate(seed);
+            String optimizer = JvmBackendTest.OPTIMIZERS.get((int) (seed % JvmBackendTest.OPTIMIZERS.size()));
+            out.add(Arguments.of("random " + seed + " (" + p.name() + ")", p.source(), optimizer, seed % 7 == 0 ? DType.F64 : DType.F32));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void sample(String name, String source, String optimizer, DType type) { check(name, source, optimizer, type); }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("randomNetworks")
+    void randomNetwork(String name, String source, String optimizer, DType type) { check(name, source, optimizer, type); }
+
+    void check(String name, String source, String optimizer, DType type) {
+        Assumptions.assumeTrue(unavailable == null, () -> unavailable);
+        try (CudaModel model = onDevice(JvmBackendTest.compile(name, source, optimizer), type)) {
+            JvmBackendTest.against(name + ", cuda, " + type, JvmBackendTest.compile(name, source, optimizer), model, type, 2, 13, 1, 300);
+        }
+    }
+
+    CudaModel onDevice(JvmBackendTest.Net net, DType type) {
+        var generated = CudaBackend.generate(net.graph(), net.optimizer(), type);
+        return CudaBackend.model(net.graph(), net.optimizer(), generated, image(generated.cuda().source()));
+    }
+
+    /** A run of steps on kept data is the same steps one by one: the same losses and parameters, to the bit. */
+    @ParameterizedTest(name = "{0}, graphs {1}")
+    @MethodSource("runs")
+    void runIsStepByStep(String sample, boolean graphs) throws IOException {
+        Assumptions.assumeTrue(unavailable == null, () -> unavailable);
+        var net = JvmBackendTest.compile(sample, Files.readString(Repo.root().resolve("samples/" + sample)), "adam");
+        Batch data = JvmBackendTest.batch(net.graph(), 203, new SplittableRandom(3));
+        int[] order = new int[data.size()];
+        for (int k = 0; k < order.length; k++) order[k] = (k * 37) % order.length; // 37 and 203 are coprime: a permutation
+        int size = 20, batches = (order.length + size - 1) / size; // the last batch has 3 samples
+        String before = System.getProperty("nnc.cuda.graphs");
+        System.setProperty("nnc.cuda.graphs", Boolean.toString(graphs));
+        try (CudaModel resident = onDevice(net, DType.F32); CudaModel stepwise = onDevice(net, DType.F32)) {
+            resident.initialize(5);
+            stepwise.initialize(5);
+            ResidentTraining r = resident;
+            r.keep(data);
+            double[] factors = new double[batches];
+            for (int b = 0; b < batches; b++) factors[b] = 1.0 / (1 + b);
+            List<Double> losses = new ArrayList<>();
+            // two runs, the second reading through the rest of the order: 0 … 6 and 7 … 10
+            for (int[] run : new int[][] {{0, 7}, {7, batches}}) {
+                var got = r.run(order, size, run[0], run[1], java.util.Arrays.copyOfRange(factors, run[0], run[1]));
+                assertFalse(got.stopped());
+                assertEquals(run[1] - run[0], got.losses().length);
+                for (double l : got.losses()) losses.add(l);
+            }
+            for (int b = 0; b < batches; b++) {
+                int from = b * size, to = Math.min(order.length, from + size);
+                Batch batch = data.rows(java.util.Arrays.copyOfRange(order, from, to));
+                double loss = stepwise.lossAndGradients(batch) * (to - from);
+                assertEquals((float) loss, losses.get(b).floatValue(), 1e-6f * Math.abs((float) loss), "the loss of batch " + b);
+                stepwise.step(factors[b]);
+            }
+            assertEquals(stepwise.steps(), resident.steps());
+            for (var p : net.graph().params()) {
+                assertArrayEquals(stepwise.parameter(p.name), resident.parameter(p.name), sample + ": " + p.name + " after the run");
+            }
+        } finally {
+            if (before == null) System.clearProperty("nnc.cuda.graphs");
+            else System.setProperty("nnc.cuda.graphs", before);
+        }
+    }
+
+    static Stream<Arguments> runs() {
+        List<Arguments> out = new ArrayList<>();
+        for (String s : List.of("seed.nn", "xor.nn", "spirals.nn", "mlp.nn")) {
+            for (boolean g : new boolean[] {true, false}) out.add(Arguments.of(s, g));
+        }
+        return out.stream();
+    }
+
+    /** A batch whose loss is not finite stops the run before its step: the parameters are those after the batch before. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"seed.nn", "spirals.nn"})
+    void runStopsAtTheFirstNonFiniteBatch(String sample) throws IOException {
+        Assumptions.assumeTrue(unavailable == null, () -> unavailable);
+        var net = JvmBackendTest.compile(sample, Files.readString(Repo.root().resolve("samples/" + sample)), "gd");
+        Batch data = JvmBackendTest.batch(net.graph(), 40, new SplittableRandom(4));
+        String input = net.graph().inputs().get(0).name;
+        double[] x = data.column(input);
+        int width = net.graph().inputs().get(0).size();
+        x[25 * width] = Double.POSITIVE_INFINITY; // row 25: in batch 2 of batches of 10 (rows in order)
+        int[] order = new int[data.size()];
+        for (int k = 0; k < order.length; k++) order[k] = k;
+        try (CudaModel resident = onDevice(net, DType.F32); CudaModel stepwise = onDevice(net, DType.F32)) {
+            resident.initialize(1);
+            stepwise.initialize(1);
+            resident.keep(data);
+            var got = resident.run(order, 10, 0, 4, new double[] {1, 1, 1, 1});
+            assertTrue(got.stopped(), "the run goes on past a batch with an infinite input");
+            assertEquals(3, got.losses().length, "the run stops at batch 2");
+            assertEquals(2, resident.steps());
+            for (int b = 0; b < 2; b++) {
+                stepwise.lossAndGradients(data.slice(10 * b, 10 * b + 10));
+                stepwise.step(1);
+            }
+            for (var p : net.graph().params()) assertArrayEquals(stepwise.parameter(p.name), resident.parameter(p.name), p.name);
+        }
+    }
+}
