@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.gen.RandomNetworks;
-import dev.nnc.gen.cuda.CudaGen;
+import dev.nnc.gen.cuda.CudaBackend;
+import dev.nnc.gen.cuda.Toolchain;
 import dev.nnc.runtime.DType;
-import dev.nnc.schedule.GpuSchedule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,60 +17,121 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The CUDA C that {@code nnc emit cuda} prints compiles with nvcc on its own, warnings as errors: every sample in
- * float32 and float64, and every tenth network of the random family. Without nvcc on the PATH the tests are
- * skipped, saying so. (Running the kernels needs a GPU; that is tested where one exists.)
+ * The CUDA C that {@code nnc emit cuda} prints compiles with nvcc, warnings as errors: every sample in float32 and
+ * float64 on its own, for the oldest and the newest architecture nnc builds for (sm_75, sm_90), host code included;
+ * and every network of the random family, in translation units of thirty networks each, into sm_75 machine code
+ * (a run per network would take minutes). Without nvcc the tests are skipped, saying so. The same
+ * program gives the same source, so the cache of compiled kernels finds it.
  */
 class CudaEmitTest {
     static String nvcc;
 
     @TempDir static Path dir;
 
+    /** The random family's networks per nvcc run. */
+    static final int PER_UNIT = 30;
+
     @BeforeAll
     static void findNvcc() {
-        for (String p : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(p, "nvcc"))) nvcc = Path.of(p, "nvcc").toString();
-        }
-        if (nvcc == null && Files.isExecutable(Path.of("/usr/local/cuda/bin/nvcc"))) nvcc = "/usr/local/cuda/bin/nvcc";
-        if (nvcc == null) System.err.println("CudaEmitTest: skipped: nvcc is not installed (not on PATH, not in /usr/local/cuda/bin)");
+        nvcc = Toolchain.nvcc().map(Path::toString).orElse(null);
+        if (nvcc == null) System.err.println("CudaEmitTest: skipped: nvcc is not installed (not on PATH, in $CUDA_HOME/bin or /usr/local/cuda/bin)");
     }
 
-    static Stream<Arguments> programs() throws IOException {
+    static Stream<Arguments> samples() throws IOException {
         List<Arguments> out = new ArrayList<>();
         try (var files = Files.list(Repo.root().resolve("samples"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".nn")).sorted().toList()) {
                 for (DType t : DType.values()) out.add(Arguments.of(f.getFileName() + " " + t, Files.readString(f), "adam", t));
             }
         }
-        for (long seed = 0; seed < GradcheckFamilyTest.RANDOM_NETWORKS; seed += 10) {
-            var p = RandomNetworks.generate(seed);
-            out.add(Arguments.of("random " + seed + " (" + p.name() + ")", p.source(),
-                    JvmBackendTest.OPTIMIZERS.get((int) (seed / 10 % JvmBackendTest.OPTIMIZERS.size())), DType.F32));
-        }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("programs")
-    void compilesWithNvcc(String name, String source, String optimizer, DType type) throws Exception {
-        Assumptions.assumeTrue(nvcc != null, "nvcc is not installed");
+    static String cuda(String name, String source, String optimizer, DType type) {
         var net = JvmBackendTest.compile(name, source, optimizer);
-        String cuda = CudaGen.generate(GpuSchedule.of(net.graph(), net.optimizer()), type).source();
+        return CudaBackend.generate(net.graph(), net.optimizer(), type).cuda().source();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void sampleCompilesWithNvcc(String name, String source, String optimizer, DType type) throws Exception {
+        Assumptions.assumeTrue(nvcc != null, "nvcc is not installed");
+        String cuda = cuda(name, source, optimizer, type);
         assertTrue(cuda.contains(") train_0(const nnc_args a)"), cuda);
         assertTrue(cuda.contains(") step(const nnc_args a)"), cuda);
-        String file = name.replaceAll("[^A-Za-z0-9]+", "_");
+        compile(name.replaceAll("[^A-Za-z0-9]+", "_"), cuda, name, "-gencode", "arch=compute_75,code=sm_75", "-gencode", "arch=compute_90,code=sm_90", "-c");
+    }
+
+    @Test
+    void theRandomFamilyCompilesWithNvcc() throws Exception {
+        Assumptions.assumeTrue(nvcc != null, "nvcc is not installed");
+        List<String> units = new ArrayList<>();
+        var unit = new StringBuilder("#include <math.h>\n");
+        int inUnit = 0;
+        for (long seed = 0; seed < GradcheckFamilyTest.RANDOM_NETWORKS; seed++) {
+            var p = RandomNetworks.generate(seed);
+            String optimizer = JvmBackendTest.OPTIMIZERS.get((int) (seed % JvmBackendTest.OPTIMIZERS.size()));
+            String cuda = cuda("random " + seed, p.source(), optimizer, seed % 7 == 0 ? DType.F64 : DType.F32);
+            // each network in a namespace of its own; its kernels' C linkage would clash with the others' names
+            unit.append("// random network ").append(seed).append(" (").append(p.name()).append(")\nnamespace random_").append(seed).append(" {\n")
+                    .append(cuda.replace("#include <math.h>\n", "").replace("extern \"C\" ", "")).append("}\n");
+            if (++inUnit == PER_UNIT) {
+                units.add(unit.toString());
+                unit = new StringBuilder("#include <math.h>\n");
+                inUnit = 0;
+            }
+        }
+        if (inUnit > 0) units.add(unit.toString());
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int u = 0; u < units.size(); u++) {
+                int k = u;
+                done.add(pool.submit(() -> {
+                    compile("random_unit_" + k, units.get(k), "random networks " + k * PER_UNIT + " to " + ((k + 1) * PER_UNIT - 1),
+                            "-arch=sm_75", "-cubin");
+                    return null;
+                }));
+            }
+            for (var f : done) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof AssertionError a) throw a;
+                    throw e;
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** The same program twice gives the same CUDA C, to the byte. */
+    @Test
+    void theSameProgramGivesTheSameSource() throws IOException {
+        String mlp = Files.readString(Repo.root().resolve("samples/mlp.nn")), seed = Files.readString(Repo.root().resolve("samples/seed.nn"));
+        assertEquals(cuda("mlp", mlp, "adam", DType.F32), cuda("mlp", mlp, "adam", DType.F32));
+        assertEquals(cuda("seed", seed, "gd", DType.F32), cuda("seed", seed, "gd", DType.F32));
+    }
+
+    /** nvcc with these options, warnings as errors; what it says, with the numbered source, if it fails. */
+    static void compile(String file, String cuda, String what, String... options) throws IOException, InterruptedException {
         Path cu = dir.resolve(file + ".cu"), log = dir.resolve(file + ".log");
         Files.writeString(cu, cuda, StandardCharsets.UTF_8);
-        Process p = new ProcessBuilder(nvcc, "-arch=sm_75", "-Werror", "all-warnings", "-c", cu.toString(), "-o", dir.resolve(file + ".o").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "nvcc did not finish");
-        assertEquals(0, p.exitValue(), () -> name + ": nvcc says\n" + read(log) + "\n--- the CUDA C ---\n" + Nets.numbered(cuda));
+        List<String> cmd = new ArrayList<>(List.of(nvcc, "-std=c++17", "-Werror", "all-warnings"));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of(cu.toString(), "-o", dir.resolve(file + ".out").toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "nvcc did not finish");
+        assertEquals(0, p.exitValue(), () -> file + ": nvcc says\n" + read(log) + "\n--- the CUDA C of " + what + " ---\n"
+                + (cuda.length() < 200_000 ? Nets.numbered(cuda) : "(see " + cu + ")"));
     }
 
     private static String read(Path p) {
