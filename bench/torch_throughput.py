@@ -12,6 +12,11 @@ The data is synthetic (inputs uniform in [0, 1], valid targets): throughput does
 Batches are made before the clock starts; a training step is zero_grad + forward + loss + backward + step.
 
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/torch_throughput.py --case mlp --batch 256 --mode train
+    python3 bench/torch_throughput.py --device cuda --threads 1 --case seed --batch 1024 --mode train
+
+On a GPU (--device cuda) the settings tried are the optimizer's implementations (for-loop, foreach, fused) and the
+whole training step captured once as a CUDA graph and replayed (PyTorch's documented way to take the launch
+overhead away).
 """
 import argparse
 import json
@@ -38,6 +43,8 @@ def parse_args(argv):
                    help="ATEN_CPU_CAPABILITY values to try, comma-separated: default, avx2, avx512 (default: default)")
     p.add_argument("--variants", default="all",
                    help="in-process settings to try: all, or a comma-separated subset of the names printed")
+    p.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                   help="where PyTorch runs: cpu, or cuda (the first GPU; thread settings then do not matter)")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
@@ -80,8 +87,13 @@ def child(args):
     threads = int(os.environ["NNC_BENCH_THREADS"])
     torch.set_num_threads(threads)
     torch.set_num_interop_threads(1)
-    blas_lib = loaded_blas(torch)
-    if "openblas" not in blas_lib:
+    cuda = args.device == "cuda"
+    device = torch.device(args.device)
+    if cuda and not torch.cuda.is_available():
+        print("torch_throughput: --device cuda, but PyTorch sees no GPU", file=sys.stderr)
+        return 1
+    blas_lib = "cuBLAS" if cuda else loaded_blas(torch)
+    if not cuda and "openblas" not in blas_lib:
         print(f"torch_throughput: warning: PyTorch's matrix products run on {blas_lib}, not OpenBLAS; on Debian, "
               "apt-get install libopenblas0-pthread (else PyTorch is many times slower)", file=sys.stderr)
     torch.manual_seed(0)
@@ -93,29 +105,33 @@ def child(args):
         # PyTorch one extra multiply-add per sample, which is negligible.
         def make():
             return nn.Sequential(nn.Linear(3, 4), nn.Sigmoid(), nn.Linear(4, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
-        xs = [torch.rand(b, 3, generator=g) for _ in range(BATCHES)]
-        ys = [torch.randint(0, 2, (b, 1), generator=g).float() for _ in range(BATCHES)]
+        xs = [torch.rand(b, 3, generator=g).to(device) for _ in range(BATCHES)]
+        ys = [torch.randint(0, 2, (b, 1), generator=g).float().to(device) for _ in range(BATCHES)]
         loss_fn = F.binary_cross_entropy
         optimizers = {"sgd": lambda ps: torch.optim.SGD(ps, lr=0.5),
                       "sgd-foreach": lambda ps: torch.optim.SGD(ps, lr=0.5, foreach=True)}
+        if cuda:
+            optimizers["sgd-fused"] = lambda ps: torch.optim.SGD(ps, lr=0.5, fused=True)
         post = None  # the output is n7 itself
     else:
         # samples/mlp.nn: 784-256-128-10, ReLU, softmax + cross-entropy; Adam α = 0.001, default β and ε.
         def make():
             return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
-        xs = [torch.rand(b, 784, generator=g) for _ in range(BATCHES)]
-        labels = [torch.randint(0, 10, (b,), generator=g) for _ in range(BATCHES)]
+        xs = [torch.rand(b, 784, generator=g).to(device) for _ in range(BATCHES)]
+        labels = [torch.randint(0, 10, (b,), generator=g).to(device) for _ in range(BATCHES)]
         ys = labels  # class indices: F.cross_entropy's fast path (log_softmax + nll), the same loss as one-hot
         loss_fn = F.cross_entropy
         optimizers = {"adam": lambda ps: torch.optim.Adam(ps, lr=1e-3, foreach=False),
                       "adam-foreach": lambda ps: torch.optim.Adam(ps, lr=1e-3, foreach=True)}
+        if cuda:
+            optimizers["adam-fused"] = lambda ps: torch.optim.Adam(ps, lr=1e-3, fused=True)
         post = lambda z: torch.softmax(z, dim=1)  # nnc's output is p = softmax(z)
 
     variants = {}
     if args.mode == "train":
         for name, make_opt in optimizers.items():
             def variant(make_opt=make_opt):
-                model = make()
+                model = make().to(device)
                 opt = make_opt(model.parameters())
 
                 def run(i):
@@ -125,10 +141,40 @@ def child(args):
                     opt.step()
                 return run
             variants[name] = variant
+        if cuda:
+            # the whole step captured in a CUDA graph and replayed, as PyTorch's documentation shows: forward,
+            # backward and the optimizer (capturable, so its step count stays on the GPU) in one launch
+            def graphed():
+                model = make().to(device)
+                if args.case == "seed":
+                    opt = torch.optim.SGD(model.parameters(), lr=0.5)
+                else:
+                    opt = torch.optim.Adam(model.parameters(), lr=1e-3, capturable=True, foreach=True)
+                static_x, static_y = xs[0].clone(), ys[0].clone()
+                side = torch.cuda.Stream()
+                side.wait_stream(torch.cuda.current_stream())
+                with torch.cuda.stream(side):
+                    for _ in range(3):
+                        opt.zero_grad(set_to_none=True)
+                        loss_fn(model(static_x), static_y).backward()
+                        opt.step()
+                torch.cuda.current_stream().wait_stream(side)
+                graph = torch.cuda.CUDAGraph()
+                opt.zero_grad(set_to_none=True)
+                with torch.cuda.graph(graph):
+                    loss_fn(model(static_x), static_y).backward()
+                    opt.step()
+
+                def run(i):
+                    static_x.copy_(xs[i])
+                    static_y.copy_(ys[i])
+                    graph.replay()
+                return run
+            variants["cuda-graph"] = graphed
     else:
         def eager(context):
             def variant():
-                model = make().eval()
+                model = make().to(device).eval()
 
                 def run(i):
                     with context():
@@ -140,7 +186,7 @@ def child(args):
         variants["no_grad"] = eager(torch.no_grad)
 
         def frozen():
-            model = make().eval()
+            model = make().to(device).eval()
             full = nn.Sequential(model, nn.Softmax(dim=1)) if post else model
             with torch.no_grad():
                 module = torch.jit.optimize_for_inference(torch.jit.script(full))
@@ -152,13 +198,18 @@ def child(args):
         variants["jit-frozen"] = frozen
 
     chosen = list(variants) if args.variants == "all" else args.variants.split(",")
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
     for name in chosen:
         if name not in variants:
             continue
-        run = variants[name]()
-        per_s = measure(run, b, args.seconds, args.repeats)
+        try:
+            run = variants[name]()
+            per_s = measure(run, b, args.seconds, args.repeats, sync)
+        except Exception as e:  # a setting this PyTorch cannot do is left out, saying so
+            print(f"torch_throughput: {name} failed ({type(e).__name__}: {e}); left out", file=sys.stderr)
+            continue
         blas = int(os.environ.get("OPENBLAS_NUM_THREADS", threads))
-        config = f"threads={threads}" + (f" blas={blas}" if blas != threads else "") + f" {name}"
+        config = (f"cuda {name}" if cuda else f"threads={threads}" + (f" blas={blas}" if blas != threads else "") + f" {name}")
         if os.environ.get("OMP_WAIT_POLICY"):
             config += " omp=" + os.environ["OMP_WAIT_POLICY"].lower()
         if os.environ.get("ATEN_CPU_CAPABILITY"):
@@ -168,6 +219,7 @@ def child(args):
             "config": config, "samples_per_s": round(statistics.median(per_s), 1),
             "repeats": [round(x, 1) for x in per_s], "torch": torch.__version__,
             "blas": blas_lib, "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", ""), "loadavg": round(os.getloadavg()[0], 2),
+            "device": torch.cuda.get_device_name(0) if cuda else "cpu",
         }), flush=True)
     return 0
 
@@ -189,9 +241,10 @@ def loaded_blas(torch):
 WARMUP_SECONDS = 3.0
 
 
-def measure(run, batch, seconds, repeats):
+def measure(run, batch, seconds, repeats, sync=lambda: None):
     """Samples/s of each timed repeat, after a warm-up of at least 3 s and 20 steps (nnc's side needs that long
-    for the JIT to compile the generated network and the matrix kernels; both sides get the same)."""
+    for the JIT to compile the generated network and the matrix kernels; both sides get the same). On a GPU the
+    clock is read only after the GPU has finished (sync): launches are asynchronous."""
     i = 0
     start = time.perf_counter()
     steps = 0
@@ -199,14 +252,17 @@ def measure(run, batch, seconds, repeats):
         run(i % BATCHES)
         i += 1
         steps += 1
+    sync()
     per_step = (time.perf_counter() - start) / steps
     n = max(1, int(seconds / repeats / per_step))  # steps per repeat
     out = []
     for _ in range(repeats):
+        sync()
         t = time.perf_counter()
         for _ in range(n):
             run(i % BATCHES)
             i += 1
+        sync()
         out.append(n * batch / (time.perf_counter() - t))
     return out
 

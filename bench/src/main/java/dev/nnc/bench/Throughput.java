@@ -12,6 +12,7 @@ import dev.nnc.ir.OptimizerIr;
 import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.train.ResidentTraining;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +29,9 @@ import java.util.SplittableRandom;
  * <p>The file goes through the front end and the middle end as {@code nnc train} takes it (the network, its
  * train block's optimizer); the data is synthetic, made before the clock starts: inputs uniform in [0, 1],
  * valid targets (0 or 1 for a scalar target, one-hot for a vector). Throughput does not depend on the values.
- * A training step is {@code lossAndGradients} then {@code step(1)}; an inference step is {@code predict}.
+ * A training step is {@code lossAndGradients} then {@code step(1)}; an inference step is {@code predict}. A backend
+ * that keeps the training data on its device (CUDA) is measured as {@code nnc train} runs it: the 16 batches kept
+ * there, and each call a run of 16 steps that comes back to the host once, at its end.
  * After a warm-up of at least 3 s and 20 steps (the JIT compiles meanwhile; the PyTorch side warms up as long), the remaining
  * time is split into repeats; the median repeat is reported.
  *
@@ -55,7 +58,7 @@ public final class Throughput {
             o = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("throughput: " + e.getMessage());
-            System.err.println("usage: Throughput --file F.nn [--backend jvm|interp] [--batch N] [--mode train|infer] "
+            System.err.println("usage: Throughput --file F.nn [--backend jvm|cuda|interp] [--batch N] [--mode train|infer] "
                     + "[--threads N] [--seconds S] [--repeats R] [--case LABEL]");
             System.exit(2);
             return;
@@ -84,6 +87,10 @@ public final class Throughput {
             System.err.println("throughput: " + e.getMessage());
             System.exit(3); // compare.sh reads 3 as "no such backend"
             return;
+        } catch (dev.nnc.runtime.BackendUnavailable e) {
+            System.err.println("throughput: the " + o.backend + " backend cannot run here: " + e.getMessage());
+            System.exit(4);
+            return;
         }
         if (model instanceof InterpreterModel m) m.interpreter().threads(o.threads);
         model.initialize(1);
@@ -93,7 +100,27 @@ public final class Throughput {
         for (int k = 0; k < BATCHES; k++) batches.add(batch(model, o.batch, o.train, random));
 
         Runnable step;
-        if (o.train) {
+        int perStep = 1; // batches a step runs
+        if (o.train && model instanceof ResidentTraining resident) {
+            // as nnc train runs a backend that keeps the data: the 16 batches on the device, a run of 16 steps per call
+            Map<String, double[]> columns = new HashMap<>();
+            for (String name : batches.get(0).columns().keySet()) {
+                double[] all = new double[0];
+                for (Batch b : batches) {
+                    double[] c = b.column(name), grown = Arrays.copyOf(all, all.length + c.length);
+                    System.arraycopy(c, 0, grown, all.length, c.length);
+                    all = grown;
+                }
+                columns.put(name, all);
+            }
+            resident.keep(new Batch(BATCHES * o.batch, columns));
+            int[] order = new int[BATCHES * o.batch];
+            for (int k = 0; k < order.length; k++) order[k] = k;
+            double[] factors = new double[BATCHES];
+            Arrays.fill(factors, 1.0);
+            perStep = BATCHES;
+            step = () -> resident.run(order, o.batch, 0, BATCHES, factors);
+        } else if (o.train) {
             step = new Runnable() {
                 int i;
                 @Override public void run() {
@@ -108,17 +135,21 @@ public final class Throughput {
                 @Override public void run() { sink = model.predict(batches.get(i++ % BATCHES)); }
             };
         }
-        double[] perSecond = measure(step, o.batch, o.seconds, o.repeats);
+        double[] perSecond = measure(step, o.batch * perStep, o.seconds, o.repeats);
         double[] sorted = perSecond.clone();
         Arrays.sort(sorted);
         double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         var repeats = new StringBuilder();
         for (double r : perSecond) repeats.append(repeats.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", r));
+        boolean cuda = model.backend().equals("cuda");
+        String config = "backend=" + model.backend() + (cuda ? " graphs=" + !"false".equals(System.getProperty("nnc.cuda.graphs"))
+                + (perStep > 1 ? " resident" : "") : " threads=" + o.threads);
+        String device = cuda ? dev.nnc.runtime.cuda.Driver.device().describe() : "cpu";
         System.out.printf(Locale.ROOT, "{\"tool\": \"nnc\", \"case\": \"%s\", \"batch\": %d, \"mode\": \"%s\", \"threads\": %d, "
-                        + "\"config\": \"backend=%s threads=%d\", \"samples_per_s\": %.1f, \"repeats\": [%s], \"backend\": \"%s\", "
+                        + "\"config\": \"%s\", \"samples_per_s\": %.1f, \"repeats\": [%s], \"backend\": \"%s\", \"device\": \"%s\", "
                         + "\"java\": \"%s\", \"loadavg\": %.2f}%n",
-                o.label, o.batch, o.train ? "train" : "infer", o.threads, model.backend(), o.threads, median, repeats,
-                model.backend(), Runtime.version(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                o.label, o.batch, o.train ? "train" : "infer", o.threads, config, median, repeats, model.backend(), device,
+                Runtime.version(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         model.close();
     }
 
