@@ -26,8 +26,8 @@ jdk="$(dirname "$(dirname "$(readlink -f "$JAVA_BIN")")")"
 [[ -x "$jdk/bin/jlink" ]] || { echo "bundle.sh: $jdk has no jlink" >&2; exit 2; }
 
 if [[ "$build" == 1 ]]; then
-  JAVA_HOME="$jdk" mvn -q -B -Dstyle.color=never -DskipTests install -pl compiler,bench -am
-  JAVA_HOME="$jdk" mvn -q -B -Dstyle.color=never -DskipTests test-compile -pl tests
+  mvn -q -B -Dstyle.color=never -DskipTests install -pl compiler,bench -am
+  mvn -q -B -Dstyle.color=never -DskipTests test-compile -pl tests
 fi
 out="$root/bench/gpu/target"
 rm -rf "$out/bundle" "$out/bundle.tgz"
@@ -41,7 +41,7 @@ cp compiler/target/nnc.jar "$out/bundle/lib/nnc.jar"
 junit=1.11.4
 jar="$HOME/.m2/repository/org/junit/platform/junit-platform-console-standalone/$junit/junit-platform-console-standalone-$junit.jar"
 if [[ ! -f "$jar" ]]; then
-  JAVA_HOME="$jdk" mvn -q -B -Dstyle.color=never dependency:get -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit"
+  mvn -q -B -Dstyle.color=never dependency:get -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit"
 fi
 cp "$jar" "$out/bundle/lib/junit-console.jar"
 

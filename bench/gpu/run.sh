@@ -82,9 +82,13 @@ if [[ "$tests" == 1 ]]; then
   # on the emulation the same checks run as CudaBackendTest (GpuTest refuses a driver that is not a GPU's)
   [[ -n "$emulation" ]] && test_class=dev.nnc.tests.CudaBackendTest
   "$java" "${jvm[@]}" -Dnnc.hostcuda="${emulation:-/nonexistent}" -cp "$b/lib/junit-console.jar:$b/lib/tests.jar:$cp" \
-    org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=summary --select-class "$test_class" \
-    --reports-dir "$out/tests" 2>&1 | tee "$out/tests.log" | grep -E 'skipped:|GpuTest:|tests (successful|failed|skipped|aborted)|MethodSource|=>|Failures' || true
-  grep -q ' 0 tests failed' "$out/tests.log" || status=1
+    org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=tree --select-class "$test_class" \
+    >"$out/tests.log" 2>&1
+  # what the tests said of the device and the data, every failure, and the counts
+  grep -E 'skipped:|GpuTest:|CudaBackendTest:' "$out/tests.log" | sort -u
+  grep -E '✘' "$out/tests.log" | head -n 20
+  grep -E 'tests (successful|failed|skipped|aborted)' "$out/tests.log" || { tail -n 20 "$out/tests.log"; status=1; }
+  grep -qE '\b0 tests failed' "$out/tests.log" || status=1
 fi
 
 # ─── 2. throughput side by side with PyTorch ─────────────────────────────────────────────────────────────
@@ -153,7 +157,7 @@ if [[ "$train" == 1 ]]; then
       >"$out/train-mlp.log" 2>&1 || status=1
     end=$(date +%s.%N)
     grep -E '^epoch|^test:' "$out/train-mlp.log" | tail -n 4
-    echo "the whole command: $(echo "$end - $start" | bc) s"
+    echo "the whole command: $(awk "BEGIN { printf \"%.1f\", $end - $start }") s"
   else
     echo "no Fashion-MNIST in the bundle: skipped"
   fi

@@ -120,10 +120,10 @@ abstract class CudaChecks {
     void runIsStepByStep(String sample, boolean graphs) throws IOException {
         Assumptions.assumeTrue(unavailable == null, () -> unavailable);
         var net = JvmBackendTest.compile(sample, Files.readString(Repo.root().resolve("samples/" + sample)), "adam");
-        Batch data = JvmBackendTest.batch(net.graph(), 203, new SplittableRandom(3));
+        Batch data = JvmBackendTest.batch(net.graph(), 67, new SplittableRandom(3));
         int[] order = new int[data.size()];
-        for (int k = 0; k < order.length; k++) order[k] = (k * 37) % order.length; // 37 and 203 are coprime: a permutation
-        int size = 20, batches = (order.length + size - 1) / size; // the last batch has 3 samples
+        for (int k = 0; k < order.length; k++) order[k] = (k * 37) % order.length; // 37 and 67 are coprime: a permutation
+        int size = 4, batches = (order.length + size - 1) / size; // 17 batches, the last of 3 samples
         String before = System.getProperty("nnc.cuda.graphs");
         System.setProperty("nnc.cuda.graphs", Boolean.toString(graphs));
         try (CudaModel resident = onDevice(net, DType.F32); CudaModel stepwise = onDevice(net, DType.F32)) {
@@ -134,8 +134,9 @@ abstract class CudaChecks {
             double[] factors = new double[batches];
             for (int b = 0; b < batches; b++) factors[b] = 1.0 / (1 + b);
             List<Double> losses = new ArrayList<>();
-            // two runs, the second reading through the rest of the order: 0 … 6 and 7 … 10
-            for (int[] run : new int[][] {{0, 7}, {7, batches}}) {
+            // two runs, the second reading through the rest of the order: 0 … 15 and 16 (with graphs: one graph of 16
+            // steps, then one of a single step)
+            for (int[] run : new int[][] {{0, 16}, {16, batches}}) {
                 var got = r.run(order, size, run[0], run[1], java.util.Arrays.copyOfRange(factors, run[0], run[1]));
                 assertFalse(got.stopped());
                 assertEquals(run[1] - run[0], got.losses().length);
