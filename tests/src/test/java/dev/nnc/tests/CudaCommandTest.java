@@ -70,24 +70,7 @@ class CudaCommandTest {
     @Test
     void aNonFiniteLossStopsTrainingKeepingTheLastEpoch(@TempDir Path dir) throws Exception {
         emulation();
-        Path nn = dir.resolve("blowup.nn"), csv = dir.resolve("data.csv"), w = dir.resolve("w.safetensors");
-        Files.writeString(nn, """
-                network Line {
-                  input  x
-                  target y
-                  param  w = 1, b = 0
-                  u = w x + b
-                  output u
-                  loss J = (u - y)²
-                }
-                train Line {
-                  data "data.csv"
-                  optimizer gd(α = 1e150)
-                  batch 2
-                  epochs 3
-                }
-                """);
-        Files.writeString(csv, "x,y\n1,2\n3,1\n2,5\n4,4\n");
+        Path nn = TrainCommandTest.blowUp(dir), w = dir.resolve("w.safetensors");
         var run = CliTest.nnc("train", nn.toString(), "--quiet", "--backend", "cuda", "--precision", "f64", "-o", w.toString());
         assertEquals(1, run.status(), run.out() + run.err());
         // as on the JVM backend: the weights grow until (w x)² overflows, in the first batch of epoch 2

@@ -44,15 +44,7 @@ class CudaEmitTest {
         if (nvcc == null) System.err.println("CudaEmitTest: skipped: nvcc is not installed (not on PATH, in $CUDA_HOME/bin or /usr/local/cuda/bin)");
     }
 
-    static Stream<Arguments> samples() throws IOException {
-        List<Arguments> out = new ArrayList<>();
-        try (var files = Files.list(Repo.root().resolve("samples"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".nn")).sorted().toList()) {
-                for (DType t : DType.values()) out.add(Arguments.of(f.getFileName() + " " + t, Files.readString(f), "adam", t));
-            }
-        }
-        return out.stream();
-    }
+    static Stream<Arguments> samples() throws IOException { return CudaChecks.samples(); }
 
     static String cuda(String name, String source, String optimizer, DType type) {
         var net = JvmBackendTest.compile(name, source, optimizer);

@@ -100,9 +100,12 @@ class TrainCommandTest {
         assertTrue(notCheckpoint.err().startsWith("nnc: " + CliTest.sample("data/xor.csv") + ": not a safetensors file"), notCheckpoint.err());
     }
 
-    @Test
-    void aNonFiniteLossStopsTrainingNamingWhereItArose(@TempDir Path dir) throws Exception {
-        Path nn = dir.resolve("blowup.nn"), csv = dir.resolve("data.csv"), w = dir.resolve("w.safetensors");
+    /**
+     * A line fitted with a learning rate of 1e150, in {@code dir}: w grows by 1e150 times its gradient each step
+     * until (w x)² overflows, in the first batch of epoch 2. Returns the .nn file (its data beside it).
+     */
+    static Path blowUp(Path dir) throws java.io.IOException {
+        Path nn = dir.resolve("blowup.nn");
         Files.writeString(nn, """
                 network Line {
                   input  x
@@ -119,7 +122,13 @@ class TrainCommandTest {
                   epochs 3
                 }
                 """);
-        Files.writeString(csv, "x,y\n1,2\n3,1\n2,5\n4,4\n");
+        Files.writeString(dir.resolve("data.csv"), "x,y\n1,2\n3,1\n2,5\n4,4\n");
+        return nn;
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingNamingWhereItArose(@TempDir Path dir) throws Exception {
+        Path nn = blowUp(dir), w = dir.resolve("w.safetensors");
         // in double precision (1e150 is infinite in float32)
         var run = CliTest.nnc("train", nn.toString(), "--quiet", "--precision", "f64", "-o", w.toString());
         assertEquals(1, run.status(), run.out() + run.err());

@@ -1,0 +1,119 @@
+package dev.nnc.gen.cuda;
+
+import dev.nnc.gen.cuda.CudaGen.Dim;
+import dev.nnc.gen.cuda.CudaGen.Launch;
+import dev.nnc.ir.OptimizerIr;
+import dev.nnc.ir.Tensor;
+import dev.nnc.schedule.GpuSchedule;
+import dev.nnc.schedule.LoopProgram;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The end of a training step as CUDA C: the batch mean of the gradients from the gradient sums and the partial
+ * columns (checked for finiteness), the loss, and the optimizer's update of one parameter element; the kernels
+ * {@code finish} and {@code step} that run them over every element (the last CUDA block of {@code step} advancing
+ * the control block to the next batch).
+ */
+final class StepCode {
+    private static final int T = GpuSchedule.THREADS;
+
+    private final GpuSchedule.Plan plan;
+    private final StringBuilder kernels;
+    private final List<String> entries;
+    private final int params;
+
+    StepCode(GpuSchedule.Plan plan, StringBuilder kernels, List<String> entries) {
+        this.plan = plan;
+        this.kernels = kernels;
+        this.entries = entries;
+        this.params = plan.parameterCount();
+    }
+
+    /** Element k of the gradient sums made the batch's mean from the sums and partial columns; the loss summed. */
+    void finishFunctions(StringBuilder out) {
+        var p = plan.train().partials();
+        int columns = Math.max(1, p.columns());
+        if (!p.ranges().isEmpty()) {
+            out.append("// the partial columns of the gradient sums: at, first column, length, alone (nothing else writes them)\n");
+            out.append("__constant__ int nnc_ranges[] = {");
+            for (int k = 0; k < p.ranges().size(); k++) {
+                var r = p.ranges().get(k);
+                out.append(k == 0 ? "" : ", ").append(r.at()).append(", ").append(r.column()).append(", ").append(r.length()).append(", ").append(r.alone() ? 1 : 0);
+            }
+            out.append("};\n\n");
+        }
+        out.append("// element k of the array of all gradient sums, made the mean over the batch; false if it is not finite\n");
+        out.append("__device__ __forceinline__ bool nnc_finish_element(const nnc_args& a, int k, int count, int blocks) {\n");
+        out.append("    int column = -1, alone = 0;\n");
+        if (!p.ranges().isEmpty()) {
+            out.append("    int lo = 0, hi = ").append(p.ranges().size() - 1).append(";\n");
+            out.append("""
+                        while (lo <= hi) {
+                            const int mid = (lo + hi) >> 1, at = nnc_ranges[4 * mid];
+                            if (k < at) hi = mid - 1;
+                            else if (k >= at + nnc_ranges[4 * mid + 2]) lo = mid + 1;
+                            else {
+                                column = nnc_ranges[4 * mid + 1] + k - at;
+                                alone = nnc_ranges[4 * mid + 3];
+                                break;
+                            }
+                        }
+                    """);
+        }
+        out.append("    real s = column >= 0 && alone ? (real) 0 : a.s").append(LoopProgram.GRADIENTS).append("[k];\n");
+        out.append("    if (column >= 0) for (int b = 0; b < blocks; b++) s += __ldcg(&a.partials[(long long) b * ").append(columns).append(" + column]);\n");
+        out.append("    s /= (real) count;\n    a.s").append(LoopProgram.GRADIENTS).append("[k] = s;\n    return isfinite(s);\n}\n\n");
+        out.append("// the batch's summed loss into losses[batch]; false if it is not finite\n");
+        out.append("__device__ __forceinline__ bool nnc_finish_loss(const nnc_args& a, long long batch, int blocks) {\n    double l = 0;\n");
+        if (p.lossColumn() >= 0) {
+            out.append("    for (int b = 0; b < blocks; b++) l += (double) __ldcg(&a.partials[(long long) b * ").append(columns).append(" + ")
+                    .append(p.lossColumn()).append("]);\n");
+        }
+        out.append("    a.losses[batch] = l;\n    return isfinite(l);\n}\n\n");
+    }
+
+    Launch finishKernel() {
+        entries.add("finish");
+        kernels.append("extern \"C\" __global__ void __launch_bounds__(").append(T).append(") finish(const nnc_args a) {\n")
+                .append("    const nnc_ctl c = *a.ctl;\n    if (c.status) return;\n");
+        kernels.append("    const int count = (int) c.count, blocks = (count + ").append(T - 1).append(") / ").append(T).append(";\n");
+        kernels.append("    const int k = blockIdx.x * ").append(T).append(" + threadIdx.x;\n");
+        kernels.append("    if (k < ").append(params).append(" && !nnc_finish_element(a, k, count, blocks)) nnc_stop(a.ctl);\n");
+        kernels.append("    if (k == 0 && !nnc_finish_loss(a, c.batch, blocks)) nnc_stop(a.ctl);\n}\n\n");
+        return new Launch("finish", "the batch mean, checked", new Dim(0, params, T), Dim.ONE, T);
+    }
+
+    Launch stepKernel() {
+        entries.add("step");
+        kernels.append("extern \"C\" __global__ void __launch_bounds__(").append(T).append(") step(const nnc_args a) {\n")
+                .append("    const nnc_ctl c = *a.ctl;\n    if (c.status) return;\n");
+        kernels.append("    const int k = blockIdx.x * ").append(T).append(" + threadIdx.x;\n");
+        kernels.append("    if (k < ").append(params).append(") nnc_step_element(a, k, c.t, a.rates[c.batch]);\n");
+        kernels.append("    if (nnc_last_block(a.ctl) && threadIdx.x == 0) nnc_advance(a.ctl);\n}\n\n");
+        return new Launch("step", "the optimizer, a thread per parameter element", new Dim(0, params, T), Dim.ONE, T);
+    }
+
+    /** The optimizer's update of element k: θ, its gradient and the state in registers. */
+    void stepFunction(OptimizerIr o, StringBuilder out) {
+        out.append("// ").append(o.describe()).append(" on element k of the array of all parameters\n");
+        out.append("__device__ __forceinline__ void nnc_step_element(const nnc_args& a, int k, double t, double rate) {\n");
+        var e = new CExpr(Map.of());
+        String theta = "a.s" + LoopProgram.PARAMETERS, grad = "a.s" + LoopProgram.GRADIENTS;
+        out.append("    real ").append(e.register(o.theta(), 0)).append(" = ").append(theta).append("[k];\n");
+        out.append("    real ").append(e.register(o.gradient(), 0)).append(" = ").append(grad).append("[k];\n");
+        var read = new java.util.HashSet<Tensor>();
+        for (var u : o.updates()) read.addAll(dev.nnc.ir.Exprs.reads(u.value()));
+        out.append(read.contains(o.step()) ? "    real " + e.register(o.step(), 0) + " = (real) t;\n" : "    (void) t;\n");
+        out.append(o.rate() != null && read.contains(o.rate()) ? "    real " + e.register(o.rate(), 0) + " = (real) rate;\n" : "    (void) rate;\n");
+        for (int k = 0; k < o.states().size(); k++) out.append("    real ").append(e.register(o.states().get(k), 0)).append(" = a.st").append(k).append("[k];\n");
+        for (var u : o.updates()) {
+            var pre = new StringBuilder();
+            String v = e.expr(u.value(), pre, "    ");
+            out.append(pre).append("    ").append(e.register(u.slot(), 0)).append(" = ").append(v).append(";\n");
+        }
+        out.append("    ").append(theta).append("[k] = ").append(e.register(o.theta(), 0)).append(";\n");
+        for (int k = 0; k < o.states().size(); k++) out.append("    a.st").append(k).append("[k] = ").append(e.register(o.states().get(k), 0)).append(";\n");
+        out.append("}\n\n");
+    }
+}
