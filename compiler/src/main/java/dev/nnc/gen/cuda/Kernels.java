@@ -111,9 +111,10 @@ final class Kernels {
     Launch elements(String kernel, Kernel.Elements el, CExpr e) {
         long n = el.elements();
         open(kernel, T);
-        kernels.append("    const long long idx = (long long) blockIdx.x * ").append(T).append(" + threadIdx.x;\n");
-        kernels.append("    const int r = (int) (idx / ").append(n).append(");\n    if (r >= c.count) return;\n");
-        kernels.append("    int e = (int) (idx % ").append(n).append(");\n").append(decompose(el.vars(), e, "    "));
+        // 32-bit arithmetic, which divides by a constant fast (the runtime refuses grids of 2³² threads or more)
+        kernels.append("    const unsigned idx = blockIdx.x * ").append(T).append("u + threadIdx.x;\n");
+        kernels.append("    const int r = (int) (idx / ").append(n).append("u);\n    if (r >= c.count) return;\n");
+        kernels.append("    int e = (int) (idx % ").append(n).append("u);\n").append(decompose(el.vars(), e, "    "));
         var body = new StringBuilder();
         for (Stmt.Assign a : el.body()) assign(a, e, body, "    ", List.of());
         if (e.rowUsed()) kernels.append("    const long long nnc_row = a.order[c.from + r];\n");

@@ -19,9 +19,10 @@ import org.bytedeco.javacpp.PointerPointer;
 /**
  * What the CUDA model does with the device, each a checked driver call: memory (allocated, filled, copied in
  * and out, converting between the host's doubles and the network's precision), a module and its kernels, launches
- * on one stream, and CUDA graphs captured from that stream. Copies are synchronous and go through the legacy
- * stream, which waits for the model's stream (created blocking), so their order with the launches is the
- * program's order.
+ * on one stream, and CUDA graphs captured from that stream. Everything goes on that one stream, copies too, so it
+ * all happens in the program's order; the stream does not synchronise with the legacy stream, which would get in
+ * the way of capturing it. A copy to the device returns once the host's values are staged (pageable memory); a
+ * copy from it waits for the stream.
  */
 final class Gpu implements AutoCloseable {
     /** Values converted and copied at a time: bounds the host memory a large upload needs. */
@@ -32,7 +33,7 @@ final class Gpu implements AutoCloseable {
 
     Gpu() {
         Driver.device();
-        check(cuStreamCreate(stream, CU_STREAM_DEFAULT), "creating a stream");
+        check(cuStreamCreate(stream, CU_STREAM_NON_BLOCKING), "creating a stream");
     }
 
     // ─── Memory ────────────────────────────────────────────────────────────────────────────────────
@@ -48,7 +49,7 @@ final class Gpu implements AutoCloseable {
         if (p != 0) check(cuMemFree(p), "freeing device memory");
     }
 
-    void zero(long p, long bytes) { check(cuMemsetD8(p, (byte) 0, bytes), "zeroing device memory"); }
+    void zero(long p, long bytes) { check(cuMemsetD8Async(p, (byte) 0, bytes, stream), "zeroing device memory"); }
 
     /** {@code values[from …]} ({@code n} of them) into device memory at element {@code at}, in the network's precision. */
     void upload(long p, long at, double[] values, int from, int n, DType type) {
@@ -61,13 +62,13 @@ final class Gpu implements AutoCloseable {
                     float[] f = new float[m];
                     for (int k = 0; k < m; k++) f[k] = (float) values[from + done + k];
                     try (var h = new FloatPointer(f)) {
-                        check(cuMemcpyHtoD(dst, h, (long) m * size), "copying to the device");
+                        check(cuMemcpyHtoDAsync(dst, h, (long) m * size, stream), "copying to the device");
                     }
                 }
                 case F64 -> {
                     try (var h = new DoublePointer(m)) {
                         h.put(values, from + done, m);
-                        check(cuMemcpyHtoD(dst, h, (long) m * size), "copying to the device");
+                        check(cuMemcpyHtoDAsync(dst, h, (long) m * size, stream), "copying to the device");
                     }
                 }
             }
@@ -84,13 +85,15 @@ final class Gpu implements AutoCloseable {
             switch (type) {
                 case F32 -> {
                     try (var h = new FloatPointer(m)) {
-                        check(cuMemcpyDtoH(h, src, (long) m * size), "copying from the device");
+                        check(cuMemcpyDtoHAsync(h, src, (long) m * size, stream), "copying from the device");
+                        synchronize();
                         for (int k = 0; k < m; k++) out[done + k] = h.get(k);
                     }
                 }
                 case F64 -> {
                     try (var h = new DoublePointer(m)) {
-                        check(cuMemcpyDtoH(h, src, (long) m * size), "copying from the device");
+                        check(cuMemcpyDtoHAsync(h, src, (long) m * size, stream), "copying from the device");
+                        synchronize();
                         h.get(out, done, m);
                     }
                 }
@@ -101,29 +104,33 @@ final class Gpu implements AutoCloseable {
 
     void uploadInts(long p, int[] values) {
         try (var h = new IntPointer(values)) {
-            check(cuMemcpyHtoD(p, h, 4L * values.length), "copying to the device");
+            check(cuMemcpyHtoDAsync(p, h, 4L * values.length, stream), "copying to the device");
         }
     }
 
     void uploadDoubles(long p, double[] values) {
         try (var h = new DoublePointer(values)) {
-            check(cuMemcpyHtoD(p, h, 8L * values.length), "copying to the device");
+            check(cuMemcpyHtoDAsync(p, h, 8L * values.length, stream), "copying to the device");
         }
     }
 
     double[] downloadDoubles(long p, int n) {
         double[] out = new double[n];
         try (var h = new DoublePointer(Math.max(1, n))) {
-            check(cuMemcpyDtoH(h, p, 8L * n), "copying from the device");
+            check(cuMemcpyDtoHAsync(h, p, 8L * n, stream), "copying from the device");
+            synchronize();
             h.get(out, 0, n);
         }
         return out;
     }
 
     /** 8-byte words: the control block. */
-    void uploadWords(long p, BytePointer words, long bytes) { check(cuMemcpyHtoD(p, words, bytes), "copying to the device"); }
+    void uploadWords(long p, BytePointer words, long bytes) { check(cuMemcpyHtoDAsync(p, words, bytes, stream), "copying to the device"); }
 
-    void downloadWords(BytePointer words, long p, long bytes) { check(cuMemcpyDtoH(words, p, bytes), "copying from the device"); }
+    void downloadWords(BytePointer words, long p, long bytes) {
+        check(cuMemcpyDtoHAsync(words, p, bytes, stream), "copying from the device");
+        synchronize();
+    }
 
     static int bytes(DType type) { return type == DType.F32 ? 4 : 8; }
 
@@ -156,8 +163,10 @@ final class Gpu implements AutoCloseable {
 
     /** Launches a kernel on the model's stream with one argument, the struct at {@code args}. */
     void launch(CUfunc_st f, long gx, long gy, int threads, PointerPointer<?> args, String name) {
-        if (gx > Integer.MAX_VALUE || gy > 65535) throw new CudaError("the kernel " + name + " needs a grid of " + gx + " × " + gy
-                + " blocks, more than CUDA allows; use a smaller batch", CUDA_ERROR_INVALID_VALUE);
+        if (gx > Integer.MAX_VALUE || gy > 65535 || gx * gy * threads >= 1L << 32) {
+            throw new CudaError("the kernel " + name + " needs a grid of " + gx + " × " + gy + " blocks of " + threads
+                    + " threads, more than nnc's kernels count; use a smaller batch", CUDA_ERROR_INVALID_VALUE);
+        }
         check(cuLaunchKernel(f, (int) gx, (int) gy, 1, threads, 1, 1, 0, stream, args, (PointerPointer<?>) null), "launching " + name);
     }
 
