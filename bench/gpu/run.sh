@@ -3,7 +3,8 @@
 # clone of this repository with bench/gpu/target/bundle.tgz in it (made by bench/gpu/bundle.sh elsewhere):
 #   1. the GPU tests (dev.nnc.tests.GpuTest: every sample and the random-network family against the reference
 #      interpreter, runs of steps, Fashion-MNIST to its test accuracy, a CUDA model jar), through JUnit's console;
-#   2. training throughput side by side with PyTorch on the same GPU: nnc (with and without CUDA graphs) and
+#   2. training throughput side by side with PyTorch on the same GPU: nnc (with and without CUDA graphs, its matrix
+#      products by the generated tiled kernels or by cuBLAS) and
 #      PyTorch at its best (optimizer implementations, the whole step as a CUDA graph), and its plain eager step;
 #   3. samples/mlp.nn trained on Fashion-MNIST end to end (nnc train --backend cuda), timed;
 # and prints a table. JSON lines, the tests' report and the logs go to --out.
@@ -48,11 +49,12 @@ export NNC_FASHION_MNIST="$b/data" NNC_CACHE="$work/cache"
 python="${PYTHON:-python3}"
 status=0
 
-# The CUDA 13 runtime (libcudart.so.13) the JNI bindings link against: the toolkit's, or PyTorch's pip package's.
+# The CUDA 13 runtime (libcudart.so.13) and cuBLAS (libcublas.so.13) the JNI bindings link against: the toolkit's,
+# or PyTorch's pip packages'.
+pip_lib() { "$python" -c "import nvidia.$1 as m, os; print(os.path.join(os.path.dirname(m.__file__), 'lib'))" 2>/dev/null; }
 libs=()
-for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib \
-         "$("$python" -c 'import nvidia.cuda_runtime as m, os; print(os.path.join(os.path.dirname(m.__file__), "lib"))' 2>/dev/null)"; do
-  [[ -n "$d" && -e "$d/libcudart.so.13" ]] && libs+=("$d")
+for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib "$(pip_lib cuda_runtime)" "$(pip_lib cublas)"; do
+  [[ -n "$d" ]] && compgen -G "$d/lib*.so.13" >/dev/null && libs+=("$d")
 done
 jvm=(--enable-native-access=ALL-UNNAMED -Dnnc.root="$root")
 if [[ -n "$emulation" ]]; then
@@ -101,11 +103,13 @@ if [[ "$bench" == 1 ]]; then
   [[ "$have_torch" == 0 ]] && echo "run.sh: PyTorch with CUDA is not available here; measuring nnc alone" >&2
   for c in ${cases//,/ }; do
     net="${c%%:*}" batch="${c##*:}"
-    for graphs in true false; do
-      echo "  nnc $net, batch $batch, CUDA graphs $graphs ..." >&2
-      "$java" "${jvm[@]}" -Dnnc.cuda.graphs="$graphs" -cp "$b/lib/bench.jar:$cp" dev.nnc.bench.Throughput --file "samples/$net.nn" \
-        --case "$net" --backend cuda --batch "$batch" --mode train --threads 1 --seconds "$seconds" --repeats "$repeats" >>"$results" \
-        2>>"$out/bench.log" || { echo "run.sh: nnc's $net:$batch failed (see $out/bench.log)" >&2; status=1; }
+    # CUDA graphs or launches one by one; the generated tiled matrix kernels or cuBLAS
+    for setting in "true kernels" "false kernels" "true cublas"; do
+      read -r graphs gemm <<<"$setting"
+      echo "  nnc $net, batch $batch, CUDA graphs $graphs, products by $gemm ..." >&2
+      "$java" "${jvm[@]}" -Dnnc.cuda.graphs="$graphs" -Dnnc.cuda.gemm="$gemm" -cp "$b/lib/bench.jar:$cp" dev.nnc.bench.Throughput \
+        --file "samples/$net.nn" --case "$net" --backend cuda --batch "$batch" --mode train --threads 1 --seconds "$seconds" \
+        --repeats "$repeats" >>"$results" 2>>"$out/bench.log" || { echo "run.sh: nnc's $net:$batch failed (see $out/bench.log)" >&2; status=1; }
     done
     if [[ "$have_torch" == 1 ]]; then
       echo "  PyTorch $net, batch $batch ..." >&2

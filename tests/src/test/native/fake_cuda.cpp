@@ -3,7 +3,8 @@
 // machines without a GPU. "Device memory" is host memory; a module is a shared object compiled from nnc's CUDA C
 // with nnc_host.h, named by the image `NNCHOST:/path/to/module.so`; a launch calls the module's entry for the
 // kernel, which runs the grid (see nnc_host.h). Work on a stream runs at once, except while the stream is being
-// captured into a graph, when launches are recorded and replayed by cuGraphLaunch.
+// captured into a graph, when launches are recorded and replayed by cuGraphLaunch. The stand-in cuBLAS
+// (fake_cublas.cpp, libcublas.so.13) puts its products on streams the same way.
 //
 // New allocations are filled with 0xFF bytes, a NaN in float and double, so that a kernel reading memory nothing
 // wrote shows up in the results.
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -45,14 +47,11 @@ struct Function {
     std::string name;
 };
 
-struct Launch {
-    Function* f;
-    unsigned grid[3], block[3];
-    std::vector<unsigned char> args;
-};
+// Work on a stream: a kernel launch, or a cuBLAS product (fake_cublas.cpp); run at once, or kept by a capture.
+typedef std::function<int()> Work;
 
 struct Graph {
-    std::vector<Launch> launches;
+    std::vector<Work> work;
 };
 
 struct Stream {
@@ -63,12 +62,18 @@ Stream legacy;
 
 Stream* stream_of(void* s) { return s ? static_cast<Stream*>(s) : &legacy; }
 
-int run(const Launch& l) {
-    void* p = const_cast<unsigned char*>(l.args.data());
-    void* params[1] = {p};
-    return l.f->entry(l.grid[0], l.grid[1], l.grid[2], l.block[0], l.block[1], l.block[2], params) ? INVALID_VALUE : SUCCESS;
+int enqueue(void* s, Work w) {
+    Stream* st = stream_of(s);
+    if (st->capture) {
+        st->capture->work.push_back(std::move(w));
+        return SUCCESS;
+    }
+    return w();
 }
 }  // namespace
+
+// For the stand-in cuBLAS: work on a stream, as this driver runs or captures it.
+extern "C" int nnc_host_enqueue(void* stream, std::function<int()>* work) { return enqueue(stream, *work); }
 
 extern "C" {
 // ─── initialisation, devices, contexts ──────────────────────────────────────────────────────────────────────
@@ -222,14 +227,12 @@ CUresult cuLaunchKernel(void* fn, unsigned gx, unsigned gy, unsigned gz, unsigne
     if (!fn || !params || extra || shared) return INVALID_VALUE;
     auto f = static_cast<Function*>(fn);
     size_t n = f->module->args_size();
-    Launch l{f, {gx, gy, gz}, {bx, by, bz}, std::vector<unsigned char>(n)};
-    memcpy(l.args.data(), params[0], n);  // arguments are copied at the launch, as CUDA does
-    Stream* st = stream_of(s);
-    if (st->capture) {
-        st->capture->launches.push_back(l);
-        return SUCCESS;
-    }
-    return run(l);
+    std::vector<unsigned char> args(n);
+    memcpy(args.data(), params[0], n);  // arguments are copied at the launch, as CUDA does
+    return enqueue(s, [f, gx, gy, gz, bx, by, bz, args]() mutable {
+        void* p[1] = {args.data()};
+        return f->entry(gx, gy, gz, bx, by, bz, p) ? INVALID_VALUE : SUCCESS;
+    });
 }
 
 // ─── streams and graphs ─────────────────────────────────────────────────────────────────────────────────────
@@ -268,8 +271,8 @@ CUresult cuGraphInstantiateWithFlags(void** exec, void* graph, unsigned long lon
 
 CUresult cuGraphLaunch(void* exec, void* s) {
     if (stream_of(s)->capture) return STREAM_CAPTURE_UNSUPPORTED;
-    for (const Launch& l : static_cast<Graph*>(exec)->launches) {
-        CUresult r = run(l);
+    for (Work& w : static_cast<Graph*>(exec)->work) {
+        CUresult r = w();
         if (r != SUCCESS) return r;
     }
     return SUCCESS;

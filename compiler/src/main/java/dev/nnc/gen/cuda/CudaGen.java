@@ -34,8 +34,23 @@ public final class CudaGen {
         public long of(int count) { return Math.max(1, (samples * count + fixed + per - 1) / per); }
     }
 
-    /** A kernel launch: its name, its form (for listings), its grid and its threads per CUDA block. */
-    public record Launch(String name, String form, Dim x, Dim y, int threads) {}
+    /**
+     * A kernel launch: its name, its form (for listings), its grid and its threads per CUDA block. A matrix
+     * product says what it computes ({@code gemm}), so that the runtime can have cuBLAS compute it instead; a
+     * gather runs only then ({@code cublasOnly}).
+     */
+    public record Launch(String name, String form, Dim x, Dim y, int threads, Gemm gemm, boolean cublasOnly) {
+        Launch(String name, String form, Dim x, Dim y, int threads) { this(name, form, x, y, threads, null, false); }
+    }
+
+    /**
+     * A matrix product for cuBLAS: {@code C[i,j] (+)= Σ_p A[i,p]·B[p,j]}, extents of −1 being the batch's samples.
+     * Each operand's element (i, j) is at {@code offset + i·row + j·col} of the array in argument {@code field};
+     * an input or target is read from its gathered copy of the batch's rows.
+     */
+    public record Gemm(int m, int n, int k, Operand a, Operand b, Operand c, boolean accumulate) {
+        public record Operand(String field, long offset, int row, int col) {}
+    }
 
     /**
      * @param args the fields of {@code nnc_args} in order, each 8 bytes: {@code s3} the array of slot 3,
@@ -65,6 +80,8 @@ public final class CudaGen {
         final List<String> args = new ArrayList<>();
         final List<String> entries = new ArrayList<>();
         final Kernels forms;
+        /** Input and target slots with a gathered copy of the batch (for cuBLAS): their {@code s} argument. */
+        final java.util.Set<Integer> gathered = new java.util.TreeSet<>();
 
         Writer(GpuSchedule.Plan plan, String real) {
             this.plan = plan;
@@ -74,10 +91,10 @@ public final class CudaGen {
         }
 
         Cuda write() {
-            var argStruct = arguments();
             List<Launch> train = program("train", plan.train(), plan.fusedStep());
             List<Launch> predict = program("predict", plan.predict(), false);
             List<Launch> evaluate = program("evaluate", plan.evaluate(), false);
+            var argStruct = arguments();
             Launch finish = null, step = null;
             OptimizerIr o = plan.optimizer();
             var functions = new StringBuilder();
@@ -150,6 +167,10 @@ public final class CudaGen {
                 String field = (data ? "d" : "s") + k;
                 b.append("    ").append(data ? "const real* " : "real* ").append(field).append(";  // ").append(what).append('\n');
                 args.add(field);
+                if (data && gathered.contains(k)) {
+                    b.append("    real* s").append(k).append(";  // ").append(s.tensor().name).append(": the batch's rows, gathered (for cuBLAS)\n");
+                    args.add("s" + k);
+                }
             }
             b.append("    const int* order;  // the data's rows in the order the run reads them\n");
             b.append("    real* partials;  // a row per CUDA block of the per-sample kernels, a column per summed value\n");
@@ -168,8 +189,27 @@ public final class CudaGen {
 
         // ─── Programs ───────────────────────────────────────────────────────────────────────────────
 
-        private List<Launch> program(String name, GpuSchedule.Program prog, boolean fusedTail) {
+        /**
+         * For cuBLAS, which reads a matrix where it lies: the batch's rows of each input or target a product of this
+         * program reads, gathered into a contiguous copy first (a thread per element).
+         */
+        private List<Launch> gathers(String name, GpuSchedule.Program prog) {
+            java.util.TreeSet<Integer> slots = new java.util.TreeSet<>();
+            for (Kernel k : prog.kernels()) {
+                if (!(k instanceof Kernel.Product m)) continue;
+                for (var o : List.of(m.product().a(), m.product().b(), m.product().c())) {
+                    if (prog.storage().get(o.t()) instanceof dev.nnc.schedule.Storage.Column c) slots.add(c.slot());
+                }
+            }
             List<Launch> out = new ArrayList<>();
+            for (int slot : slots) out.add(forms.gather(name + "_gather_" + slot, slot, loops.slots().get(slot).size()));
+            entries.addAll(out.stream().map(Launch::name).toList());
+            gathered.addAll(slots);
+            return out;
+        }
+
+        private List<Launch> program(String name, GpuSchedule.Program prog, boolean fusedTail) {
+            List<Launch> out = new ArrayList<>(gathers(name, prog));
             for (int k = 0; k < prog.kernels().size(); k++) {
                 String kernel = name + "_" + k;
                 entries.add(kernel);

@@ -34,7 +34,18 @@ public final class CudaPlanJson {
 
     private static String launch(CudaGen.Launch l) {
         if (l == null) return "null";
-        return "{\"name\":" + Json.quote(l.name()) + ",\"x\":" + dim(l.x()) + ",\"y\":" + dim(l.y()) + ",\"threads\":" + l.threads() + "}";
+        String gemm = l.gemm() == null ? "" : ",\"gemm\":" + gemm(l.gemm());
+        return "{\"name\":" + Json.quote(l.name()) + ",\"x\":" + dim(l.x()) + ",\"y\":" + dim(l.y()) + ",\"threads\":" + l.threads()
+                + (l.cublasOnly() ? ",\"cublasOnly\":true" : "") + gemm + "}";
+    }
+
+    private static String gemm(CudaGen.Gemm g) {
+        return "{\"m\":" + g.m() + ",\"n\":" + g.n() + ",\"k\":" + g.k() + ",\"a\":" + operand(g.a()) + ",\"b\":" + operand(g.b())
+                + ",\"c\":" + operand(g.c()) + ",\"accumulate\":" + g.accumulate() + "}";
+    }
+
+    private static String operand(CudaGen.Gemm.Operand o) {
+        return "{\"field\":" + Json.quote(o.field()) + ",\"offset\":" + o.offset() + ",\"row\":" + o.row() + ",\"col\":" + o.col() + "}";
     }
 
     private static String dim(CudaGen.Dim d) { return "[" + d.samples() + "," + d.fixed() + "," + d.per() + "]"; }

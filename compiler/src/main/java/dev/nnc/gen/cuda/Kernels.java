@@ -1,6 +1,7 @@
 package dev.nnc.gen.cuda;
 
 import dev.nnc.gen.cuda.CudaGen.Dim;
+import dev.nnc.gen.cuda.CudaGen.Gemm;
 import dev.nnc.gen.cuda.CudaGen.Launch;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
@@ -190,7 +191,25 @@ final class Kernels {
         kernels.append("}\n\n");
         Dim x = m.n() == Block.Product.SAMPLES ? new Dim(1, 0, bn) : new Dim(0, m.n(), bn);
         Dim y = m.m() == Block.Product.SAMPLES ? new Dim(1, 0, bm) : new Dim(0, m.m(), bm);
-        return new Launch(kernel, "a " + bm + "×" + bn + " tiled matrix product", x, y, T);
+        var gemm = new Gemm(m.m(), m.n(), m.k(), gemmOperand(m.a(), e), gemmOperand(m.b(), e), gemmOperand(m.c(), e), m.accumulate());
+        return new Launch(kernel, "a " + bm + "×" + bn + " tiled matrix product", x, y, T, gemm, false);
+    }
+
+    /** An operand as cuBLAS takes it: an input or target from its gathered copy, whose rows are the batch's. */
+    private static Gemm.Operand gemmOperand(Block.Operand o, CExpr e) {
+        Storage s = e.storage(o.t());
+        return new Gemm.Operand("s" + s.slot(), s.offset(), o.row(), o.col());
+    }
+
+    /** The batch's rows of an input or target slot, read through the order, into its gathered copy. */
+    Launch gather(String kernel, int slot, int width) {
+        open(kernel, T);
+        kernels.append("    const unsigned idx = blockIdx.x * ").append(T).append("u + threadIdx.x;\n");
+        kernels.append("    const int r = (int) (idx / ").append(width).append("u);\n    if (r >= c.count) return;\n");
+        kernels.append("    const int e = (int) (idx % ").append(width).append("u);\n");
+        kernels.append("    a.s").append(slot).append("[(long long) r * ").append(width).append(" + e] = a.d").append(slot)
+                .append("[(long long) a.order[c.from + r] * ").append(width).append(" + e];\n}\n\n");
+        return new Launch(kernel, "the batch's rows gathered, for cuBLAS", new Dim(width, 0, T), Dim.ONE, T, null, true);
     }
 
     private static String extent(int n) { return n == Block.Product.SAMPLES ? "count" : Integer.toString(n); }

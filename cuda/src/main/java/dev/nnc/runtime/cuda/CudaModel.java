@@ -47,12 +47,17 @@ public final class CudaModel implements Model, ResidentTraining {
     private final Map<String, CUfunc_st> functions = new HashMap<>();
     private final Map<String, Integer> paramIndex = new LinkedHashMap<>();
     private final boolean graphs = !"false".equals(System.getProperty("nnc.cuda.graphs"));
+    /** cuBLAS for the matrix products ({@code nnc.cuda.gemm=cublas}), or null for the generated kernels. */
+    private final Cublas cublas;
 
     private final long params, gradients, ctl;
     private final long[] states;
     private final long[] work;
-    /** Per input or target slot: the rows of a batch given to a Model method, and the rows a run keeps. */
-    private final long[] batchData, keptData;
+    /**
+     * Per input or target slot: the rows of a batch given to a Model method, the rows a run keeps, and (for cuBLAS)
+     * the batch's rows gathered into one block.
+     */
+    private final long[] batchData, keptData, gathered;
     private long partials, identity, losses, rates, keptOrder;
     private int capacity, runCapacity, keptRows;
     private int[] uploadedOrder;
@@ -81,6 +86,9 @@ public final class CudaModel implements Model, ResidentTraining {
         for (int p = 0; p < signature.params().size(); p++) paramIndex.put(signature.params().get(p).name(), p);
         gpu.load(image);
         for (var l : all()) functions.put(l.name(), gpu.function(l.name()));
+        String gemm = System.getProperty("nnc.cuda.gemm", "kernels");
+        if (!gemm.equals("kernels") && !gemm.equals("cublas")) throw new IllegalArgumentException("nnc.cuda.gemm is kernels or cublas, not " + gemm);
+        cublas = gemm.equals("cublas") ? gpu.cublas() : null;
         int b = Gpu.bytes(type);
         params = gpu.alloc((long) size * b, "the parameters");
         gradients = gpu.alloc((long) size * b, "the gradients");
@@ -92,6 +100,7 @@ public final class CudaModel implements Model, ResidentTraining {
         work = new long[slots];
         batchData = new long[slots];
         keptData = new long[slots];
+        gathered = new long[slots];
         batchArgs = new BytePointer(8L * plan.args().size());
         runArgs = new BytePointer(8L * plan.args().size());
         batchParams.put(0, batchArgs);
@@ -141,6 +150,10 @@ public final class CudaModel implements Model, ResidentTraining {
                 case INPUT, TARGET -> {
                     gpu.free(batchData[s]);
                     batchData[s] = gpu.alloc((long) slot.size() * cap * b, "a batch of " + slot.tensor());
+                    if (cublas != null && plan.args().contains("s" + s)) {
+                        gpu.free(gathered[s]);
+                        gathered[s] = gpu.alloc((long) slot.size() * cap * b, "a gathered batch of " + slot.tensor());
+                    }
                 }
                 default -> { }
             }
@@ -197,7 +210,7 @@ public final class CudaModel implements Model, ResidentTraining {
                     case PARAM -> params;
                     case GRADIENT -> gradients;
                     case WORK -> work[k];
-                    case INPUT, TARGET -> throw new IllegalStateException("internal: argument " + a + " of an input slot");
+                    case INPUT, TARGET -> gathered[k]; // 0 without cuBLAS: the kernels that read it do not run then
                 };
             }
         };
@@ -251,7 +264,13 @@ public final class CudaModel implements Model, ResidentTraining {
         for (CudaPlan.Launch l : ls) launch(l, count, args);
     }
 
+    /** A kernel; with cuBLAS, a matrix product is cuBLAS's instead, and the gathers it reads run first. */
     private void launch(CudaPlan.Launch l, int count, PointerPointer<?> args) {
+        if (l.cublasOnly() && cublas == null) return;
+        if (cublas != null && l.gemm() != null) {
+            cublas.gemm(type, l.gemm(), count, f -> field(f, false));
+            return;
+        }
         gpu.launch(functions.get(l.name()), l.gridX(count), l.gridY(count), l.threads(), args, l.name());
     }
 
@@ -453,14 +472,19 @@ public final class CudaModel implements Model, ResidentTraining {
         gpu.uploadDoubles(rates, r);
         long from = (long) first * batchSize;
         control((int) Math.min(batchSize, order.length - from), from, batchSize, order.length, true);
+        // cuBLAS's extents are fixed when a product is launched (captured), the kernels read the batch's: with cuBLAS a
+        // short last batch runs on its own, outside the graphs
+        int lastCount = (int) Math.min(batchSize, order.length - (long) (last - 1) * batchSize);
+        int captured = cublas != null && lastCount < batchSize ? n - 1 : n;
         if (graphs) {
             captureFor(batchSize);
-            int left = n;
+            int left = captured;
             for (; left >= GRAPH_STEPS; left -= GRAPH_STEPS) manySteps.launch();
             for (; left > 0; left--) oneStep.launch();
         } else {
-            for (int k = 0; k < n; k++) launchStep(batchSize);
+            for (int k = 0; k < captured; k++) launchStep(batchSize);
         }
+        if (captured < n) launchStep(lastCount);
         gpu.synchronize();
         long[] c = readControl();
         boolean stopped = c[0] != 0;
@@ -495,6 +519,8 @@ public final class CudaModel implements Model, ResidentTraining {
     @Override public void close() {
         Driver.device();
         dropGraphs();
+        if (cublas != null) cublas.close();
+        for (long g : gathered) gpu.free(g);
         gpu.free(params);
         gpu.free(gradients);
         gpu.free(ctl);

@@ -27,8 +27,11 @@ public record CudaPlan(Layout layout, String json, int threads, boolean fusedSte
         evaluate = List.copyOf(evaluate);
     }
 
-    /** A kernel's launch: grid extents ⌈(samples · count + fixed) / per⌉, count being the batch's samples. */
-    public record Launch(String name, long[] x, long[] y, int threads) {
+    /**
+     * A kernel's launch: grid extents ⌈(samples · count + fixed) / per⌉, count being the batch's samples. A matrix
+     * product says what it computes ({@code gemm}, else null), for cuBLAS; a gather runs only with cuBLAS.
+     */
+    public record Launch(String name, long[] x, long[] y, int threads, Gemm gemm, boolean cublasOnly) {
         long gridX(int count) { return extent(x, count); }
 
         long gridY(int count) { return extent(y, count); }
@@ -47,9 +50,28 @@ public record CudaPlan(Layout layout, String json, int threads, boolean fusedSte
 
     private static List<Launch> launches(Object v) { return ((List<?>) v).stream().map(CudaPlan::launch).toList(); }
 
+    /**
+     * {@code C[i,j] (+)= Σ_p A[i,p]·B[p,j]}, an extent of −1 being the batch's samples; element (i, j) of an
+     * operand at {@code offset + i·row + j·col} of the array of argument {@code field}.
+     */
+    public record Gemm(int m, int n, int k, Operand a, Operand b, Operand c, boolean accumulate) {
+        public record Operand(String field, long offset, int row, int col) {}
+    }
+
     private static Launch launch(Object v) {
         if (!(v instanceof Map<?, ?> m)) return null;
-        return new Launch((String) m.get("name"), dim(m.get("x")), dim(m.get("y")), integer(m.get("threads")));
+        Gemm gemm = null;
+        if (m.get("gemm") instanceof Map<?, ?> g) {
+            gemm = new Gemm(integer(g.get("m")), integer(g.get("n")), integer(g.get("k")), operand(g.get("a")), operand(g.get("b")),
+                    operand(g.get("c")), Boolean.TRUE.equals(g.get("accumulate")));
+        }
+        return new Launch((String) m.get("name"), dim(m.get("x")), dim(m.get("y")), integer(m.get("threads")), gemm,
+                Boolean.TRUE.equals(m.get("cublasOnly")));
+    }
+
+    private static Gemm.Operand operand(Object v) {
+        Map<?, ?> o = (Map<?, ?>) v;
+        return new Gemm.Operand((String) o.get("field"), ((Number) o.get("offset")).longValue(), integer(o.get("row")), integer(o.get("col")));
     }
 
     private static long[] dim(Object v) {

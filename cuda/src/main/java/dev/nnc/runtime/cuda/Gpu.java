@@ -172,6 +172,9 @@ final class Gpu implements AutoCloseable {
 
     void synchronize() { check(cuStreamSynchronize(stream), "running the network's kernels"); }
 
+    /** A cuBLAS handle on this stream. */
+    Cublas cublas() { return new Cublas(this, stream); }
+
     // ─── Graphs ────────────────────────────────────────────────────────────────────────────────────
 
     /** A captured launch sequence, launched as one. */
