@@ -4,7 +4,7 @@
 #   1. the GPU tests (dev.nnc.tests.GpuTest: every sample and the random-network family against the reference
 #      interpreter, runs of steps, Fashion-MNIST to its test accuracy, a CUDA model jar), through JUnit's console;
 #   2. training throughput side by side with PyTorch on the same GPU: nnc (with and without CUDA graphs, its matrix
-#      products by the generated tiled kernels or by cuBLAS) and
+#      products by the generated tiled kernels or by cuBLAS, mid-width layers fused or not) and
 #      PyTorch at its best (optimizer implementations, the whole step as a CUDA graph), and its plain eager step;
 #   3. samples/mlp.nn trained on Fashion-MNIST end to end (nnc train --backend cuda), timed;
 # and prints a table. JSON lines, the tests' report and the logs go to --out.
@@ -103,13 +103,14 @@ if [[ "$bench" == 1 ]]; then
   [[ "$have_torch" == 0 ]] && echo "run.sh: PyTorch with CUDA is not available here; measuring nnc alone" >&2
   for c in ${cases//,/ }; do
     net="${c%%:*}" batch="${c##*:}"
-    # CUDA graphs or launches one by one; the generated tiled matrix kernels or cuBLAS
-    for setting in "true kernels" "false kernels" "true cublas"; do
-      read -r graphs gemm <<<"$setting"
-      echo "  nnc $net, batch $batch, CUDA graphs $graphs, products by $gemm ..." >&2
-      "$java" "${jvm[@]}" -Dnnc.cuda.graphs="$graphs" -Dnnc.cuda.gemm="$gemm" -cp "$b/lib/bench.jar:$cp" dev.nnc.bench.Throughput \
-        --file "samples/$net.nn" --case "$net" --backend cuda --batch "$batch" --mode train --threads 1 --seconds "$seconds" \
-        --repeats "$repeats" >>"$results" 2>>"$out/bench.log" || { echo "run.sh: nnc's $net:$batch failed (see $out/bench.log)" >&2; status=1; }
+    # CUDA graphs or launches one by one; matrix products by the generated tiled kernels or by cuBLAS; mid-width
+    # layers fused into chains or not
+    for setting in "true kernels true" "false kernels true" "true cublas true" "true kernels false"; do
+      read -r graphs gemm chains <<<"$setting"
+      echo "  nnc $net, batch $batch, CUDA graphs $graphs, products by $gemm, chains $chains ..." >&2
+      "$java" "${jvm[@]}" -Dnnc.cuda.graphs="$graphs" -Dnnc.cuda.gemm="$gemm" -Dnnc.cuda.chains="$chains" -cp "$b/lib/bench.jar:$cp" \
+        dev.nnc.bench.Throughput --file "samples/$net.nn" --case "$net" --backend cuda --batch "$batch" --mode train --threads 1 \
+        --seconds "$seconds" --repeats "$repeats" >>"$results" 2>>"$out/bench.log" || { echo "run.sh: nnc's $net:$batch failed (see $out/bench.log)" >&2; status=1; }
     done
     if [[ "$have_torch" == 1 ]]; then
       echo "  PyTorch $net, batch $batch ..." >&2

@@ -143,7 +143,8 @@ public final class Throughput {
         for (double r : perSecond) repeats.append(repeats.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", r));
         boolean cuda = model.backend().equals("cuda");
         String config = "backend=" + model.backend() + (cuda ? " graphs=" + !"false".equals(System.getProperty("nnc.cuda.graphs"))
-                + " gemm=" + System.getProperty("nnc.cuda.gemm", "kernels") + (perStep > 1 ? " resident" : "") : " threads=" + o.threads);
+                + " gemm=" + System.getProperty("nnc.cuda.gemm", "kernels") + " chains=" + !"false".equals(System.getProperty("nnc.cuda.chains"))
+                + (perStep > 1 ? " resident" : "") : " threads=" + o.threads);
         String device = cuda ? dev.nnc.runtime.cuda.Driver.device().describe() : "cpu";
         System.out.printf(Locale.ROOT, "{\"tool\": \"nnc\", \"case\": \"%s\", \"batch\": %d, \"mode\": \"%s\", \"threads\": %d, "
                         + "\"config\": \"%s\", \"samples_per_s\": %.1f, \"repeats\": [%s], \"backend\": \"%s\", \"device\": \"%s\", "

@@ -96,7 +96,7 @@ final class EmitCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (what == What.cuda) {
-            out.print(dev.nnc.gen.cuda.CudaGen.generate(dev.nnc.schedule.GpuSchedule.of(graph, optimizer), type).source());
+            out.print(dev.nnc.gen.cuda.CudaBackend.generate(graph, optimizer, type).cuda().source());
             out.flush();
             return Main.OK;
         }

@@ -32,6 +32,10 @@ import java.util.TreeMap;
  *   <li>{@link Kernel.SampleSums}: a nest adding per-sample values into a gradient sum (a bias's gradient) runs a
  *       thread per element, the samples split over a few lanes and added in a fixed order.
  *   <li>{@link Kernel.Product}: a tiled matrix product, or cuBLAS, as the runtime is told.
+ *   <li>{@link Kernel.Chain}: consecutive products of mid-width layers (weights of at most
+ *       {@value #CHAIN_WEIGHTS} elements) and the element-wise work between them, which all compute a sample from
+ *       that sample alone, fused into one kernel that takes a tile of {@value #CHAIN_TILE} samples per CUDA block
+ *       through every stage — tiny-cuda-nn's fully fused MLP in spirit, for any width, without tensor cores.
  *   <li>{@link Kernel.Clear}: gradient sums that several kernels add into, zeroed first; a sum that one kernel
  *       writes whole is overwritten instead.
  * </ul>
@@ -48,6 +52,12 @@ public final class GpuSchedule {
 
     /** The most parameter elements a kernel's last block steps through itself (a thread per element otherwise). */
     public static final int FUSED_STEP_LIMIT = 4096;
+
+    /** The largest weight matrix of a product in a {@link Kernel.Chain} (256 × 256): mid-width layers. */
+    public static final int CHAIN_WEIGHTS = 256 * 256;
+
+    /** Samples a CUDA block of a {@link Kernel.Chain} takes through its stages. */
+    public static final int CHAIN_TILE = 16;
 
     /** @param fusedStep whether the training program's one kernel also finishes the step (see the class comment) */
     public record Plan(LoopProgram loops, Program train, Program predict, Program evaluate, boolean fusedStep) {
@@ -108,6 +118,15 @@ public final class GpuSchedule {
         record Clear(List<Tensor> tensors) implements Kernel {
             public Clear { tensors = List.copyOf(tensors); }
         }
+
+        /**
+         * Stages that each compute a sample's values from that sample's alone (products over the samples' rows,
+         * element-wise nests), run by one kernel: each CUDA block takes {@link #CHAIN_TILE} samples through every
+         * stage in turn, with a barrier between stages.
+         */
+        record Chain(List<Kernel> stages) implements Kernel {
+            public Chain { stages = List.copyOf(stages); }
+        }
     }
 
     /**
@@ -136,13 +155,14 @@ public final class GpuSchedule {
      */
     public record Range(int at, int column, int length, boolean alone) {}
 
-    public static Plan of(Graph g, OptimizerIr optimizer) { return of(g, optimizer, Schedule.Options.GPU); }
+    public static Plan of(Graph g, OptimizerIr optimizer) { return of(g, optimizer, Schedule.Options.GPU, true); }
 
-    public static Plan of(Graph g, OptimizerIr optimizer, Schedule.Options options) {
+    /** @param chains whether to fuse mid-width layers into {@link Kernel.Chain}s */
+    public static Plan of(Graph g, OptimizerIr optimizer, Schedule.Options options, boolean chains) {
         LoopProgram loops = Schedule.of(g, optimizer, options.on(Schedule.Target.GPU));
-        Program train = program(loops, loops.train(), true);
-        Program predict = program(loops, loops.predict(), false);
-        Program evaluate = program(loops, loops.evaluate(), false);
+        Program train = program(loops, loops.train(), true, chains);
+        Program predict = program(loops, loops.predict(), false, chains);
+        Program evaluate = program(loops, loops.evaluate(), false, chains);
         boolean fused = optimizer != null && train.kernels().size() == 1 && train.kernels().get(0) instanceof Kernel.Samples
                 && loops.slots().get(LoopProgram.PARAMETERS).size() <= FUSED_STEP_LIMIT
                 && train.partials().ranges().stream().allMatch(Range::alone)
@@ -158,7 +178,7 @@ public final class GpuSchedule {
 
     // ─── Mapping one program ────────────────────────────────────────────────────────────────────────────
 
-    private static Program program(LoopProgram loops, LoopProgram.Program p, boolean gradients) {
+    private static Program program(LoopProgram loops, LoopProgram.Program p, boolean gradients, boolean chains) {
         Map<Tensor, Tensor> paramOf = new IdentityHashMap<>();
         for (var e : loops.sums().entrySet()) paramOf.put(e.getValue(), e.getKey());
         // the kernels, accumulators not yet numbered
@@ -170,6 +190,7 @@ public final class GpuSchedule {
                 case Block.PerSample s -> kernels.add(perSample(s, p.storage(), paramOf));
             }
         }
+        if (chains) kernels = chains(kernels, p.storage());
         // partial columns: one per gradient element that threads sum in registers, in the order of the array of all
         // gradients (so that a parameter's elements take consecutive columns), then the loss
         TreeMap<Integer, Integer> columnOf = new TreeMap<>();
@@ -209,6 +230,7 @@ public final class GpuSchedule {
                     if (paramOf.containsKey(m.product().c().t())) writers.computeIfAbsent(m.product().c().t(), x -> new ArrayList<>()).add(kernel);
                 }
                 case Kernel.Elements e -> { }
+                case Kernel.Chain ch -> { } // its products write workspace, never a gradient sum
                 case Kernel.Clear x -> throw new IllegalStateException("internal: a clear before it is decided");
             }
         }
@@ -238,6 +260,44 @@ public final class GpuSchedule {
         Map<Tensor, Storage> storage = new LinkedHashMap<>(p.storage());
         for (Tensor t : cleared) storage.putIfAbsent(t, new Storage.GradientSum(LoopProgram.GRADIENTS, loops.offsets().get(paramOf.get(t))));
         return new Program(kernels, new Partials(c, lossColumn, ranges(loops, paramOf, columnOf, alone)), storage);
+    }
+
+    /** Maximal runs of consecutive chainable kernels with a product among them, each become one chain. */
+    private static List<Kernel> chains(List<Kernel> kernels, Map<Tensor, Storage> storage) {
+        List<Kernel> out = new ArrayList<>(), run = new ArrayList<>();
+        for (Kernel k : kernels) {
+            if (chainable(k, storage)) {
+                run.add(k);
+                continue;
+            }
+            close(run, out);
+            out.add(k);
+        }
+        close(run, out);
+        return out;
+    }
+
+    private static void close(List<Kernel> run, List<Kernel> out) {
+        if (run.size() >= 2 && run.stream().anyMatch(k -> k instanceof Kernel.Product)) out.add(new Kernel.Chain(run));
+        else out.addAll(run);
+        run.clear();
+    }
+
+    /**
+     * A product over the samples' rows (row i of the result from row i of A alone) with weights of a mid-width
+     * layer, its result in workspace; or an element-wise nest.
+     */
+    private static boolean chainable(Kernel k, Map<Tensor, Storage> storage) {
+        return switch (k) {
+            case Kernel.Product m -> {
+                var b = m.product();
+                yield b.m() == Block.Product.SAMPLES && b.n() != Block.Product.SAMPLES && b.k() != Block.Product.SAMPLES
+                        && (long) b.n() * b.k() <= CHAIN_WEIGHTS && !b.accumulate() && storage.get(b.c().t()) instanceof Storage.Work
+                        && b.b().t().role == Tensor.Role.PARAM;
+            }
+            case Kernel.Elements e -> true;
+            default -> false;
+        };
     }
 
     /** Element {@code a.element()} of its sum, as an index into the array of all gradient sums. */

@@ -109,6 +109,13 @@ abstract class CudaChecks {
         withProperty("nnc.cuda.gemm", "cublas", () -> check(name, source, optimizer, type));
     }
 
+    /** The samples again without fusing mid-width layers into chains (nnc.cuda.chains=false). */
+    @ParameterizedTest(name = "{0}, no chains")
+    @MethodSource("samples")
+    void sampleWithoutChains(String name, String source, String optimizer, DType type) {
+        withProperty("nnc.cuda.chains", "false", () -> check(name, source, optimizer, type));
+    }
+
     /** Runs {@code body} with a system property set, and puts it back after. */
     static void withProperty(String key, String value, Runnable body) {
         String before = System.getProperty(key);

@@ -28,6 +28,9 @@ final class CExpr {
 
     CExpr(Map<Tensor, Storage> storage) { this.storage = storage; }
 
+    /** A new one over the same storage, with nothing bound: for another part of the same kernel. */
+    CExpr fresh() { return new CExpr(storage); }
+
     /** From here on the current sample is {@code sample}, its data row {@code row}. */
     void sample(String sample, String row) {
         this.sample = sample;

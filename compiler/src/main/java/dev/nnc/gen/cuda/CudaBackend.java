@@ -19,8 +19,13 @@ public final class CudaBackend {
     /** A network's CUDA C and the plan the runtime runs it by. */
     public record Generated(GpuSchedule.Plan plan, CudaGen.Cuda cuda, String planJson) {}
 
+    /**
+     * The GPU schedule and its CUDA C. The system property {@code nnc.cuda.chains=false} leaves mid-width layers
+     * unfused (to measure what fusing them gives).
+     */
     public static Generated generate(Graph g, OptimizerIr o, DType precision) {
-        var plan = GpuSchedule.of(g, o);
+        boolean chains = !"false".equals(System.getProperty("nnc.cuda.chains"));
+        var plan = GpuSchedule.of(g, o, dev.nnc.schedule.Schedule.Options.GPU, chains);
         var cuda = CudaGen.generate(plan, precision);
         return new Generated(plan, cuda, CudaPlanJson.write(plan, cuda, precision));
     }

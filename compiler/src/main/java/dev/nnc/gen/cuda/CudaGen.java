@@ -143,7 +143,7 @@ public final class CudaGen {
 
         private static String threads(Launch l) {
             String x = extent(l.x()), y = l.y().equals(Dim.ONE) ? "" : " × " + extent(l.y());
-            return x + y + " blocks of " + l.threads();
+            return x + y + (x.equals("1") && y.isEmpty() ? " block of " : " blocks of ") + l.threads();
         }
 
         private static String extent(Dim d) {
@@ -220,6 +220,7 @@ public final class CudaGen {
                     case Kernel.SampleSums s -> forms.sampleSums(kernel, s, e);
                     case Kernel.Product m -> forms.product(kernel, m.product(), e);
                     case Kernel.Clear c -> forms.clear(kernel, c, e);
+                    case Kernel.Chain ch -> forms.chain(kernel, ch, e);
                 });
             }
             return out;

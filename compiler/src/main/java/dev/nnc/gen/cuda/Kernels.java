@@ -201,6 +201,57 @@ final class Kernels {
         return new Gemm.Operand("s" + s.slot(), s.offset(), o.row(), o.col());
     }
 
+    /**
+     * A fused chain: each CUDA block takes {@link GpuSchedule#CHAIN_TILE} samples through every stage, a barrier
+     * between stages (each reads only what earlier stages wrote for the same samples). A product stage gives each
+     * thread a column of the result for all the tile's samples, its weights read once for all of them; an
+     * element-wise stage spreads the tile's elements over the threads.
+     */
+    Launch chain(String kernel, Kernel.Chain ch, CExpr e) {
+        int tile = GpuSchedule.CHAIN_TILE;
+        open(kernel, T);
+        kernels.append("    const int count = (int) c.count, r0 = blockIdx.x * ").append(tile).append(";\n");
+        kernels.append("    const int rows = count - r0 < ").append(tile).append(" ? count - r0 : ").append(tile).append(";\n");
+        kernels.append("    if (rows <= 0) return;\n");
+        for (int k = 0; k < ch.stages().size(); k++) {
+            if (k > 0) kernels.append("    __syncthreads();\n");
+            CExpr stage = e.fresh();
+            switch (ch.stages().get(k)) {
+                case Kernel.Product m -> chainProduct(m.product(), stage, tile);
+                case Kernel.Elements el -> chainElements(el, stage);
+                default -> throw new IllegalStateException("internal: " + ch.stages().get(k) + " in a chain");
+            }
+        }
+        kernels.append("}\n\n");
+        return new Launch(kernel, "a fused chain of " + ch.stages().size() + " stages, " + tile + " samples a CUDA block",
+                new Dim(1, 0, tile), Dim.ONE, T);
+    }
+
+    /** C[r0 + t, j] = Σ_p A[r0 + t, p]·B[p, j] for the tile's rows t: a thread per column j, the rows in registers. */
+    private void chainProduct(Block.Product m, CExpr e, int tile) {
+        // a row past the batch's end reads row r0 instead (and is not written): every read stays in the arrays
+        String a = operand(m.a(), e, "(r0 + (t < rows ? t : 0))", "p", true, false);
+        String b = operand(m.b(), e, "p", "j", false, false);
+        String c = operand(m.c(), e, "(r0 + t)", "j", true, false);
+        kernels.append("    for (int j = threadIdx.x; j < ").append(m.n()).append("; j += ").append(T).append(") {\n");
+        kernels.append("        real acc[").append(tile).append("];\n        for (int t = 0; t < ").append(tile).append("; t++) acc[t] = 0;\n");
+        kernels.append("        for (int p = 0; p < ").append(m.k()).append("; p++) {\n            const real w = ").append(b).append(";\n");
+        kernels.append("#pragma unroll\n            for (int t = 0; t < ").append(tile).append("; t++) acc[t] += ").append(a).append(" * w;\n        }\n");
+        kernels.append("        for (int t = 0; t < rows; t++) ").append(c).append(" = acc[t];\n    }\n");
+    }
+
+    /** The nest's elements of the tile's samples, spread over the block's threads. */
+    private void chainElements(Kernel.Elements el, CExpr e) {
+        long n = el.elements();
+        kernels.append("    for (int idx = threadIdx.x; idx < rows * ").append(n).append("; idx += ").append(T).append(") {\n");
+        kernels.append("        const int r = r0 + idx / ").append(n).append(";\n        int e = idx % ").append(n).append(";\n");
+        kernels.append(decompose(el.vars(), e, "        "));
+        var body = new StringBuilder();
+        for (Stmt.Assign a : el.body()) assign(a, e, body, "        ", List.of());
+        if (e.rowUsed()) kernels.append("        const long long nnc_row = a.order[c.from + r];\n");
+        kernels.append(body).append("    }\n");
+    }
+
     /** The batch's rows of an input or target slot, read through the order, into its gathered copy. */
     Launch gather(String kernel, int slot, int width) {
         open(kernel, T);
@@ -209,7 +260,7 @@ final class Kernels {
         kernels.append("    const int e = (int) (idx % ").append(width).append("u);\n");
         kernels.append("    a.s").append(slot).append("[(long long) r * ").append(width).append(" + e] = a.d").append(slot)
                 .append("[(long long) a.order[c.from + r] * ").append(width).append(" + e];\n}\n\n");
-        return new Launch(kernel, "the batch's rows gathered, for cuBLAS", new Dim(width, 0, T), Dim.ONE, T, null, true);
+        return new Launch(kernel, "the batch's rows gathered (only when cuBLAS computes the products)", new Dim(width, 0, T), Dim.ONE, T, null, true);
     }
 
     private static String extent(int n) { return n == Block.Product.SAMPLES ? "count" : Integer.toString(n); }
