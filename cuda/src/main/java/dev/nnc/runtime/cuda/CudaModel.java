@@ -60,7 +60,6 @@ public final class CudaModel implements Model, ResidentTraining {
     private final long[] batchData, keptData, gathered;
     private long partials, identity, losses, rates, keptOrder;
     private int capacity, runCapacity, keptRows;
-    private int[] uploadedOrder;
     private final BytePointer control = new BytePointer(CTL_BYTES);
     private final BytePointer batchArgs, runArgs;
     private final PointerPointer<BytePointer> batchParams = new PointerPointer<>(1), runParams = new PointerPointer<>(1);
@@ -445,7 +444,6 @@ public final class CudaModel implements Model, ResidentTraining {
         upload(data, layout.targets(), signature.targets(), allocateKept(layout.targets(), n), n);
         keptOrder = gpu.alloc(4L * Math.max(1, n), "the epoch's order");
         keptRows = n;
-        uploadedOrder = null;
         arguments();
     }
 
@@ -463,10 +461,7 @@ public final class CudaModel implements Model, ResidentTraining {
         int n = last - first;
         ensureCapacity(batchSize);
         ensureRun(n);
-        if (order != uploadedOrder) {
-            gpu.uploadInts(keptOrder, order);
-            uploadedOrder = order;
-        }
+        gpu.uploadInts(keptOrder, order); // every run: a caller may reuse the array (4 bytes a sample, a twentieth of an epoch's work)
         double[] r = new double[n];
         for (int k = 0; k < n; k++) r[k] = layout.optimizer().rate() * factors[k];
         gpu.uploadDoubles(rates, r);
