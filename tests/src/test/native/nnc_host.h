@@ -2,7 +2,7 @@
 // -x c++ kernels.cu`): the tests' stand-in for a GPU, so that the generated kernels and the runtime that launches
 // them are checked against the reference interpreter on machines without one.
 //
-// A kernel launch runs the grid's blocks one after another. The threads of a block are fibers on one OS thread,
+// A kernel launch runs the grid's blocks one after another, the last first. The threads of a block are fibers on one OS thread,
 // each with its own stack: a thread runs until it reaches a barrier (__syncthreads, or a warp shuffle, which
 // is two barriers here), then the next thread runs, so every thread of the block is at the barrier before any
 // goes on — the guarantee CUDA gives. __shared__ variables become statics, which all threads of the running block
@@ -117,9 +117,10 @@ inline int launch(void (*kernel)(const void*), const void* a, unsigned gx, unsig
     args = a;
     blockDim_ = dim3{bx, by, bz};
     gridDim_ = dim3{gx, gy, gz};
-    for (unsigned z = 0; z < gz; z++)
-        for (unsigned y = 0; y < gy; y++)
-            for (unsigned x = 0; x < gx; x++) {
+    // the last block first: code that counts on block 0 running before the others (CUDA promises no order) fails here
+    for (unsigned z = gz; z-- > 0;)
+        for (unsigned y = gy; y-- > 0;)
+            for (unsigned x = gx; x-- > 0;) {
                 blockIdx_ = dim3{x, y, z};
                 run_block(threads);
             }

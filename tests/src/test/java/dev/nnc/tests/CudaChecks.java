@@ -196,6 +196,12 @@ abstract class CudaChecks {
         }
     }
 
+    /** Equal to float32's rounding, or both NaN, or the same infinity. */
+    static void same(String what, double want, double got) {
+        if (Double.isFinite(want)) assertEquals(want, got, Math.abs(want) * 1e-5 + 1e-12, what);
+        else assertTrue(Double.isNaN(want) ? Double.isNaN(got) : want == got, what + ": " + want + ", not " + got);
+    }
+
     static Stream<Arguments> runs() {
         List<Arguments> out = new ArrayList<>();
         for (String s : List.of("seed.nn", "xor.nn", "spirals.nn", "mlp.nn")) {
@@ -207,17 +213,34 @@ abstract class CudaChecks {
         return out.stream();
     }
 
+    /**
+     * A network whose loss and last parameter's gradient become infinite when x₂ is, while the other 300
+     * gradient elements stay finite: the element that is not finite is in the last CUDA block of the kernel that
+     * finishes a step, the loss in the first.
+     */
+    static final String SPLIT = """
+            network Split {
+              input  x[2]
+              target y
+              param  a[300] = 0.01, w = 1
+              u = Σᵢ a[i] x₁
+              output u
+              loss J = (u - y)² + (w x₂)²
+            }
+            """;
+
     /** A batch whose loss is not finite stops the run before its step: the parameters are those after the batch before. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"seed.nn", "spirals.nn"})
+    @ValueSource(strings = {"seed.nn", "spirals.nn", "split"})
     void runStopsAtTheFirstNonFiniteBatch(String sample) throws IOException {
         Assumptions.assumeTrue(unavailable == null, () -> unavailable);
-        var net = JvmBackendTest.compile(sample, Files.readString(Repo.root().resolve("samples/" + sample)), "gd");
+        String source = sample.equals("split") ? SPLIT : Files.readString(Repo.root().resolve("samples/" + sample));
+        var net = JvmBackendTest.compile(sample, source, "gd");
         Batch data = JvmBackendTest.batch(net.graph(), 40, new SplittableRandom(4));
         String input = net.graph().inputs().get(0).name;
         double[] x = data.column(input);
         int width = net.graph().inputs().get(0).size();
-        x[25 * width] = Double.POSITIVE_INFINITY; // row 25: in batch 2 of batches of 10 (rows in order)
+        x[25 * width + width - 1] = Double.POSITIVE_INFINITY; // row 25: in batch 2 of batches of 10 (rows in order)
         int[] order = new int[data.size()];
         for (int k = 0; k < order.length; k++) order[k] = k;
         try (CudaModel resident = onDevice(net, DType.F32); CudaModel stepwise = onDevice(net, DType.F32)) {
@@ -233,6 +256,15 @@ abstract class CudaChecks {
                 stepwise.step(1);
             }
             for (var p : net.graph().params()) assertArrayEquals(stepwise.parameter(p.name), resident.parameter(p.name), p.name);
+            // the batch that stopped it: its own loss, every gradient element finished (not left from the batch before)
+            double loss = stepwise.lossAndGradients(data.slice(20, 30)) * 10;
+            same("the loss of the batch that stopped the run", loss, got.losses()[2]);
+            if (sample.equals("split")) assertEquals(Double.POSITIVE_INFINITY, got.losses()[2], "(w x₂)² with x₂ infinite");
+            assertTrue(resident.nonFiniteGradient().isPresent() || !Double.isFinite(loss), "the stopped batch's gradients are kept");
+            for (var p : net.graph().params()) {
+                double[] want = stepwise.gradient(p.name), have = resident.gradient(p.name);
+                for (int k = 0; k < want.length; k++) same("∂J/∂" + p.name + "[" + k + "] of the batch that stopped the run", want[k], have[k]);
+            }
         }
     }
 }

@@ -275,11 +275,16 @@ final class Kernels {
         if (s instanceof Storage.Column) {
             String sample = rowIsSample ? row : col, other = rowIsSample ? col : row;
             int stride = rowIsSample ? o.col() : o.row();
-            return array + "[(long long) a.order[c.from + " + sample + "] * " + o.t().size() + " + " + other + (stride == 1 ? "" : " * " + stride) + "]";
+            return array + "[(long long) a.order[c.from + " + sample + "] * " + o.t().size() + " + " + term(other, stride) + "]";
         }
+        // every term in 64 bits: a sample's subscript times a row's width passes 2³¹ on large batches
         String base = s instanceof Storage.Work ? "" : s.offset() + " + ";
-        String index = "(long long) " + row + (o.row() == 1 ? "" : " * " + o.row()) + " + " + col + (o.col() == 1 ? "" : " * " + o.col());
+        String index = term(row, o.row()) + " + " + term(col, o.col());
         return array + "[" + base + index + "]";
+    }
+
+    private static String term(String index, int stride) {
+        return "(long long) " + index + (stride == 1 ? "" : " * " + stride);
     }
 
     /** Sets gradient sums to zero: a thread per element of the largest. */

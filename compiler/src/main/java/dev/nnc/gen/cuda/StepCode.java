@@ -79,8 +79,9 @@ final class StepCode {
                 .append("    const nnc_ctl c = *a.ctl;\n    if (c.status) return;\n");
         kernels.append("    const int count = (int) c.count, blocks = (count + ").append(T - 1).append(") / ").append(T).append(";\n");
         kernels.append("    const int k = blockIdx.x * ").append(T).append(" + threadIdx.x;\n");
-        kernels.append("    if (k < ").append(params).append(" && !nnc_finish_element(a, k, count, blocks)) nnc_stop(a.ctl);\n");
-        kernels.append("    if (k == 0 && !nnc_finish_loss(a, c.batch, blocks)) nnc_stop(a.ctl);\n}\n\n");
+        // not status: blocks that start later would skip their elements; step, after this, stops the run
+        kernels.append("    if (k < ").append(params).append(" && !nnc_finish_element(a, k, count, blocks)) a.ctl->bad = 1;\n");
+        kernels.append("    if (k == 0 && !nnc_finish_loss(a, c.batch, blocks)) a.ctl->bad = 1;\n}\n\n");
         return new Launch("finish", "the batch mean, checked", new Dim(0, params, T), Dim.ONE, T);
     }
 
@@ -88,6 +89,8 @@ final class StepCode {
         entries.add("step");
         kernels.append("extern \"C\" __global__ void __launch_bounds__(").append(T).append(") step(const nnc_args a) {\n")
                 .append("    const nnc_ctl c = *a.ctl;\n    if (c.status) return;\n");
+        // this step's finish found a value that is not finite: no update, and the run stops here
+        kernels.append("    if (c.bad) {\n        if (blockIdx.x == 0 && threadIdx.x == 0) a.ctl->status = 1;\n        return;\n    }\n");
         kernels.append("    const int k = blockIdx.x * ").append(T).append(" + threadIdx.x;\n");
         kernels.append("    if (k < ").append(params).append(") nnc_step_element(a, k, c.t, a.rates[c.batch]);\n");
         kernels.append("    if (nnc_last_block(a.ctl) && threadIdx.x == 0) nnc_advance(a.ctl);\n}\n\n");

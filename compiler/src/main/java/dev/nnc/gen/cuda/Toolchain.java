@@ -89,7 +89,13 @@ public final class Toolchain {
     /** The generated CUDA C as a shared object of the host, with the emulation's header; built once per source. */
     public static byte[] hostModule(String source, Path header) {
         Path dir = header.toAbsolutePath().getParent().resolve("modules");
-        String name = hash(source + "\0" + header).substring(0, 24);
+        String headerText;
+        try {
+            headerText = Files.readString(header);
+        } catch (IOException e) {
+            throw new IllegalStateException("internal: the host emulation's header cannot be read: " + e.getMessage(), e);
+        }
+        String name = hash(source + "\0" + headerText).substring(0, 24);
         Path so = dir.resolve(name + ".so");
         try {
             if (!Files.isRegularFile(so)) {

@@ -1,6 +1,10 @@
 // ─── nnc's CUDA prelude: what every generated translation unit shares (after `typedef … real;`) ─────────────
 #ifndef __CUDACC_RTC__
 #include <math.h>
+#else
+// NVRTC has the math functions built in but not math.h's macros
+#define INFINITY __int_as_float(0x7f800000)
+#define NAN __int_as_float(0x7fffffff)
 #endif
 
 // What changes from one training step to the next lives in device memory, not in kernel arguments, so that one
@@ -10,12 +14,13 @@ struct nnc_ctl {
     long long count;   // samples in the current batch
     long long from;    // where the batch starts in the order the data's rows are read in
     long long batch;   // the batch's number in the run: where its loss goes, which learning rate it takes
-    long long status;  // 0, or 1 once a loss or gradient was not finite: every kernel after that does nothing
+    long long status;  // 0, or 1 once a step's loss or gradient was not finite: every kernel after that does nothing
     long long done;    // CUDA blocks of the running kernel that have finished (the last one finishes the step)
     long long fuse;    // 1: a training kernel that can take the optimizer's step itself does (a run of steps)
     long long size;    // the batch size of the run
     long long rows;    // rows in the run's order
     double t;          // the optimizer step the next update is, counted from 1
+    long long bad;     // set by finish when this step's loss or gradient is not finite; step turns it into status
 };
 
 // max and min as Java and the reference interpreter define them: NaN if either is, and −0 < +0
@@ -60,7 +65,8 @@ __device__ __forceinline__ bool nnc_last_block(nnc_ctl* c) {
     return last != 0;
 }
 
-// Marks the run as stopped: a loss or gradient was not finite.
+// Marks the run as stopped: a loss or gradient was not finite. Only a kernel's last block may: the other blocks
+// of a kernel read status when they start and must all see the same.
 __device__ __forceinline__ void nnc_stop(nnc_ctl* c) { atomicCAS((unsigned long long*) &c->status, 0ULL, 1ULL); }
 
 // C[i,j] (+)= Σ_p A[i,p]·B[p,j] for i < m, j < n, p < k, a BM×BN tile of C per CUDA block of (BM/TM)·(BN/TN)

@@ -35,8 +35,8 @@ public final class CudaModel implements Model, ResidentTraining {
     /** Training steps captured in one CUDA graph. */
     static final int GRAPH_STEPS = 16;
 
-    /** The control block: nine 8-byte fields (see the generated code's {@code nnc_ctl}). */
-    private static final int CTL_BYTES = 72;
+    /** The control block: ten 8-byte fields (see the generated code's {@code nnc_ctl}). */
+    private static final int CTL_BYTES = 80;
 
     private final CudaPlan plan;
     private final Layout layout;
@@ -232,13 +232,17 @@ public final class CudaModel implements Model, ResidentTraining {
         control.putLong(48, batchSize);
         control.putLong(56, rows);
         control.putDouble(64, steps + 1);
+        control.putLong(72, 0);  // bad
         gpu.uploadWords(ctl, control, CTL_BYTES);
     }
 
-    /** The control block's status and batch, after the stream has finished. */
+    /**
+     * Whether the run stopped (status, or this step's finish found a value that is not finite and no step has run
+     * since), and the batch it is at, after the stream has finished.
+     */
     private long[] readControl() {
         gpu.downloadWords(control, ctl, CTL_BYTES);
-        return new long[] {control.getLong(24), control.getLong(16)};
+        return new long[] {control.getLong(24) | control.getLong(72), control.getLong(16)};
     }
 
     private void upload(Batch batch, boolean targets) {
@@ -483,6 +487,10 @@ public final class CudaModel implements Model, ResidentTraining {
         gpu.synchronize();
         long[] c = readControl();
         boolean stopped = c[0] != 0;
+        if (stopped) { // the gradients of the batch that stopped the run are there, for nonFiniteGradient
+            haveGradients = true;
+            lastStatus = 1;
+        }
         int ran = stopped ? (int) c[1] + 1 : n;
         steps += stopped ? ran - 1 : n;
         return new Run(gpu.downloadDoubles(losses, ran), stopped);
