@@ -1,0 +1,24 @@
+package dev.nnc.cli;
+
+import dev.nnc.lsp.NnLanguageServer;
+import java.util.concurrent.Callable;
+import org.eclipse.lsp4j.launch.LSPLauncher;
+import picocli.CommandLine.Command;
+
+@Command(name = "lsp", mixinStandardHelpOptions = true,
+        description = {"Run the language server for .nn files on standard input and output (the Language Server Protocol):",
+                "diagnostics as you type, hover (shapes, and a parameter's derived gradient), go to definition (into the",
+                "standard library too), completion (with \\sigma → σ and the like) and the outline. Editors start it",
+                "themselves; see docs/editors.md."})
+final class LspCommand implements Callable<Integer> {
+    @Override public Integer call() throws Exception {
+        var server = new NnLanguageServer(BuildCommand.version(), status -> {
+            System.out.flush();
+            System.exit(status);
+        });
+        var launcher = LSPLauncher.createServerLauncher(server, System.in, System.out);
+        server.connect(launcher.getRemoteProxy());
+        launcher.startListening().get(); // until the client closes the stream
+        return Main.OK;
+    }
+}

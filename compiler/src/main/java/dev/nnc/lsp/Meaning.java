@@ -1,0 +1,59 @@
+package dev.nnc.lsp;
+
+import dev.nnc.ast.Decl;
+import dev.nnc.ast.Ident;
+import dev.nnc.check.CheckedNetwork;
+import dev.nnc.resolve.Symbol;
+
+/** What a name written in a program stands for, as hover and go-to-definition need it. */
+sealed interface Meaning {
+    /** A value of a network: an input, a parameter, an equation, a layer, the loss. */
+    record Value(CheckedNetwork network, CheckedNetwork.NetworkValue value) implements Meaning {}
+
+    /** A top-level name: a function, neuron, optimizer, network or alias (the standard library's or the user's), or a builtin. */
+    record Top(Symbol symbol, boolean stdlib) implements Meaning {}
+
+    /** A parameter of a function, neuron or optimizer, or an optimizer's state. */
+    record Local(Decl owner, Ident declared) implements Meaning {}
+
+    /** An index variable. */
+    record Index(String name) implements Meaning {}
+
+    /** What the name at an offset of the analysed document means, or null. */
+    static Meaning at(Analysis a, int offset) {
+        var o = Occurrences.at(a.result.main(), offset);
+        if (o == null) return null;
+        String name = o.ident().name();
+        if (o.decl() instanceof Decl.Network net) {
+            CheckedNetwork n = a.network(net);
+            if (n != null) {
+                var v = n.values().get(name);
+                if (v != null) return new Value(n, v);
+            }
+        }
+        if (o.role() == Occurrences.Role.INDEX) return new Index(name);
+        Ident local = local(o.decl(), name);
+        if (local != null) return new Local(o.decl(), local);
+        var scope = a.result.checked().scope();
+        Symbol s = scope.lookup(name);
+        return s == null ? null : new Top(s, scope.isPrelude(s));
+    }
+
+    private static Ident local(Decl d, String name) {
+        var params = switch (d) {
+            case Decl.Fn f -> f.params();
+            case Decl.Neuron n -> n.params();
+            case Decl.Optimizer o -> {
+                for (var st : o.body()) {
+                    if (st instanceof dev.nnc.ast.OptimizerStatement.State state) {
+                        for (var v : state.vars()) if (v.name().name().equals(name)) yield java.util.List.of(new Decl.Param(v.name(), null));
+                    }
+                }
+                yield o.hyperparameters();
+            }
+            default -> java.util.List.<Decl.Param>of();
+        };
+        for (Decl.Param p : params) if (p.name().name().equals(name)) return p.name();
+        return null;
+    }
+}
