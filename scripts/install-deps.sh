@@ -6,7 +6,8 @@ set -euo pipefail
 # python3-torch: PyTorch for /usr/bin/python3 (Debian bookworm). The gradient tests compare nnc's symbolically
 # derived gradients with PyTorch's autograd (tests/src/test/python/torch_reference.py).
 # dataset-fashion-mnist: the Fashion-MNIST IDX files in /usr/share/datasets/fashion-mnist/ (samples/mlp.nn).
-PACKAGES=(python3-torch dataset-fashion-mnist)
+# neovim: a real editor for the language server's test (tests/src/test/nvim), with its built-in LSP client.
+PACKAGES=(python3-torch dataset-fashion-mnist neovim)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
