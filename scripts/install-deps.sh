@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the project's tests and samples need. Idempotent: when everything is already installed it
-# only runs dpkg -s and exits, so it is cheap to call before every test run.
+# Installs the Debian packages the project's tests and samples need, and the npm packages of the editor grammar's
+# test. Idempotent: when everything is already installed it only runs dpkg -s and looks for ide/test/node_modules, so
+# it is cheap to call before every test run.
 set -euo pipefail
 
 # python3-torch: PyTorch for /usr/bin/python3 (Debian bookworm). The gradient tests compare nnc's symbolically
@@ -13,16 +14,24 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
 
-SUDO=()
-[[ "$(id -u)" -ne 0 ]] && SUDO=(sudo)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  SUDO=()
+  [[ "$(id -u)" -ne 0 ]] && SUDO=(sudo)
 
-install() {
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-}
-# Try without apt-get update first (fast when the package lists are fresh); update only if that fails.
-if ! install; then
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  install
+  install() {
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  }
+  # Try without apt-get update first (fast when the package lists are fresh); update only if that fails.
+  if ! install; then
+    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    install
+  fi
+fi
+
+# The engine VS Code tokenizes with (vscode-textmate, vscode-oniguruma), for the grammar's tests: the versions
+# ide/test/package-lock.json pins, from the npm registry; skipped where Node.js is not installed.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if command -v npm >/dev/null 2>&1 && [[ ! -d "$root/ide/test/node_modules/vscode-textmate" ]]; then
+  npm ci --prefix "$root/ide/test" --no-audit --no-fund --loglevel=error
 fi

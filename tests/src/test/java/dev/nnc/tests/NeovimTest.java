@@ -21,16 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
  * installs it).
  */
 class NeovimTest {
-    static String nvim() {
+    /** A program on the PATH, or null. */
+    static String onPath(String name) {
         for (String p : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(p, "nvim"))) return Path.of(p, "nvim").toString();
+            if (!p.isEmpty() && Files.isExecutable(Path.of(p, name))) return Path.of(p, name).toString();
         }
         return null;
     }
 
     @Test
     void neovimReceivesTheDiagnosticsOfABrokenSample(@TempDir Path dir) throws Exception {
-        String nvim = nvim();
+        String nvim = onPath("nvim");
         Assumptions.assumeTrue(nvim != null, "skipped: nvim is not installed (scripts/install-deps.sh installs Debian's neovim)");
         // the spirals sample with a misspelt activation and a wrong index range
         String text = Files.readString(Repo.root().resolve("samples/spirals.nn")).replace("tanh(", "tahn(");
