@@ -1,5 +1,6 @@
 package dev.nnc.cli;
 
+import dev.nnc.driver.Cache;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.Signature;
@@ -9,9 +10,6 @@ import dev.nnc.runtime.data.Dataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /** Reading data for the commands, and the checks the compiled network needs of it. */
@@ -55,10 +53,6 @@ final class DataInput {
 
     /** The SHA-256 of the source, so a checkpoint knows which program wrote it. */
     static String sourceHash(Path file) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("internal: no SHA-256", e);
-        }
+        return Cache.sha256(Files.readAllBytes(file));
     }
 }

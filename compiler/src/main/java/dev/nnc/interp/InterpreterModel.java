@@ -75,22 +75,19 @@ public final class InterpreterModel implements Model {
 
     @Override public double[] parameter(String name) { return live.get(param(name)).clone(); }
 
-    @Override public void setParameter(String name, double[] values) {
-        double[] dest = live.get(param(name));
-        if (values.length != dest.length) throw new IllegalArgumentException(name + " has " + dest.length + " elements, not " + values.length);
-        System.arraycopy(values, 0, dest, 0, dest.length);
-    }
+    @Override public void setParameter(String name, double[] values) { copy(name, values, live.get(param(name))); }
 
-    private int stateIndex(String state) {
-        int s = signature.optimizerState().indexOf(state);
-        if (s < 0) throw new IllegalArgumentException("the optimizer has no state " + state);
-        return s;
+    @Override public double[] optimizerState(String state, String param) {
+        return optimizer.state(param(param))[signature.stateIndex(state)].clone();
     }
-
-    @Override public double[] optimizerState(String state, String param) { return optimizer.state(param(param))[stateIndex(state)].clone(); }
 
     @Override public void setOptimizerState(String state, String param, double[] values) {
-        double[] dest = optimizer.state(param(param))[stateIndex(state)];
+        copy(param, values, optimizer.state(param(param))[signature.stateIndex(state)]);
+    }
+
+    /** Parameter {@code name}'s new elements (or one of its optimizer states') into {@code dest}, its array. */
+    private void copy(String name, double[] values, double[] dest) {
+        signature.params().get(signature.paramIndex(name)).requireSize(values);
         System.arraycopy(values, 0, dest, 0, dest.length);
     }
 

@@ -2,6 +2,7 @@ package dev.nnc.lsp;
 
 import dev.nnc.ast.Decl;
 import dev.nnc.check.CheckedNetwork;
+import dev.nnc.grammar.NnLexer;
 import dev.nnc.resolve.Builtins;
 import dev.nnc.resolve.Symbol;
 import java.util.ArrayList;
@@ -23,8 +24,17 @@ import org.eclipse.lsp4j.jsonrpc.messages.Either;
 final class Completions {
     private Completions() {}
 
-    static final List<String> KEYWORDS = List.of("network", "input", "target", "param", "output", "loss", "neuron", "layer", "fn",
-            "optimizer", "state", "train", "import", "alias", "where", "with");
+    /** The grammar's keywords: its tokens spelt by one word ({@code 'network'}; not {@code '∂' | 'partial'}). */
+    static final List<String> KEYWORDS = keywords();
+
+    private static List<String> keywords() {
+        List<String> out = new ArrayList<>();
+        for (int t = 1; t <= NnLexer.VOCABULARY.getMaxTokenType(); t++) {
+            String literal = NnLexer.VOCABULARY.getLiteralName(t);
+            if (literal != null && literal.matches("'[a-z]+'")) out.add(literal.substring(1, literal.length() - 1));
+        }
+        return List.copyOf(out);
+    }
 
     /** Symbols by TeX-like name; the ASCII spellings of the language are given beside them where it has one. */
     static final Map<String, String> SYMBOLS = symbols();

@@ -19,9 +19,8 @@ sealed interface Meaning {
     /** An index variable. */
     record Index(String name) implements Meaning {}
 
-    /** What the name at an offset of the analysed document means, or null. */
-    static Meaning at(Analysis a, int offset) {
-        var o = Occurrences.at(a.result.main(), offset);
+    /** What a name written in the analysed document means, or null (there is no name there, or it means nothing). */
+    static Meaning of(Analysis a, Occurrences.Occurrence o) {
         if (o == null) return null;
         String name = o.ident().name();
         if (o.decl() instanceof Decl.Network net) {

@@ -144,10 +144,9 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
     @Override public CompletableFuture<Hover> hover(HoverParams p) {
         Analysis a = documents.get(p.getTextDocument().getUri());
         if (a == null) return CompletableFuture.completedFuture(null);
-        int offset = Positions.offset(a.file, p.getPosition());
-        Meaning m = Meaning.at(a, offset);
+        var occurrence = Occurrences.at(a.result.main(), Positions.offset(a.file, p.getPosition()));
+        Meaning m = Meaning.of(a, occurrence);
         if (m == null) return CompletableFuture.completedFuture(null);
-        var occurrence = Occurrences.at(a.result.main(), offset);
         var hover = new Hover(new MarkupContent(MarkupKind.MARKDOWN, Hovers.of(a, m)), Positions.range(occurrence.ident().span()));
         return CompletableFuture.completedFuture(hover);
     }
@@ -156,7 +155,7 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
         Analysis a = documents.get(p.getTextDocument().getUri());
         List<Location> out = new ArrayList<>();
         if (a != null) {
-            Meaning m = Meaning.at(a, Positions.offset(a.file, p.getPosition()));
+            Meaning m = Meaning.of(a, Occurrences.at(a.result.main(), Positions.offset(a.file, p.getPosition())));
             var span = m == null ? null : switch (m) {
                 case Meaning.Value v -> v.value().span();
                 case Meaning.Top t -> switch (t.symbol()) {

@@ -1,5 +1,6 @@
 package dev.nnc.lsp;
 
+import dev.nnc.driver.Cache;
 import dev.nnc.driver.Stdlib;
 import dev.nnc.source.SourceFile;
 import dev.nnc.source.Span;
@@ -8,9 +9,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.eclipse.lsp4j.Location;
 
 /**
@@ -48,7 +46,7 @@ final class Places {
             if (stdlib != null) return stdlib;
             var all = new StringBuilder();
             for (SourceFile f : Stdlib.sources()) all.append(f.name()).append('\0').append(f.text()).append('\0');
-            Path dir = cache().resolve("stdlib-" + hash(all.toString()).substring(0, 16));
+            Path dir = Cache.dir("stdlib-" + Cache.sha256(all.toString()).substring(0, 16));
             try {
                 Files.createDirectories(dir);
                 for (SourceFile f : Stdlib.sources()) {
@@ -68,19 +66,4 @@ final class Places {
         }
     }
 
-    private static Path cache() {
-        String nnc = System.getenv("NNC_CACHE");
-        if (nnc != null && !nnc.isBlank()) return Path.of(nnc);
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "nnc");
-        return Path.of(System.getProperty("user.home"), ".cache", "nnc");
-    }
-
-    private static String hash(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("internal: no SHA-256", e);
-        }
-    }
 }

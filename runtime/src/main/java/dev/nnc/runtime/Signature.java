@@ -22,6 +22,19 @@ public record Signature(String network, List<TensorInfo> inputs, List<TensorInfo
         return null;
     }
 
+    /** Where parameter {@code name} stands in {@link #params()}; a name the network lacks is the caller's mistake. */
+    public int paramIndex(String name) {
+        for (int p = 0; p < params.size(); p++) if (params.get(p).name().equals(name)) return p;
+        throw new IllegalArgumentException("the network has no parameter " + name);
+    }
+
+    /** Where the optimizer's state {@code state} stands in {@link #optimizerState()}. */
+    public int stateIndex(String state) {
+        int s = optimizerState.indexOf(state);
+        if (s < 0) throw new IllegalArgumentException("the optimizer has no state " + state);
+        return s;
+    }
+
     /** The total number of parameters (elements). */
     public long parameterCount() {
         long n = 0;

@@ -15,6 +15,11 @@ public record TensorInfo(String name, List<Integer> shape) {
         return n;
     }
 
+    /** Checks that {@code values} holds this tensor's elements, as a setter of it requires. */
+    public void requireSize(double[] values) {
+        if (values.length != size()) throw new IllegalArgumentException(name + " has " + size() + " elements, not " + values.length);
+    }
+
     /** The subscripts of the element at row-major {@code offset}, counted from 1 as the .nn source counts. */
     public int[] position(int offset) {
         int[] at = new int[shape.size()];

@@ -1,15 +1,13 @@
 package dev.nnc.gen.cuda;
 
+import dev.nnc.driver.Cache;
 import dev.nnc.runtime.checkpoint.AtomicFile;
 import dev.nnc.runtime.cuda.CudaUnavailable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +57,7 @@ public final class Toolchain {
         if (emulation != null) return hostModule(source, Path.of(emulation));
         Optional<Path> nvcc = nvcc();
         String compiler = nvcc.map(Path::toString).orElse("nvrtc");
-        Path cached = cache().resolve(hash(source + "\0" + arch + "\0" + compiler + "\0" + FLAGS) + ".cubin");
+        Path cached = Cache.dir("cuda").resolve(Cache.sha256(source + "\0" + arch + "\0" + compiler + "\0" + FLAGS) + ".cubin");
         if (Files.isRegularFile(cached)) {
             try {
                 return Files.readAllBytes(cached);
@@ -95,7 +93,7 @@ public final class Toolchain {
         } catch (IOException e) {
             throw new IllegalStateException("internal: the host emulation's header cannot be read: " + e.getMessage(), e);
         }
-        String name = hash(source + "\0" + headerText).substring(0, 24);
+        String name = Cache.sha256(source + "\0" + headerText).substring(0, 24);
         Path so = dir.resolve(name + ".so");
         try {
             if (!Files.isRegularFile(so)) {
@@ -118,23 +116,6 @@ public final class Toolchain {
             throw new IllegalStateException("internal: interrupted while g++ ran", e);
         }
         return ("NNCHOST:" + so).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Where compiled kernels are kept: $NNC_CACHE/cuda, else $XDG_CACHE_HOME/nnc/cuda, else ~/.cache/nnc/cuda. */
-    static Path cache() {
-        String nnc = System.getenv("NNC_CACHE");
-        if (nnc != null && !nnc.isBlank()) return Path.of(nnc, "cuda");
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "nnc", "cuda");
-        return Path.of(System.getProperty("user.home"), ".cache", "nnc", "cuda");
-    }
-
-    static String hash(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("internal: no SHA-256", e);
-        }
     }
 
     /** nvcc on the source in a temporary directory; what it rejects is a bug in the generated code. */

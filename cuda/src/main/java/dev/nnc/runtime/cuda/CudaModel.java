@@ -45,7 +45,6 @@ public final class CudaModel implements Model, ResidentTraining {
     private final int size;
     private final Gpu gpu = new Gpu();
     private final Map<String, CUfunc_st> functions = new HashMap<>();
-    private final Map<String, Integer> paramIndex = new LinkedHashMap<>();
     private final boolean graphs = !"false".equals(System.getProperty("nnc.cuda.graphs"));
     /** cuBLAS for the matrix products ({@code nnc.cuda.gemm=cublas}), or null for the generated kernels. */
     private final Cublas cublas;
@@ -82,7 +81,6 @@ public final class CudaModel implements Model, ResidentTraining {
         this.signature = layout.signature();
         this.type = layout.precision();
         this.size = layout.slots().get(layout.parameters()).size();
-        for (int p = 0; p < signature.params().size(); p++) paramIndex.put(signature.params().get(p).name(), p);
         gpu.load(image);
         for (var l : all()) functions.put(l.name(), gpu.function(l.name()));
         String gemm = System.getProperty("nnc.cuda.gemm", "kernels");
@@ -303,34 +301,24 @@ public final class CudaModel implements Model, ResidentTraining {
         steps = 0;
     }
 
-    private int param(String name) {
-        Integer p = paramIndex.get(name);
-        if (p == null) throw new IllegalArgumentException("the network has no parameter " + name);
-        return p;
-    }
-
     private double[] read(long array, String name) {
         Driver.device();
-        int p = param(name);
+        int p = signature.paramIndex(name);
         return gpu.download(array, layout.params().get(p).offset(), signature.params().get(p).size(), type);
     }
 
     private void write(long array, String name, double[] values) {
         Driver.device();
-        int p = param(name), n = signature.params().get(p).size();
-        if (values.length != n) throw new IllegalArgumentException(name + " has " + n + " elements, not " + values.length);
-        gpu.upload(array, layout.params().get(p).offset(), values, 0, n, type);
+        int p = signature.paramIndex(name);
+        signature.params().get(p).requireSize(values);
+        gpu.upload(array, layout.params().get(p).offset(), values, 0, values.length, type);
     }
 
     @Override public double[] parameter(String name) { return read(params, name); }
 
     @Override public void setParameter(String name, double[] values) { write(params, name, values); }
 
-    private long state(String s) {
-        int k = signature.optimizerState().indexOf(s);
-        if (k < 0) throw new IllegalArgumentException("the optimizer has no state " + s);
-        return states[k];
-    }
+    private long state(String s) { return states[signature.stateIndex(s)]; }
 
     @Override public double[] optimizerState(String s, String param) { return read(state(s), param); }
 
@@ -342,12 +330,18 @@ public final class CudaModel implements Model, ResidentTraining {
 
     // ─── Batches given by the caller ────────────────────────────────────────────────────────────────
 
-    @Override public double lossAndGradients(Batch batch) {
+    /** Uploads a caller's batch and launches {@code program} over it, without waiting; returns its samples. */
+    private int launchOn(Batch batch, boolean targets, List<CudaPlan.Launch> program) {
         Driver.device();
         int n = batch.size();
-        upload(batch, true);
+        upload(batch, targets);
         control(n, 0, n, n, false);
-        launch(plan.train(), n, batchParams);
+        launch(program, n, batchParams);
+        return n;
+    }
+
+    @Override public double lossAndGradients(Batch batch) {
+        int n = launchOn(batch, true, plan.train());
         if (plan.finish() != null) launch(plan.finish(), n, batchParams);
         gpu.synchronize();
         lastStatus = readControl()[0];
@@ -387,11 +381,7 @@ public final class CudaModel implements Model, ResidentTraining {
     }
 
     @Override public Map<String, double[]> predict(Batch batch) {
-        Driver.device();
-        int n = batch.size();
-        upload(batch, false);
-        control(n, 0, n, n, false);
-        launch(plan.predict(), n, batchParams);
+        int n = launchOn(batch, false, plan.predict());
         gpu.synchronize();
         return outputs(n);
     }
@@ -415,11 +405,7 @@ public final class CudaModel implements Model, ResidentTraining {
 
     /** The evaluation program; the mean loss from its partial sums, added on the host in block order. */
     private double evaluate(Batch batch) {
-        Driver.device();
-        int n = batch.size();
-        upload(batch, true);
-        control(n, 0, n, n, false);
-        launch(plan.evaluate(), n, batchParams);
+        int n = launchOn(batch, true, plan.evaluate());
         gpu.synchronize();
         int columns = Math.max(1, plan.evaluateColumns()), rows = blocks(n);
         double[] p = gpu.download(partials, 0, rows * columns, type);

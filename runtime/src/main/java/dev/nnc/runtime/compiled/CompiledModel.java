@@ -36,7 +36,6 @@ public final class CompiledModel implements Model {
     private final Object[] state;
     private final List<Worker> workers = new ArrayList<>();
     private final int threads;
-    private final Map<String, Integer> paramIndex = new LinkedHashMap<>();
     private final Object[] columns;
     private final int pieces, pieceThreads;
     private long steps;
@@ -55,7 +54,6 @@ public final class CompiledModel implements Model {
         this.threads = Math.max(1, threads);
         this.size = layout.slots().get(layout.parameters()).size();
         params = Arrays.allocate(type, size);
-        for (int p = 0; p < signature.params().size(); p++) paramIndex.put(signature.params().get(p).name(), p);
         int states = layout.optimizer() == null ? 0 : layout.optimizer().states().size();
         state = new Object[states];
         for (int s = 0; s < states; s++) state[s] = Arrays.allocate(type, size);
@@ -132,35 +130,25 @@ public final class CompiledModel implements Model {
         steps = 0;
     }
 
-    private int param(String name) {
-        Integer p = paramIndex.get(name);
-        if (p == null) throw new IllegalArgumentException("the network has no parameter " + name);
-        return p;
-    }
-
     /** Parameter {@code name}'s elements of one of the flat arrays. */
     private double[] read(Object array, String name) {
-        int p = param(name);
+        int p = signature.paramIndex(name);
         double[] v = new double[signature.params().get(p).size()];
         Arrays.get(array, layout.params().get(p).offset(), v, 0, v.length);
         return v;
     }
 
     private void write(Object array, String name, double[] values) {
-        int p = param(name), n = signature.params().get(p).size();
-        if (values.length != n) throw new IllegalArgumentException(name + " has " + n + " elements, not " + values.length);
-        Arrays.set(array, layout.params().get(p).offset(), values, n);
+        int p = signature.paramIndex(name);
+        signature.params().get(p).requireSize(values);
+        Arrays.set(array, layout.params().get(p).offset(), values, values.length);
     }
 
     @Override public double[] parameter(String name) { return read(params, name); }
 
     @Override public void setParameter(String name, double[] values) { write(params, name, values); }
 
-    private Object state(String s) {
-        int k = signature.optimizerState().indexOf(s);
-        if (k < 0) throw new IllegalArgumentException("the optimizer has no state " + s);
-        return state[k];
-    }
+    private Object state(String s) { return state[signature.stateIndex(s)]; }
 
     @Override public double[] optimizerState(String s, String param) { return read(state(s), param); }
 
