@@ -55,10 +55,9 @@ public final class Resolver {
         if (!seen.add(normalized(program.source().name()))) return;
         for (Decl d : program.decls()) {
             if (!(d instanceof Decl.Import imp)) continue;
-            Path base = Path.of(program.source().name()).toAbsolutePath().getParent();
             Path target;
             try {
-                target = base == null ? Path.of(imp.path()) : base.resolve(imp.path());
+                target = target(program, imp);
             } catch (java.nio.file.InvalidPathException e) {
                 diagnostics.error(Key.IMPORT_NOT_FOUND, imp.pathSpan(), "cannot import " + imp.path()
                         + ": it is not a valid file name (" + e.getReason() + ")", null);
@@ -76,7 +75,14 @@ public final class Resolver {
         out.add(program);
     }
 
-    private static String normalized(String name) {
+    /** The file an import names: its path is relative to the importing file. */
+    public static Path target(Program from, Decl.Import imp) {
+        Path base = Path.of(from.source().name()).toAbsolutePath().getParent();
+        return base == null ? Path.of(imp.path()) : base.resolve(imp.path());
+    }
+
+    /** A file's name as the resolver compares names: absolute and normalised. */
+    public static String normalized(String name) {
         return Path.of(name).toAbsolutePath().normalize().toString();
     }
 

@@ -31,6 +31,7 @@ import org.eclipse.lsp4j.MessageActionItem;
 import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.PublishDiagnosticsParams;
+import org.eclipse.lsp4j.Range;
 import org.eclipse.lsp4j.ShowMessageRequestParams;
 import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 import org.eclipse.lsp4j.TextDocumentIdentifier;
@@ -42,6 +43,7 @@ import org.eclipse.lsp4j.services.LanguageServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code nnc lsp} driven as an editor drives it: an LSP4J client talking JSON-RPC to the server over a pair of
@@ -97,6 +99,13 @@ class LanguageServerTest {
         return uri;
     }
 
+    /** Opens the file and waits for its first diagnostics, as an editor's first request would find it. */
+    TextDocumentIdentifier opened(Path file) throws Exception {
+        String uri = open(file);
+        diagnosticsOf(uri);
+        return new TextDocumentIdentifier(uri);
+    }
+
     PublishDiagnosticsParams diagnosticsOf(String uri) throws InterruptedException {
         for (;;) {
             var p = client.diagnostics.poll(30, TimeUnit.SECONDS);
@@ -149,11 +158,26 @@ class LanguageServerTest {
     }
 
     @Test
+    void anErrorInAnImportedFileShowsOnTheImportItCameThrough(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("lib.nn"), "fn f(z) = relu2(z)\n");
+        Files.writeString(dir.resolve("mid.nn"), "import \"lib.nn\"\nfn g(z) = f(z)\n");
+        Path main = Files.writeString(dir.resolve("main.nn"), "// uses mid\nimport \"mid.nn\"\n\nfn h(z) = g(z) + 1\n");
+        var p = diagnosticsOf(open(main));
+        assertEquals(1, p.getDiagnostics().size(), p.toString());
+        var d = p.getDiagnostics().get(0);
+        assertEquals("undefined-function", d.getCode().getLeft());
+        assertEquals(new Range(new Position(1, 7), new Position(1, 15)), d.getRange(), "the path of import \"mid.nn\"");
+        assertTrue(d.getMessage().startsWith("in the imported " + dir.resolve("lib.nn") + ":1:11: undefined function relu2"), d.getMessage());
+        assertTrue(d.getMessage().contains("hint: did you mean relu"), d.getMessage());
+        var at = d.getRelatedInformation().get(0).getLocation();
+        assertEquals(dir.resolve("lib.nn").toUri(), java.net.URI.create(at.getUri()));
+        assertEquals(new Position(0, 10), at.getRange().getStart());
+    }
+
+    @Test
     void hoverShowsShapesAndAParametersDerivedGradient() throws Exception {
         Path file = Repo.root().resolve("samples/mlp.nn");
-        String uri = open(file);
-        diagnosticsOf(uri);
-        var id = new TextDocumentIdentifier(uri);
+        var id = opened(file);
         var w1 = server.getTextDocumentService().hover(new HoverParams(id, at(file, 10, "W1[j,i]", 1))).get(30, TimeUnit.SECONDS);
         String text = w1.getContents().getRight().getValue();
         assertTrue(text.startsWith("`W1` — parameter of Mlp, shape [256,784], starts drawn from he"), text);
@@ -169,9 +193,7 @@ class LanguageServerTest {
     @Test
     void definitionGoesToDeclarationsAndIntoTheStandardLibrary() throws Exception {
         Path file = Repo.root().resolve("samples/mlp.nn");
-        String uri = open(file);
-        diagnosticsOf(uri);
-        var id = new TextDocumentIdentifier(uri);
+        var id = opened(file);
         var softmax = server.getTextDocumentService().definition(new DefinitionParams(id, at(file, 13, "softmax", 3))).get(30, TimeUnit.SECONDS).getLeft();
         assertEquals(1, softmax.size());
         Path lib = Path.of(java.net.URI.create(softmax.get(0).getUri()));
@@ -179,26 +201,24 @@ class LanguageServerTest {
         int line = softmax.get(0).getRange().getStart().getLine();
         assertTrue(Files.readAllLines(lib).get(line).startsWith("fn softmax(z)"), Files.readAllLines(lib).get(line));
         var b1 = server.getTextDocumentService().definition(new DefinitionParams(id, at(file, 10, "b1[j]", 0))).get(30, TimeUnit.SECONDS).getLeft();
-        assertEquals(uri, b1.get(0).getUri());
+        assertEquals(id.getUri(), b1.get(0).getUri());
         assertEquals(5, b1.get(0).getRange().getStart().getLine(), "param W1[256,784] ~ he, b1[256] = 0 is line 6");
     }
 
     @Test
     void completionOffersNamesInScopeAndTheMathSymbols() throws Exception {
         Path file = Repo.root().resolve("samples/mlp.nn");
-        String uri = open(file);
-        diagnosticsOf(uri);
-        var id = new TextDocumentIdentifier(uri);
+        var id = opened(file);
         List<String> labels = server.getTextDocumentService().completion(new CompletionParams(id, at(file, 11, "relu", 0)))
                 .get(30, TimeUnit.SECONDS).getLeft().stream().map(CompletionItem::getLabel).toList();
-        for (String want : List.of("relu", "softmax", "cross_entropy", "exp", "network", "param", "W2", "h1", "adam")) {
+        for (String want : List.of("relu", "softmax", "cross_entropy", "exp", "network", "param", "with", "alias", "W2", "h1", "adam")) {
             assertTrue(labels.contains(want), want + " in " + labels);
         }
         // after a backslash: \sig offers σ, replacing the four characters typed
         String text = Files.readString(file).replace("relu(Σⱼ W2", "\\sig(Σⱼ W2");
-        server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(uri, 2),
+        server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(new VersionedTextDocumentIdentifier(id.getUri(), 2),
                 List.of(new TextDocumentContentChangeEvent(text))));
-        diagnosticsOf(uri);
+        diagnosticsOf(id.getUri());
         var pos = new Position(10, text.lines().toList().get(10).indexOf("\\sig") + 4);
         var items = server.getTextDocumentService().completion(new CompletionParams(id, pos)).get(30, TimeUnit.SECONDS).getLeft();
         var sigma = items.stream().filter(i -> i.getLabel().equals("\\sigma")).findFirst().orElseThrow();
@@ -209,9 +229,7 @@ class LanguageServerTest {
     @Test
     void theOutlineHasTheNetworkAndItsMembers() throws Exception {
         Path file = Repo.root().resolve("samples/mlp.nn");
-        String uri = open(file);
-        diagnosticsOf(uri);
-        var symbols = server.getTextDocumentService().documentSymbol(new DocumentSymbolParams(new TextDocumentIdentifier(uri)))
+        var symbols = server.getTextDocumentService().documentSymbol(new DocumentSymbolParams(opened(file)))
                 .get(30, TimeUnit.SECONDS).stream().map(e -> e.getRight()).toList();
         assertEquals(List.of("Mlp", "train Mlp"), symbols.stream().map(DocumentSymbol::getName).toList());
         List<String> members = symbols.get(0).getChildren().stream().map(DocumentSymbol::getName).toList();
