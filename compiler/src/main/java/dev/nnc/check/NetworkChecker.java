@@ -48,7 +48,8 @@ final class NetworkChecker {
         List<String> order = order(deps);
         for (String name : order) checkComputed(computed.get(name));
         // Values on a cycle were reported; look at them anyway so that what they use counts as used.
-        for (var e : computed.entrySet()) if (!order.contains(e.getKey())) usesOnly(e.getValue());
+        Set<String> ordered = new HashSet<>(order);
+        for (var e : computed.entrySet()) if (!ordered.contains(e.getKey())) usesOnly(e.getValue());
         checkOutputs();
         warnUnused(deps);
         return new CheckedNetwork(network, values, order, outputs.stream().map(Ident::name).toList(),

@@ -2,7 +2,6 @@ package dev.nnc.cli;
 
 import dev.nnc.lsp.NnLanguageServer;
 import java.util.concurrent.Callable;
-import org.eclipse.lsp4j.launch.LSPLauncher;
 import picocli.CommandLine.Command;
 
 @Command(name = "lsp", mixinStandardHelpOptions = true,
@@ -16,9 +15,7 @@ final class LspCommand implements Callable<Integer> {
             System.out.flush();
             System.exit(status);
         });
-        var launcher = LSPLauncher.createServerLauncher(server, System.in, System.out);
-        server.connect(launcher.getRemoteProxy());
-        launcher.startListening().get(); // until the client closes the stream
+        NnLanguageServer.launch(server, System.in, System.out).startListening().get(); // until the client closes the stream
         return Main.OK;
     }
 }

@@ -51,7 +51,8 @@ public final class Main implements Runnable {
             err.flush();
             return INTERNAL;
         });
-        int status = cli.execute(args);
+        // on a deep stack: every stage walks expressions recursively (driver.DeepStack)
+        int status = dev.nnc.driver.DeepStack.call(() -> cli.execute(args));
         out.flush();
         err.flush();
         return status;

@@ -12,6 +12,7 @@ public enum Key {
     SYNTAX("syntax"),
     BAD_NUMBER("bad-number"),
     BAD_EXPONENT("bad-exponent"),
+    TOO_DEEP("too-deep"),
     // files and names
     IMPORT_NOT_FOUND("import-not-found"),
     UNDEFINED_NAME("undefined-name"),
@@ -82,7 +83,7 @@ public enum Key {
     /** Reported while reading the text, before names mean anything. */
     public boolean isLexicalOrSyntax() {
         return switch (this) {
-            case UNEXPECTED_CHAR, UNTERMINATED_STRING, UNCLOSED_COMMENT, SYNTAX, BAD_NUMBER, BAD_EXPONENT -> true;
+            case UNEXPECTED_CHAR, UNTERMINATED_STRING, UNCLOSED_COMMENT, SYNTAX, BAD_NUMBER, BAD_EXPONENT, TOO_DEEP -> true;
             default -> false;
         };
     }

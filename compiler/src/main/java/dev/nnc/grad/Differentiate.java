@@ -28,6 +28,8 @@ import java.util.Set;
  */
 public final class Differentiate {
     private final Graph graph;
+    /** The values an activation computes: those whose pre-activation was split off. */
+    private final java.util.Set<Tensor> activations = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final Set<Tensor> active;
     private final Map<Tensor, List<Ex>> contributions = new LinkedHashMap<>();
     private final Map<Tensor, List<IndexVar>> adjointVars = new HashMap<>();
@@ -35,6 +37,7 @@ public final class Differentiate {
 
     private Differentiate(Graph graph, boolean inputs) {
         this.graph = graph;
+        for (Def d : graph.forward()) if (d.tensor().preActivationOf != null) activations.add(d.tensor().preActivationOf);
         this.active = active(graph, inputs);
     }
 
@@ -141,8 +144,7 @@ public final class Differentiate {
     private String adjointName(Tensor t, Tensor.Role role) {
         if (role == Tensor.Role.GRADIENT) return "∂J/∂" + t.name;
         if (t.preActivationOf != null) return "δ" + t.preActivationOf.name;
-        boolean split = graph.forward().stream().anyMatch(d -> d.tensor().preActivationOf == t);
-        return split ? "∂J/∂" + t.name : "δ" + t.name;
+        return activations.contains(t) ? "∂J/∂" + t.name : "δ" + t.name;
     }
 
     /**

@@ -48,9 +48,28 @@ final class Rules {
         }
     }
 
-    private static boolean varies(Ex e, Set<Tensor> active) {
-        for (Tensor t : dependencies(e)) if (active.contains(t)) return true;
-        return false;
+    /**
+     * Whether e reads an active tensor, each node decided once and remembered: the walk asks it of every
+     * subterm on its way down, and asking afresh each time made a sum of n terms take n² steps.
+     */
+    private static boolean varies(Ex e, Set<Tensor> active, Map<Ex, Boolean> known) {
+        Boolean k = known.get(e);
+        if (k != null) return k;
+        boolean v = switch (e) {
+            case Ex.Load l -> active.contains(l.tensor());
+            case Ex.Fused f -> varies(f.value(), active, known)
+                    || f.partials().stream().anyMatch(p -> active.contains(p.target().tensor()));
+            default -> {
+                boolean[] any = {false};
+                Exprs.mapChildren(e, c -> {
+                    any[0] |= varies(c, active, known);
+                    return c;
+                });
+                yield any[0];
+            }
+        };
+        known.put(e, v);
+        return v;
     }
 
     static void backprop(Ex e, Ex g, List<IndexVar> scope, Emitter out, Set<Tensor> active) {
@@ -75,7 +94,11 @@ final class Rules {
 
     private static final Map<Function, Map<Integer, Ex>> DERIVED = java.util.Collections.synchronizedMap(new IdentityHashMap<>());
 
-    private record Walk(Emitter out, Set<Tensor> active, java.util.function.BiConsumer<Ex.Arg, Ex> args) {
+    private record Walk(Emitter out, Set<Tensor> active, java.util.function.BiConsumer<Ex.Arg, Ex> args, Map<Ex, Boolean> known) {
+        Walk(Emitter out, Set<Tensor> active, java.util.function.BiConsumer<Ex.Arg, Ex> args) {
+            this(out, active, args, new IdentityHashMap<>());
+        }
+
         /** Whether e can carry a derivative: it reads an active tensor, or (in a function body) an argument. */
         private boolean live(Ex e) {
             if (args != null) {
@@ -85,7 +108,7 @@ final class Rules {
                 });
                 return any[0];
             }
-            return varies(e, active);
+            return varies(e, active, known);
         }
 
         void go(Ex e, Ex g, List<IndexVar> scope) {

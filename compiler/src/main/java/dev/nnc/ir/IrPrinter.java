@@ -230,8 +230,7 @@ public final class IrPrinter {
 
     private String binary(Ex.Binary b) {
         return switch (b.op()) {
-            case ADD -> expr(b.a(), 1) + " + " + expr(b.b(), 2);
-            case SUB -> expr(b.a(), 1) + " - " + expr(b.b(), 2);
+            case ADD, SUB -> terms(b);
             case MUL -> left(b.a()) + switch (style) {
                 case UNICODE -> " · ";
                 case ASCII -> " * ";
@@ -243,6 +242,25 @@ public final class IrPrinter {
             case MAX -> call(style == Style.LATEX ? "\\max" : "max", List.of(b.a(), b.b()));
             case MIN -> call(style == Style.LATEX ? "\\min" : "min", List.of(b.a(), b.b()));
         };
+    }
+
+    /**
+     * a + b - c …: the left-deep chain's terms in one builder. Each term printed on its own and joined once, where
+     * concatenating at every level copied the text so far again (a sum of n terms took n² steps).
+     */
+    private String terms(Ex.Binary b) {
+        List<Ex.Binary> chain = new java.util.ArrayList<>();
+        Ex first = b;
+        while (first instanceof Ex.Binary x && (x.op() == Ex.BinOp.ADD || x.op() == Ex.BinOp.SUB)) {
+            chain.add(x);
+            first = x.a();
+        }
+        var out = new StringBuilder(expr(first, 1));
+        for (int k = chain.size() - 1; k >= 0; k--) {
+            Ex.Binary x = chain.get(k);
+            out.append(x.op() == Ex.BinOp.ADD ? " + " : " - ").append(expr(x.b(), 2));
+        }
+        return out.toString();
     }
 
     /** A sum's operand runs over a following · or /, so a sum on the left of one needs parentheses. */

@@ -178,11 +178,20 @@ public final class Lower {
         names.add(t.name);
         tensors.put(t.name, t);
         values.put(t.name, View.of(t));
+        split(t, t, vars, body, 1);
+    }
+
+    /**
+     * Defines t, splitting an activation from its argument: h = act(z_h). An argument that is itself an activation
+     * is split again (z_h = tanh(z2_h)), so that tanh(tanh(…)) nested n deep is n defs whose derivatives read
+     * the stored values, not one def whose derivative recomputes every inner call (n² operations).
+     */
+    private void split(Tensor of, Tensor t, List<IndexVar> vars, Ex body, int level) {
         if (body instanceof Ex.Apply a && splits(a)) {
-            Tensor z = new Tensor(unique("z_" + t.name), Tensor.Role.VALUE, t.shape, t.span, t, null);
+            Tensor z = new Tensor(unique((level == 1 ? "z_" : "z" + level + "_") + of.name), Tensor.Role.VALUE, t.shape, t.span, t, null);
             int k = 0;
             while (a.args().get(k) instanceof Ex.Num) k++;
-            defs.add(new Def(z, vars, a.args().get(k)));
+            split(of, z, vars, a.args().get(k), level + 1);
             var args = new ArrayList<>(a.args());
             args.set(k, new Ex.Load(z, vars.stream().map(Idx::of).toList()));
             body = new Ex.Apply(a.f(), args);

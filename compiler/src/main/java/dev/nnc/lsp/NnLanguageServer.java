@@ -110,11 +110,46 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
 
     @Override public void didSave(DidSaveTextDocumentParams p) { }
 
+    /**
+     * The server on these streams, connected to its client: messages handled on deep-stack threads (the compiler
+     * recurses over the program, {@code driver.DeepStack}), and a request nnc does not implement answered
+     * {@code -32601 method not found}, not as an internal error with a trace.
+     */
+    public static org.eclipse.lsp4j.jsonrpc.Launcher<LanguageClient> launch(NnLanguageServer server, java.io.InputStream in,
+                                                                          java.io.OutputStream out) {
+        var launcher = new org.eclipse.lsp4j.launch.LSPLauncher.Builder<LanguageClient>()
+                .setLocalService(server)
+                .setRemoteInterface(LanguageClient.class)
+                .setInput(in)
+                .setOutput(out)
+                .setExecutorService(java.util.concurrent.Executors.newCachedThreadPool(dev.nnc.driver.DeepStack.factory("nnc-lsp")))
+                .setExceptionHandler(NnLanguageServer::error)
+                .create();
+        server.connect(launcher.getRemoteProxy());
+        return launcher;
+    }
+
+    /** What a failed request answers: not supported, or a bug (its trace to the editor's log, not to the user). */
+    static org.eclipse.lsp4j.jsonrpc.messages.ResponseError error(Throwable t) {
+        Throwable cause = t;
+        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof java.lang.reflect.InvocationTargetException
+                || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof UnsupportedOperationException) {
+            return new org.eclipse.lsp4j.jsonrpc.messages.ResponseError(org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.MethodNotFound,
+                    "nnc lsp does not support this request", null);
+        }
+        cause.printStackTrace(); // standard error: the editor's log of the server
+        return new org.eclipse.lsp4j.jsonrpc.messages.ResponseError(org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.InternalError,
+                "nnc: internal error: " + cause, null);
+    }
+
     private void analyse(String uri, String text, Integer docVersion) {
         Analysis a;
         try {
             a = new Analysis(Places.path(uri), text);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             // a bug in nnc: say so, keep the last good analysis, and keep serving
             if (client != null) client.logMessage(new MessageParams(MessageType.Error, "nnc: internal error checking " + uri + ": " + e));
             return;

@@ -24,22 +24,23 @@ public final class Optimize {
     private Optimize() {}
 
     public static Graph run(Graph g) {
+        var forms = new Forms(g.forward());
         List<Def> backward = new ArrayList<>();
-        for (Def d : g.backward()) backward.add(d.withBody(reuse(Simplify.simplify(d.body()), g.forward())));
+        for (Def d : g.backward()) backward.add(d.withBody(reuse(Simplify.simplify(d.body()), g.forward(), forms)));
         backward = inline(backward, g);
         backward = dead(backward, g);
         List<Def> out = new ArrayList<>();
-        for (Def d : backward) out.add(d.withBody(reuse(Simplify.simplify(d.body()), g.forward())));
+        for (Def d : backward) out.add(d.withBody(reuse(Simplify.simplify(d.body()), g.forward(), forms)));
         return g.withBackward(out, g.gradients());
     }
 
     // ─── Reusing forward values ───────────────────────────────────────────────────────────────────
 
     /** Replaces, top-down, every subterm that is a forward def's body by a read of that def. */
-    static Ex reuse(Ex e, List<Def> forward) {
-        for (Def d : forward) {
-            if (d.body() instanceof Ex.Load || d.body() instanceof Ex.Num || d.body() instanceof Ex.Fused) continue;
-            if (d.body().getClass() != e.getClass()) continue;
+    static Ex reuse(Ex e, List<Def> forward) { return reuse(e, forward, new Forms(forward)); }
+
+    private static Ex reuse(Ex e, List<Def> forward, Forms forms) {
+        for (Def d : forms.candidates(e)) {
             Map<IndexVar, Idx> at = Match.match(d.body(), d.vars(), e);
             if (at != null) return new Ex.Load(d.tensor(), d.vars().stream().map(at::get).toList());
         }
@@ -47,7 +48,48 @@ public final class Optimize {
             Ex r = reluOutput(c, forward);
             if (r != null) return r;
         }
-        return Exprs.mapChildren(e, x -> reuse(x, forward));
+        return Exprs.mapChildren(e, x -> reuse(x, forward, forms));
+    }
+
+    /**
+     * The forward defs a term might be the body of, found by the term's form: a hash blind to subscripts and bound
+     * names, so every term a body can match has the body's form. Each term's form is computed once, bottom-up; trying
+     * every def's body at every term instead made a sum of n terms take n² steps.
+     */
+    private static final class Forms {
+        private final Map<Integer, List<Def>> byForm = new HashMap<>();
+        private final Map<Ex, Integer> known = new java.util.IdentityHashMap<>();
+
+        Forms(List<Def> forward) {
+            for (Def d : forward) {
+                if (d.body() instanceof Ex.Load || d.body() instanceof Ex.Num || d.body() instanceof Ex.Fused) continue;
+                byForm.computeIfAbsent(form(d.body()), k -> new ArrayList<>()).add(d);
+            }
+        }
+
+        List<Def> candidates(Ex e) { return byForm.getOrDefault(form(e), List.of()); }
+
+        private int form(Ex e) {
+            Integer known = this.known.get(e);
+            if (known != null) return known;
+            int[] h = {e.getClass().hashCode() * 31 + switch (e) {
+                case Ex.Num n -> Double.hashCode(n.value());
+                case Ex.Load l -> l.tensor().id;
+                case Ex.Unary u -> u.op().ordinal();
+                case Ex.Binary b -> b.op().ordinal();
+                case Ex.Cmp c -> c.op().ordinal();
+                case Ex.Apply a -> System.identityHashCode(a.f());
+                case Ex.Arg a -> a.k();
+                case Ex.Fused f -> f.rule().hashCode();
+                default -> 0;
+            }};
+            Exprs.mapChildren(e, c -> {
+                h[0] = h[0] * 31 + form(c);
+                return c;
+            });
+            this.known.put(e, h[0]);
+            return h[0];
+        }
     }
 
     /** [z > 0] and [z ≤ 0] where h = max(0, z): the same as [h > 0] and [h ≤ 0], and z need not be kept. */
@@ -71,30 +113,26 @@ public final class Optimize {
      * often): the ∂J/∂h of an activation's output, and adjoints that are mere copies.
      */
     private static List<Def> inline(List<Def> defs, Graph g) {
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            Map<Tensor, Integer> uses = new HashMap<>();
-            Set<Tensor> underBinder = new HashSet<>();
-            for (Def d : defs) count(d.body(), false, uses, underBinder);
-            for (int k = 0; k < defs.size(); k++) {
-                Def d = defs.get(k);
-                Tensor t = d.tensor();
-                if (t.role != Tensor.Role.ADJOINT || uses.getOrDefault(t, 0) != 1 || underBinder.contains(t)) continue;
-                boolean step = t.name.startsWith("∂J/∂") || d.body() instanceof Ex.Load || d.body() instanceof Ex.Num;
-                if (!step) continue;
-                List<Def> next = new ArrayList<>();
-                for (Def other : defs) {
-                    if (other == d) continue;
-                    next.add(other.withBody(Exprs.transform(other.body(), x -> x instanceof Ex.Load l && l.tensor() == t
-                            ? Exprs.instantiate(d, l.idx()) : x)));
-                }
-                defs = next;
-                changed = true;
-                break;
+        // Inlining an adjoint read once, not under a binder, moves its reads into that one reader at the same depth
+        // of binders: the counts below hold throughout, so one pass in order (a def before its readers) inlines
+        // every one, chains included, where re-counting after each would take steps quadratic in the defs.
+        Map<Tensor, Integer> uses = new HashMap<>();
+        Set<Tensor> underBinder = new HashSet<>();
+        for (Def d : defs) count(d.body(), false, uses, underBinder);
+        Map<Tensor, Def> inlined = new java.util.IdentityHashMap<>();
+        List<Def> out = new ArrayList<>();
+        for (Def d : defs) {
+            Def rewritten = inlined.isEmpty() ? d : d.withBody(Exprs.transform(d.body(), x -> x instanceof Ex.Load l
+                    && inlined.containsKey(l.tensor()) ? Exprs.instantiate(inlined.get(l.tensor()), l.idx()) : x));
+            Tensor t = d.tensor();
+            boolean step = t.name.startsWith("∂J/∂") || rewritten.body() instanceof Ex.Load || rewritten.body() instanceof Ex.Num;
+            if (t.role == Tensor.Role.ADJOINT && uses.getOrDefault(t, 0) == 1 && !underBinder.contains(t) && step) {
+                inlined.put(t, rewritten);
+            } else {
+                out.add(rewritten);
             }
         }
-        return defs;
+        return out;
     }
 
     private static void count(Ex e, boolean binder, Map<Tensor, Integer> uses, Set<Tensor> underBinder) {

@@ -188,25 +188,39 @@ public final class AstBuilder {
 
     // ─── Expressions ──────────────────────────────────────────────────────────────────────────────
 
+    /*
+     * A chain a + b - c … is read from the children in one pass: ctx.multiplicative(i) searches the children from
+     * the start each time, which made a 50,000-term sum take minutes.
+     */
     public Expr expr(ExpressionContext ctx) {
-        need(ctx);
-        Expr result = multiplicative(ctx.multiplicative(0));
-        for (int i = 1; i < ctx.multiplicative().size(); i++) {
-            Expr right = multiplicative(ctx.multiplicative(i));
-            var op = ctx.addOp(i - 1).PLUS() != null ? Expr.Op.ADD : Expr.Op.SUB;
-            result = new Expr.Binary(op, result, right, result.span().to(right.span()));
+        if (need(ctx).children == null) throw new Incomplete();
+        Expr result = null;
+        Expr.Op op = null;
+        for (var child : ctx.children) {
+            if (child instanceof AddOpContext a) {
+                op = a.PLUS() != null ? Expr.Op.ADD : Expr.Op.SUB;
+            } else if (child instanceof MultiplicativeContext m) {
+                Expr right = multiplicative(m);
+                result = result == null ? right : new Expr.Binary(op, result, right, result.span().to(right.span()));
+            }
         }
+        if (result == null) throw new Incomplete();
         return result;
     }
 
     private Expr multiplicative(MultiplicativeContext ctx) {
-        need(ctx);
-        Expr result = unary(ctx.unary(0));
-        for (int i = 1; i < ctx.unary().size(); i++) {
-            Expr right = unary(ctx.unary(i));
-            var op = ctx.mulOp(i - 1).MUL() != null ? Expr.Op.MUL : Expr.Op.DIV;
-            result = new Expr.Binary(op, result, right, result.span().to(right.span()));
+        if (need(ctx).children == null) throw new Incomplete();
+        Expr result = null;
+        Expr.Op op = null;
+        for (var child : ctx.children) {
+            if (child instanceof MulOpContext m) {
+                op = m.MUL() != null ? Expr.Op.MUL : Expr.Op.DIV;
+            } else if (child instanceof UnaryContext u) {
+                Expr right = unary(u);
+                result = result == null ? right : new Expr.Binary(op, result, right, result.span().to(right.span()));
+            }
         }
+        if (result == null) throw new Incomplete();
         return result;
     }
 

@@ -2,6 +2,7 @@ package dev.nnc.parse;
 
 import dev.nnc.ast.Program;
 import dev.nnc.diag.Diagnostics;
+import dev.nnc.diag.Key;
 import dev.nnc.grammar.NnLexer;
 import dev.nnc.grammar.NnParser;
 import dev.nnc.source.SourceFile;
@@ -22,25 +23,42 @@ public final class NnParsing {
         var diagnostics = new Diagnostics(); // this file's alone: the builder asks whether it had syntax errors
         var lexerDiagnostics = new Diagnostics();
         var tokens = tokens(source, lexerDiagnostics);
-        var parser = new NnParser(tokens);
-        parser.removeErrorListeners();
+        var parser = parser(tokens);
         parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
         parser.setErrorHandler(new BailErrorStrategy());
         NnParser.ProgramContext tree;
         try {
-            tree = parser.program();
-        } catch (ParseCancellationException e) {
-            tokens = tokens(source, new Diagnostics()); // the lexical diagnostics were kept from the first pass
-            parser = new NnParser(tokens);
-            parser.removeErrorListeners();
-            parser.getInterpreter().setPredictionMode(PredictionMode.LL);
-            parser.setErrorHandler(new SyntaxErrors(source, diagnostics));
-            tree = parser.program();
+            try {
+                tree = parser.program();
+            } catch (ParseCancellationException e) {
+                tokens = tokens(source, new Diagnostics()); // the lexical diagnostics were kept from the first pass
+                parser = parser(tokens);
+                parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+                parser.setErrorHandler(new SyntaxErrors(source, diagnostics));
+                tree = parser.program();
+            }
+        } catch (Nesting.TooDeep e) {
+            // nothing of the file is read: its declarations would be reported as missing
+            int start = Math.max(0, e.at.getStartIndex());
+            diagnostics.error(Key.TOO_DEEP, source.span(start, Math.max(start + 1, e.at.getStopIndex() + 1)),
+                    "this expression nests more than " + Nesting.LIMIT + " levels deep",
+                    "nnc reads brackets, calls, signs and exponents up to " + Nesting.LIMIT
+                            + " levels deep: give inner parts names of their own (h = tanh(…))");
+            lexerDiagnostics.sorted().forEach(diagnostics::report);
+            diagnostics.sorted().forEach(outer::report);
+            return new Program(source, java.util.List.of());
         }
         lexerDiagnostics.sorted().forEach(diagnostics::report);
         Program program = new AstBuilder(source, diagnostics).program(tree);
         diagnostics.sorted().forEach(outer::report);
         return program;
+    }
+
+    private static NnParser parser(CommonTokenStream tokens) {
+        var parser = new NnParser(tokens);
+        parser.removeErrorListeners();
+        parser.addParseListener(new Nesting(parser));
+        return parser;
     }
 
     private static CommonTokenStream tokens(SourceFile source, Diagnostics diagnostics) {

@@ -50,15 +50,21 @@ public final class Schedule {
      *                     per element adding up the samples in a fixed order, rather than every sample's thread
      *                     adding into the same elements at once
      */
-    public record Options(long minProduct, long unrollBudget, Target target) {
+    /** @param blockNodes the most nodes of code a per-sample block that is not unrolled may have ({@link Split}) */
+    public record Options(long minProduct, long unrollBudget, Target target, long blockNodes) {
         public static final Options DEFAULT = new Options(1024, 1000);
         public static final Options GPU = new Options(1024, 1000, Target.GPU);
+        static final long BLOCK_NODES = 1000;
 
         public Options(long minProduct, long unrollBudget) { this(minProduct, unrollBudget, Target.CPU); }
 
-        public Options withUnrollBudget(long budget) { return new Options(minProduct, budget, target); }
+        public Options(long minProduct, long unrollBudget, Target target) { this(minProduct, unrollBudget, target, BLOCK_NODES); }
 
-        public Options on(Target t) { return new Options(minProduct, unrollBudget, t); }
+        public Options withUnrollBudget(long budget) { return new Options(minProduct, budget, target, blockNodes); }
+
+        public Options withBlockNodes(long nodes) { return new Options(minProduct, unrollBudget, target, nodes); }
+
+        public Options on(Target t) { return new Options(minProduct, unrollBudget, t, blockNodes); }
     }
 
     /** The most elements a nest of an unrolled block may have. */
@@ -68,7 +74,7 @@ public final class Schedule {
     private static final int REGISTER_LIMIT = 256;
 
     public static LoopProgram of(Graph g, OptimizerIr optimizer, Options options) {
-        return new Scheduler(g, options).program(optimizer);
+        return new Scheduler(Split.defs(g), options).program(optimizer);
     }
 
     private static final class Scheduler {
@@ -128,9 +134,10 @@ public final class Schedule {
             for (int k = g.forward().size() - 1; k >= 0; k--) {
                 Def d = g.forward().get(k);
                 if (!need.contains(d.tensor())) continue;
-                out.add(0, d);
+                out.add(d);
                 need.addAll(Exprs.valueReads(d.body()));
             }
+            Collections.reverse(out);
             return out;
         }
 
@@ -194,6 +201,7 @@ public final class Schedule {
             List<Boolean> unrolled = new ArrayList<>();
             for (Item group : groups) unrolled.add(group instanceof Item.Run r && unrollable(r));
             if (options.target() == Target.GPU) split(groups, unrolled);
+            Split.runs(groups, unrolled, options.blockNodes());
             Map<Tensor, Storage> storage = storage(groups, unrolled, outputs);
             List<Block> blocks = new ArrayList<>();
             if (!cleared.isEmpty()) {

@@ -39,6 +39,12 @@ public final class SourceFile {
 
     private String text;
 
+    /** The text of the code points [start, end), clamped to the file; in time proportional to its length. */
+    public String text(int start, int end) {
+        int from = Math.min(start, codePoints.length);
+        return new String(codePoints, from, Math.max(from, Math.min(end, codePoints.length)) - from);
+    }
+
     public int length() { return codePoints.length; }
 
     public int lineCount() { return lineStarts.length; }

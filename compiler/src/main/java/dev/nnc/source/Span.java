@@ -22,10 +22,7 @@ public record Span(SourceFile file, int start, int end) {
 
     /** The source text it covers. */
     public String text() {
-        String all = file.text();
-        int from = all.offsetByCodePoints(0, Math.min(start, file.length()));
-        int to = all.offsetByCodePoints(from, Math.min(end, file.length()) - Math.min(start, file.length()));
-        return all.substring(from, to);
+        return file.text(start, end);
     }
 
     public String location() { return file.name() + ":" + line() + ":" + column(); }

@@ -79,9 +79,7 @@ class LanguageServerTest {
         var toClient = new PipedOutputStream();
         var clientIn = new PipedInputStream(toClient, 1 << 16);
         var impl = new NnLanguageServer("test", status -> { });
-        var serverLauncher = LSPLauncher.createServerLauncher(impl, serverIn, toClient);
-        impl.connect(serverLauncher.getRemoteProxy());
-        serverLauncher.startListening();
+        NnLanguageServer.launch(impl, serverIn, toClient).startListening(); // as nnc lsp does
         client = new Client();
         var clientLauncher = LSPLauncher.createClientLauncher(client, clientIn, toServer);
         clientLauncher.startListening();

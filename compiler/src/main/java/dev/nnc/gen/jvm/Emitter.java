@@ -81,10 +81,10 @@ final class Emitter {
 
     /** Loads {@code buf[slot]} (cast to the array type) into a local, for every slot the block uses. */
     void loadArrays(int buf, dev.nnc.schedule.Block block) {
-        java.util.Set<Tensor> used = dev.nnc.schedule.Schedule.touched(block);
-        for (var entry : storage.entrySet()) {
-            if (!used.contains(entry.getKey())) continue;
-            Storage s = entry.getValue();
+        // the block's own tensors, not every tensor's storage: a program of n blocks would take n² steps
+        for (Tensor used : dev.nnc.schedule.Schedule.touched(block)) {
+            Storage s = storage.get(used);
+            if (s == null) continue;
             int slot = s.slot();
             if (slot < 0 || arrays.containsKey(slot)) continue;
             mv.visitVarInsn(ALOAD, buf);

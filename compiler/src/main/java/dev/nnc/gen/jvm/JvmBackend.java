@@ -14,18 +14,23 @@ public final class JvmBackend {
 
     /**
      * The generated class file of a network. A block unrolled into a method too big for the optimizing JIT is
-     * scheduled again with half the unrolling budget, down to none.
+     * scheduled again with half the unrolling budget, down to none, and then with blocks of half as much code,
+     * down to a few statements.
      */
     public static byte[] compile(Graph g, OptimizerIr o, DType precision, Schedule.Options options) {
-        for (long budget = options.unrollBudget(); ; budget /= 2) {
-            var attempt = new Schedule.Options(options.minProduct(), budget);
+        for (var attempt = options; ; ) {
+            boolean last = attempt.unrollBudget() == 0 && attempt.blockNodes() <= MIN_BLOCK_NODES;
             try {
-                return ClassGen.generate(Schedule.of(g, o, attempt), precision, budget == 0);
+                return ClassGen.generate(Schedule.of(g, o, attempt), precision, last);
             } catch (ClassGen.TooBig e) {
-                if (budget == 0) throw new IllegalStateException("internal: " + e.getMessage());
+                if (last) throw new IllegalStateException("internal: " + e.getMessage());
+                attempt = attempt.unrollBudget() > 0 ? attempt.withUnrollBudget(attempt.unrollBudget() / 2)
+                        : attempt.withBlockNodes(attempt.blockNodes() / 2);
             }
         }
     }
+
+    private static final long MIN_BLOCK_NODES = 16;
 
     /** Defines a generated class in a loader of its own, whose parent is the runtime's. */
     public static GeneratedNetwork load(String network, byte[] bytes) {
