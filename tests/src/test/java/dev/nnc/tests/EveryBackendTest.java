@@ -40,13 +40,14 @@ import org.junit.jupiter.api.TestInstance;
  * an error: the samples, the language examples ({@code tests/examples}), the golden diagnostics that are only
  * warnings, the complete networks in the documentation's code blocks, and every {@code .nn} file of a hostile case
  * that checks ({@code tests/hostile}: unusual outputs and shapes among them). Each of its networks is compiled as
- * {@code nnc train} compiles it (its train block's optimizer), by each backend as {@code --backend} makes it — the
- * JVM backend in float32 and float64, the CUDA backend in float32 on the tests' host emulation (on a real GPU where
- * the driver is one) — and given the interpreter's initial parameters; then, on synthetic data made from its
- * signature (normal inputs, one-hot targets), two optimizer steps on a batch of 6 and one of a single sample, each
- * loss, gradient, parameter and optimizer state, the evaluated loss, every output and every prediction compared
- * with the reference interpreter ({@link JvmBackendTest#against}: 1e-4 in float32, 1e-9 in float64); on CUDA also
- * a resident run of steps, as {@code nnc train} takes them, ending at the interpreter's parameters.
+ * {@code nnc train} compiles it (its train block's optimizer) and made by each backend as {@code --backend} makes
+ * it: the interpreter, the JVM backend in float32 and float64, and the CUDA backend in float32 on the tests' host
+ * emulation (skipped, saying why, where g++ did not build it). From the interpreter's initial parameters, on
+ * synthetic data made from its signature (normal inputs of about unit length, one-hot targets), two optimizer
+ * steps on a batch of 6 and two on a single sample; each loss, gradient, parameter and optimizer state, the
+ * evaluated loss, every output and every prediction is compared with the reference interpreter
+ * ({@link JvmBackendTest#against}: 1e-4 in float32, 1e-9 in float64). On CUDA also a resident run of steps, as
+ * {@code nnc train} takes them there, ends at the interpreter's parameters.
  *
  * <p>Large generated programs (over {@value #LARGEST} bytes: the hostile suite's deep and long ones) are left to
  * the tests of large programs, which time every stage; here they would only make this test slow.
