@@ -50,7 +50,7 @@ final class NetworkChecker {
         // Values on a cycle were reported; look at them anyway so that what they use counts as used.
         Set<String> ordered = new HashSet<>(order);
         for (var e : computed.entrySet()) if (!ordered.contains(e.getKey())) usesOnly(e.getValue());
-        checkOutputs();
+        checkOutputs(deps);
         warnUnused(deps);
         return new CheckedNetwork(network, values, order, outputs.stream().map(Ident::name).toList(),
                 loss == null ? null : loss.name().name());
@@ -392,7 +392,7 @@ final class NetworkChecker {
 
     // ─── Outputs, loss, unused ────────────────────────────────────────────────────────────────────
 
-    private void checkOutputs() {
+    private void checkOutputs(Map<String, Set<String>> deps) {
         if (outputs.isEmpty()) {
             reporter.error(Key.NO_OUTPUT, network.name().span(), "the network " + network.name().name() + " has no output",
                     "say which value it computes: output name");
@@ -408,6 +408,39 @@ final class NetworkChecker {
                         guess != null ? "did you mean " + guess + "?" : null);
             } else {
                 locals.markUsed(o.name());
+                checkPredictable(o, deps);
+            }
+        }
+    }
+
+    /**
+     * An output is what prediction computes, and prediction is given the inputs alone: an output may be an input,
+     * a parameter or a value computed from those (the loss too, when it uses no target), never a target or a value
+     * that uses one — the backends would have nothing to read it from.
+     */
+    private void checkPredictable(Ident output, Map<String, Set<String>> deps) {
+        Map<String, String> via = new HashMap<>(); // a name → the value that uses it, on the way from the output
+        List<String> work = new ArrayList<>(List.of(output.name()));
+        via.put(output.name(), null);
+        while (!work.isEmpty()) {
+            String n = work.remove(0); // breadth first: the shortest way to a target
+            var v = values.get(n);
+            if (v != null && v.kind() == Kind.TARGET) {
+                List<String> path = new ArrayList<>();
+                for (String p = via.get(n); p != null && !p.equals(output.name()); p = via.get(p)) path.add(0, p);
+                String message = n.equals(output.name())
+                        ? n + " is a target, and prediction is given only the inputs: a target cannot be an output"
+                        : "the output " + output.name() + " uses the target " + n + (path.isEmpty() ? "" : " (through " + String.join(", ", path) + ")")
+                                + ", and prediction is given only the inputs";
+                reporter.error(Key.OUTPUT_USES_TARGET, output.span(), message,
+                        "an output is computed from the inputs; the loss is where it meets " + n, v.span(), n + " is a target");
+                return;
+            }
+            for (String d : deps.getOrDefault(n, Set.of())) {
+                if (!via.containsKey(d)) {
+                    via.put(d, n);
+                    work.add(d);
+                }
             }
         }
     }

@@ -45,6 +45,7 @@ public enum Key {
     ARGUMENT_ORDER("argument-order"),
     // networks
     NO_OUTPUT("no-output"),
+    OUTPUT_USES_TARGET("output-uses-target"),
     NO_LOSS("no-loss"),
     DUPLICATE_LOSS("duplicate-loss"),
     LOSS_NOT_SCALAR("loss-not-scalar"),

@@ -7,7 +7,6 @@ import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.DType;
 import dev.nnc.runtime.checkpoint.Json;
 import dev.nnc.schedule.LoopProgram;
-import dev.nnc.schedule.Storage;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -26,8 +25,9 @@ public final class LayoutJson {
                 + Json.quote(s.tensor().name) + ",\"size\":" + s.size() + "}").collect(Collectors.joining(","))).append(']');
         b.append(",\"inputs\":").append(tensors(p, g.inputs()));
         b.append(",\"targets\":").append(tensors(p, g.targets()));
+        // wherever an output lives, prediction and evaluation deliver it in a workspace slot (SCHEDULE's decision)
         b.append(",\"outputs\":[").append(g.outputs().stream().map(o -> info(o) + ",\"slot\":"
-                + ((Storage.Work) p.predict().storage().get(o)).slot() + "}").collect(Collectors.joining(","))).append(']');
+                + p.predict().outputs().get(o).slot() + "}").collect(Collectors.joining(","))).append(']');
         b.append(",\"params\":[").append(g.params().stream().map(t -> info(t) + ",\"offset\":" + p.offsets().get(t)
                 + ",\"init\":" + init(g.inits().get(t)) + "}").collect(Collectors.joining(","))).append(']');
         OptimizerIr o = p.optimizer();

@@ -33,11 +33,18 @@ public record LoopProgram(Graph graph, OptimizerIr optimizer, List<Slot> slots, 
     /** @param size the whole tensor for parameters and gradients; one sample's elements otherwise */
     public record Slot(SlotKind kind, Tensor tensor, int size) {}
 
-    /** One method's blocks, and where each tensor it touches lives. */
-    public record Program(List<Block> blocks, Map<Tensor, Storage> storage) {
+    /**
+     * One method's blocks, and where each tensor it touches lives.
+     *
+     * @param outputs for prediction and evaluation, the workspace array each of the graph's outputs is in when the
+     *                program ends, where the runtime collects it — whether the output is computed or is an input or
+     *                a parameter (copied there); empty for training
+     */
+    public record Program(List<Block> blocks, Map<Tensor, Storage> storage, Map<Tensor, Storage.Work> outputs) {
         public Program {
             blocks = List.copyOf(blocks);
             storage = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(storage));
+            outputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputs));
         }
     }
 }

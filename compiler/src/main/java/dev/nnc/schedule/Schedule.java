@@ -87,6 +87,8 @@ public final class Schedule {
         final Map<Tensor, Integer> offsets = new LinkedHashMap<>();
         /** Gradient tensors summed straight into their parameter's sum as their def computes them. */
         final Map<Tensor, Tensor> direct = new IdentityHashMap<>();
+        /** For each output no def computes (an input, a parameter): the workspace copy it is delivered in. */
+        final Map<Tensor, Tensor> copies = new IdentityHashMap<>();
 
         Scheduler(Graph g, Options options) {
             this.g = g;
@@ -121,6 +123,10 @@ public final class Schedule {
             Program predict = build(needed(outputs), false, false, outputs);
             outputs.add(g.loss());
             Program evaluate = build(needed(outputs), false, true, new LinkedHashSet<>(g.outputs()));
+            // the runtime reads the outputs of both from one list of slots
+            if (!predict.program.outputs().equals(evaluate.program.outputs())) {
+                throw new IllegalStateException("internal: predict and evaluate deliver the outputs in different slots");
+            }
             long work = 0;
             for (Def d : g.defs()) work += (long) d.tensor().size() * dev.nnc.ir.Cost.of(d.body());
             return new LoopProgram(g, optimizer, slots, sums, offsets, train.program, predict.program, evaluate.program, Math.max(1, work));
@@ -143,9 +149,20 @@ public final class Schedule {
 
         private record Program(LoopProgram.Program program) {}
 
-        /** One method's program: the defs as blocks, then where each tensor lives. */
+        /**
+         * One method's program: the defs as blocks, then where each tensor lives. Each of {@code outputs} ends in a
+         * workspace array, where the runtime collects it: a computed one is kept there, and one that lives elsewhere
+         * (an input's batch column, a parameter) is copied there by a nest at the end.
+         */
         Program build(List<Def> defs, boolean gradients, boolean loss, Set<Tensor> outputs) {
             List<Item> items = new ArrayList<>(); // nests and products, in order
+            Map<Tensor, Tensor> delivered = new LinkedHashMap<>(); // output → the tensor the runtime reads it from
+            Set<Tensor> defined = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Def d : defs) defined.add(d.tensor());
+            for (Tensor o : outputs) {
+                delivered.put(o, defined.contains(o) ? o : copies.computeIfAbsent(o,
+                        x -> new Tensor(x.name + " (output)", Tensor.Role.VALUE, x.shape, x.span)));
+            }
             for (Def d : defs) {
                 boolean backward = g.backward().contains(d);
                 Tensor sum = backward ? direct.get(d.tensor()) : null;
@@ -176,6 +193,12 @@ public final class Schedule {
                     items.add(new Item.Nest(vs, List.of(new Stmt.Assign(sums.get(e.getKey()), vars(vs), new Ex.Load(t, vars(vs)), true))));
                 }
             }
+            for (var e : delivered.entrySet()) {
+                if (e.getKey() == e.getValue()) continue;
+                List<IndexVar> vs = new ArrayList<>();
+                for (int r : e.getKey().shape) vs.add(new IndexVar("i" + vs.size(), r));
+                items.add(new Item.Nest(vs, List.of(new Stmt.Assign(e.getValue(), vars(vs), new Ex.Load(e.getKey(), vars(vs)), false))));
+            }
             // gradient sums that loops add into start at zero; a product writes its sum whole
             List<Tensor> cleared = new ArrayList<>();
             if (gradients) {
@@ -202,7 +225,7 @@ public final class Schedule {
             for (Item group : groups) unrolled.add(group instanceof Item.Run r && unrollable(r));
             if (options.target() == Target.GPU) split(groups, unrolled);
             Split.runs(groups, unrolled, options.blockNodes());
-            Map<Tensor, Storage> storage = storage(groups, unrolled, outputs);
+            Map<Tensor, Storage> storage = storage(groups, unrolled, new LinkedHashSet<>(delivered.values()));
             List<Block> blocks = new ArrayList<>();
             if (!cleared.isEmpty()) {
                 blocks.add(new Block.Clear(cleared));
@@ -215,7 +238,14 @@ public final class Schedule {
                     case Item.Nest n -> throw new IllegalStateException("internal: a nest outside a run");
                 });
             }
-            return new Program(new LoopProgram.Program(blocks, storage));
+            Map<Tensor, Storage.Work> outputSlots = new LinkedHashMap<>();
+            for (var e : delivered.entrySet()) {
+                if (!(storage.get(e.getValue()) instanceof Storage.Work w)) {
+                    throw new IllegalStateException("internal: the output " + e.getKey() + " is not delivered in workspace");
+                }
+                outputSlots.put(e.getKey(), w);
+            }
+            return new Program(new LoopProgram.Program(blocks, storage, outputSlots));
         }
 
         /** Each run that is not unrolled cut before and after every nest that adds into a gradient sum. */
@@ -254,11 +284,14 @@ public final class Schedule {
             return run.unrolledCost() <= options.unrollBudget() && run.nests().stream().allMatch(n -> n.elements() <= UNROLL_NEST);
         }
 
-        /** Where each tensor lives: arrays for what crosses blocks or feeds a product, locals for the rest. */
-        Map<Tensor, Storage> storage(List<Item> groups, List<Boolean> unrolled, Set<Tensor> outputs) {
+        /**
+         * Where each tensor lives: arrays for what crosses blocks or feeds a product, locals for the rest; workspace
+         * for what the runtime reads.
+         */
+        Map<Tensor, Storage> storage(List<Item> groups, List<Boolean> unrolled, Set<Tensor> delivered) {
             Map<Tensor, Set<Integer>> blocksOf = new LinkedHashMap<>(); // in order of first use: slot numbers are reproducible
             Set<Tensor> mustBeArray = Collections.newSetFromMap(new IdentityHashMap<>());
-            mustBeArray.addAll(outputs);
+            mustBeArray.addAll(delivered);
             for (int k = 0; k < groups.size(); k++) {
                 int block = k;
                 Set<Tensor> touched = switch (groups.get(k)) {

@@ -42,7 +42,9 @@ import org.junit.jupiter.api.TestFactory;
  * -- big.nn (repeat 100000) --     the text repeated, without its last newline
  * -- w.safetensors (escaped) --    bytes: \xNN is a byte, \\ a backslash, a backslash at the end of a line joins lines
  * </pre>
- * Arguments are separated by spaces; {@code ''} is an empty argument and {@code $DIR} the case's folder.
+ * Arguments are separated by spaces; {@code ''} is an empty argument and {@code $DIR} the case's folder. A case
+ * with {@code --backend cuda} runs on the tests' host emulation of CUDA, and one with {@code --target cuda} needs nvcc;
+ * each is skipped, saying why, where that is missing.
  */
 class HostileInputTest {
     static final Path ROOT = Repo.root().resolve("tests/hostile");
@@ -71,6 +73,13 @@ class HostileInputTest {
     }
 
     static void run(Case c) throws Exception {
+        // --backend cuda runs on the tests' host emulation of CUDA, --target cuda needs nvcc: skipped without them
+        for (var args : c.commands()) {
+            if (names(args, "--backend", "cuda")) CudaCommandTest.emulation();
+            if (names(args, "--target", "cuda")) {
+                org.junit.jupiter.api.Assumptions.assumeTrue(dev.nnc.gen.cuda.Toolchain.nvcc().isPresent(), "skipped: nvcc is not installed");
+            }
+        }
         Path dir = Files.createTempDirectory("nnc-hostile-");
         try {
             for (var f : c.files().entrySet()) {
@@ -107,6 +116,14 @@ class HostileInputTest {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** Whether the arguments give the option this value ({@code --backend cuda} or {@code --backend=cuda}). */
+    static boolean names(List<String> args, String option, String value) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals(option + "=" + value) || args.get(i).equals(option) && i + 1 < args.size() && args.get(i + 1).equals(value)) return true;
+        }
+        return false;
     }
 
     /** Every file under the folder (and its subfolders) by relative name, with a hash of its bytes. */

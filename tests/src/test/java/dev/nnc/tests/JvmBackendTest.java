@@ -112,12 +112,22 @@ class JvmBackendTest {
      * optimizer state; then the evaluated loss, the outputs and the predictions.
      */
     static void against(String what, Net net, Model model, DType type, int steps, int... batchSizes) {
+        against(what, net, model, type, steps, JvmBackendTest::batch, batchSizes);
+    }
+
+    /** Random batches of data for a network. */
+    interface Data {
+        Batch make(Graph g, int n, SplittableRandom random);
+    }
+
+    /** As {@link #against(String, Net, Model, DType, int, int...)}, on batches {@code data} makes. */
+    static void against(String what, Net net, Model model, DType type, int steps, Data data, int... batchSizes) {
         double tolerance = type == DType.F64 ? 1e-9 : 1e-4;
         var reference = new InterpreterModel(net.graph(), net.optimizer());
         reference.initialize(7);
         for (var p : reference.signature().params()) model.setParameter(p.name(), reference.parameter(p.name()));
         for (int batchSize : batchSizes) {
-            Batch batch = batch(net.graph(), batchSize, new SplittableRandom(batchSize));
+            Batch batch = data.make(net.graph(), batchSize, new SplittableRandom(batchSize));
             for (int s = 0; s < steps; s++) {
                 double want = reference.lossAndGradients(batch), got = model.lossAndGradients(batch);
                 close(what + ": loss", want, got, tolerance, type == DType.F32 ? 1 : 0);
