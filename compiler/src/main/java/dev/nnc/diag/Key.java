@@ -43,6 +43,7 @@ public enum Key {
     DUPLICATE_ARGUMENT("duplicate-argument"),
     ARGUMENT_ORDER("argument-order"),
     // networks
+    NO_NETWORK("no-network"),
     NO_OUTPUT("no-output"),
     NO_LOSS("no-loss"),
     DUPLICATE_LOSS("duplicate-loss"),
