@@ -69,4 +69,21 @@ class LauncherTest {
         assertEquals(0, eval.status(), eval.err());
         assertTrue(eval.err().contains("warning[unused]") && !eval.out().contains("warning"), eval.out() + eval.err());
     }
+
+    /** Weights are named after the .nn file (gbc_xor.nn → gbc_xor.safetensors), and a run says when it replaces a file. */
+    @Test
+    void defaultWeightsAreNamedAfterTheFileAndReplacingThemIsSaid(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isRegularFile(Repo.root().resolve("compiler/target/nnc.jar")), "the jar is not built (mvn -pl compiler package)");
+        Files.writeString(dir.resolve("gbc_xor.nn"), Files.readString(Repo.root().resolve("samples/xor.nn")).replace("\"data/xor.csv\"",
+                "\"" + Repo.root().resolve("samples/data/xor.csv") + "\""));
+        var first = launcher(dir, "train", "gbc_xor.nn", "--epochs", "1", "--quiet");
+        assertEquals(0, first.status(), first.err());
+        assertTrue(Files.isRegularFile(dir.resolve("gbc_xor.safetensors")), first.out());
+        assertTrue(first.out().contains("weights written to gbc_xor.safetensors"), first.out());
+        assertTrue(!first.err().contains("note"), first.err());
+        var second = launcher(dir, "train", "gbc_xor.nn", "--epochs", "1", "--quiet");
+        assertEquals(0, second.status(), second.err());
+        assertTrue(second.err().matches("(?s)nnc: note: gbc_xor.safetensors holds the weights of a run at [0-9: -]+; this run replaces them after "
+                + "its first epoch \\(-o FILE writes elsewhere\\)\n.*"), second.err());
+    }
 }
