@@ -4,10 +4,10 @@ import dev.nnc.ast.Decl;
 import dev.nnc.ast.Expr;
 import dev.nnc.ast.Setting;
 import dev.nnc.diag.Key;
+import dev.nnc.ir.OptimizerIr;
 import dev.nnc.resolve.Scope;
 import dev.nnc.resolve.Suggest;
 import dev.nnc.resolve.Symbol;
-import dev.nnc.ir.OptimizerIr;
 import dev.nnc.runtime.data.Normalization;
 import dev.nnc.runtime.train.NumberRule;
 import dev.nnc.runtime.train.Schedule;
@@ -68,8 +68,11 @@ final class TrainChecker {
             }
         }
         Setting schedule = seen.get("schedule");
-        if (schedule != null && optimizer != null && schedule.values().size() == 1 && schedule.values().get(0) instanceof Setting.Number v
-                && named(v.expr()) instanceof Named n && !n.name().equals("constant") && Schedule.NAMES.contains(n.name())
+        String varying = schedule == null ? null : switch (named(expr(schedule))) { // a schedule that varies the rate
+            case Named n when !n.name().equals("constant") && Schedule.NAMES.contains(n.name()) -> n.name();
+            case null, default -> null;
+        };
+        if (varying != null && optimizer != null
                 && TrainSettings.scheduleNeedsRate(optimizer.hyperparameters().stream().map(p -> p.name().name()).toList())) {
             reporter.error(Key.BAD_SETTING, schedule.values().get(0).span(), TrainSettings.scheduleWithoutRate(optimizer.name().name()),
                     "keep schedule constant, or choose an optimizer with a learning rate");
@@ -82,11 +85,16 @@ final class TrainChecker {
         }
     }
 
-    /** A numeric setting's value, if it is one number (null otherwise: reported already). */
+    /** A setting's value, if it is one expression (null otherwise: reported already). */
+    private static Expr expr(Setting s) {
+        return s.values().size() == 1 && s.values().get(0) instanceof Setting.Number n ? n.expr() : null;
+    }
+
+    /** A numeric setting's value, if it is one constant (null otherwise: reported already). */
     private static Double value(Setting s) {
-        if (s.values().size() != 1 || !(s.values().get(0) instanceof Setting.Number n)) return null;
+        if (expr(s) == null) return null;
         try {
-            return Constants.of(n.expr());
+            return Constants.of(expr(s));
         } catch (IllegalStateException e) {
             return null;
         }
@@ -125,6 +133,7 @@ final class TrainChecker {
     private record Named(String name, List<dev.nnc.ast.Arg> args) {}
 
     private static Named named(Expr e) {
+        if (e == null) return null;
         return switch (e) {
             case Expr.Call c when c.indices().isEmpty() -> new Named(c.callee().name(), c.args());
             case Expr.Ref r when r.indices().isEmpty() -> new Named(r.name().name(), List.of());

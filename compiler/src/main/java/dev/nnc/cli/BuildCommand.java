@@ -38,7 +38,7 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "JAR", description = "where the jar goes (default: the .nn file's name, xor.nn → xor.jar, in the current directory)")
     Path output;
 
-    @Option(names = "--precision", paramLabel = "P", description = "f32 or f64: what the network computes in (default: f32)")
+    @Option(names = "--precision", paramLabel = "P", converter = Options.PrecisionName.class, description = "f32 or f64: what the network computes in (default: f32)")
     String precision;
 
     enum Target { jvm, cuda }

@@ -35,7 +35,7 @@ final class EmitCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "FILE", description = "the .nn file")
     Path file;
 
-    @Option(names = "--precision", paramLabel = "P", description = "for jvm and cuda: f32 or f64 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--precision", paramLabel = "P", converter = Options.PrecisionName.class, description = "for jvm and cuda: f32 or f64 (default: ${DEFAULT-VALUE})")
     String precision = "f32";
 
     @Option(names = "--ascii", description = "use the ASCII spelling (sigma, sum_i, *, ^2, <-) instead of Unicode")

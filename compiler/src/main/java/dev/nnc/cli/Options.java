@@ -22,10 +22,10 @@ final class Options {
     }
 
     /** A number kept to a rule; the subclasses are what the options name as their converter. */
-    abstract static class Number<T> implements ITypeConverter<T> {
+    abstract static class NumberOption<T> implements ITypeConverter<T> {
         final NumberRule rule;
 
-        Number(NumberRule rule) { this.rule = rule; }
+        NumberOption(NumberRule rule) { this.rule = rule; }
 
         @Override public final T convert(String text) {
             try {
@@ -38,19 +38,19 @@ final class Options {
         abstract T of(String text);
     }
 
-    abstract static class IntNumber extends Number<Integer> {
+    abstract static class IntNumber extends NumberOption<Integer> {
         IntNumber(NumberRule rule) { super(rule); }
 
         @Override Integer of(String text) { return Math.toIntExact(rule.parseLong(text)); }
     }
 
-    abstract static class LongNumber extends Number<Long> {
+    abstract static class LongNumber extends NumberOption<Long> {
         LongNumber(NumberRule rule) { super(rule); }
 
         @Override Long of(String text) { return rule.parseLong(text); }
     }
 
-    abstract static class RealNumber extends Number<Double> {
+    abstract static class RealNumber extends NumberOption<Double> {
         RealNumber(NumberRule rule) { super(rule); }
 
         @Override Double of(String text) { return rule.parse(text); }
@@ -90,6 +90,32 @@ final class Options {
         }
     }
 
+    /** --backend: a backend there is ({@link Backends#NAMES}). */
+    static final class BackendName implements ITypeConverter<String> {
+        @Override public String convert(String text) {
+            if (!Backends.NAMES.contains(text)) throw new BadValue("there is no backend " + shown(text) + "; the backends are " + String.join(", ", Backends.NAMES));
+            return text;
+        }
+    }
+
+    /** --precision: f32 or f64 ({@link Backends#precision}). */
+    static final class PrecisionName implements ITypeConverter<String> {
+        @Override public String convert(String text) {
+            try {
+                Backends.precision(text);
+            } catch (IllegalArgumentException e) {
+                throw new BadValue(e.getMessage());
+            }
+            return text;
+        }
+    }
+
+    private static String shown(String text) { return text.isBlank() ? "''" : text; }
+
+    /** picocli's words for a value not among an enum's: {@code expected one of [ast, ir] (case-sensitive) but was 'x'}. */
+    private static final java.util.regex.Pattern NOT_ONE_OF =
+            java.util.regex.Pattern.compile("Invalid value for .*?: expected one of \\[(.*)\\] \\(case-sensitive\\) but was '(.*)'");
+
     /**
      * The one line a usage mistake gets, after {@code nnc: }: the option and what is wrong with its value, or
      * picocli's own words for the rest (an unknown option, a missing one), made to fit the line.
@@ -99,8 +125,13 @@ final class Options {
         if (cause instanceof BadValue bad && e.getArgSpec() instanceof CommandLine.Model.OptionSpec option) {
             return option.longestName() + ": " + bad.getMessage();
         }
+        var m = NOT_ONE_OF.matcher(e.getMessage() == null ? "" : e.getMessage());
+        if (e.getArgSpec() != null && m.matches()) {
+            String name = e.getArgSpec() instanceof CommandLine.Model.OptionSpec o ? o.longestName() : e.getArgSpec().paramLabel();
+            return name + ": expected one of " + m.group(1) + ", got " + shown(m.group(2));
+        }
         if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
-            String first = u.getUnmatched().get(0);
+            String first = shown(u.getUnmatched().get(0));
             var suggestions = u.getSuggestions();
             String what = first.startsWith("-") ? "unknown option " + first : "unexpected argument " + first;
             if (u.getCommandLine().getCommandSpec().subcommands().isEmpty() || first.startsWith("-")) {

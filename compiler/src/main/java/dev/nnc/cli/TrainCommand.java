@@ -112,14 +112,13 @@ final class TrainCommand implements Callable<Integer> {
         var block = TrainBlock.of(ok.program(), ok.network().name(), file.getParent() == null ? Path.of("") : file.getParent());
         Graph graph = Compile.graph(ok.program(), ok.network(), Rewrites.options(noRewrite, spec));
         OptimizerIr opt;
-        Schedule sched;
         try {
             opt = OptimizerChoice.choose(ok.program().scope(), block, optimizer, lr);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
         // the options' values were checked as they were read (Options), the block's by the checker: by the same rules
-        sched = schedule != null ? schedule : block.schedule() != null ? block.schedule() : new Schedule.Constant();
+        Schedule sched = schedule != null ? schedule : block.schedule() != null ? block.schedule() : new Schedule.Constant();
         if (!(sched instanceof Schedule.Constant) && opt.rate() == null) {
             throw usage((schedule != null ? "--schedule: " : "--optimizer: ") + TrainSettings.scheduleWithoutRate(opt.name()));
         }

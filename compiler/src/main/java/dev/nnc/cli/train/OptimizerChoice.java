@@ -29,7 +29,8 @@ public final class OptimizerChoice {
         String name = block.optimizer() == null ? "gd" : block.optimizer();
         List<Object> positional = block.positional();
         Map<String, Double> named = new LinkedHashMap<>(block.hyperparameters());
-        Map<Object, String> typed = new java.util.IdentityHashMap<>(); // each number of --optimizer as written, for messages
+        List<String> positionalWritten = new ArrayList<>(); // the numbers of --optimizer as written, for messages
+        Map<String, String> written = new LinkedHashMap<>();
         if (cli != null) {
             var m = CALL.matcher(cli);
             if (!m.matches()) throw new IllegalArgumentException("--optimizer: cannot read \"" + cli + "\"; write it as in a train block, such as adam(α = 0.01)");
@@ -44,10 +45,15 @@ public final class OptimizerChoice {
                         throw new IllegalArgumentException("--optimizer: cannot read \"" + cli + "\": " + (part.isBlank() ? "a number is missing"
                                 : part.strip() + " is not a number or NAME = number"));
                     }
-                    Double value = Double.parseDouble(number);
-                    typed.put(value, number);
-                    if (kv.length == 1) positional.add(value);
-                    else named.put(dev.nnc.ast.Names.canonical(kv[0].trim()), value); // alpha is α
+                    double value = Double.parseDouble(number);
+                    if (kv.length == 1) {
+                        positional.add(value);
+                        positionalWritten.add(number);
+                    } else {
+                        String key = dev.nnc.ast.Names.canonical(kv[0].trim()); // alpha is α
+                        named.put(key, value);
+                        written.put(key, number);
+                    }
                 }
             }
         }
@@ -65,6 +71,7 @@ public final class OptimizerChoice {
         }
         Map<String, Double> given = new LinkedHashMap<>();
         for (int k = 0; k < positional.size(); k++) given.put(hyper.get(k), (Double) positional.get(k));
+        for (int k = 0; k < positionalWritten.size(); k++) written.put(hyper.get(k), positionalWritten.get(k));
         for (var e : named.entrySet()) {
             if (!hyper.contains(e.getKey())) throw new IllegalArgumentException(where + name + " has no hyperparameter " + e.getKey() + "; it has " + String.join(", ", hyper));
             given.put(e.getKey(), e.getValue());
@@ -73,7 +80,7 @@ public final class OptimizerChoice {
             NumberRule rule = OptimizerIr.rule(e.getKey());
             if (!rule.accepts(e.getValue())) {
                 throw new IllegalArgumentException(where + "the hyperparameter " + e.getKey() + " of " + name + " must be " + rule.expected()
-                        + ", not " + typed.getOrDefault(e.getValue(), NumberRule.show(e.getValue())));
+                        + ", not " + written.getOrDefault(e.getKey(), NumberRule.show(e.getValue())));
             }
         }
         if (lr != null) {
