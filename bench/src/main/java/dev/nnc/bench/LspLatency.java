@@ -43,7 +43,14 @@ public final class LspLatency {
         for (int k = 0; k < args.length; k++) {
             switch (args[k]) {
                 case "--file" -> file = Path.of(args[++k]);
-                case "--edits" -> edits = Integer.parseInt(args[++k]);
+                case "--edits" -> {
+                    try {
+                        edits = Throughput.count("--edits", args[++k]);
+                    } catch (IllegalArgumentException e) {
+                        System.err.println("lsp-latency: " + e.getMessage());
+                        System.exit(2);
+                    }
+                }
                 case "--" -> server.addAll(Arrays.asList(args).subList(k + 1, args.length));
                 default -> { }
             }

@@ -13,6 +13,7 @@ import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.TensorInfo;
 import dev.nnc.runtime.train.ResidentTraining;
+import dev.nnc.runtime.train.NumberRule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -197,6 +198,17 @@ public final class Throughput {
         return new Batch(size, columns);
     }
 
+    /** A number kept to its rule, as nnc's own options are: {@code --threads: expected a positive integer, got 0}. */
+    static double number(String option, String text, NumberRule rule) {
+        try {
+            return rule.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
+    }
+
+    static int count(String option, String text) { return (int) number(option, text, NumberRule.POSITIVE_INTEGER); }
+
     static Options parse(String[] args) {
         Path file = null;
         String backend = "jvm", label = null;
@@ -207,28 +219,23 @@ public final class Throughput {
             String a = args[k];
             if (k + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
             String v = args[++k];
-            try {
-                switch (a) {
-                    case "--file" -> file = Path.of(v);
-                    case "--backend" -> backend = v;
-                    case "--batch" -> batch = Integer.parseInt(v);
-                    case "--mode" -> train = switch (v) {
-                        case "train" -> true;
-                        case "infer" -> false;
-                        default -> throw new IllegalArgumentException("--mode is train or infer, not " + v);
-                    };
-                    case "--threads" -> threads = Integer.parseInt(v);
-                    case "--seconds" -> seconds = Double.parseDouble(v);
-                    case "--repeats" -> repeats = Integer.parseInt(v);
-                    case "--case" -> label = v;
-                    default -> throw new IllegalArgumentException("unknown option " + a);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(a + " takes a number, not " + v);
+            switch (a) {
+                case "--file" -> file = Path.of(v);
+                case "--backend" -> backend = v;
+                case "--batch" -> batch = count(a, v);
+                case "--mode" -> train = switch (v) {
+                    case "train" -> true;
+                    case "infer" -> false;
+                    default -> throw new IllegalArgumentException("--mode is train or infer, not " + v);
+                };
+                case "--threads" -> threads = count(a, v);
+                case "--seconds" -> seconds = number(a, v, NumberRule.POSITIVE);
+                case "--repeats" -> repeats = count(a, v);
+                case "--case" -> label = v;
+                default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
         if (file == null) throw new IllegalArgumentException("--file is required");
-        if (batch < 1 || threads < 1 || repeats < 1 || !(seconds > 0)) throw new IllegalArgumentException("--batch, --threads, --repeats and --seconds must be positive");
         if (label == null) label = file.getFileName().toString().replaceFirst("\\.nn$", "");
         return new Options(file, backend, batch, train, threads, seconds, repeats, label);
     }

@@ -2,10 +2,12 @@ package dev.nnc.check;
 
 import dev.nnc.ast.Decl;
 import dev.nnc.ast.Program;
+import dev.nnc.diag.Diagnostic;
 import dev.nnc.diag.Diagnostics;
 import dev.nnc.diag.Key;
 import dev.nnc.resolve.Scope;
 import dev.nnc.resolve.Symbol;
+import dev.nnc.source.SourceFile;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,6 +55,21 @@ public final class Checker {
                 }
             }
         }
+        // A program of nothing has nothing for any command to work on: say so, for every command alike.
+        if (!scope.userPrograms().isEmpty() && scope.userPrograms().getLast().decls().isEmpty()) {
+            diagnostics.report(noNetwork(scope.userPrograms().getLast().source(), true));
+        }
         return new CheckedProgram(scope, networks, trains);
+    }
+
+    /**
+     * The error for a file without a network, at its start: for an empty one every command reports it (the
+     * checker does); for one that declares only what networks use (a library to import), the commands that need
+     * a network do.
+     */
+    public static Diagnostic noNetwork(SourceFile file, boolean empty) {
+        return new Diagnostic(Key.NO_NETWORK, file.span(0, 0), "there is no network in " + file.name() + (empty ? ": it declares nothing" : ""),
+                empty ? "a program declares a network, such as network N { input x  target y  … loss J = … }; see samples/xor.nn"
+                        : "it declares only what networks use: give the .nn file that declares a network (and imports this one)", List.of());
     }
 }

@@ -4,26 +4,25 @@ import dev.nnc.ast.Decl;
 import dev.nnc.ast.Expr;
 import dev.nnc.ast.Setting;
 import dev.nnc.diag.Key;
+import dev.nnc.ir.OptimizerIr;
 import dev.nnc.resolve.Scope;
 import dev.nnc.resolve.Suggest;
 import dev.nnc.resolve.Symbol;
+import dev.nnc.runtime.data.Normalization;
+import dev.nnc.runtime.train.NumberRule;
+import dev.nnc.runtime.train.Schedule;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * {@code train Net { data "…"  optimizer adam(α = 0.01)  batch 64  epochs 10  split 0.8  seed 1
  * schedule cosine  normalize minmax }}
  */
 final class TrainChecker {
-    static final Set<String> KEYS = Set.of("data", "test", "validation", "optimizer", "batch", "epochs", "split", "seed",
-            "schedule", "normalize");
-
-    /** The spellings of a schedule and of a normalisation: name → how many numbers it takes (min, max). */
-    static final Map<String, int[]> SCHEDULES = Map.of("constant", new int[] {0, 0}, "step", new int[] {2, 2}, "cosine", new int[] {0, 1});
-    static final Map<String, int[]> NORMALIZATIONS = Map.of("none", new int[] {0, 0}, "scale", new int[] {1, 1},
-            "minmax", new int[] {0, 0}, "standard", new int[] {0, 0});
+    static final List<String> KEYS = TrainSettings.KEYS;
 
     private final Scope scope;
     private final Reporter reporter;
@@ -43,6 +42,8 @@ final class TrainChecker {
                     : net + " is a " + s.kind() + ", not a network", guess != null ? "did you mean " + guess + "?" : null);
         }
         Map<String, Setting> seen = new HashMap<>();
+        // without an optimizer setting, gradient descent; null when the setting names none (reported already)
+        Decl.Optimizer optimizer = scope.lookup("gd") instanceof Symbol g && g.target() instanceof Symbol.Optimizer o ? o.decl() : null;
         for (Setting setting : train.settings()) {
             String key = setting.key().name();
             if (!KEYS.contains(key)) {
@@ -59,14 +60,43 @@ final class TrainChecker {
             seen.put(key, setting);
             switch (key) {
                 case "data", "test", "validation" -> files(setting);
-                case "optimizer" -> optimizer(setting);
-                case "batch", "epochs" -> integer(setting, 1, "a positive integer");
-                case "seed" -> integer(setting, 0, "a non-negative integer");
-                case "split" -> split(setting);
-                case "schedule" -> choice(setting, SCHEDULES, "cosine, step(5, 0.5) or constant");
-                case "normalize" -> choice(setting, NORMALIZATIONS, "minmax, standard, scale(255) or none");
+                case "optimizer" -> optimizer = optimizer(setting);
+                case "batch", "epochs", "seed", "split" -> number(setting, TrainSettings.rule(key));
+                case "schedule" -> choice(setting, Schedule.NAMES, Schedule::of, "cosine, step(5, 0.5) or constant");
+                case "normalize" -> choice(setting, Normalization.NAMES, Normalization::of, "minmax, standard, scale(255) or none");
                 default -> throw new IllegalStateException("internal: setting " + key);
             }
+        }
+        Setting schedule = seen.get("schedule");
+        String varying = schedule == null ? null : switch (named(expr(schedule))) { // a schedule that varies the rate
+            case Named n when !n.name().equals("constant") && Schedule.NAMES.contains(n.name()) -> n.name();
+            case null, default -> null;
+        };
+        if (varying != null && optimizer != null
+                && TrainSettings.scheduleNeedsRate(optimizer.hyperparameters().stream().map(p -> p.name().name()).toList())) {
+            reporter.error(Key.BAD_SETTING, schedule.values().get(0).span(), TrainSettings.scheduleWithoutRate(optimizer.name().name()),
+                    "keep schedule constant, or choose an optimizer with a learning rate");
+        }
+        Setting split = seen.get("split"), validation = seen.get("validation");
+        if (split != null && validation != null && value(split) instanceof Double f
+                && TrainSettings.rule("split").accepts(f) && TrainSettings.conflict(true, f)) {
+            reporter.error(Key.BAD_SETTING, split.values().get(0).span(), TrainSettings.CONFLICT,
+                    "drop the split to validate on the validation files, or drop them to hold out part of data", validation.key().span(), "validation data here");
+        }
+    }
+
+    /** A setting's value, if it is one expression (null otherwise: reported already). */
+    private static Expr expr(Setting s) {
+        return s.values().size() == 1 && s.values().get(0) instanceof Setting.Number n ? n.expr() : null;
+    }
+
+    /** A numeric setting's value, if it is one constant (null otherwise: reported already). */
+    private static Double value(Setting s) {
+        if (expr(s) == null) return null;
+        try {
+            return Constants.of(expr(s));
+        } catch (IllegalStateException e) {
+            return null;
         }
     }
 
@@ -87,23 +117,15 @@ final class TrainChecker {
         return n.expr();
     }
 
-    private void integer(Setting s, int min, String expected) {
-        Expr e = single(s, expected);
+    /** batch, epochs, seed, split: one number, kept to the rule that the option of the same name keeps. */
+    private void number(Setting s, NumberRule rule) {
+        String key = s.key().name();
+        Expr e = single(s, rule.expected());
         if (e == null) return;
-        Double v = Constants.eval(e, reporter, s.key().name());
-        if (v != null && (v != Math.rint(v) || v < min || v > Integer.MAX_VALUE)) {
-            reporter.error(Key.BAD_SETTING, e.span(), s.key().name() + " must be " + expected + ", not "
-                    + Constants.format(v), null);
-        }
-    }
-
-    private void split(Setting s) {
-        Expr e = single(s, "a fraction");
-        if (e == null) return;
-        Double v = Constants.eval(e, reporter, "split");
-        if (v != null && !(v > 0 && v <= 1)) {
-            reporter.error(Key.BAD_SETTING, e.span(), "split is the fraction of the data used for training, in (0, 1], not "
-                    + Constants.format(v), "0.8 trains on 80 % and validates on the rest");
+        Double v = Constants.eval(e, reporter, key);
+        if (v != null && !rule.accepts(v)) {
+            reporter.error(Key.BAD_SETTING, e.span(), key + " must be " + rule.expected() + ", not " + Constants.format(v),
+                    key.equals("split") ? "split is the fraction of the data used for training: 0.8 trains on 80 % and validates on the rest" : null);
         }
     }
 
@@ -111,6 +133,7 @@ final class TrainChecker {
     private record Named(String name, List<dev.nnc.ast.Arg> args) {}
 
     private static Named named(Expr e) {
+        if (e == null) return null;
         return switch (e) {
             case Expr.Call c when c.indices().isEmpty() -> new Named(c.callee().name(), c.args());
             case Expr.Ref r when r.indices().isEmpty() -> new Named(r.name().name(), List.of());
@@ -118,8 +141,11 @@ final class TrainChecker {
         };
     }
 
-    /** A word, or a call with numbers: {@code cosine}, {@code step(5, 0.5)}. */
-    private void choice(Setting s, Map<String, int[]> choices, String examples) {
+    /**
+     * A word, or a call with numbers: {@code cosine}, {@code step(5, 0.5)}; {@code of} keeps the rules of its
+     * numbers (the same that {@code --schedule} and {@code --normalize} are held to).
+     */
+    private void choice(Setting s, List<String> names, BiFunction<String, List<Double>, ?> of, String examples) {
         Expr e = single(s, examples);
         if (e == null) return;
         Named named = named(e);
@@ -128,32 +154,37 @@ final class TrainChecker {
             return;
         }
         String name = named.name();
-        List<dev.nnc.ast.Arg> args = named.args();
-        int[] arity = choices.get(name);
-        if (arity == null) {
-            String guess = Suggest.closest(name, choices.keySet());
+        if (!names.contains(name)) {
+            String guess = Suggest.closest(name, names);
             reporter.error(Key.BAD_SETTING, e.span(), "there is no " + s.key().name() + " " + name,
                     guess != null ? "did you mean " + guess + "?" : s.key().name() + " takes " + examples);
             return;
         }
-        if (args.size() < arity[0] || args.size() > arity[1]) {
-            reporter.error(Key.BAD_SETTING, e.span(), name + " takes " + (arity[0] == arity[1] ? arity[0] : arity[0] + " or " + arity[1])
-                    + " number" + (arity[1] == 1 ? "" : "s") + ", not " + args.size(), s.key().name() + " takes " + examples);
-            return;
+        List<Double> values = new ArrayList<>();
+        for (var a : named.args()) {
+            if (a.name() != null) {
+                reporter.error(Key.BAD_SETTING, a.name().span(), name + " takes its numbers by position", null);
+                return;
+            }
+            Double v = Constants.eval(a.value(), reporter, "the " + s.key().name());
+            if (v == null) return;
+            values.add(v);
         }
-        for (var a : args) {
-            if (a.name() != null) reporter.error(Key.BAD_SETTING, a.name().span(), name + " takes its numbers by position", null);
-            else Constants.eval(a.value(), reporter, "the " + s.key().name());
+        try {
+            of.apply(name, values);
+        } catch (IllegalArgumentException bad) {
+            reporter.error(Key.BAD_SETTING, e.span(), bad.getMessage(), s.key().name() + " takes " + examples);
         }
     }
 
-    private void optimizer(Setting s) {
+    /** The optimizer the setting names, or null after saying why it names none. */
+    private Decl.Optimizer optimizer(Setting s) {
         Expr e = single(s, "an optimizer, such as adam(α = 0.001)");
-        if (e == null) return;
+        if (e == null) return null;
         Named named = named(e);
         if (named == null) {
             reporter.error(Key.BAD_SETTING, e.span(), "optimizer takes an optimizer, such as adam(α = 0.001)", null);
-            return;
+            return null;
         }
         String name = named.name();
         List<dev.nnc.ast.Arg> args = named.args();
@@ -166,14 +197,22 @@ final class TrainChecker {
             reporter.error(Key.BAD_SETTING, e.span(), sym == null ? "there is no optimizer " + name
                     : name + " is a " + sym.target().kind() + ", not an optimizer",
                     guess != null ? "did you mean " + guess + "?" : "optimizers: " + String.join(", ", optimizers));
-            return;
+            return null;
         }
         var hyper = opt.decl().hyperparameters();
         var bound = Arguments.bind(args, hyper.stream().map(p -> p.name().name()).toList(),
                 hyper.stream().map(p -> p.defaultValue() == null).toList(), e.span(), name, reporter);
-        if (bound == null) return;
+        if (bound == null) return opt.decl();
         for (int i = 0; i < bound.length; i++) {
-            if (bound[i] != null) Constants.eval(bound[i], reporter, "the hyperparameter " + hyper.get(i).name().name());
+            if (bound[i] == null) continue;
+            String h = hyper.get(i).name().name();
+            Double v = Constants.eval(bound[i], reporter, "the hyperparameter " + h);
+            NumberRule rule = OptimizerIr.rule(h);
+            if (v != null && !rule.accepts(v)) {
+                reporter.error(Key.BAD_SETTING, bound[i].span(), "the hyperparameter " + h + " of " + name + " must be " + rule.expected()
+                        + ", not " + Constants.format(v), rule == NumberRule.POSITIVE ? "a learning rate such as 0.01" : null);
+            }
         }
+        return opt.decl();
     }
 }

@@ -21,12 +21,12 @@ public final class Backends {
         @Override public java.util.Iterator<String> iterator() { return NAMES.iterator(); }
     }
 
-    @Option(names = "--backend", paramLabel = "B", completionCandidates = Names.class,
+    @Option(names = "--backend", paramLabel = "B", completionCandidates = Names.class, converter = Options.BackendName.class,
             description = "which backend runs the network: jvm (bytecode), cuda (an NVIDIA GPU) or interp (the reference "
                     + "interpreter) (default: ${DEFAULT-VALUE})")
     String backend = "jvm";
 
-    @Option(names = "--precision", paramLabel = "P",
+    @Option(names = "--precision", paramLabel = "P", converter = Options.PrecisionName.class,
             description = "f32 or f64: what the jvm and cuda backends compute in (default: f32); the interpreter computes in f64")
     String precision;
 

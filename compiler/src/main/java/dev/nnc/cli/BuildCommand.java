@@ -35,10 +35,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--network", paramLabel = "NAME", description = "which network, if the file has several")
     String network;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "JAR", description = "where the jar goes (default: NAME.jar, after the .nn file, in the current directory)")
+    @Option(names = {"-o", "--output"}, paramLabel = "JAR", description = "where the jar goes (default: the .nn file's name, xor.nn → xor.jar, in the current directory)")
     Path output;
 
-    @Option(names = "--precision", paramLabel = "P", description = "f32 or f64: what the network computes in (default: f32)")
+    @Option(names = "--precision", paramLabel = "P", converter = Options.PrecisionName.class, description = "f32 or f64: what the network computes in (default: f32)")
     String precision;
 
     enum Target { jvm, cuda }
@@ -51,7 +51,7 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--optimizer", paramLabel = "OPT", description = "the optimizer compiled in, as in a train block (default: the train block's)")
     String optimizer;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "the optimizer's learning rate α")
+    @Option(names = "--lr", paramLabel = "RATE", converter = Options.Rate.class, description = "the optimizer's learning rate α")
     Double lr;
 
     @Option(names = "--no-rewrite", paramLabel = "NAME", split = ",", description = "turn off a stability rewrite (see nnc explain --notes)")
@@ -74,7 +74,7 @@ final class BuildCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        String stem = file.getFileName().toString().replaceFirst("\\.nn$", "");
+        String stem = dev.nnc.cli.train.OutputName.stem(file, graph.name(), ok.program().networks().size());
         Path jar = output != null ? output : Path.of(stem + (target == Target.cuda ? "-cuda" : "") + ".jar");
         String hash;
         try {

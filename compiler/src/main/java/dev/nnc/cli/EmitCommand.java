@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "emit", description = {"Print what a compiler stage makes of a file:",
+@Command(name = "emit", description = {"Print what a compiler stage makes of a file, such as its IR or generated code.",
         "ast — the syntax tree, as .nn source; ir — the IR in index notation after a stage (--after);",
         "schedule — the loop programs of the JVM backend; jvm — its generated class, as a bytecode listing;",
         "cuda — the loop programs as one CUDA C translation unit that nvcc compiles on its own."},
@@ -35,7 +35,7 @@ final class EmitCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "FILE", description = "the .nn file")
     Path file;
 
-    @Option(names = "--precision", paramLabel = "P", description = "for jvm and cuda: f32 or f64 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--precision", paramLabel = "P", converter = Options.PrecisionName.class, description = "for jvm and cuda: f32 or f64 (default: ${DEFAULT-VALUE})")
     String precision = "f32";
 
     @Option(names = "--ascii", description = "use the ASCII spelling (sigma, sum_i, *, ^2, <-) instead of Unicode")

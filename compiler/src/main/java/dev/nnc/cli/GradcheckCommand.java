@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "gradcheck", mixinStandardHelpOptions = true,
-        description = {"Check every derived gradient against central finite differences (double precision),",
-                "on random parameters, inputs and targets. Exit status 1 if any error reaches the tolerance."})
+        description = {"Check every derived gradient against finite differences.",
+                "Central differences in double precision, on random parameters, inputs and targets; exit status 1 if",
+                "any error reaches the tolerance."})
 final class GradcheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the .nn file")
     Path file;
@@ -20,16 +21,16 @@ final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--network", paramLabel = "NAME", description = "which network, if the file has several")
     String network;
 
-    @Option(names = "--seed", paramLabel = "N", description = "seed of the random values (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "N", converter = Options.Seed.class, description = "seed of the random values (default: ${DEFAULT-VALUE})")
     long seed = 1;
 
-    @Option(names = "--batch", paramLabel = "N", description = "samples per check (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch", paramLabel = "N", converter = Options.Batch.class, description = "samples per check (default: ${DEFAULT-VALUE})")
     int batch = 3;
 
-    @Option(names = "--elements", paramLabel = "N", description = "elements checked per parameter at most (default: ${DEFAULT-VALUE})")
+    @Option(names = "--elements", paramLabel = "N", converter = Options.PositiveInteger.class, description = "elements checked per parameter at most (default: ${DEFAULT-VALUE})")
     int elements = 24;
 
-    @Option(names = "--tolerance", paramLabel = "E", description = "largest error accepted (default: ${DEFAULT-VALUE})")
+    @Option(names = "--tolerance", paramLabel = "E", converter = Options.Positive.class, description = "largest error accepted (default: ${DEFAULT-VALUE})")
     double tolerance = 1e-6;
 
     @Option(names = "--no-rewrite", paramLabel = "NAME", split = ",", description = "turn off a stability rewrite")
@@ -39,9 +40,6 @@ final class GradcheckCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         var out = spec.commandLine().getOut();
-        if (batch < 1 || elements < 1 || !(tolerance > 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--batch and --elements must be at least 1, --tolerance positive");
-        }
         var loaded = Loading.network(file, network, spec.commandLine().getErr());
         if (loaded instanceof Loading.Failed f) return f.status();
         var ok = (Loading.Ok) loaded;

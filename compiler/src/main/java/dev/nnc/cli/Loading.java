@@ -2,6 +2,7 @@ package dev.nnc.cli;
 
 import dev.nnc.check.CheckedNetwork;
 import dev.nnc.check.CheckedProgram;
+import dev.nnc.check.Checker;
 import dev.nnc.diag.DiagnosticPrinter;
 import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
@@ -36,8 +37,14 @@ final class Loading {
         result.diagnostics().sorted().forEach(d -> err.print(DiagnosticPrinter.render(d)));
         if (result.diagnostics().hasErrors()) return new Failed(Main.ERRORS);
         var network = Compile.network(result.checked(), name);
+        if (network == null && name == null) { // an empty file the checker has reported; this one declares what networks use
+            err.print(DiagnosticPrinter.render(Checker.noNetwork(result.main().source(), false)));
+            return new Failed(Main.ERRORS);
+        }
         if (network == null) {
-            err.println("nnc: " + file + (name == null ? " declares no network" : " has no network named " + name));
+            var names = result.checked().networks().stream().map(CheckedNetwork::name).toList();
+            err.println("nnc: --network: " + file + " has no network named " + name + "; "
+                    + (names.isEmpty() ? "it declares none" : "it declares " + String.join(", ", names)));
             return new Failed(Main.USAGE);
         }
         return new Ok(result.checked(), network);

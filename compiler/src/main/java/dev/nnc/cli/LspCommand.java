@@ -5,8 +5,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(name = "lsp", mixinStandardHelpOptions = true,
-        description = {"Run the language server for .nn files on standard input and output (the Language Server Protocol):",
-                "diagnostics as you type, hover (shapes, and a parameter's derived gradient), go to definition (into the",
+        description = {"Run the language server for .nn files that editors start (the Language Server Protocol).",
+                "It talks on standard input and output: diagnostics as you type, hover (shapes, and a parameter's derived gradient), go to definition (into the",
                 "standard library too), completion (with \\sigma → σ and the like) and the outline. Editors start it",
                 "themselves; see docs/editors.md."})
 final class LspCommand implements Callable<Integer> {

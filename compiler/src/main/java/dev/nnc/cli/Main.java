@@ -20,7 +20,7 @@ public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try nnc check FILE");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command, such as nnc check FILE");
     }
 
     public static void main(String[] args) {
@@ -33,6 +33,13 @@ public final class Main implements Runnable {
         var cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        // A usage mistake is one line that names what is wrong, and where to read more; not the whole option list.
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            err.println("nnc: " + Options.problem(e));
+            err.println("try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+            err.flush();
+            return USAGE;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof dev.nnc.runtime.BackendUnavailable u) {
                 err.println("nnc: the cuda backend cannot run here: " + u.getMessage() + "; the jvm backend runs on the CPU");

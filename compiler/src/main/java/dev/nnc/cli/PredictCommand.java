@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a trained network on inputs and write its outputs as CSV.",
-                "One row per sample, one column per output element (p1, p2, …), and for a classifier the predicted class."})
+                "One row per sample, one column per output element (p[1], p[2], …), and for a classifier the predicted class."})
 final class PredictCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the .nn file")
     Path file;

@@ -13,7 +13,7 @@ final class Rewrites implements Iterable<String> {
     static Compile.Options options(List<String> off, CommandLine.Model.CommandSpec spec) {
         for (String r : off) {
             if (!Stability.RULES.contains(r)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown rewrite " + r + "; the rewrites are "
+                throw new CommandLine.ParameterException(spec.commandLine(), "--no-rewrite: there is no rewrite " + r + "; the rewrites are "
                         + String.join(", ", Stability.RULES));
             }
         }

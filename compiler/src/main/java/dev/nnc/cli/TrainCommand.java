@@ -1,6 +1,8 @@
 package dev.nnc.cli;
 
+import dev.nnc.check.TrainSettings;
 import dev.nnc.cli.train.OptimizerChoice;
+import dev.nnc.cli.train.OutputName;
 import dev.nnc.cli.train.Plot;
 import dev.nnc.cli.train.Progress;
 import dev.nnc.cli.train.TrainBlock;
@@ -52,28 +54,30 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test", paramLabel = "FILE", split = ",", description = "test data, evaluated once at the end")
     List<Path> test;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "passes over the training data (default 10)")
+    @Option(names = "--epochs", paramLabel = "N", converter = Options.Epochs.class, description = "passes over the training data (default 10)")
     Integer epochs;
 
-    @Option(names = "--batch", paramLabel = "N", description = "samples per mini-batch (default 32)")
+    @Option(names = "--batch", paramLabel = "N", converter = Options.Batch.class, description = "samples per mini-batch (default 32)")
     Integer batch;
 
     @Option(names = "--optimizer", paramLabel = "OPT", description = "as in a train block: adam, adam(α = 0.01), momentum(0.05, 0.8)")
     String optimizer;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "the optimizer's learning rate α")
+    @Option(names = "--lr", paramLabel = "RATE", converter = Options.Rate.class, description = "the optimizer's learning rate α")
     Double lr;
 
-    @Option(names = "--schedule", paramLabel = "S", description = "learning-rate schedule: constant, step(EPOCHS, GAMMA), cosine, cosine(MIN)")
-    String schedule;
+    @Option(names = "--schedule", paramLabel = "S", converter = Options.ScheduleValue.class,
+            description = "learning-rate schedule: constant, step(E, γ) such as step(5, 0.5), cosine, cosine(MIN)")
+    Schedule schedule;
 
-    @Option(names = "--split", paramLabel = "F", description = "fraction of the data to train on; the rest validates (default 1)")
+    @Option(names = "--split", paramLabel = "F", converter = Options.Split.class, description = "fraction of the data to train on; the rest validates (default 1)")
     Double split;
 
-    @Option(names = "--normalize", paramLabel = "N", description = "input scaling: none, scale(D), minmax, standard (default: scale(255) for byte images, else none)")
-    String normalize;
+    @Option(names = "--normalize", paramLabel = "N", converter = Options.NormalizationValue.class,
+            description = "input scaling: none, scale(D), minmax, standard (default: scale(255) for byte images, else none)")
+    Normalization normalize;
 
-    @Option(names = "--seed", paramLabel = "N", description = "seed of initialisation, split and shuffles (default 0)")
+    @Option(names = "--seed", paramLabel = "N", converter = Options.Seed.class, description = "seed of initialisation, split and shuffles (default 0)")
     Long seed;
 
     @Option(names = "--init", paramLabel = "WEIGHTS", description = "start from these weights instead of random ones")
@@ -82,7 +86,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "continue a run from its checkpoint (written to it again unless -o says otherwise)")
     Path resume;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "WEIGHTS", description = "where the weights go (default: NAME.safetensors, after the .nn file)")
+    @Option(names = {"-o", "--output"}, paramLabel = "WEIGHTS",
+            description = "where the weights go (default: the .nn file's name, xor.nn → xor.safetensors, in the current directory)")
     Path output;
 
     @Option(names = "--plot", paramLabel = "PNG", description = "draw the loss and accuracy curves into this PNG file")
@@ -107,20 +112,22 @@ final class TrainCommand implements Callable<Integer> {
         var block = TrainBlock.of(ok.program(), ok.network().name(), file.getParent() == null ? Path.of("") : file.getParent());
         Graph graph = Compile.graph(ok.program(), ok.network(), Rewrites.options(noRewrite, spec));
         OptimizerIr opt;
-        Schedule sched;
         try {
             opt = OptimizerChoice.choose(ok.program().scope(), block, optimizer, lr);
-            sched = Schedule.parse(schedule != null ? schedule : block.schedule() != null ? block.schedule() : "constant");
-            if (!(sched instanceof Schedule.Constant) && opt.rate() == null) throw new IllegalArgumentException(opt.name() + " has no learning rate (α) for a schedule to vary");
-            if (normalize != null) Normalization.parse(normalize);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+        // the options' values were checked as they were read (Options), the block's by the checker: by the same rules
+        Schedule sched = schedule != null ? schedule : block.schedule() != null ? block.schedule() : new Schedule.Constant();
+        if (!(sched instanceof Schedule.Constant) && opt.rate() == null) {
+            throw usage((schedule != null ? "--schedule: " : "--optimizer: ") + TrainSettings.scheduleWithoutRate(opt.name()));
         }
         int epochCount = epochs != null ? epochs : block.epochs() != null ? block.epochs() : 10;
         int batchSize = batch != null ? batch : block.batch() != null ? block.batch() : 32;
         double fraction = split != null ? split : block.split() != null ? block.split() : 1;
-        if (epochCount < 1 || batchSize < 1) throw usage("--epochs and --batch must be positive");
-        if (!(fraction > 0 && fraction <= 1)) throw usage("--split is the fraction of the data to train on, in (0, 1]");
+        if (TrainSettings.conflict(!(validation != null ? validation : block.validation()).isEmpty(), fraction)) {
+            throw usage((split != null ? "--split: " : validation != null ? "--validation: " : "") + TrainSettings.CONFLICT);
+        }
         List<Path> trainFiles = data != null ? data : block.data();
         if (trainFiles.isEmpty()) throw usage(file + " has no train block with data for " + graph.name() + "; give --data FILE");
 
@@ -136,14 +143,13 @@ final class TrainCommand implements Callable<Integer> {
             if (resume != null || init != null) start = Checkpoint.read(resume != null ? resume : init);
             long seedValue = seed != null ? seed : start != null && resume != null && start.meta(Checkpoint.SEED) != null
                     ? Long.parseLong(start.meta(Checkpoint.SEED)) : block.seed() != null ? block.seed() : 0;
-            Path outFile = output != null ? output : resume != null ? resume : Path.of(graph.name().toLowerCase(Locale.ROOT) + ".safetensors");
+            Path outFile = output != null ? output : resume != null ? resume : OutputName.weights(file, graph.name(), ok.program().networks().size());
 
             Dataset all = DataInput.read(trainFiles, sig, true);
             DataInput.requireDistributions(graph, all);
             Dataset trainSet, validationSet;
             List<Path> validationFiles = validation != null ? validation : block.validation();
             if (!validationFiles.isEmpty()) {
-                if (fraction < 1) throw usage("give validation data or a split below 1, not both");
                 trainSet = all;
                 validationSet = DataInput.read(validationFiles, sig, true);
             } else {
@@ -155,8 +161,8 @@ final class TrainCommand implements Callable<Integer> {
             if (resume != null && start.meta(Checkpoint.NORMALIZATION) != null) {
                 norm = Normalization.decode(start.meta(Checkpoint.NORMALIZATION)); // the fitted values of the run resumed
             } else {
-                String spelled = normalize != null ? normalize : block.normalize();
-                norm = (spelled != null ? Normalization.parse(spelled) : Normalization.defaultFor(trainSet)).fit(trainSet, sig);
+                Normalization chosen = normalize != null ? normalize : block.normalize();
+                norm = (chosen != null ? chosen : Normalization.defaultFor(trainSet)).fit(trainSet, sig);
             }
             trainSet = norm.apply(trainSet);
             validationSet = norm.apply(validationSet);
@@ -187,20 +193,25 @@ final class TrainCommand implements Callable<Integer> {
             meta.put(Checkpoint.NORMALIZATION, norm.encode());
             meta.put("nnc.task", Metrics.task(trainSet.batch(), sig.targets().isEmpty() ? null : sig.targets().get(0)).name());
 
+            String replacing = resume != null && outFile.equals(resume) ? null : OutputName.replacing(outFile);
+            if (replacing != null) err.println("nnc: note: " + replacing);
             out.printf(Locale.ROOT, "training %s (%,d parameters) on %,d samples%s, %s, batch %d, %d epoch%s, %s backend%n",
                     graph.name(), sig.parameterCount(), trainSet.size(),
                     validationSet.size() > 0 ? String.format(Locale.ROOT, " (validating on %,d)", validationSet.size()) : "",
                     opt.describe() + (sched instanceof Schedule.Constant ? "" : " with a " + sched.spelling() + " schedule"),
                     batchSize, epochCount, epochCount == 1 ? "" : "s", model.backend());
             for (String note : all.notes()) err.println("nnc: note: " + note);
-            var listener = new Progress(out, !quiet && Progress.interactive() ? System.err : null);
+            var listener = new Progress(out, !quiet && Progress.interactive() ? err : null);
             var trainer = new Trainer(model, new Trainer.Options(epochCount, batchSize, seedValue, sched, outFile, meta), listener);
             Trainer.Result result;
             try {
                 result = trainer.run(trainSet.batch(), validationSet.batch(), earlier);
             } catch (TrainingStopped e) {
+                listener.clear(); // no bar for the message to run into
                 err.println("nnc: " + e.getMessage());
                 return Main.ERRORS;
+            } finally {
+                listener.clear(); // nor for those of the failures the outer catches report
             }
             summary(out, result, earlier.size(), trainSet.size());
             out.printf("weights written to %s%n", outFile);

@@ -44,6 +44,7 @@ public enum Key {
     DUPLICATE_ARGUMENT("duplicate-argument"),
     ARGUMENT_ORDER("argument-order"),
     // networks
+    NO_NETWORK("no-network"),
     NO_OUTPUT("no-output"),
     OUTPUT_USES_TARGET("output-uses-target"),
     NO_LOSS("no-loss"),

@@ -18,6 +18,14 @@ public record OptimizerIr(String name, Tensor theta, Tensor gradient, Tensor ste
     /** The names a learning-rate hyperparameter goes by; a schedule scales the first one an optimizer has. */
     public static final List<String> RATE_NAMES = List.of("α", "η", "lr");
 
+    /**
+     * What a hyperparameter's value may be, given in a train block, by {@code --optimizer} or by {@code --lr}: a
+     * learning rate is positive, any other hyperparameter finite.
+     */
+    public static dev.nnc.runtime.train.NumberRule rule(String hyperparameter) {
+        return RATE_NAMES.contains(hyperparameter) ? dev.nnc.runtime.train.NumberRule.POSITIVE : dev.nnc.runtime.train.NumberRule.FINITE;
+    }
+
     public OptimizerIr {
         states = List.copyOf(states);
         initial = Map.copyOf(initial);

@@ -96,7 +96,7 @@ class BuildCommandTest {
         var run = javaJar(VECTOR, jar, "predict", "--weights", weights.toString(), "--input", CliTest.sample("data/spirals.csv"));
         assertEquals(0, run.status(), run.err());
         assertEquals("", run.err());
-        assertTrue(run.out().startsWith("p1,p2,p3,class\n"), run.out());
+        assertTrue(run.out().startsWith("p[1],p[2],p[3],class\n"), run.out());
         assertEquals(601, run.out().lines().count());
         assertSameCsv(nnc.out(), run.out(), 1e-6);
 

@@ -29,10 +29,12 @@ import org.junit.jupiter.api.TestFactory;
  *   h[j] = relu(Σᵢ W[j,i] x[i] + b[j])
  * //                      ^ error[index-range]
  * </pre>
- * The diagnostics reported for the file must be exactly those (severity, key, line and column).
+ * The diagnostics reported for the file must be exactly those (severity, key, line and column). A place no caret
+ * can point at (column 1, under a comment's slashes) is written out: {@code // error[no-network] at 1:1}.
  */
 class GoldenDiagnosticsTest {
     private static final Pattern EXPECT = Pattern.compile("^(\\s*//\\s*)\\^+ (error|warning)\\[([a-z-]+)\\]\\s*$");
+    private static final Pattern EXPECT_AT = Pattern.compile("^//\\s*(error|warning)\\[([a-z-]+)\\] at (\\d+):(\\d+)\\s*$");
 
     record Expected(String severity, String key, int line, int column) implements Comparable<Expected> {
         @Override public int compareTo(Expected o) {
@@ -51,6 +53,11 @@ class GoldenDiagnosticsTest {
         int target = 0;
         for (int line = 1; line <= file.lineCount(); line++) {
             String text = file.line(line);
+            var at = EXPECT_AT.matcher(text);
+            if (at.matches()) {
+                out.add(new Expected(at.group(1), at.group(2), Integer.parseInt(at.group(3)), Integer.parseInt(at.group(4))));
+                continue;
+            }
             var m = EXPECT.matcher(text);
             if (!m.matches()) {
                 target = line;

@@ -40,7 +40,7 @@ class TrainCommandTest {
                 CliTest.sample("data/spirals.csv"), "-o", predictions.toString());
         assertEquals(0, predict.status(), predict.err());
         List<String> rows = Files.readAllLines(predictions);
-        assertEquals("p1,p2,p3,class", rows.get(0));
+        assertEquals("p[1],p[2],p[3],class", rows.get(0));
         assertEquals(601, rows.size());
         List<String> data = Files.readAllLines(Path.of(CliTest.sample("data/spirals.csv")));
         int right = 0;
@@ -67,10 +67,10 @@ class TrainCommandTest {
         assertEquals(0, CliTest.nnc("train", CliTest.sample("xor.nn"), "--epochs", "3", "--quiet", "-o", a.toString()).status());
         assertEquals(0, CliTest.nnc("train", CliTest.sample("xor.nn"), "--epochs", "3", "--quiet", "-o", b.toString()).status());
         CheckpointCrashTest.assertSameTensors(Checkpoint.read(a), Checkpoint.read(b));
-        var init = CliTest.nnc("train", CliTest.sample("xor.nn"), "--epochs", "1", "--quiet", "--lr", "0", "--init", a.toString(), "-o", c.toString());
+        var init = CliTest.nnc("train", CliTest.sample("xor.nn"), "--epochs", "1", "--quiet", "--lr", "1e-300", "--init", a.toString(), "-o", c.toString());
         assertEquals(0, init.status(), init.err());
         assertArrayEquals(Checkpoint.read(a).contents().tensors().get("h.w").values(), Checkpoint.read(c).contents().tensors().get("h.w").values(),
-                "with α = 0 the weights stay the ones --init gave");
+                "with α = 1e-300 (a learning rate must be positive; in float32 this one changes nothing) the weights stay the ones --init gave");
     }
 
     @Test
@@ -168,7 +168,7 @@ class TrainCommandTest {
         assertTrue(noData.err().contains("there is no optimizer adamm"), noData.err());
         var schedule = CliTest.nnc("train", CliTest.sample("xor.nn"), "--schedule", "linear");
         assertEquals(2, schedule.status());
-        assertTrue(schedule.err().contains("cannot read the schedule \"linear\""), schedule.err());
+        assertEquals("nnc: --schedule: there is no schedule linear; " + dev.nnc.runtime.train.Schedule.USAGE + "\ntry 'nnc train --help'\n", schedule.err());
         var lr = CliTest.nnc("train", CliTest.sample("xor.nn"), "--optimizer", "momentum(β = 0.5)", "--lr", "0.05", "--epochs", "1", "--quiet", "-o",
                 Path.of(System.getProperty("java.io.tmpdir"), "nnc-usage-test.safetensors").toString());
         assertEquals(0, lr.status(), lr.err());

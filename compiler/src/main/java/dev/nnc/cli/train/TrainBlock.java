@@ -6,6 +6,8 @@ import dev.nnc.ast.Expr;
 import dev.nnc.ast.Setting;
 import dev.nnc.check.CheckedProgram;
 import dev.nnc.check.Constants;
+import dev.nnc.runtime.data.Normalization;
+import dev.nnc.runtime.train.Schedule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,11 +16,12 @@ import java.util.Map;
 
 /**
  * The settings of a network's {@code train} block, read into plain values (the checker has already
- * validated them); data paths resolved against the directory of the .nn file. Absent settings are null.
+ * validated them, by the rules the command line's options keep too: {@link dev.nnc.check.TrainSettings});
+ * data paths resolved against the directory of the .nn file. Absent settings are null.
  */
 public record TrainBlock(List<Path> data, List<Path> test, List<Path> validation, String optimizer,
                          Map<String, Double> hyperparameters, List<Object> positional, Integer batch, Integer epochs,
-                         Double split, Long seed, String schedule, String normalize) {
+                         Double split, Long seed, Schedule schedule, Normalization normalize) {
 
     public static final TrainBlock EMPTY = new TrainBlock(List.of(), List.of(), List.of(), null, Map.of(), List.of(),
             null, null, null, null, null, null);
@@ -31,7 +34,9 @@ public record TrainBlock(List<Path> data, List<Path> test, List<Path> validation
 
     static TrainBlock read(Decl.Train t, Path dir) {
         List<Path> data = new ArrayList<>(), test = new ArrayList<>(), validation = new ArrayList<>();
-        String optimizer = null, schedule = null, normalize = null;
+        String optimizer = null;
+        Schedule schedule = null;
+        Normalization normalize = null;
         Map<String, Double> named = new LinkedHashMap<>();
         List<Object> positional = new ArrayList<>();
         Integer batch = null, epochs = null;
@@ -54,8 +59,8 @@ public record TrainBlock(List<Path> data, List<Path> test, List<Path> validation
                 case "epochs" -> epochs = (int) number(s);
                 case "split" -> split = number(s);
                 case "seed" -> seed = (long) number(s);
-                case "schedule" -> schedule = spelling(expr(s));
-                case "normalize" -> normalize = spelling(expr(s));
+                case "schedule" -> schedule = Schedule.of(name(expr(s)), numbers(expr(s)));
+                case "normalize" -> normalize = Normalization.of(name(expr(s)), numbers(expr(s)));
                 default -> throw new IllegalStateException("internal: train setting " + s.key().name());
             }
         }
@@ -80,12 +85,5 @@ public record TrainBlock(List<Path> data, List<Path> test, List<Path> validation
 
     private static List<Arg> args(Expr e) { return e instanceof Expr.Call c ? c.args() : List.of(); }
 
-    /** {@code step(5, 0.5)} as the runtime's parsers read it. */
-    private static String spelling(Expr e) {
-        var args = args(e);
-        if (args.isEmpty()) return name(e);
-        var b = new StringBuilder(name(e)).append('(');
-        for (int k = 0; k < args.size(); k++) b.append(k == 0 ? "" : ", ").append(Constants.of(args.get(k).value()));
-        return b.append(')').toString();
-    }
+    private static List<Double> numbers(Expr e) { return args(e).stream().map(a -> Constants.of(a.value())).toList(); }
 }

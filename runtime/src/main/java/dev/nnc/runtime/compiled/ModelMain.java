@@ -164,7 +164,7 @@ public final class ModelMain {
                 "Commands:",
                 "  predict --weights WEIGHTS --input FILE[,FILE...] [-o CSV]",
                 "      Run the network on inputs and write its outputs as CSV (default: standard",
-                "      output): one column per output element (p1, p2, ...), and for a classifier",
+                "      output): one column per output element (p[1], p[2], ...), and for a classifier",
                 "      the predicted class. Inputs are scaled as in training.",
                 "  eval --weights WEIGHTS --data FILE[,FILE...]",
                 "      The mean loss on labelled data, and for a classifier the accuracy and the",

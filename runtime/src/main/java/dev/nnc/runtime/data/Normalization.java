@@ -57,30 +57,63 @@ public sealed interface Normalization {
         }
     }
 
-    /** The spellings of a setting or option: {@code none}, {@code scale(255)} or {@code /255}, {@code minmax}, {@code standard}. */
-    static Normalization parse(String text) {
-        String s = text.strip().toLowerCase(Locale.ROOT);
-        var scale = Pattern.compile("(?:scale\\s*\\(\\s*([^)]*?)\\s*\\)|/\\s*(.*))").matcher(s);
-        if (scale.matches()) {
-            String n = scale.group(1) != null ? scale.group(1) : scale.group(2);
-            double d;
-            try {
-                d = CsvReader.decimal(n) ? Double.parseDouble(n) : Double.NaN;
-            } catch (NumberFormatException e) {
-                d = Double.NaN;
-            }
-            if (!Double.isFinite(d) || d == 0) {
-                throw new IllegalArgumentException("scale needs a number other than 0, such as scale(255), not \"" + text.strip() + "\"");
-            }
-            return new Scale(d);
+    /** The scalings there are, by name. */
+    List<String> NAMES = List.of("none", "scale", "minmax", "standard");
+
+    /** What a scaling can be, for a message or a hint. */
+    String USAGE = "a normalization is none, scale(D) such as scale(255) (or /D: divide by D), minmax, or standard";
+
+    /**
+     * The scaling {@code name(args)}, as a train block or {@code --normalize} spells it: the one place its rules are
+     * kept, so that {@code nnc check} refuses what {@code nnc train} would.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    static Normalization of(String name, List<Double> args) {
+        return of(name, args, args.stream().map(dev.nnc.runtime.train.NumberRule::show).toList());
+    }
+
+    private static Normalization of(String name, List<Double> args, List<String> shown) {
+        if (!NAMES.contains(name)) throw new IllegalArgumentException("there is no normalization " + name + "; " + USAGE);
+        int arity = name.equals("scale") ? 1 : 0;
+        if (args.size() != arity) {
+            throw new IllegalArgumentException(name + (arity == 0 ? " takes no numbers" : " takes one number, scale(D)") + ", not " + args.size());
         }
-        return switch (s) {
+        return switch (name) {
             case "none" -> new None();
             case "minmax" -> new MinMax();
             case "standard" -> new Standard();
-            default -> throw new IllegalArgumentException("unknown normalization \"" + text.strip()
-                    + "\"; expected none, scale(N) or /N (divide by N, e.g. scale(255)), minmax, or standard");
+            default -> {
+                var rule = dev.nnc.runtime.train.NumberRule.NON_ZERO;
+                if (!rule.accepts(args.get(0))) {
+                    throw new IllegalArgumentException("the D of scale(D), the divisor, must be " + rule.expected() + ", not " + shown.get(0));
+                }
+                yield new Scale(args.get(0));
+            }
         };
+    }
+
+    /** The spellings of a setting or option: {@code none}, {@code scale(255)} or {@code /255}, {@code minmax}, {@code standard}. */
+    static Normalization parse(String text) {
+        String s = text.strip();
+        var m = Pattern.compile("(?:(\\w+)\\s*(?:\\(([^)]*)\\))?|/(.*))").matcher(s);
+        if (!m.matches()) throw new IllegalArgumentException("cannot read the normalization \"" + text.strip() + "\"; " + USAGE);
+        String name = m.group(3) != null ? "scale" : m.group(1).toLowerCase(Locale.ROOT);
+        String inside = m.group(3) != null ? m.group(3) : m.group(2);
+        List<Double> args = new java.util.ArrayList<>();
+        List<String> shown = new java.util.ArrayList<>();
+        if (inside != null && (m.group(3) != null || !inside.isBlank())) {
+            for (String part : inside.split(",", -1)) {
+                String p = part.strip();
+                if (!dev.nnc.runtime.train.NumberRule.decimal(p)) {
+                    throw new IllegalArgumentException("cannot read the normalization \"" + text.strip() + "\": "
+                            + (p.isEmpty() ? "a number is missing" : p + " is not a number") + "; " + USAGE);
+                }
+                args.add(Double.parseDouble(p));
+                shown.add(p);
+            }
+        }
+        return of(name, args, shown);
     }
 
     /** Unsigned-byte IDX inputs are pixels 0…255 and are divided by 255; other data is taken as it is. */

@@ -3,29 +3,26 @@ package dev.nnc.runtime.predict;
 import dev.nnc.runtime.TensorInfo;
 import dev.nnc.runtime.train.Metrics;
 import java.io.PrintWriter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * Predictions as CSV, the one format {@code nnc predict} and a model jar's {@code predict} both write: a header
- * naming each output element as an input column would be named, one row per sample, and for a classifier a last
- * column {@code class} with the predicted label.
+ * Predictions as CSV, the one format {@code nnc predict} (on every backend) and a model jar's {@code predict} write:
+ * a header naming each output element as the .nn source does ({@link #column}), one row per sample, and for a
+ * classifier a last column {@code class} with the predicted label.
  */
 public final class PredictionCsv {
     private PredictionCsv() {}
 
     /**
-     * The header names each output element as an input column would be named ({@code p1}, {@code W1_2}), then
-     * {@code class}.
+     * The header names each output element ({@code p[1]}, {@code "m[1,2]"}), then {@code class}.
      *
      * @param task the task training found (BINARY, CLASSES, OTHER), or null if unknown: no class column then
      */
     public static void write(PrintWriter w, List<TensorInfo> outputs, Map<String, double[]> values, int samples, String task) {
         var header = new StringBuilder();
         for (TensorInfo o : outputs) {
-            for (int k = 0; k < o.size(); k++) header.append(header.isEmpty() ? "" : ",").append(o.name()).append(columnSuffix(o, k));
+            for (int k = 0; k < o.size(); k++) header.append(header.isEmpty() ? "" : ",").append(column(o, k));
         }
         TensorInfo first = outputs.get(0);
         boolean classes = "CLASSES".equals(task) && first.size() > 1, binary = "BINARY".equals(task) && first.size() == 1;
@@ -43,7 +40,6 @@ public final class PredictionCsv {
         w.flush();
     }
 
-    /** {@code 3} for element 3 of a vector (1-based), {@code 2_5} for [2,5]; nothing for a scalar. */
     /**
      * The predictions as CSV, to {@code out}, or into {@code file} when one is given, saying on {@code err} how many
      * were written there: what {@code nnc predict} and a model jar's {@code predict} do with them.
@@ -61,7 +57,13 @@ public final class PredictionCsv {
         }
     }
 
-    public static String columnSuffix(TensorInfo t, int offset) {
-        return Arrays.stream(t.position(offset)).mapToObj(Integer::toString).collect(Collectors.joining("_"));
+    /**
+     * The column of an output element, named as the .nn source names it, counting from 1: {@code p} for a scalar,
+     * {@code a3[10]} for element 10 of {@code a3} (never {@code a310}, which could be element 10 of a3 or element 0 of
+     * a31), {@code m[1,2]} for a matrix, quoted in the CSV for its comma. A data file's header may use the same names.
+     */
+    public static String column(TensorInfo t, int offset) {
+        String name = t.element(offset);
+        return name.contains(",") || name.contains("\"") ? "\"" + name.replace("\"", "\"\"") + "\"" : name;
     }
 }

@@ -35,39 +35,70 @@ public sealed interface Schedule {
         @Override public String spelling() { return floor == 0 ? "cosine" : "cosine(" + floor + ")"; }
     }
 
+    /** The schedules there are, by name. */
+    java.util.List<String> NAMES = java.util.List.of("constant", "step", "cosine");
+
+    /** What a schedule can be, for a message or a hint. */
+    String USAGE = "a schedule is constant, step(E, γ) such as step(5, 0.5), cosine, or cosine(MIN) such as cosine(0.01)";
+
+    /**
+     * The schedule {@code name(args)}, as a train block or {@code --schedule} spells it: the one place its rules
+     * are kept, so that {@code nnc check} refuses what {@code nnc train} would.
+     *
+     * @throws IllegalArgumentException saying which number breaks which rule
+     */
+    static Schedule of(String name, java.util.List<Double> args) {
+        return of(name, args, args.stream().map(NumberRule::show).toList());
+    }
+
+    /** @param shown each argument as the user wrote it, for the message */
+    private static Schedule of(String name, java.util.List<Double> args, java.util.List<String> shown) {
+        int[] arity = switch (name) {
+            case "constant" -> new int[] {0, 0};
+            case "step" -> new int[] {2, 2};
+            case "cosine" -> new int[] {0, 1};
+            default -> throw new IllegalArgumentException("there is no schedule " + name + "; " + USAGE);
+        };
+        if (args.size() < arity[0] || args.size() > arity[1]) {
+            String form = switch (name) {
+                case "constant" -> "takes no numbers";
+                case "step" -> "takes two numbers, step(E, γ)";
+                default -> "takes at most one number, cosine(MIN)";
+            };
+            throw new IllegalArgumentException(name + " " + form + ", not " + args.size());
+        }
+        return switch (name) {
+            case "constant" -> new Constant();
+            case "step" -> new Step((int) check("the E of step(E, γ), the epochs between reductions,", NumberRule.POSITIVE_INTEGER, args, shown, 0),
+                    check("the γ of step(E, γ), the factor of each reduction,", NumberRule.FRACTION, args, shown, 1));
+            default -> new Cosine(args.isEmpty() ? 0 : check("the MIN of cosine(MIN), a fraction of α,", NumberRule.UNIT_INTERVAL, args, shown, 0));
+        };
+    }
+
+    private static double check(String what, NumberRule rule, java.util.List<Double> args, java.util.List<String> shown, int k) {
+        double v = args.get(k);
+        if (!rule.accepts(v)) throw new IllegalArgumentException(what + " must be " + rule.expected() + ", not " + shown.get(k));
+        return v;
+    }
+
     Pattern CALL = Pattern.compile("\\s*(\\w+)\\s*(?:\\(([^)]*)\\))?\\s*");
 
+    /** {@code cosine}, {@code step(5, 0.5)}: what {@code --schedule} is given. */
     static Schedule parse(String text) {
         var m = CALL.matcher(text);
-        String usage = "a schedule is constant, step(EPOCHS, GAMMA) such as step(5, 0.5), or cosine or cosine(MIN) such as cosine(0.01)";
-        if (!m.matches()) throw new IllegalArgumentException("cannot read the schedule \"" + text + "\": " + usage);
+        if (!m.matches()) throw new IllegalArgumentException("cannot read the schedule \"" + text.strip() + "\"; " + USAGE);
         String name = m.group(1).toLowerCase(Locale.ROOT);
-        String[] args = m.group(2) == null || m.group(2).isBlank() ? new String[0] : m.group(2).split(",");
-        try {
-            return switch (name) {
-                case "constant" -> {
-                    if (args.length != 0) throw new IllegalArgumentException("constant takes no arguments");
-                    yield new Constant();
-                }
-                case "step" -> {
-                    if (args.length != 2) throw new IllegalArgumentException("step takes two arguments");
-                    int every = Integer.parseInt(args[0].trim());
-                    double gamma = Double.parseDouble(args[1].trim());
-                    if (every < 1 || !(gamma > 0) || gamma > 1) throw new IllegalArgumentException("step needs EPOCHS ≥ 1 and 0 < GAMMA ≤ 1");
-                    yield new Step(every, gamma);
-                }
-                case "cosine" -> {
-                    if (args.length > 1) throw new IllegalArgumentException("cosine takes at most one argument");
-                    double floor = args.length == 0 ? 0 : Double.parseDouble(args[0].trim());
-                    if (!(floor >= 0) || floor > 1) throw new IllegalArgumentException("cosine's MIN is a fraction of α in [0, 1]");
-                    yield new Cosine(floor);
-                }
-                default -> throw new IllegalArgumentException("there is no schedule " + name);
-            };
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("cannot read the schedule \"" + text.trim() + "\": " + usage);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot read the schedule \"" + text.trim() + "\": " + e.getMessage() + "; " + usage);
+        String[] parts = m.group(2) == null || m.group(2).isBlank() ? new String[0] : m.group(2).split(",", -1);
+        var args = new java.util.ArrayList<Double>();
+        var shown = new java.util.ArrayList<String>();
+        for (String part : parts) {
+            String p = part.strip();
+            if (!NumberRule.decimal(p)) {
+                throw new IllegalArgumentException("cannot read the schedule \"" + text.strip() + "\": " + (p.isEmpty() ? "a number is missing" : p + " is not a number") + "; " + USAGE);
+            }
+            args.add(Double.parseDouble(p));
+            shown.add(p);
         }
+        return of(name, args, shown);
     }
 }

@@ -32,15 +32,31 @@ class NormalizationTest {
 
     @Test void unknownSpellingsListTheKnownOnes() {
         var e = assertThrows(IllegalArgumentException.class, () -> Normalization.parse("zscore"));
-        assertEquals("unknown normalization \"zscore\"; expected none, scale(N) or /N (divide by N, e.g. scale(255)), minmax, or standard",
-                e.getMessage());
+        assertEquals("there is no normalization zscore; " + Normalization.USAGE, e.getMessage());
     }
 
+    /** What --normalize is told and what a train block says meet the same rule, with the number as it was written. */
     @ParameterizedTest
-    @ValueSource(strings = {"scale(0)", "/abc", "scale()", "/1e999"})
-    void scaleNeedsAFiniteNonZeroNumber(String text) {
+    @CsvSource(delimiter = '|', value = {
+            "scale(0) | the D of scale(D), the divisor, must be a finite number other than 0, not 0",
+            "/1e999 | the D of scale(D), the divisor, must be a finite number other than 0, not 1e999",
+            "scale(-0.0) | the D of scale(D), the divisor, must be a finite number other than 0, not -0.0",
+            "/abc | cannot read the normalization \"/abc\": abc is not a number; USAGE",
+            "scale(NaN) | cannot read the normalization \"scale(NaN)\": NaN is not a number; USAGE",
+            "scale() | scale takes one number, scale(D), not 0",
+            "scale(1, 2) | scale takes one number, scale(D), not 2",
+            "minmax(3) | minmax takes no numbers, not 1",
+            "/ | cannot read the normalization \"/\": a number is missing; USAGE"})
+    void scaleNeedsAFiniteNonZeroNumber(String text, String message) {
         var e = assertThrows(IllegalArgumentException.class, () -> Normalization.parse(text));
-        assertEquals("scale needs a number other than 0, such as scale(255), not \"" + text + "\"", e.getMessage());
+        assertEquals(message.replace("USAGE", Normalization.USAGE), e.getMessage());
+    }
+
+    @Test void ofIsWhatParseReads() {
+        assertEquals(new Normalization.Scale(255), Normalization.of("scale", List.of(255.0)));
+        var e = assertThrows(IllegalArgumentException.class, () -> Normalization.of("scale", List.of(0.0)));
+        assertEquals("the D of scale(D), the divisor, must be a finite number other than 0, not 0", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Normalization.of("scale", List.of(Double.POSITIVE_INFINITY)));
     }
 
     @Test void noneLeavesTheDataAsItIs() {

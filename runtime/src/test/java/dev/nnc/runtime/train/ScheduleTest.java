@@ -29,13 +29,35 @@ class ScheduleTest {
         assertEquals(0.1, cos.factor(0, 10, 11), 1e-15);
     }
 
+    /** Each kind of mistake, with the number as it was written; --schedule and a train block share these words. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "linear | there is no schedule linear; USAGE",
+            "step(5) | step takes two numbers, step(E, γ), not 1",
+            "constant(1) | constant takes no numbers, not 1",
+            "cosine(0.1, 0.2) | cosine takes at most one number, cosine(MIN), not 2",
+            "step(0, 0.5) | the E of step(E, γ), the epochs between reductions, must be a positive integer, not 0",
+            "step(2.5, 0.5) | the E of step(E, γ), the epochs between reductions, must be a positive integer, not 2.5",
+            "step(1e400, 0.5) | the E of step(E, γ), the epochs between reductions, must be a positive integer, not 1e400",
+            "step(5, 0) | the γ of step(E, γ), the factor of each reduction, must be a number in (0, 1], not 0",
+            "step(5, 1.5) | the γ of step(E, γ), the factor of each reduction, must be a number in (0, 1], not 1.5",
+            "cosine(2) | the MIN of cosine(MIN), a fraction of α, must be a number in [0, 1], not 2",
+            "cosine(-0.1) | the MIN of cosine(MIN), a fraction of α, must be a number in [0, 1], not -0.1",
+            "step(a, b) | cannot read the schedule \"step(a, b)\": a is not a number; USAGE",
+            "step(NaN, 0.5) | cannot read the schedule \"step(NaN, 0.5)\": NaN is not a number; USAGE",
+            "step(5,) | cannot read the schedule \"step(5,)\": a number is missing; USAGE",
+            "step 5 | cannot read the schedule \"step 5\"; USAGE"})
+    void mistakesSayWhatIsAccepted(String bad, String message) {
+        var e = assertThrows(IllegalArgumentException.class, () -> Schedule.parse(bad));
+        assertEquals(message.replace("USAGE", Schedule.USAGE), e.getMessage());
+    }
+
     @Test
-    void mistakesSayWhatIsAccepted() {
-        for (String bad : List.of("linear", "step(5)", "step(0, 0.5)", "cosine(2)", "step(a, b)")) {
-            var e = assertThrows(IllegalArgumentException.class, () -> Schedule.parse(bad));
-            assertEquals(true, e.getMessage().startsWith("cannot read the schedule \"" + bad + "\""), e.getMessage());
-            assertEquals(true, e.getMessage().contains("step(EPOCHS, GAMMA)"), e.getMessage());
-        }
+    void ofIsWhatParseReads() {
+        assertEquals(new Schedule.Step(5, 0.5), Schedule.of("step", List.of(5.0, 0.5)));
+        assertEquals(new Schedule.Cosine(0), Schedule.of("cosine", List.of()));
+        var e = assertThrows(IllegalArgumentException.class, () -> Schedule.of("step", List.of(0.0, 0.5)));
+        assertEquals("the E of step(E, γ), the epochs between reductions, must be a positive integer, not 0", e.getMessage());
     }
 
     @Test
