@@ -149,7 +149,9 @@ public final class Json {
         String t = s.substring(start, at);
         if (t.isEmpty()) throw error("unexpected character '" + s.charAt(start) + "'");
         try {
-            return t.matches("-?\\d+") ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
+            Object v = t.matches("-?\\d+") ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
+            if (v instanceof Double d && d.isInfinite()) throw error("the number " + t + " is too large");
+            return v;
         } catch (NumberFormatException e) {
             throw error("bad number " + t);
         }

@@ -2,20 +2,34 @@ package dev.nnc.runtime.checkpoint;
 
 import dev.nnc.runtime.io.FileProblem;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A training's claim on its output: a lock on {@code .NAME.lock} beside the weights file, held while the training
  * writes it and removed at the end, so that a second training that would write the same file is refused at once
  * instead of both overwriting each other's checkpoints and both saying "weights written". The operating system
  * drops the lock when its process dies, however it dies, so a lock file a killed run left behind claims nothing.
+ *
+ * <p>The lock is a POSIX record lock (what {@link FileChannel#tryLock} takes on Unix), which a process loses when it
+ * closes <em>any</em> descriptor of the file: so the holder never opens the lock file a second time, and a claim
+ * within this JVM is refused from a table, without opening the file at all.
  */
 public final class OutputLock implements AutoCloseable {
+    /** The lock files this JVM holds. */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
@@ -28,33 +42,39 @@ public final class OutputLock implements AutoCloseable {
 
     /** The lock file of {@code target}. */
     public static Path lockFile(Path target) {
-        return target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".lock");
+        return target.toAbsolutePath().normalize().resolveSibling("." + target.getFileName() + ".lock");
     }
 
     /**
-     * Claims {@code target} for this process, or says that another process writes it. The lock file is removed
-     * while still locked; a process that opened it just before then finds, once it has the lock, that the name no
-     * longer leads to the file it locked, and tries again with a new one.
+     * Claims {@code target} for this process, or says that another training writes it. The holder removes the lock
+     * file while it still holds the lock; a process that opened the file just before then gets a lock on a file that
+     * no longer has the name, which it notices (the name leads elsewhere, or nowhere) and tries again.
      */
     public static OutputLock acquire(Path target) throws FileProblem {
         Path file = lockFile(target);
+        if (HELD.contains(file)) throw taken(target, file, " (process " + ProcessHandle.current().pid() + ")");
         for (int attempt = 0; attempt < 10; attempt++) {
             FileChannel channel = null;
             try {
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                Object opened = key(file);
                 FileLock lock;
                 try {
                     lock = channel.tryLock();
                 } catch (OverlappingFileLockException e) {
-                    lock = null; // this JVM holds it already
+                    lock = null; // another thread of this JVM took it in between
                 }
                 if (lock == null) {
                     channel.close();
-                    throw new FileProblem(target, "write", "another training" + holder(file) + " is writing it (it holds the lock "
-                            + file.getFileName() + "); wait until it ends, or give another -o");
+                    throw taken(target, file, holder(file));
                 }
-                if (sameFile(channel, file)) return new OutputLock(file, channel, lock);
-                channel.close();
+                if (opened != null && Objects.equals(opened, key(file)) && HELD.add(file)) {
+                    byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+                    channel.truncate(0);
+                    channel.write(ByteBuffer.wrap(pid), 0); // who holds it, for the message another training gives
+                    return new OutputLock(file, channel, lock);
+                }
+                channel.close(); // the name was taken over: try again with what it leads to now
             } catch (FileProblem e) {
                 throw e;
             } catch (IOException e) {
@@ -65,32 +85,35 @@ public final class OutputLock implements AutoCloseable {
         throw new FileProblem(target, "write", "its lock " + file.getFileName() + " keeps changing; is another training starting?");
     }
 
+    private static FileProblem taken(Path target, Path file, String holder) {
+        return new FileProblem(target, "write", "another training" + holder + " is writing it (it holds the lock " + file.getFileName()
+                + "); wait until it ends, or give another -o");
+    }
+
     /**
-     * Whether the name still leads to the file this channel locked: the holder writes its own token into it and
-     * reads it back through the name. Another process's token, or no file, means the name was taken over.
+     * The identity (device and inode) of the file the name leads to, or null if none; a stat opens nothing. Where the
+     * file system gives no identity, any file counts as the same one.
      */
-    private static boolean sameFile(FileChannel channel, Path file) throws IOException {
-        String token = ProcessHandle.current().pid() + " " + System.nanoTime() + "\n";
-        channel.truncate(0);
-        channel.write(java.nio.ByteBuffer.wrap(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
+    private static Object key(Path file) throws IOException {
         try {
-            return Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).equals(token);
-        } catch (java.nio.file.NoSuchFileException e) {
-            return false;
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return key != null ? key : Boolean.TRUE;
+        } catch (NoSuchFileException e) {
+            return null;
         }
     }
 
-    /** The process that holds the lock, as it wrote itself into the file, if it has yet. */
+    /** The process that holds the lock, as it wrote itself into the file, if it has yet. Read by the one refused. */
     private static String holder(Path file) {
         try {
-            String pid = Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII).split(" ", 2)[0].strip();
+            String pid = Files.readString(file, StandardCharsets.US_ASCII).strip();
             return pid.matches("\\d{1,18}") ? " (process " + pid + ")" : "";
         } catch (IOException | RuntimeException e) {
             return "";
         }
     }
 
-    /** Removes the lock file and then lets the lock go. */
+    /** Removes the lock file, then lets the lock go. */
     @Override public void close() {
         try {
             Files.deleteIfExists(file);
@@ -103,6 +126,7 @@ public final class OutputLock implements AutoCloseable {
             // released with the channel anyway
         }
         closeQuietly(channel);
+        HELD.remove(file);
     }
 
     private static void closeQuietly(FileChannel channel) {

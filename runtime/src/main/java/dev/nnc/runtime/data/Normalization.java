@@ -260,7 +260,9 @@ public sealed interface Normalization {
         for (TensorInfo t : sig.inputs()) {
             double[] v = values.get(t.name());
             if (v == null) return "it has no values for the input " + t;
-            if (v.length != t.size()) return "it has " + v.length + " values for the input " + t + ", which has " + t.size() + " elements";
+            if (v.length != t.size()) {
+                return "it has " + v.length + (v.length == 1 ? " value" : " values") + " for the input " + t + ", which has " + t.size() + " elements";
+            }
         }
         for (String name : values.keySet()) {
             if (sig.inputs().stream().noneMatch(t -> t.name().equals(name))) return "it has values for " + name + ", which is not an input of " + sig.network();
