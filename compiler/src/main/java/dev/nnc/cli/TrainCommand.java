@@ -146,8 +146,7 @@ final class TrainCommand implements Callable<Integer> {
             List<Path> testFiles = test != null ? test : block.test();
             if (!validationFiles.isEmpty() && fraction < 1) throw usage("give validation data or a split below 1, not both");
             TrainingData.checkOutputs(outFile, plot, file, init, trainFiles, validationFiles, testFiles);
-            var sets = TrainingData.read(trainFiles, validationFiles, testFiles, fraction, split != null ? "--split " + TrainingData.plain(split)
-                    : "split " + TrainingData.plain(fraction) + " in the train block", seedValue, sig, graph.domains());
+            var sets = TrainingData.read(trainFiles, validationFiles, testFiles, fraction, split != null, seedValue, sig, graph.domains());
             Dataset all = sets.all(), trainSet = sets.train(), validationSet = sets.validation();
             Normalization norm;
             if (resume != null && start.parsed().normalization() != null) {
@@ -183,6 +182,7 @@ final class TrainCommand implements Callable<Integer> {
             meta.put(Checkpoint.NORMALIZATION, norm.encode());
             meta.put("nnc.task", Metrics.task(trainSet.batch(), sig.targets().isEmpty() ? null : sig.targets().get(0)).name());
 
+            var claim = OutputLock.acquire(outFile); // before the first word of training: a second training stops here
             out.printf(Locale.ROOT, "training %s (%,d parameters) on %,d samples%s, %s, batch %d, %d epoch%s, %s backend%n",
                     graph.name(), sig.parameterCount(), trainSet.size(),
                     validationSet.size() > 0 ? String.format(Locale.ROOT, " (validating on %,d)", validationSet.size()) : "",
@@ -192,7 +192,7 @@ final class TrainCommand implements Callable<Integer> {
             var listener = new Progress(out, !quiet && Progress.interactive() ? System.err : null);
             var trainer = new Trainer(model, new Trainer.Options(epochCount, batchSize, seedValue, sched, outFile, meta), listener);
             Trainer.Result result;
-            try (var claim = OutputLock.acquire(outFile)) {
+            try (claim) {
                 result = trainer.run(trainSet.batch(), validationSet.batch(), earlier);
             } catch (TrainingStopped e) {
                 err.println("nnc: " + e.getMessage());

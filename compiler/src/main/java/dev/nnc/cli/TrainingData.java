@@ -28,15 +28,16 @@ import java.util.stream.Collectors;
 record TrainingData(Dataset all, Dataset train, Dataset validation, Dataset test) {
     /**
      * @param split       the fraction to train on; below 1 only without validation files (the caller checks)
-     * @param splitSource how the user gave the split, for messages: {@code --split 0.2}, {@code split 0.2 in the train block}
+     * @param splitOption whether the split came from {@code --split} (or else the train block), for messages
      */
-    static TrainingData read(List<Path> data, List<Path> validation, List<Path> test, double split, String splitSource, long seed,
+    static TrainingData read(List<Path> data, List<Path> validation, List<Path> test, double split, boolean splitOption, long seed,
                              Signature sig, List<TargetDomain> domains) throws DataError {
         Dataset all = DataInput.read(data, sig, true, domains);
         Dataset validating = validation.isEmpty() ? null : DataInput.read(validation, sig, true, domains);
         Dataset testing = test.isEmpty() ? null : DataInput.read(test, sig, true, DataInput.forEvaluation(domains));
         if (validating != null) return new TrainingData(all, all, validating, testing);
         int[][] parts = Trainer.split(all.size(), split, seed);
+        String splitSource = splitOption ? "--split " + plain(split) : "split " + plain(split) + " in the train block";
         String of = String.format(Locale.ROOT, "%,d", all.size()) + (all.size() == 1 ? " sample" : " samples") + " in " + names(data);
         if (parts[0].length == 0) {
             throw new DataError(splitSource + " leaves none of the " + of + " to train on; give a larger fraction to train on (at most 1)");
@@ -63,7 +64,7 @@ record TrainingData(Dataset all, Dataset train, Dataset validation, Dataset test
     }
 
     /** {@code 0.0001}, as the user wrote it, rather than {@code 1.0E-4}. */
-    static String plain(double v) {
+    private static String plain(double v) {
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 

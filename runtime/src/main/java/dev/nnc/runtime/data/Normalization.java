@@ -251,11 +251,7 @@ public sealed interface Normalization {
      * metadata was fitted for another network's inputs would otherwise fail when applied. The message says which.
      */
     default String mismatch(Signature sig) {
-        Map<String, double[]> values = switch (this) {
-            case MinMax m -> m.min();
-            case Standard st -> st.mean();
-            default -> null;
-        };
+        Map<String, double[]> values = this instanceof MinMax m ? m.min() : this instanceof Standard st ? st.mean() : null;
         if (values == null) return null;
         for (TensorInfo t : sig.inputs()) {
             double[] v = values.get(t.name());
