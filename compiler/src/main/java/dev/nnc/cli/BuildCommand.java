@@ -10,6 +10,8 @@ import dev.nnc.gen.jvm.JvmBackend;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.runtime.DType;
 import dev.nnc.runtime.compiled.ModelJar;
+import dev.nnc.runtime.io.FileProblem;
+import dev.nnc.runtime.io.UserFiles;
 import dev.nnc.schedule.Schedule;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,9 +80,10 @@ final class BuildCommand implements Callable<Integer> {
         Path jar = output != null ? output : Path.of(stem + (target == Target.cuda ? "-cuda" : "") + ".jar");
         String hash;
         try {
+            UserFiles.checkOutputs(List.of(jar), List.of(file)); // before compiling, which for cuda takes a while
             hash = DataInput.sourceHash(file);
         } catch (IOException e) {
-            err.println("nnc: cannot read " + file + ": " + e.getMessage());
+            err.println("nnc: " + e.getMessage());
             return Main.ERRORS;
         }
         String precisionName = type.name().toLowerCase(Locale.ROOT);
@@ -99,7 +102,7 @@ final class BuildCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            err.println("nnc: cannot write " + jar + ": " + e.getMessage());
+            err.println("nnc: " + FileProblem.writing(jar, e).getMessage());
             return Main.ERRORS;
         }
         out.printf(Locale.ROOT, "%s written: the network %s (%,d parameters) in %s, with %s%s%n", jar, graph.name(), parameters(graph),

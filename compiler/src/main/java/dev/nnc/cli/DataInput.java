@@ -1,12 +1,11 @@
 package dev.nnc.cli;
 
 import dev.nnc.driver.Cache;
-import dev.nnc.ir.Graph;
-import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.data.DataError;
 import dev.nnc.runtime.data.DataFiles;
 import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.data.TargetDomain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,11 @@ import java.util.List;
 final class DataInput {
     private DataInput() {}
 
-    static Dataset read(List<Path> files, Signature sig, boolean targets) throws DataError {
+    /**
+     * The data files for a network. {@code domains} are what its targets' values must satisfy (the graph's
+     * {@link dev.nnc.ir.Graph#domains()}); the readers refuse a value outside at its row and column.
+     */
+    static Dataset read(List<Path> files, Signature sig, boolean targets, List<TargetDomain> domains) throws DataError {
         for (Path f : files) {
             // data a Debian package provides (/usr/share/datasets/NAME/…): say which package, in the same line
             Path abs = f.toAbsolutePath().normalize();
@@ -25,34 +28,25 @@ final class DataInput {
                 throw new DataError(f + ": no such file; the Debian package dataset-" + name + " provides it (scripts/install-deps.sh installs it)");
             }
         }
-        return DataFiles.read(files, sig, targets);
+        return DataFiles.read(files, sig, targets, domains);
     }
 
     private static final Path DATASETS = Path.of("/usr/share/datasets");
 
     /**
-     * The softmax-cross-entropy rewrite's gradient p − y holds only for targets that sum to 1 (one-hot or
-     * probabilities): refuse data that breaks that before training rather than train on a wrong gradient.
+     * The domains that matter where nothing is trained (eval): the losses' ranges, not the sums to 1 that only a
+     * rewrite's gradient assumes — its loss value is exact for any target.
      */
-    static void requireDistributions(Graph graph, Dataset data) throws DataError {
-        for (Tensor y : graph.distributions()) {
-            double[] c = data.column(y.name);
-            for (int r = 0; r < data.size(); r++) {
-                double sum = 0;
-                for (int k = 0; k < y.size(); k++) sum += c[r * y.size() + k];
-                if (Math.abs(sum - 1) > 1e-6) {
-                    String where = data.files().size() == 1 && data.files().get(0).toString().endsWith(".csv")
-                            ? data.files().get(0) + ":" + (r + 2) : data.files() + ": sample " + (r + 1);
-                    throw new DataError(where + ": the target " + y.name + " sums to " + sum
-                            + ", but cross-entropy of a softmax needs a one-hot or probability target (sum 1); "
-                            + "for other targets turn the rewrite off: --no-rewrite softmax-cross-entropy");
-                }
-            }
-        }
+    static List<TargetDomain> forEvaluation(List<TargetDomain> domains) {
+        return domains.stream().filter(d -> d instanceof TargetDomain.Range).toList();
     }
 
     /** The SHA-256 of the source, so a checkpoint knows which program wrote it. */
     static String sourceHash(Path file) throws IOException {
-        return Cache.sha256(Files.readAllBytes(file));
+        try {
+            return Cache.sha256(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw dev.nnc.runtime.io.FileProblem.reading(file, e);
+        }
     }
 }

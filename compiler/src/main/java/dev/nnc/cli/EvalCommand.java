@@ -46,7 +46,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         try {
             var w = Weights.load(ok, weights, backend, spec);
-            out.print(Evaluation.report(w, DataInput.read(files, w.model().signature(), true)));
+            var sig = w.trained().model().signature();
+            out.print(Evaluation.report(w.trained(), DataInput.read(files, sig, true, DataInput.forEvaluation(w.domains()))));
             out.flush();
             return Main.OK;
         } catch (CheckpointError | DataError e) {

@@ -45,6 +45,11 @@ final class GradcheckCommand implements Callable<Integer> {
         var ok = (Loading.Ok) loaded;
         var graph = Compile.graph(ok.program(), ok.network(), Rewrites.options(noRewrite, spec));
         var report = Gradcheck.run(graph, new Gradcheck.Options(seed, batch, elements, tolerance));
+        if (report.notFinite() != null) {
+            spec.commandLine().getErr().printf("nnc: %s: at the point of seed %d, %s; gradients can be compared only where the parameters, "
+                    + "the loss and its gradients are finite%n", file, seed, report.notFinite());
+            return Main.ERRORS;
+        }
         int width = report.results().stream().mapToInt(r -> r.param().length()).max().orElse(5);
         out.printf("%-" + width + "s  %-10s %8s  %-10s  %s%n", "param", "shape", "checked", "worst err", "(derived vs numeric at the worst element)");
         for (var r : report.results()) {

@@ -2,6 +2,8 @@ package dev.nnc.cli;
 
 import dev.nnc.runtime.checkpoint.CheckpointError;
 import dev.nnc.runtime.data.DataError;
+import dev.nnc.runtime.io.FileProblem;
+import dev.nnc.runtime.io.UserFiles;
 import dev.nnc.runtime.predict.PredictionCsv;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,9 +43,12 @@ final class PredictCommand implements Callable<Integer> {
         var loaded = Loading.network(file, network, err);
         if (loaded instanceof Loading.Failed f) return f.status();
         try {
-            var w = Weights.load((Loading.Ok) loaded, weights, backend, spec);
+            List<Path> inputs = new java.util.ArrayList<>(List.of(file, weights));
+            inputs.addAll(input);
+            UserFiles.checkOutputs(java.util.Arrays.asList(output), inputs); // before the work, not after it
+            var w = Weights.load((Loading.Ok) loaded, weights, backend, spec).trained();
             var sig = w.model().signature();
-            var data = DataInput.read(input, sig, false);
+            var data = DataInput.read(input, sig, false, List.of()); // targets, if any, are not used
             var outputs = w.predict(data);
             PredictionCsv.deliver(sig.outputs(), outputs, data.size(), w.task(), output, out, err);
             return Main.OK;
@@ -53,7 +58,7 @@ final class PredictCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (IOException e) {
-            err.println("nnc: cannot write " + output + ": " + e.getMessage());
+            err.println("nnc: " + FileProblem.writing(output, e).getMessage());
             return Main.ERRORS;
         }
     }

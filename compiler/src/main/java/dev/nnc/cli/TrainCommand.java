@@ -14,6 +14,8 @@ import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.checkpoint.Checkpoint;
 import dev.nnc.runtime.checkpoint.CheckpointError;
+import dev.nnc.runtime.checkpoint.OutputLock;
+import dev.nnc.runtime.io.FileProblem;
 import dev.nnc.runtime.data.DataError;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.Normalization;
@@ -141,25 +143,20 @@ final class TrainCommand implements Callable<Integer> {
             var sig = model.signature();
             Checkpoint.Loaded start = null;
             if (resume != null || init != null) start = Checkpoint.read(resume != null ? resume : init);
-            long seedValue = seed != null ? seed : start != null && resume != null && start.meta(Checkpoint.SEED) != null
-                    ? Long.parseLong(start.meta(Checkpoint.SEED)) : block.seed() != null ? block.seed() : 0;
+            long seedValue = seed != null ? seed : start != null && resume != null && start.parsed().seed() != null
+                    ? start.parsed().seed() : block.seed() != null ? block.seed() : 0;
             Path outFile = output != null ? output : resume != null ? resume : OutputName.weights(file, graph.name(), ok.program().networks().size());
+            model.initialize(seedValue);
+            if (start != null) Checkpoint.restore(start, model, resume != null); // the weights checked before the data is read
 
-            Dataset all = DataInput.read(trainFiles, sig, true);
-            DataInput.requireDistributions(graph, all);
-            Dataset trainSet, validationSet;
             List<Path> validationFiles = validation != null ? validation : block.validation();
-            if (!validationFiles.isEmpty()) {
-                trainSet = all;
-                validationSet = DataInput.read(validationFiles, sig, true);
-            } else {
-                int[][] parts = Trainer.split(all.size(), fraction, seedValue);
-                trainSet = all.select(parts[0]);
-                validationSet = all.select(parts[1]);
-            }
+            List<Path> testFiles = test != null ? test : block.test();
+            TrainingData.checkOutputs(outFile, plot, file, init, trainFiles, validationFiles, testFiles);
+            var sets = TrainingData.read(trainFiles, validationFiles, testFiles, fraction, split != null, seedValue, sig, graph.domains());
+            Dataset all = sets.all(), trainSet = sets.train(), validationSet = sets.validation();
             Normalization norm;
-            if (resume != null && start.meta(Checkpoint.NORMALIZATION) != null) {
-                norm = Normalization.decode(start.meta(Checkpoint.NORMALIZATION)); // the fitted values of the run resumed
+            if (resume != null && start.parsed().normalization() != null) {
+                norm = start.parsed().normalization(); // the fitted values of the run resumed
             } else {
                 Normalization chosen = normalize != null ? normalize : block.normalize();
                 norm = (chosen != null ? chosen : Normalization.defaultFor(trainSet)).fit(trainSet, sig);
@@ -169,11 +166,9 @@ final class TrainCommand implements Callable<Integer> {
 
             String sourceHash = DataInput.sourceHash(file);
             List<EpochStats> earlier = List.of();
-            model.initialize(seedValue);
             if (start != null) {
-                Checkpoint.restore(start, model, resume != null);
                 if (resume != null) {
-                    earlier = EpochStats.decode(start.meta(Checkpoint.HISTORY));
+                    earlier = start.parsed().history();
                     if (!sourceHash.equals(start.meta(Checkpoint.SOURCE_SHA256))) {
                         err.println("nnc: warning: " + file + " has changed since " + resume + " was written");
                     }
@@ -193,6 +188,7 @@ final class TrainCommand implements Callable<Integer> {
             meta.put(Checkpoint.NORMALIZATION, norm.encode());
             meta.put("nnc.task", Metrics.task(trainSet.batch(), sig.targets().isEmpty() ? null : sig.targets().get(0)).name());
 
+            var claim = OutputLock.acquire(outFile); // before the first word of training: a second training stops here
             String replacing = resume != null && outFile.equals(resume) ? null : OutputName.replacing(outFile);
             if (replacing != null) err.println("nnc: note: " + replacing);
             out.printf(Locale.ROOT, "training %s (%,d parameters) on %,d samples%s, %s, batch %d, %d epoch%s, %s backend%n",
@@ -204,7 +200,7 @@ final class TrainCommand implements Callable<Integer> {
             var listener = new Progress(out, !quiet && Progress.interactive() ? err : null);
             var trainer = new Trainer(model, new Trainer.Options(epochCount, batchSize, seedValue, sched, outFile, meta), listener);
             Trainer.Result result;
-            try {
+            try (claim) {
                 result = trainer.run(trainSet.batch(), validationSet.batch(), earlier);
             } catch (TrainingStopped e) {
                 listener.clear(); // no bar for the message to run into
@@ -215,10 +211,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             summary(out, result, earlier.size(), trainSet.size());
             out.printf("weights written to %s%n", outFile);
-            List<Path> testFiles = test != null ? test : block.test();
-            if (!testFiles.isEmpty()) {
-                Dataset testSet = DataInput.read(testFiles, sig, true);
-                Batch b = norm.apply(testSet).batch();
+            if (sets.test() != null) {
+                Batch b = norm.apply(sets.test()).batch();
                 var r = Metrics.evaluate(model, b, result.task());
                 out.printf(Locale.ROOT, "test: loss %.4f%s on %,d samples%n", r.loss(),
                         Double.isNaN(r.accuracy()) ? "" : String.format(Locale.ROOT, ", accuracy %.2f %%", 100 * r.accuracy()), b.size());
@@ -235,7 +229,7 @@ final class TrainCommand implements Callable<Integer> {
             err.println("nnc: " + e.getMessage());
             return Main.ERRORS;
         } catch (IOException e) {
-            err.println("nnc: cannot write: " + e.getMessage());
+            err.println("nnc: " + (e instanceof FileProblem ? "" : "cannot write: ") + e.getMessage());
             return Main.ERRORS;
         }
     }

@@ -6,13 +6,18 @@ import dev.nnc.driver.Compile;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.checkpoint.CheckpointError;
 import dev.nnc.runtime.predict.Trained;
+import dev.nnc.runtime.data.TargetDomain;
 import java.nio.file.Path;
+import java.util.List;
 
 /** A network compiled with trained weights, for predict and eval; the normalisation training fitted comes with them. */
 final class Weights {
     private Weights() {}
 
-    static Trained load(Loading.Ok ok, Path weights, Backends backend, picocli.CommandLine.Model.CommandSpec spec) throws CheckpointError {
+    /** Trained weights, and what the network's targets must satisfy (see {@link dev.nnc.ir.Graph#domains()}). */
+    record Loaded(Trained trained, List<TargetDomain> domains) {}
+
+    static Loaded load(Loading.Ok ok, Path weights, Backends backend, picocli.CommandLine.Model.CommandSpec spec) throws CheckpointError {
         var graph = Compile.graph(ok.program(), ok.network(), Compile.Options.DEFAULT);
         var opt = OptimizerChoice.choose(ok.program().scope(), TrainBlock.EMPTY, null, null); // not used: no training here
         Model model;
@@ -21,6 +26,6 @@ final class Weights {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        return Trained.restore(model, weights);
+        return new Loaded(Trained.restore(model, weights), graph.domains());
     }
 }

@@ -30,10 +30,14 @@ public final class Gradcheck {
     public record Result(String param, List<Integer> shape, int checked, double error, int worst,
                          double analytic, double numeric) {}
 
-    public record Report(List<Result> results, double loss, double tolerance) {
+    /**
+     * @param notFinite null, or what is not finite at the point, so that there is nothing to compare: an initial
+     *                  value of a parameter, the loss, or a derived gradient ("the initial value of w[2] is Infinity")
+     */
+    public record Report(List<Result> results, double loss, double tolerance, String notFinite) {
         public double worst() { return results.stream().mapToDouble(Result::error).max().orElse(0); }
 
-        public boolean passed() { return Double.isFinite(loss) && worst() < tolerance; }
+        public boolean passed() { return notFinite == null && Double.isFinite(loss) && worst() < tolerance; }
     }
 
     /** Parameters and a batch: where {@link #run} checks for these options. */
@@ -58,8 +62,19 @@ public final class Gradcheck {
         var at = point(graph, o, random);
         var interp = at.interp();
         Batch batch = at.batch();
+        for (Tensor p : graph.params()) {
+            String bad = firstNonFinite(p, interp.values(p));
+            if (bad != null) return new Report(List.of(), Double.NaN, o.tolerance(), "the initial value of " + bad);
+        }
         Map<Tensor, double[]> grads = new HashMap<>();
         double loss = interp.lossAndGradients(batch, grads);
+        if (!Double.isFinite(loss)) {
+            return new Report(List.of(), loss, o.tolerance(), "the loss " + graph.loss().name + " is " + loss);
+        }
+        for (Tensor p : graph.params()) {
+            String bad = firstNonFinite(p, grads.get(p));
+            if (bad != null) return new Report(List.of(), loss, o.tolerance(), "the derived gradient ∂" + graph.loss().name + "/∂" + bad);
+        }
         List<Result> results = new ArrayList<>();
         for (Tensor p : graph.params()) {
             double[] values = interp.values(p);
@@ -88,7 +103,15 @@ public final class Gradcheck {
             }
             results.add(new Result(p.name, p.shape, elements.length, worstError, worst, worstA, worstN));
         }
-        return new Report(results, loss, o.tolerance());
+        return new Report(results, loss, o.tolerance(), null);
+    }
+
+    /** {@code w[2] is Infinity} for the first element that is not finite, or null. */
+    private static String firstNonFinite(Tensor p, double[] v) {
+        for (int k = 0; k < v.length; k++) {
+            if (!Double.isFinite(v[k])) return new dev.nnc.runtime.TensorInfo(p.name, p.shape).element(k) + " is " + v[k];
+        }
+        return null;
     }
 
     static double error(double a, double n) {
@@ -133,7 +156,7 @@ public final class Gradcheck {
         for (Tensor y : graph.targets()) {
             double[] c = new double[size * y.size()];
             for (int k = 0; k < c.length; k++) c[k] = 0.05 + 0.9 * random.nextDouble();
-            if (graph.distributions().contains(y)) {
+            if (graph.isDistribution(y)) {
                 for (int s = 0; s < size; s++) {
                     double sum = 0;
                     for (int k = 0; k < y.size(); k++) sum += c[s * y.size() + k];

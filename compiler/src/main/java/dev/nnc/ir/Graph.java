@@ -1,6 +1,7 @@
 package dev.nnc.ir;
 
 import dev.nnc.check.ParamInit;
+import dev.nnc.runtime.data.TargetDomain;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,12 +14,13 @@ import java.util.Set;
  * and, for every parameter, the per-sample gradient tensor named in {@link #gradients}. Training takes
  * the mean of those over a mini-batch.
  *
- * @param distributions targets a rewrite assumed to sum to 1 per sample (a one-hot or a probability
- *                      vector): softmax followed by cross-entropy has the gradient p − y only then
+ * @param domains what the targets' values must satisfy for the loss to mean something (bce's target from 0 to 1),
+ *                or for a rewrite's gradient to hold (softmax followed by cross-entropy has the gradient p − y only
+ *                for targets that sum to 1 per sample): the data readers check each value against them
  */
 public record Graph(String name, List<Tensor> inputs, List<Tensor> targets, List<Tensor> params,
                     Map<Tensor, ParamInit> inits, List<Def> forward, Tensor loss, List<Tensor> outputs,
-                    List<Def> backward, Map<Tensor, Tensor> gradients, List<Note> notes, Set<Tensor> distributions) {
+                    List<Def> backward, Map<Tensor, Tensor> gradients, List<Note> notes, List<TargetDomain> domains) {
     public Graph {
         inputs = List.copyOf(inputs);
         targets = List.copyOf(targets);
@@ -29,23 +31,28 @@ public record Graph(String name, List<Tensor> inputs, List<Tensor> targets, List
         backward = List.copyOf(backward);
         gradients = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(gradients));
         notes = List.copyOf(notes);
-        distributions = Set.copyOf(distributions);
+        domains = List.copyOf(new java.util.LinkedHashSet<>(domains));
     }
 
     public Graph withForward(List<Def> f) {
-        return new Graph(name, inputs, targets, params, inits, f, loss, outputs, backward, gradients, notes, distributions);
+        return new Graph(name, inputs, targets, params, inits, f, loss, outputs, backward, gradients, notes, domains);
     }
 
     public Graph withBackward(List<Def> b, Map<Tensor, Tensor> g) {
-        return new Graph(name, inputs, targets, params, inits, forward, loss, outputs, b, g, notes, distributions);
+        return new Graph(name, inputs, targets, params, inits, forward, loss, outputs, b, g, notes, domains);
     }
 
-    public Graph withNotes(List<Note> more, Set<Tensor> moreDistributions) {
+    public Graph withNotes(List<Note> more, List<TargetDomain> moreDomains) {
         var n = new ArrayList<>(notes);
         n.addAll(more);
-        var d = new java.util.HashSet<>(distributions);
-        d.addAll(moreDistributions);
+        var d = new ArrayList<>(domains);
+        d.addAll(moreDomains);
         return new Graph(name, inputs, targets, params, inits, forward, loss, outputs, backward, gradients, n, d);
+    }
+
+    /** Whether a rewrite assumed that the target sums to 1 in every sample. */
+    public boolean isDistribution(Tensor target) {
+        return TargetDomain.distribution(domains, target.name) != null;
     }
 
     /** Every def, forward then backward. */

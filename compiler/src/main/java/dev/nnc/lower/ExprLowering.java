@@ -50,6 +50,9 @@ final class ExprLowering {
     private final Map<Decl.Fn, Function> functions = new IdentityHashMap<>();
     private final Map<Decl.Fn, Boolean> elementwise = new IdentityHashMap<>();
     private int temps;
+    private final LossDomains domains = new LossDomains();
+    /** The scalar function whose body is being lowered over its arguments, if any. */
+    private Decl.Fn within;
 
     ExprLowering(Scope scope, Sink sink) {
         this.scope = scope;
@@ -167,15 +170,23 @@ final class ExprLowering {
         Expr[] bound = bind(args, params, defaults);
         List<View> views = new ArrayList<>();
         for (Expr a : bound) views.add(lower(a, env));
-        if (!fn.resultIndices().isEmpty()) return materialize(fn, views, definesAs);
-        if (isElementwise(fn)) {
+        View result;
+        if (!fn.resultIndices().isEmpty()) {
+            result = materialize(fn, views, definesAs);
+        } else if (isElementwise(fn)) {
             Function f = function(fn);
             List<Integer> shape = List.of();
             for (View v : views) if (!v.isScalar()) shape = v.shape();
-            return new View(shape, at -> new Ex.Apply(f, views.stream().map(v -> v.at(at)).toList()));
+            result = new View(shape, at -> new Ex.Apply(f, views.stream().map(v -> v.at(at)).toList()));
+        } else {
+            result = lower(fn.body(), new Env(paramViews(fn, views), Map.of()));
         }
-        return lower(fn.body(), new Env(paramViews(fn, views), Map.of()));
+        domains.call(fn, isLibrary(fn), views, within); // after the body: a user's function has said what it passes on
+        return result;
     }
+
+    /** What the losses called so far require of the network's targets. */
+    List<dev.nnc.runtime.data.TargetDomain> domains() { return domains.domains(); }
 
     record DefineAs(String name, dev.nnc.source.Span span) {}
 
@@ -251,6 +262,8 @@ final class ExprLowering {
         if (f != null) return f;
         f = new Function(fn.name().name(), fn.params().size(), isLibrary(fn));
         functions.put(fn, f);
+        Decl.Fn outer = within;
+        within = fn;
         Map<String, View> args = new LinkedHashMap<>();
         for (int k = 0; k < fn.params().size(); k++) args.put(fn.params().get(k).name().name(), View.scalar(new Ex.Arg(k)));
         Env env = new Env(args, Map.of());
@@ -259,6 +272,7 @@ final class ExprLowering {
             int k = fn.params().stream().map(p -> p.name().name()).toList().indexOf(d.wrt().name());
             f.state(k, lower(d.body(), env).at(List.of()));
         }
+        within = outer;
         return f;
     }
 

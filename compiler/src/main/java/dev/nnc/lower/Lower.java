@@ -100,7 +100,7 @@ public final class Lower {
         }
         List<Tensor> outputs = network.outputs().stream().map(tensors::get).toList();
         return new Graph(network.name(), inputs, targets, params, inits, defs, tensors.get(network.loss()), outputs,
-                List.of(), Map.of(), List.of(), Set.of());
+                List.of(), Map.of(), List.of(), lowering.domains());
     }
 
     private ExprLowering.Env env() { return new ExprLowering.Env(values, Map.of()); }

@@ -9,9 +9,9 @@ import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Note;
 import dev.nnc.ir.Tensor;
 import dev.nnc.lower.Library;
+import dev.nnc.runtime.data.TargetDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +28,7 @@ public final class Stability {
     private final Library library;
     private final Set<String> disabled;
     private final List<Note> notes = new ArrayList<>();
-    private final Set<Tensor> distributions = new HashSet<>();
+    private final List<TargetDomain> distributions = new ArrayList<>();
     private List<Def> defs;
     private Def current;
 
@@ -184,7 +184,8 @@ public final class Stability {
         Ex value = new Ex.Sum(c, Ex.mul(y, logSoftmax));
         var k = new IndexVar(c.name, c.range());
         Ex grad = Ex.sub(new Ex.Load(y.tensor(), List.of(Idx.of(k))), new Ex.Load(p.tensor(), List.of(Idx.of(k))));
-        distributions.add(y.tensor());
+        distributions.add(new TargetDomain.Distribution(y.tensor().name, "cross-entropy of a softmax needs a one-hot or probability target "
+                + "(sum 1); for other targets turn the rewrite off: --no-rewrite softmax-cross-entropy"));
         note("softmax-cross-entropy", "cross-entropy of softmax(z) is computed from log-softmax, and its gradient on z is "
                 + "p − y; this assumes each sample's " + y.tensor().name + " sums to 1 (one-hot or probabilities)");
         return new Ex.Fused("softmax-cross-entropy", value,

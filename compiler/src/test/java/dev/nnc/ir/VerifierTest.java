@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The verifier accepts a well-formed graph and names what is wrong with a broken one. */
@@ -16,7 +15,7 @@ class VerifierTest {
 
     Graph graph(List<Def> forward, Tensor loss) {
         return new Graph("N", List.of(x), List.of(), List.of(w), Map.of(), forward, loss, List.of(loss), List.of(),
-                Map.of(), List.of(), Set.of());
+                Map.of(), List.of(), List.of());
     }
 
     @Test

@@ -49,7 +49,7 @@ class TrainingTest {
                 """);
         var run = CliTest.nnc("train", file.toString(), "-o", dir.resolve("w.safetensors").toString());
         assertEquals(1, run.status());
-        assertTrue(run.err().startsWith("nnc: " + dir.resolve("d.csv") + ":3: the target y sums to 2.0"), run.err());
+        assertTrue(run.err().startsWith("nnc: " + dir.resolve("d.csv") + ":3:3: the target y sums to 2,"), run.err());
         assertTrue(run.err().contains("--no-rewrite softmax-cross-entropy"), run.err());
         var off = CliTest.nnc("train", file.toString(), "--quiet", "--no-rewrite", "softmax-cross-entropy", "-o", dir.resolve("w.safetensors").toString());
         assertEquals(0, off.status(), off.err());

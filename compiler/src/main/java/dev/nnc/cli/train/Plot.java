@@ -1,5 +1,6 @@
 package dev.nnc.cli.train;
 
+import dev.nnc.runtime.checkpoint.AtomicFile;
 import dev.nnc.runtime.train.EpochStats;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -46,7 +47,9 @@ public final class Plot {
         }
         var chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, combined, true);
         chart.setBackgroundPaint(Color.WHITE);
-        ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 600);
+        var png = new java.io.ByteArrayOutputStream();
+        ChartUtils.writeChartAsPNG(png, chart, 900, 600);
+        AtomicFile.write(file, png.toByteArray()); // whole or not at all, and a failure names the file and why
     }
 
     private static void add(XYSeries s, int epoch, double v) {

@@ -3,9 +3,9 @@ package dev.nnc.runtime.checkpoint;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.io.FileProblem;
+import dev.nnc.runtime.io.UserFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,10 +27,10 @@ public final class Checkpoint {
     /** Metadata keys. */
     public static final String FORMAT = "format", NETWORK = "nnc.network", SOURCE_SHA256 = "nnc.source_sha256",
             EPOCH = "nnc.epoch", STEP = "nnc.step", OPTIMIZER = "nnc.optimizer", BACKEND = "nnc.backend",
-            NORMALIZATION = "nnc.normalization", HISTORY = "nnc.history", SEED = "nnc.seed";
+            NORMALIZATION = "nnc.normalization", HISTORY = "nnc.history", SEED = "nnc.seed", TASK = "nnc.task";
 
-    /** What a file holds once read: its tensors by name, and its metadata. */
-    public record Loaded(Path file, Safetensors.Contents contents) {
+    /** What a file holds once read: its tensors by name, and its metadata, as strings and as what they mean. */
+    public record Loaded(Path file, Safetensors.Contents contents, Metadata parsed) {
         public Map<String, String> metadata() { return contents.metadata(); }
 
         public String meta(String key) { return contents.metadata().get(key); }
@@ -55,16 +55,21 @@ public final class Checkpoint {
         AtomicFile.write(file, Safetensors.encode(entries, meta));
     }
 
+    /**
+     * Reads a weights file whole: a safetensors file whose metadata nnc can use (every field it reads back is checked
+     * here, see {@link Metadata}). A file that is not there, a directory, a device or a damaged file is one line
+     * naming it.
+     */
     public static Loaded read(Path file) throws CheckpointError {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new CheckpointError(file + ": no such file");
-        } catch (IOException e) {
-            throw new CheckpointError(file + ": cannot read it: " + (Files.isDirectory(file) ? "it is a directory" : e.getMessage()));
+            bytes = UserFiles.read(file);
+        } catch (FileProblem e) {
+            throw new CheckpointError(e.getMessage());
         }
-        return new Loaded(file, Safetensors.decode(bytes, file.toString()));
+        String name = FileProblem.name(file);
+        var contents = Safetensors.decode(bytes, name);
+        return new Loaded(file, contents, Metadata.parse(name, contents.metadata()));
     }
 
     /**
@@ -75,7 +80,7 @@ public final class Checkpoint {
     public static void restore(Loaded loaded, Model model, boolean withOptimizer) throws CheckpointError {
         Signature sig = model.signature();
         var tensors = loaded.contents().tensors();
-        String file = loaded.file().toString();
+        String file = FileProblem.name(loaded.file());
         List<String> missing = new ArrayList<>();
         for (TensorInfo p : sig.params()) if (!tensors.containsKey(p.name())) missing.add(p.toString());
         if (!missing.isEmpty()) {
@@ -96,15 +101,19 @@ public final class Checkpoint {
                         + " does not have (its parameters: " + String.join(", ", sig.params().stream().map(TensorInfo::name).toList()) + ")");
             }
         }
+        for (TensorInfo p : sig.params()) finite(file, p, tensors.get(p.name()), p.name());
+        var normalization = loaded.parsed().normalization();
+        String mismatch = normalization == null ? null : normalization.mismatch(sig);
+        if (mismatch != null) throw new CheckpointError(file + ": metadata " + NORMALIZATION + " does not fit the network " + sig.network() + ": " + mismatch);
         if (withOptimizer) {
-            String step = loaded.meta(STEP);
-            if (step == null) throw new CheckpointError(file + ": no step count in its metadata; it is weights, not a checkpoint to resume (use --init)");
+            if (loaded.parsed().step() == null) throw new CheckpointError(file + ": no step count in its metadata; it is weights, not a checkpoint to resume (use --init)");
             for (String s : sig.optimizerState()) {
                 for (TensorInfo p : sig.params()) {
                     if (tensors.get(OPTIMIZER_PREFIX + s + "." + p.name()) == null) {
                         throw new CheckpointError(file + ": no optimizer state " + OPTIMIZER_PREFIX + s + "." + p.name()
                                 + "; was it written with another optimizer? (it says " + loaded.meta(OPTIMIZER) + ")");
                     }
+                    finite(file, p, tensors.get(OPTIMIZER_PREFIX + s + "." + p.name()), OPTIMIZER_PREFIX + s + "." + p.name());
                 }
             }
         }
@@ -113,7 +122,22 @@ public final class Checkpoint {
             for (String s : sig.optimizerState()) {
                 for (TensorInfo p : sig.params()) model.setOptimizerState(s, p.name(), tensors.get(OPTIMIZER_PREFIX + s + "." + p.name()).values());
             }
-            model.setSteps(Long.parseLong(loaded.meta(STEP)));
+            model.setSteps(loaded.parsed().step());
+        }
+    }
+
+    /**
+     * Weights are finite numbers: a NaN or an infinity would make every prediction NaN (or training stop at its
+     * first step) without saying why, so the file is refused naming the tensor and the element.
+     */
+    private static void finite(String file, TensorInfo p, Safetensors.Entry t, String name) throws CheckpointError {
+        double[] v = t.values();
+        for (int k = 0; k < v.length; k++) {
+            if (!Double.isFinite(v[k])) {
+                String element = new TensorInfo(name, p.shape()).element(k);
+                throw new CheckpointError(file + ": " + element + (p.shape().isEmpty() ? "" : " (element " + k + " of " + name + ", from 0)")
+                        + " is " + v[k] + "; weights must be finite numbers");
+            }
         }
     }
 

@@ -9,11 +9,17 @@ import java.util.Map;
  * The JSON a safetensors header needs, and no more: objects, arrays, strings, integers. Reading yields
  * {@code Map<String,Object>}, {@code List<Object>}, {@code String} and {@code Long} (other numbers as
  * {@code Double}, literals as Boolean or null); a mistake is an {@link IllegalArgumentException} with the
- * character offset. Kept here because a compiled model may depend on nothing but this module.
+ * character offset. Arrays and objects nest at most {@link #MAX_DEPTH} deep: the reader recurses, and a hostile
+ * header of 100,000 {@code [} must be a message, not a StackOverflowError. Kept here because a compiled model may
+ * depend on nothing but this module.
  */
 public final class Json {
+    /** Deeper than any file nnc reads needs (a safetensors header nests 3 deep, a model's layout 5), and far from the stack's limit. */
+    public static final int MAX_DEPTH = 64;
+
     private final String s;
     private int at;
+    private int depth;
 
     private Json(String s) { this.s = s; }
 
@@ -47,6 +53,7 @@ public final class Json {
         space();
         if (at >= s.length()) throw error("the JSON ends early");
         char c = s.charAt(at);
+        if ((c == '{' || c == '[') && depth == MAX_DEPTH) throw error("arrays and objects nested more than " + MAX_DEPTH + " deep");
         return switch (c) {
             case '{' -> object();
             case '[' -> array();
@@ -61,17 +68,25 @@ public final class Json {
     private Map<String, Object> object() {
         var m = new LinkedHashMap<String, Object>();
         at++;
+        depth++;
         space();
-        if (peek('}')) return m;
+        if (peek('}')) {
+            depth--;
+            return m;
+        }
         while (true) {
             space();
             if (at >= s.length() || s.charAt(at) != '"') throw error("expected a quoted key");
             String k = string();
             space();
             expect(':');
-            if (m.put(k, value()) != null) throw error("the key " + k + " appears twice");
+            if (m.containsKey(k)) throw error("the key " + k + " appears twice");
+            m.put(k, value());
             space();
-            if (peek('}')) return m;
+            if (peek('}')) {
+                depth--;
+                return m;
+            }
             expect(',');
         }
     }
@@ -79,12 +94,19 @@ public final class Json {
     private List<Object> array() {
         var l = new ArrayList<Object>();
         at++;
+        depth++;
         space();
-        if (peek(']')) return l;
+        if (peek(']')) {
+            depth--;
+            return l;
+        }
         while (true) {
             l.add(value());
             space();
-            if (peek(']')) return l;
+            if (peek(']')) {
+                depth--;
+                return l;
+            }
             expect(',');
         }
     }
@@ -111,7 +133,9 @@ public final class Json {
                 case 'f' -> b.append('\f');
                 case 'u' -> {
                     if (at + 4 > s.length()) throw error("a \\u escape is cut short");
-                    b.append((char) Integer.parseInt(s.substring(at, at + 4), 16));
+                    String hex = s.substring(at, at + 4);
+                    if (!hex.matches("[0-9a-fA-F]{4}")) throw error("a \\u escape needs four hex digits, not " + hex);
+                    b.append((char) Integer.parseInt(hex, 16));
                     at += 4;
                 }
                 default -> throw error("unknown escape \\" + e);
@@ -125,7 +149,9 @@ public final class Json {
         String t = s.substring(start, at);
         if (t.isEmpty()) throw error("unexpected character '" + s.charAt(start) + "'");
         try {
-            return t.matches("-?\\d+") ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
+            Object v = t.matches("-?\\d+") ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
+            if (v instanceof Double d && d.isInfinite()) throw error("the number " + t + " is too large");
+            return v;
         } catch (NumberFormatException e) {
             throw error("bad number " + t);
         }

@@ -111,9 +111,10 @@ public final class Safetensors {
         List<Integer> shape = new ArrayList<>();
         long count = 1;
         for (Object d : shapeList) {
-            if (!(d instanceof Long dim) || dim < 0 || dim > Integer.MAX_VALUE) throw new CheckpointError(name + ": tensor " + key + " has a bad shape " + shapeList);
+            if (!(d instanceof Long dim) || dim < 0 || dim > Integer.MAX_VALUE) throw new CheckpointError(name + ": tensor " + key + " has a bad shape " + shapeList + "; expected sizes from 0 to " + Integer.MAX_VALUE);
             shape.add(dim.intValue());
-            count *= dim;
+            // more elements than the file could hold is the same mistake as data_offsets outside it, and must not wrap around
+            count = count == 0 || dim == 0 ? 0 : Math.min(dataLength + 1, Math.min(count, dataLength + 1) * Math.min(dim, dataLength + 1));
         }
         int width = switch (dtype) {
             case "F64" -> 8;
@@ -126,7 +127,8 @@ public final class Safetensors {
                     + " data bytes (is it truncated?)");
         }
         if (end - begin != count * width) {
-            throw new CheckpointError(name + ": tensor " + key + " has " + (end - begin) + " bytes of data, but " + dtype + shape + " needs " + count * width);
+            throw new CheckpointError(name + ": tensor " + key + " has " + (end - begin) + " bytes of data, but " + dtype + shape + " needs "
+                    + (count > dataLength ? "more than the file's " + dataLength + " data bytes" : count * width));
         }
         ranges.add(new long[] {begin, end});
         double[] v = new double[(int) count];

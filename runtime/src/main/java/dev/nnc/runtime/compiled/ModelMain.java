@@ -6,6 +6,8 @@ import dev.nnc.runtime.TensorInfo;
 import dev.nnc.runtime.checkpoint.CheckpointError;
 import dev.nnc.runtime.data.DataError;
 import dev.nnc.runtime.data.DataFiles;
+import dev.nnc.runtime.io.FileProblem;
+import dev.nnc.runtime.io.UserFiles;
 import dev.nnc.runtime.predict.Evaluation;
 import dev.nnc.runtime.predict.PredictionCsv;
 import dev.nnc.runtime.predict.Trained;
@@ -103,6 +105,9 @@ public final class ModelMain {
         Path weights = a.path("--weights"), output = a.has("-o") ? a.path("-o") : a.has("--output") ? a.path("--output") : null;
         List<Path> input = a.paths("--input");
         try {
+            List<Path> inputs = new java.util.ArrayList<>(List.of(weights));
+            inputs.addAll(input);
+            UserFiles.checkOutputs(java.util.Arrays.asList(output), inputs); // before the work, not after it
             var trained = Trained.restore(model, weights);
             var sig = model.signature();
             var data = DataFiles.read(input, sig, false);
@@ -115,7 +120,7 @@ public final class ModelMain {
         } catch (IllegalArgumentException e) {
             throw new Args.Mistake(e.getMessage());
         } catch (IOException e) {
-            err.println(me + ": cannot write " + output + ": " + e.getMessage());
+            err.println(me + ": " + FileProblem.writing(output, e).getMessage());
             return ERRORS;
         }
     }

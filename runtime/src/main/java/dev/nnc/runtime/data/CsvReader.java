@@ -16,7 +16,7 @@ import java.util.Map;
 final class CsvReader {
     private CsvReader() {}
 
-    static Dataset read(Path file, byte[] bytes, Signature sig, boolean needTargets) throws DataError {
+    static Dataset read(Path file, byte[] bytes, Signature sig, boolean needTargets, List<TargetDomain> domains) throws DataError {
         var rows = new CsvCells(file, bytes);
         CsvCells.Row header = rows.next();
         CsvCells.Row firstRow = header;
@@ -61,9 +61,20 @@ final class CsvReader {
                 if (k < 0) continue;
                 TensorInfo t = read.get(k);
                 int at = count * t.size();
-                if (columns.offset[c] == CsvColumns.LABEL) values[k][at + label(file, row, c, header, t)] = 1;
-                else values[k][at + columns.offset[c]] = number(file, row, c, header);
+                if (columns.offset[c] == CsvColumns.LABEL) {
+                    values[k][at + label(file, row, c, header, t)] = 1; // one-hot: in every target's domain
+                    continue;
+                }
+                double v = number(file, row, c, header);
+                values[k][at + columns.offset[c]] = v;
+                if (k >= columns.inputs.size()) {
+                    var outside = TargetDomain.outside(domains, t.name(), columns.offset[c], v);
+                    if (outside != null) {
+                        throw at(row, c, file, TargetDomain.outsideText(row.cells()[c] + " in column " + DataError.show(header.cells()[c]), outside));
+                    }
+                }
             }
+            for (int k = columns.inputs.size(); k < read.size(); k++) sumsToOne(file, row, columns, k, read.get(k), values[k], count, domains);
             count++;
         }
         if (count == 0) {
@@ -72,6 +83,22 @@ final class CsvReader {
         Map<String, double[]> data = new HashMap<>();
         for (int k = 0; k < values.length; k++) data.put(read.get(k).name(), Arrays.copyOf(values[k], count * read.get(k).size()));
         return new Dataset(count, data, columns.inputs, columns.targets, List.of(file), new Format.Csv(), columns.notes);
+    }
+
+    /**
+     * A target a rewrite assumed to be a distribution sums to 1 in this row (a class label column always does); if
+     * not, the message points at the target's first column.
+     */
+    private static void sumsToOne(Path file, CsvCells.Row row, CsvColumns columns, int k, TensorInfo t, double[] values, int count,
+                                  List<TargetDomain> domains) throws DataError {
+        var rule = TargetDomain.distribution(domains, t.name());
+        if (rule == null) return;
+        double sum = 0;
+        for (int e = 0; e < t.size(); e++) sum += values[count * t.size() + e];
+        if (TargetDomain.sumsToOne(sum)) return;
+        int first = 0;
+        while (columns.tensor[first] != k) first++;
+        throw at(row, first, file, TargetDomain.sumText(t.name(), sum, rule));
     }
 
     /** The cell as a finite number. */

@@ -19,13 +19,21 @@ public final class DataFiles {
      *                    only, and targets only if the data happens to hold them
      */
     public static Dataset read(List<Path> files, Signature sig, boolean needTargets) throws DataError {
+        return read(files, sig, needTargets, List.of());
+    }
+
+    /**
+     * @param domains the values the targets may take (what the network's loss means something for); a value
+     *                outside is refused at its row and column, or its byte and item
+     */
+    public static Dataset read(List<Path> files, Signature sig, boolean needTargets, List<TargetDomain> domains) throws DataError {
         if (files.isEmpty()) {
             throw new DataError("no data files given; expected one CSV file, or one IDX file per input and target");
         }
         Path first = files.get(0);
         byte[] bytes = FileBytes.read(first);
-        if (files.size() == 1 && !looksLikeIdx(first, bytes)) return CsvReader.read(first, bytes, sig, needTargets);
-        return IdxReader.read(files, bytes, sig, needTargets);
+        if (files.size() == 1 && !looksLikeIdx(first, bytes)) return CsvReader.read(first, bytes, sig, needTargets, domains);
+        return IdxReader.read(files, bytes, sig, needTargets, domains);
     }
 
     /**

@@ -2,10 +2,9 @@ package dev.nnc.runtime.data;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
+import dev.nnc.runtime.io.FileProblem;
+import dev.nnc.runtime.io.UserFiles;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
@@ -22,16 +21,9 @@ final class FileBytes {
     static byte[] read(Path file) throws DataError {
         byte[] raw;
         try {
-            if (Files.isDirectory(file)) throw new DataError(file + ": cannot read: it is a directory, not a data file");
-            raw = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new DataError(file + ": cannot read: no such file");
-        } catch (AccessDeniedException e) {
-            throw new DataError(file + ": cannot read: permission denied");
-        } catch (IOException e) {
-            throw new DataError(file + ": cannot read: " + e.getMessage());
-        } catch (OutOfMemoryError e) {
-            throw new DataError(file + ": cannot read: too large for memory");
+            raw = UserFiles.read(file);
+        } catch (FileProblem e) {
+            throw new DataError(e.getMessage());
         }
         return isGzip(raw) ? gunzip(file, raw) : raw;
     }

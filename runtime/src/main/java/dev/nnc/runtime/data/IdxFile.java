@@ -37,23 +37,30 @@ record IdxFile(Path file, byte[] bytes, IdxType type, int[] dims, int dataOffset
                     + " bytes of dimensions, the file has " + (b.length - 4) + " more");
         }
         ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
-        int[] dims = new int[rank];
+        // Sizes are unsigned 32-bit numbers: 0xFFFFFFFF is 4294967295 items, which no file here holds, not -1.
+        long[] sizes = new long[rank];
         long values = 1;
         for (int d = 0; d < rank; d++) {
-            dims[d] = buf.getInt(4 + 4 * d);
-            if (dims[d] < 0) throw DataError.atByte(file, 4 + 4 * d, "dimension " + (d + 1) + " is " + dims[d] + "; expected a size ≥ 0");
+            sizes[d] = Integer.toUnsignedLong(buf.getInt(4 + 4 * d));
             // Saturates: a corrupt header may claim more values than a long holds; it is then simply truncated.
-            values = dims[d] == 0 ? 0 : Math.min(values, Long.MAX_VALUE / 16 / dims[d]) * dims[d];
+            values = sizes[d] == 0 ? 0 : Math.min(values, Long.MAX_VALUE / 16 / sizes[d]) * sizes[d];
         }
-        var f = new IdxFile(file, b, type, dims, dataOffset);
-        if (dims[0] == 0) throw DataError.atByte(file, 4, "no items; expected at least one sample");
-        // The file is in one array, so after this check the values fit in an int index.
+        if (sizes[0] == 0) throw DataError.atByte(file, 4, "no items; expected at least one sample");
+        // The file is in one array, so after this check every size and value index fits in an int.
         long need = values * type.bytes;
         long have = (long) b.length - dataOffset;
         if (have < need) {
-            throw DataError.atByte(file, dataOffset, "truncated data: " + f.describe() + " need " + need
-                    + " bytes after the header, the file has " + have);
+            throw DataError.atByte(file, dataOffset, "truncated data: " + describe(sizes, type) + " need "
+                    + (need >= Long.MAX_VALUE / 16 ? "more bytes than any file holds" : need + " bytes") + " after the header, the file has " + have);
         }
+        for (int d = 0; d < rank; d++) {
+            if (sizes[d] > Integer.MAX_VALUE) {
+                throw DataError.atByte(file, 4 + 4 * d, "dimension " + (d + 1) + " is " + sizes[d] + "; expected at most " + Integer.MAX_VALUE);
+            }
+        }
+        int[] dims = new int[rank];
+        for (int d = 0; d < rank; d++) dims[d] = (int) sizes[d];
+        var f = new IdxFile(file, b, type, dims, dataOffset);
         if (have > need) {
             throw DataError.atByte(file, dataOffset + need, (have - need) + " bytes after the end of the data; expected "
                     + f.describe() + " to end the file");
@@ -82,9 +89,13 @@ record IdxFile(Path file, byte[] bytes, IdxType type, int[] dims, int dataOffset
 
     /** {@code 60000 items of 28×28 unsigned bytes}, or {@code 60000 unsigned bytes} for rank 1. */
     String describe() {
-        if (dims.length == 1) return dims[0] + " " + type.words;
-        var b = new StringBuilder().append(dims[0]).append(" items of ");
-        for (int d = 1; d < dims.length; d++) b.append(d == 1 ? "" : "×").append(dims[d]);
+        return describe(java.util.Arrays.stream(dims).asLongStream().toArray(), type);
+    }
+
+    private static String describe(long[] sizes, IdxType type) {
+        if (sizes.length == 1) return sizes[0] + " " + type.words;
+        var b = new StringBuilder().append(sizes[0]).append(" items of ");
+        for (int d = 1; d < sizes.length; d++) b.append(d == 1 ? "" : "×").append(sizes[d]);
         return b.append(' ').append(type.words).toString();
     }
 

@@ -17,7 +17,7 @@ import java.util.Map;
 final class IdxReader {
     private IdxReader() {}
 
-    static Dataset read(List<Path> files, byte[] firstBytes, Signature sig, boolean needTargets) throws DataError {
+    static Dataset read(List<Path> files, byte[] firstBytes, Signature sig, boolean needTargets, List<TargetDomain> domains) throws DataError {
         List<TensorInfo> all = new ArrayList<>(sig.inputs());
         all.addAll(sig.targets());
         int inputs = sig.inputs().size();
@@ -46,7 +46,9 @@ final class IdxReader {
         Map<String, IdxType> types = new HashMap<>();
         for (int f = 0; f < idx.length; f++) {
             TensorInfo t = all.get(f);
-            columns.put(t.name(), labels(idx[f], t, f >= inputs) ? oneHot(idx[f], t) : values(idx[f]));
+            boolean labels = labels(idx[f], t, f >= inputs);
+            columns.put(t.name(), labels ? oneHot(idx[f], t) : values(idx[f]));
+            if (f >= inputs && !labels) inDomain(idx[f], t, columns.get(t.name()), domains); // one-hot rows always are
             types.put(t.name(), idx[f].type());
         }
         return new Dataset(size, columns, sig.inputs(), all.subList(inputs, idx.length), files, new Format.Idx(types), List.of());
@@ -74,6 +76,27 @@ final class IdxReader {
             }
         }
         return v;
+    }
+
+    /** Every value of a target in its loss's domain, and every item summing to 1 where a rewrite assumed so. */
+    private static void inDomain(IdxFile file, TensorInfo t, double[] v, List<TargetDomain> domains) throws DataError {
+        int w = t.size();
+        var rule = TargetDomain.distribution(domains, t.name());
+        for (int item = 0; item < v.length / w; item++) {
+            double sum = 0;
+            for (int e = 0; e < w; e++) {
+                int k = item * w + e;
+                var outside = TargetDomain.outside(domains, t.name(), e, v[k]);
+                if (outside != null) {
+                    throw DataError.atItem(file.file(), file.offsetOf(k), item, TargetDomain.outsideText("value " + TargetDomain.number(v[k])
+                            + " of target " + t.element(e), outside));
+                }
+                sum += v[k];
+            }
+            if (rule != null && !TargetDomain.sumsToOne(sum)) {
+                throw DataError.atItem(file.file(), file.offsetOf((long) item * w), item, TargetDomain.sumText(t.name(), sum, rule));
+            }
+        }
     }
 
     private static double[] oneHot(IdxFile file, TensorInfo t) throws DataError {

@@ -236,7 +236,11 @@ public sealed interface Normalization {
         };
     }
 
-    /** What {@link #encode} wrote (or what {@link #parse} reads). */
+    /**
+     * What {@link #encode} wrote (or what {@link #parse} reads). Anything else is an IllegalArgumentException that
+     * says what is wrong: a pair that is not two finite numbers, a minimum above its maximum, a standard deviation
+     * that is not positive, an input named twice.
+     */
     static Normalization decode(String text) {
         String[] groups = text.strip().split("\\s+");
         if (groups.length == 1) return parse(groups[0]);
@@ -247,23 +251,52 @@ public sealed interface Normalization {
         for (int g = 1; g < groups.length; g++) {
             int eq = groups[g].indexOf('=');
             if (eq <= 0) throw new IllegalArgumentException("cannot decode the normalization group \"" + groups[g] + "\": expected name=a:b,…");
+            String name = groups[g].substring(0, eq);
+            if (a.containsKey(name)) throw new IllegalArgumentException("the input " + name + " has two groups of values");
             String[] pairs = groups[g].substring(eq + 1).split(",");
             double[] x = new double[pairs.length];
             double[] y = new double[pairs.length];
             for (int e = 0; e < pairs.length; e++) {
                 String[] ab = pairs[e].split(":");
                 try {
-                    if (ab.length != 2) throw new NumberFormatException();
+                    if (ab.length != 2 || !CsvReader.decimal(ab[0]) || !CsvReader.decimal(ab[1])) throw new NumberFormatException();
                     x[e] = Double.parseDouble(ab[0]);
                     y[e] = Double.parseDouble(ab[1]);
+                    if (!Double.isFinite(x[e]) || !Double.isFinite(y[e])) throw new NumberFormatException();
                 } catch (NumberFormatException ex) {
-                    throw new IllegalArgumentException("cannot decode the normalization pair \"" + pairs[e] + "\": expected a:b");
+                    throw new IllegalArgumentException("cannot decode the normalization pair \"" + pairs[e] + "\": expected a:b, two finite numbers");
+                }
+                if (minmax && x[e] > y[e]) {
+                    throw new IllegalArgumentException("element " + (e + 1) + " of " + name + " has the minimum " + ab[0] + " above the maximum " + ab[1]);
+                }
+                if (!minmax && !(y[e] > 0)) {
+                    throw new IllegalArgumentException("element " + (e + 1) + " of " + name + " has the standard deviation " + ab[1] + "; expected a positive one");
                 }
             }
-            a.put(groups[g].substring(0, eq), x);
-            b.put(groups[g].substring(0, eq), y);
+            a.put(name, x);
+            b.put(name, y);
         }
         return minmax ? new MinMax(a, b) : new Standard(a, b);
+    }
+
+    /**
+     * Whether this normalization has values for every input of the signature, each of its size: weights whose
+     * metadata was fitted for another network's inputs would otherwise fail when applied. The message says which.
+     */
+    default String mismatch(Signature sig) {
+        Map<String, double[]> values = this instanceof MinMax m ? m.min() : this instanceof Standard st ? st.mean() : null;
+        if (values == null) return null;
+        for (TensorInfo t : sig.inputs()) {
+            double[] v = values.get(t.name());
+            if (v == null) return "it has no values for the input " + t;
+            if (v.length != t.size()) {
+                return "it has " + v.length + (v.length == 1 ? " value" : " values") + " for the input " + t + ", which has " + t.size() + " elements";
+            }
+        }
+        for (String name : values.keySet()) {
+            if (sig.inputs().stream().noneMatch(t -> t.name().equals(name))) return "it has values for " + name + ", which is not an input of " + sig.network();
+        }
+        return null;
     }
 
     private static String pairs(Map<String, double[]> a, Map<String, double[]> b) {

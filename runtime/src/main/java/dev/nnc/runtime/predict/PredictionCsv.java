@@ -52,7 +52,8 @@ public final class PredictionCsv {
             out.print(text);
             out.flush();
         } else {
-            java.nio.file.Files.writeString(file, text.toString(), java.nio.charset.StandardCharsets.UTF_8);
+            // whole or not at all: a full disk leaves the earlier predictions, not half of the new ones
+            dev.nnc.runtime.checkpoint.AtomicFile.write(file, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             err.printf("%d predictions written to %s%n", samples, file);
         }
     }

@@ -29,12 +29,12 @@ public record Trained(Model model, Checkpoint.Loaded file) {
 
     /** The inputs scaled as in training: the fitted normalisation from the weights' metadata, or the format's default. */
     public Dataset normalize(Dataset data) {
-        String saved = file.meta(Checkpoint.NORMALIZATION);
-        return (saved != null ? Normalization.decode(saved) : Normalization.defaultFor(data).fit(data, model.signature())).apply(data);
+        Normalization saved = file.parsed().normalization(); // checked against the network when read
+        return (saved != null ? saved : Normalization.defaultFor(data).fit(data, model.signature())).apply(data);
     }
 
     /** The task training found (BINARY, CLASSES, OTHER), or null if the weights do not say. */
-    public String task() { return file.meta(TASK); }
+    public String task() { return file.parsed().task(); }
 
     /** The outputs for every sample of the data, scaled first as in training, by output name, batch-major. */
     public Map<String, double[]> predict(Dataset data) { return model.predict(normalize(data).batch()); }
@@ -49,5 +49,5 @@ public record Trained(Model model, Checkpoint.Loaded file) {
     }
 
     /** The metadata key of the task. */
-    public static final String TASK = "nnc.task";
+    public static final String TASK = Checkpoint.TASK;
 }

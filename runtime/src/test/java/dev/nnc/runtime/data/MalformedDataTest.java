@@ -150,8 +150,12 @@ class MalformedDataTest {
                                 + "0C (32-bit integer), 0D (32-bit float) or 0E (64-bit float)"),
                 idx("rank 0", IMAGES, bytes(0, 0, 8, 0),
                         "labels: byte 3: rank 0; expected at least one dimension, the number of items"),
-                idx("negative dimension", IMAGES, bytes(0, 0, 8, 1, 0xFF, 0xFF, 0xFF, 0xFF),
-                        "labels: byte 4: dimension 1 is -1; expected a size ≥ 0"),
+                idx("a size of 0xFFFFFFFF is unsigned, checked against the file", IMAGES, bytes(0, 0, 8, 1, 0xFF, 0xFF, 0xFF, 0xFF),
+                        "labels: byte 8: truncated data: 4294967295 unsigned bytes need 4294967295 bytes after the header, the file has 0"),
+                idx("a huge item count of empty items", IMAGES, bytes(0, 0, 8, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0),
+                        "labels: byte 4: dimension 1 is 4294967295; expected at most 2147483647"),
+                idx("sizes whose product overflows a long", bytes(0, 0, 0x0E, 3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF), LABELS,
+                        "images: byte 16: truncated data: 4294967295 items of 4294967295×4294967295 64-bit floats need more bytes than any file holds after the header, the file has 0"),
                 idx("no items", ubytes(dims(0, 2, 2)), ubytes(dims(0)),
                         "images: byte 4: no items; expected at least one sample"),
                 // IDX: data
@@ -209,13 +213,15 @@ class MalformedDataTest {
     }
 
     @Test void aMissingFileIsNamedAsGiven() {
-        var e = assertThrows(DataError.class, () -> DataFiles.read(List.of(Path.of("data", "nope.csv")), x3y(), true));
-        assertEquals("data" + java.io.File.separator + "nope.csv: cannot read: no such file", e.getMessage());
+        var e = assertThrows(DataError.class, () -> DataFiles.read(List.of(dir.resolve("nope.csv")), x3y(), true));
+        assertEquals(dir.resolve("nope.csv") + ": cannot read: no such file", e.getMessage());
+        var folder = assertThrows(DataError.class, () -> DataFiles.read(List.of(Path.of("no-such-data", "nope.csv")), x3y(), true));
+        assertEquals("no-such-data" + java.io.File.separator + "nope.csv: cannot read: no such folder no-such-data", folder.getMessage());
     }
 
     @Test void aDirectoryIsNotADataFile() {
         var e = assertThrows(DataError.class, () -> DataFiles.read(List.of(dir), x3y(), true));
-        assertEquals(dir + ": cannot read: it is a directory, not a data file", e.getMessage());
+        assertEquals(dir + ": cannot read: it is a directory, not a file", e.getMessage());
     }
 
     @Test void noFiles() {

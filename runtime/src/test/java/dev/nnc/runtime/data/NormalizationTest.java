@@ -140,7 +140,7 @@ class NormalizationTest {
 
     @Test void decodeRejectsGarbage() {
         var e = assertThrows(IllegalArgumentException.class, () -> Normalization.decode("minmax x=1:2,3"));
-        assertEquals("cannot decode the normalization pair \"3\": expected a:b", e.getMessage());
+        assertEquals("cannot decode the normalization pair \"3\": expected a:b, two finite numbers", e.getMessage());
     }
 
     @Test void defaultIsScale255ForByteImagesOnly() {

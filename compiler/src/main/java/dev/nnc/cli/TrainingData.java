@@ -1,0 +1,74 @@
+package dev.nnc.cli;
+
+import dev.nnc.runtime.Signature;
+import dev.nnc.runtime.data.DataError;
+import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.data.TargetDomain;
+import dev.nnc.runtime.train.Trainer;
+import dev.nnc.runtime.io.FileProblem;
+import dev.nnc.runtime.io.UserFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Every data set of a training, read and checked before its first epoch, as training.md promises: the training
+ * data, the validation data (given, or split off the training data by the split fraction), and the test data that
+ * is evaluated only at the end. A split that leaves nothing to train on, or nothing to validate on when the user
+ * asked to validate, is refused with the counts — training on no samples would report a NaN loss and write weights
+ * nothing trained.
+ *
+ * @param all        the training data as read, before any split
+ * @param validation empty when neither validation data nor a split below 1 was asked for
+ * @param test       null when no test data was asked for
+ */
+record TrainingData(Dataset all, Dataset train, Dataset validation, Dataset test) {
+    /**
+     * @param split       the fraction to train on; below 1 only without validation files (the caller checks)
+     * @param splitOption whether the split came from {@code --split} (or else the train block), for messages
+     */
+    static TrainingData read(List<Path> data, List<Path> validation, List<Path> test, double split, boolean splitOption, long seed,
+                             Signature sig, List<TargetDomain> domains) throws DataError {
+        Dataset all = DataInput.read(data, sig, true, domains);
+        Dataset validating = validation.isEmpty() ? null : DataInput.read(validation, sig, true, domains);
+        Dataset testing = test.isEmpty() ? null : DataInput.read(test, sig, true, DataInput.forEvaluation(domains));
+        if (validating != null) return new TrainingData(all, all, validating, testing);
+        int[][] parts = Trainer.split(all.size(), split, seed);
+        String splitSource = splitOption ? "--split " + plain(split) : "split " + plain(split) + " in the train block";
+        String of = String.format(Locale.ROOT, "%,d", all.size()) + (all.size() == 1 ? " sample" : " samples") + " in " + names(data);
+        if (parts[0].length == 0) {
+            throw new DataError(splitSource + " leaves none of the " + of + " to train on; give a larger fraction to train on (at most 1)");
+        }
+        if (split < 1 && parts[1].length == 0) {
+            throw new DataError(splitSource + " leaves none of the " + of + " to validate on; give a smaller fraction, or 1 to train on all of them");
+        }
+        return new TrainingData(all, all.select(parts[0]), all.select(parts[1]), testing);
+    }
+
+    /**
+     * The outputs of a training — the weights (with its checkpoints) and the plot — checked before anything is read
+     * or trained: each can be written, and none is one of its inputs (the program, the data, the initial weights; a
+     * resumed checkpoint is rewritten on purpose).
+     */
+    static void checkOutputs(Path weights, Path plot, Path program, Path init, List<Path> data, List<Path> validation, List<Path> test)
+            throws FileProblem {
+        List<Path> inputs = new ArrayList<>(List.of(program));
+        if (init != null) inputs.add(init);
+        inputs.addAll(data);
+        inputs.addAll(validation);
+        inputs.addAll(test);
+        UserFiles.checkOutputs(Arrays.asList(weights, plot), inputs);
+    }
+
+    /** {@code 0.0001}, as the user wrote it, rather than {@code 1.0E-4}. */
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    private static String names(List<Path> files) {
+        return files.stream().map(dev.nnc.runtime.io.FileProblem::name).collect(Collectors.joining(", "));
+    }
+}
