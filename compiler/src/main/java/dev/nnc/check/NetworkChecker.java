@@ -8,6 +8,7 @@ import dev.nnc.diag.Key;
 import dev.nnc.resolve.Builtins;
 import dev.nnc.resolve.Suggest;
 import dev.nnc.resolve.Symbol;
+import dev.nnc.runtime.Sizes;
 import dev.nnc.source.Span;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,6 +51,7 @@ final class NetworkChecker {
         // Values on a cycle were reported; look at them anyway so that what they use counts as used.
         for (var e : computed.entrySet()) if (!order.contains(e.getKey())) usesOnly(e.getValue());
         checkOutputs();
+        checkParameterCount();
         warnUnused(deps);
         return new CheckedNetwork(network, values, order, outputs.stream().map(Ident::name).toList(),
                 loss == null ? null : loss.name().name());
@@ -78,7 +80,7 @@ final class NetworkChecker {
     }
 
     private void declareTensor(Member.TensorDecl t, Kind kind) {
-        Shape shape = dims(t.dims());
+        Shape shape = fits(t.name().name(), dims(t.dims()), dimsSpan(t.dims(), t.name().span()));
         put(t.name(), kind, shape, null);
     }
 
@@ -94,6 +96,37 @@ final class NetworkChecker {
         return Shape.of(sizes);
     }
 
+    /** Where a declaration's sizes are written, {@code [50000,50000]}; the name when there are none. */
+    private static Span dimsSpan(List<Member.Dim> dims, Span name) {
+        return dims.isEmpty() ? name : dims.get(0).span().to(dims.get(dims.size() - 1).span());
+    }
+
+    /**
+     * The shape, or null after reporting that it has more elements than one array holds: every backend keeps a
+     * tensor in one array, and a size that wrapped around an int would be a negative or zero-sized one.
+     */
+    private Shape fits(String name, Shape shape, Span where) {
+        if (shape == null || shape.size() <= Sizes.MAX_ARRAY) return shape;
+        reporter.error(Key.TOO_LARGE, where, name + shape + " has " + Sizes.exact(shape.dims())
+                + " elements, more than one tensor can hold (" + String.format(java.util.Locale.ROOT, "%,d", Sizes.MAX_ARRAY) + ")",
+                "nnc keeps each tensor in one array; make it smaller");
+        return null;
+    }
+
+    /** All parameters lie in one array (docs/architecture.md), so their number has the same limit as a tensor's. */
+    private void checkParameterCount() {
+        long total = 0;
+        for (var v : values.values()) {
+            if ((v.kind() == Kind.PARAM || v.kind() == Kind.LAYER_PARAM) && v.shape() != null) total = Sizes.plus(total, v.shape().size());
+        }
+        if (total > Sizes.MAX_ARRAY) {
+            reporter.error(Key.TOO_LARGE, network.name().span(), "the network " + network.name().name() + " has "
+                    + String.format(java.util.Locale.ROOT, "%,d", total) + " parameters, more than nnc can hold ("
+                    + String.format(java.util.Locale.ROOT, "%,d", Sizes.MAX_ARRAY) + " in all)",
+                    "nnc keeps all parameters in one array; make the network smaller");
+        }
+    }
+
     /** {@code param a, b ~ normal(0, 1), c = 0}: a name without an initializer takes the next one's. */
     private void declareParams(Member.Params ps) {
         var items = ps.params();
@@ -105,10 +138,10 @@ final class NetworkChecker {
         }
         for (int i = 0; i < items.size(); i++) {
             var p = items.get(i);
-            Shape shape = dims(p.dims());
+            Shape shape = fits(p.name().name(), dims(p.dims()), dimsSpan(p.dims(), p.name().span()));
             boolean indexed = shape != null && !shape.isScalar();
             ParamInit init = inits[i] == null ? Initializers.defaultFor(indexed)
-                    : Initializers.check(inits[i], indexed, p.name().name(), reporter);
+                    : Initializers.check(inits[i], shape, indexed, p.name().name(), reporter);
             put(p.name(), Kind.PARAM, shape, init);
         }
     }
@@ -274,6 +307,7 @@ final class NetworkChecker {
     }
 
     private void define(Ident name, Kind kind, Shape shape) {
+        shape = fits(name.name(), shape, name.span());
         values.put(name.name(), new CheckedNetwork.NetworkValue(name.name(), kind, shape, name.span(), null));
         locals.put(new Value.Tensor(name.name(), kind, shape, name.span()));
     }
@@ -375,16 +409,20 @@ final class NetworkChecker {
                 continue;
             }
             given.put(p, with.name().span());
-            inits.put(p, Initializers.check(with.init(), !freeShapes.get(p).isScalar(), l.name().name() + "." + p, reporter));
+            List<Integer> dims = new ArrayList<>(size.dims());
+            dims.addAll(freeShapes.get(p).dims());
+            inits.put(p, Initializers.check(with.init(), Shape.of(dims), !freeShapes.get(p).isScalar(),
+                    l.name().name() + "." + p, reporter));
         }
         for (var e : freeShapes.entrySet()) {
             List<Integer> dims = new ArrayList<>(size.dims());
             dims.addAll(e.getValue().dims());
             String qualified = l.name().name() + "." + e.getKey();
+            Shape shape = fits(qualified, Shape.of(dims), l.name().span());
             ParamInit init = given.containsKey(e.getKey()) ? inits.get(e.getKey())
                     : Initializers.defaultFor(!e.getValue().isScalar());
-            values.put(qualified, new CheckedNetwork.NetworkValue(qualified, Kind.LAYER_PARAM, Shape.of(dims), l.name().span(), init));
-            locals.put(new Value.Tensor(qualified, Kind.LAYER_PARAM, Shape.of(dims), l.name().span()));
+            values.put(qualified, new CheckedNetwork.NetworkValue(qualified, Kind.LAYER_PARAM, shape, l.name().span(), init));
+            locals.put(new Value.Tensor(qualified, Kind.LAYER_PARAM, shape, l.name().span()));
         }
         return size;
     }

@@ -24,7 +24,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--network", paramLabel = "NAME", description = "which network, if the file has several")
     String network;
 
-    @Option(names = "--weights", paramLabel = "WEIGHTS", required = true, description = "the weights (safetensors) nnc train wrote")
+    @Option(names = "--weights", paramLabel = "WEIGHTS",
+            description = "the weights (safetensors) nnc train wrote; not needed when every parameter has given values (= [0, -1])")
     Path weights;
 
     @Option(names = "--data", paramLabel = "FILE", split = ",", description = "labelled data: a CSV file, or IDX files (inputs, then targets)")

@@ -8,7 +8,10 @@ import dev.nnc.runtime.checkpoint.CheckpointError;
 import dev.nnc.runtime.predict.Trained;
 import java.nio.file.Path;
 
-/** A network compiled with trained weights, for predict and eval; the normalisation training fitted comes with them. */
+/**
+ * A network compiled with trained weights, for predict and eval; the normalisation training fitted comes with them.
+ * Without weights (null), a network whose parameters all have given values runs with those.
+ */
 final class Weights {
     private Weights() {}
 
@@ -17,10 +20,14 @@ final class Weights {
         var opt = OptimizerChoice.choose(ok.program().scope(), TrainBlock.EMPTY, null, null); // not used: no training here
         Model model;
         try {
-            model = backend.create(graph, opt);
+            model = backend.create(graph, opt, 1);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        return Trained.restore(model, weights);
+        try {
+            return Trained.restore(model, weights);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 }
