@@ -240,22 +240,57 @@ final class ExprChecker {
         return null;
     }
 
-    /** {@code W x} of a matrix and a vector is no product in .nn: say which sum it means. */
+    /** {@code W x} of a matrix and a vector is no product in .nn, nor {@code W^T} a transpose: say which sum it means. */
     private Shape binary(Expr.Binary b) {
+        if (b.op() == Expr.Op.MUL && transposed(b.left()) instanceof Expr.Ref w) {
+            Shape ws = check(w), xs = check(b.right());
+            if (ws != null && !ws.isScalar()) {
+                var c = b.right() instanceof Expr.Ref x && x.indices().isEmpty() && xs != null && !xs.isScalar()
+                        ? new Products.Contraction(w.name().name(), ws.rank(), 0, x.name().name(), xs.rank(), 0)
+                        : new Products.Contraction(w.name().name(), ws.rank(), 0, "x", 1, 0);
+                reporter.error(Key.TRANSPOSE, b.left().span(), "there is no transpose in .nn", Products.hint(c, taken()));
+                return null;
+            }
+        }
+        if (b.op() == Expr.Op.POW && transposed(b) instanceof Expr.Ref w) {
+            Shape ws = check(w);
+            if (ws != null && !ws.isScalar()) {
+                reporter.error(Key.TRANSPOSE, b.span(), "there is no transpose in .nn", ws.rank() == 1
+                        ? "a vector needs none: the dot product " + w.name().name() + "ᵀ y is Σᵢ " + w.name().name() + "[i] y[i]"
+                        : "swap the indices instead: " + w.name().name() + "ᵀ[j,i] is " + w.name().name() + "[i,j]");
+                return null;
+            }
+            return broadcast(b.span(), ws, b.left(), check(b.right()), b.right());
+        }
         Shape l = check(b.left()), r = check(b.right());
         if (b.op() == Expr.Op.MUL && l != null && r != null && !l.isScalar() && !r.isScalar() && !l.equals(r)
                 && (l.rank() > 1 || r.rank() > 1) && b.left() instanceof Expr.Ref x && x.indices().isEmpty()
                 && b.right() instanceof Expr.Ref y && y.indices().isEmpty()) {
             var c = contraction(x.name().name(), l, y.name().name(), r);
             if (c != null) {
-                var taken = new java.util.HashSet<>(indices.keySet());
-                taken.addAll(locals.names());
                 reporter.error(Key.MATRIX_PRODUCT, b.span(), "there is no implicit matrix product: " + x.name().name()
-                        + " is " + tensor(l) + " and " + y.name().name() + " " + tensor(r), Products.hint(c, taken));
+                        + " is " + tensor(l) + " and " + y.name().name() + " " + tensor(r), Products.hint(c, taken()));
                 return null;
             }
         }
         return broadcast(b.span(), l, b.left(), r, b.right());
+    }
+
+    /** W for {@code W^T} (or {@code W^t}, {@code Wᵗ}) where no T or t is defined: a transpose as written on paper. */
+    private Expr transposed(Expr e) {
+        if (e instanceof Expr.Binary p && p.op() == Expr.Op.POW && p.left() instanceof Expr.Ref w && w.indices().isEmpty()
+                && p.right() instanceof Expr.Ref t && t.indices().isEmpty()) {
+            String n = t.name().name();
+            if ((n.equals("T") || n.equals("t")) && !locals.has(n) && !indices.containsKey(n)) return w;
+        }
+        return null;
+    }
+
+    /** Names a suggested sum's indices must not take: the indices and values in scope. */
+    private java.util.Set<String> taken() {
+        var taken = new java.util.HashSet<>(indices.keySet());
+        taken.addAll(locals.names());
+        return taken;
     }
 
     /** The sum a product of these shapes most likely means: W[m,n]·x[n] over n, else a transpose's. */
@@ -350,6 +385,7 @@ final class ExprChecker {
         Symbol symbol = functions.scope().lookup(name);
         if (symbol == null) {
             var candidates = new ArrayList<>(functions.scope().names());
+            candidates.addAll(locals.names()); // W2(x) for w2(x): a product with a misspelt value
             String guess = Suggest.closest(name, candidates);
             reporter.error(Key.UNDEFINED_FUNCTION, c.callee().span(), "undefined function " + name,
                     guess != null ? "did you mean " + guess + "?" : null);

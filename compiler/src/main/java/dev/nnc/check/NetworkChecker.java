@@ -280,7 +280,14 @@ final class NetworkChecker {
             case Member.Equation e -> define(e.name(), Kind.EQUATION, equation(e));
             case Member.Loss l -> {
                 Shape shape = new ExprChecker(functions, locals, reporter).check(l.value());
-                if (shape != null && !shape.isScalar()) {
+                var origin = shape != null && shape.isOneElement() ? oneElementOrigin(l.value(), new HashSet<>()) : null;
+                if (origin != null) {
+                    reporter.error(Key.LOSS_NOT_SCALAR, l.value().span(), "the loss must be one number per sample, but this has "
+                            + shape.describe() + ", a list of one number, because " + origin.name() + " is declared "
+                            + origin.name() + origin.shape(), "declare " + origin.name() + " without " + origin.shape()
+                            + " to make it a number: " + declaration(origin), origin.span(), origin.name() + " is declared here");
+                    shape = null;
+                } else if (shape != null && !shape.isScalar()) {
                     reporter.error(Key.LOSS_NOT_SCALAR, l.value().span(), "the loss must be one number per sample, but "
                             + "this has " + shape.describe(), "sum it over its index: loss " + l.name().name()
                             + " = Σₖ …[k]");
@@ -291,6 +298,37 @@ final class NetworkChecker {
             case Member.Layer l -> define(l.name(), Kind.LAYER, layer(l));
             default -> throw new IllegalStateException("internal: not a computed member: " + m);
         }
+    }
+
+    /**
+     * The declared value of shape [1] (or [1,1], …) that makes a value of that shape, through the equations between:
+     * a {@code param b[1]}, {@code target y[1]} or {@code layer out[1]} meant as a number. Null if there is none.
+     */
+    private CheckedNetwork.NetworkValue oneElementOrigin(Expr e, Set<String> seen) {
+        Set<String> names = new LinkedHashSet<>();
+        refs(e, names);
+        for (String n : names) {
+            var v = values.get(n);
+            if (v == null || v.shape() == null || !v.shape().isOneElement() || !seen.add(n)) continue;
+            if (computed.get(n) instanceof Member.Equation eq) {
+                var o = oneElementOrigin(eq.value(), seen);
+                if (o != null) return o;
+            } else if (Shape.DECLARED.contains(v.kind())) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** How a value of this kind is declared as a number: param b, target y, layer out = …. */
+    private String declaration(CheckedNetwork.NetworkValue v) {
+        return switch (v.kind()) {
+            case INPUT -> "input " + v.name();
+            case TARGET -> "target " + v.name();
+            case PARAM -> "param " + v.name();
+            default -> computed.get(v.name()) instanceof Member.Layer l
+                    ? "layer " + v.name() + " = " + l.neuron().name() + "(…)" : v.name();
+        };
     }
 
     private void usesOnly(Member m) {
