@@ -51,6 +51,9 @@ final class PredictCommand implements Callable<Integer> {
         } catch (CheckpointError | DataError e) {
             err.println("nnc: " + e.getMessage());
             return Main.ERRORS;
+        } catch (Weights.Missing e) {
+            err.println("nnc: " + e.getMessage());
+            return Main.USAGE;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (IOException e) {

@@ -15,6 +15,11 @@ import java.nio.file.Path;
 final class Weights {
     private Weights() {}
 
+    /** No --weights for a network that needs them: a usage mistake, said in one line (exit status 2). */
+    static final class Missing extends RuntimeException {
+        Missing(String message) { super(message, null, false, false); }
+    }
+
     static Trained load(Loading.Ok ok, Path weights, Backends backend, picocli.CommandLine.Model.CommandSpec spec) throws CheckpointError {
         var graph = Compile.graph(ok.program(), ok.network(), Compile.Options.DEFAULT);
         var opt = OptimizerChoice.choose(ok.program().scope(), TrainBlock.EMPTY, null, null); // not used: no training here
@@ -26,8 +31,8 @@ final class Weights {
         }
         try {
             return Trained.restore(model, weights);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (Trained.WeightsNeeded e) {
+            throw new Missing(e.getMessage());
         }
     }
 }

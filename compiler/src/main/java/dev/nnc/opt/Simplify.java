@@ -108,7 +108,7 @@ public final class Simplify {
                 if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.neg(Ex.mul(u.a(), y)));
                 if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.neg(Ex.mul(x, u.a())));
                 // the number first: 2 · a, as people write it
-                if (y instanceof Ex.Num && !(x instanceof Ex.Num)) yield new Ex.Binary(Ex.BinOp.MUL, y, x);
+                if (y instanceof Ex.Num && !(x instanceof Ex.Num)) yield simplify(new Ex.Binary(Ex.BinOp.MUL, y, x));
                 // the numbers of a product gathered into one: 0.5 · (2 · g) → g, (2 · a) · (3 · b) → 6 · (a · b)
                 if (x instanceof Ex.Num c && y instanceof Ex.Binary q && q.op() == Ex.BinOp.MUL && q.a() instanceof Ex.Num d) {
                     yield simplify(Ex.mul(new Ex.Num(fold(Ex.BinOp.MUL, c.value(), d.value())), q.b()));

@@ -142,7 +142,7 @@ class ArrayLiteralTest {
         Files.writeString(drawn, SOURCE.replace("v[2] = [[1 > 0], 2^3]", "v[2] ~ he"));
         var refused = CliTest.nnc("predict", drawn.toString(), "--input", in.toString());
         assertEquals(2, refused.status(), refused.err());
-        assertTrue(refused.err().startsWith("give --weights WEIGHTS: v ~ he starts at random values, so Given needs trained weights"),
+        assertTrue(refused.err().startsWith("nnc: give --weights WEIGHTS: v ~ he starts at random values, so Given needs trained weights"),
                 refused.err());
     }
 

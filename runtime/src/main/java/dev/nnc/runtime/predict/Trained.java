@@ -22,13 +22,13 @@ public record Trained(Model model, Checkpoint.Loaded file) {
      * message that says what differs, and the model is left as it was. Without weights (null), a network whose
      * parameters all start at given values ({@code = [0, -1]}) runs with those; any other is a usage mistake.
      *
-     * @throws IllegalArgumentException without weights for a network with a parameter drawn at random
+     * @throws WeightsNeeded without weights for a network with a parameter drawn at random
      */
     public static Trained restore(Model model, Path weights) throws CheckpointError {
         if (weights == null) {
             var drawn = model.drawnParameter();
             if (drawn.isPresent()) {
-                throw new IllegalArgumentException("give --weights WEIGHTS: " + drawn.get() + " starts at random values, so "
+                throw new WeightsNeeded("give --weights WEIGHTS: " + drawn.get() + " starts at random values, so "
                         + model.signature().network() + " needs trained weights");
             }
             model.initialize(0);
@@ -37,6 +37,11 @@ public record Trained(Model model, Checkpoint.Loaded file) {
         var loaded = Checkpoint.read(weights);
         Checkpoint.restore(loaded, model, false);
         return new Trained(model, loaded);
+    }
+
+    /** A network run without weights that needs them: a usage mistake, whose message says which parameter is drawn. */
+    public static final class WeightsNeeded extends IllegalArgumentException {
+        WeightsNeeded(String message) { super(message); }
     }
 
     /** What the weights' metadata says under {@code key}; null without weights, or when they do not say. */
