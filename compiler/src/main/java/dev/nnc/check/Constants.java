@@ -22,7 +22,7 @@ public final class Constants {
         }
     }
 
-    /** The value, or null after reporting why it is not a constant or not a finite number. */
+    /** The value, or null after reporting why it is not a constant, or which operation in it is not a finite number. */
     static Double eval(Expr e, Reporter reporter, String what) {
         double v;
         try {
@@ -32,9 +32,14 @@ public final class Constants {
                     "use numbers, arithmetic, π and exp/log/sqrt/abs/max/min");
             return null;
         }
-        if (Double.isFinite(v)) return v;
-        fold(e, reporter, what);
-        return null;
+        // Every operation, not only the result: min(1, exp(1000)) is 1, but exp(1000) is still a mistake.
+        boolean[] reported = {false};
+        fold(e, d -> {
+            reported[0] = true;
+            reporter.report(d);
+        }, what);
+        if (!reported[0] && !Double.isFinite(v)) report(e, reporter, what, "is " + v, null); // no operation to blame: cannot happen
+        return reported[0] || !Double.isFinite(v) ? null : v;
     }
 
     /** Reports every constant part of a body (an equation's, a function's) whose value is not a finite number. */
