@@ -92,6 +92,33 @@ class ArrayLiteralTest {
         }
     }
 
+    /** A literal of 90,000 values: the generated class carries them in a layout over a class file's string limit. */
+    @Test
+    void aLargeLiteralReachesEveryBackend() {
+        int n = 300;
+        var rows = new StringBuilder();
+        double[] want = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            rows.append(i == 0 ? "[" : ", [");
+            for (int j = 0; j < n; j++) {
+                want[i * n + j] = ((i * n + j) % 7 - 3) / 4.0;
+                rows.append(j == 0 ? "" : ", ").append(want[i * n + j]);
+            }
+            rows.append(']');
+        }
+        String source = "network Big {\n  input x[" + n + "]\n  target y\n  param W[" + n + "," + n + "] = [" + rows
+                + "]\n  z = Σₖ Σᵢ W[k,i] x[i]\n  output z\n  loss J = (z - y)²\n}\n";
+        var net = JvmBackendTest.compile("big.nn", source, "gd");
+        try (Model jvm = new CompiledModel(JvmBackend.load(net.graph().name(),
+                JvmBackend.compile(net.graph(), net.optimizer(), DType.F64, Schedule.Options.DEFAULT)), 1);
+             Model interp = new InterpreterModel(net.graph(), net.optimizer())) {
+            for (Model m : List.of(jvm, interp)) {
+                m.initialize(3);
+                assertArrayEquals(want, m.parameter("W"), 0, m.backend());
+            }
+        }
+    }
+
     @Test
     void aParameterDrawnAtRandomIsNamed() {
         var net = JvmBackendTest.compile("drawn.nn", SOURCE.replace("param  c = 2.5", "param  c ~ normal(0, 1)"), "gd");
