@@ -244,18 +244,19 @@ final class ExprChecker {
     private Shape binary(Expr.Binary b) {
         if (b.op() == Expr.Op.MUL && transposed(b.left()) instanceof Expr.Ref w) {
             Shape ws = check(w), xs = check(b.right());
-            if (ws != null && !ws.isScalar()) {
-                var c = b.right() instanceof Expr.Ref x && x.indices().isEmpty() && xs != null && !xs.isScalar()
-                        ? new Products.Contraction(w.name().name(), ws.rank(), 0, x.name().name(), xs.rank(), 0)
-                        : new Products.Contraction(w.name().name(), ws.rank(), 0, "x", 1, 0);
+            if (ws == null || !ws.isScalar()) {
+                int rank = ws == null ? 2 : ws.rank();
+                var c = b.right() instanceof Expr.Ref x && x.indices().isEmpty() && (xs == null || !xs.isScalar())
+                        ? new Products.Contraction(w.name().name(), rank, 0, x.name().name(), xs == null ? 1 : xs.rank(), 0)
+                        : new Products.Contraction(w.name().name(), rank, 0, "x", 1, 0);
                 reporter.error(Key.TRANSPOSE, b.left().span(), "there is no transpose in .nn", Products.hint(c, taken()));
                 return null;
             }
         }
         if (b.op() == Expr.Op.POW && transposed(b) instanceof Expr.Ref w) {
             Shape ws = check(w);
-            if (ws != null && !ws.isScalar()) {
-                reporter.error(Key.TRANSPOSE, b.span(), "there is no transpose in .nn", ws.rank() == 1
+            if (ws == null || !ws.isScalar()) { // a function's argument, whose shape is not known yet, included
+                reporter.error(Key.TRANSPOSE, b.span(), "there is no transpose in .nn", ws != null && ws.rank() == 1
                         ? "a vector needs none: the dot product " + w.name().name() + "ᵀ y is Σᵢ " + w.name().name() + "[i] y[i]"
                         : "swap the indices instead: " + w.name().name() + "ᵀ[j,i] is " + w.name().name() + "[i,j]");
                 return null;
