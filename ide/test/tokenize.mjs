@@ -1,5 +1,5 @@
 // The .nn TextMate grammar (ide/textmate/nn.tmLanguage.json) run by vscode-textmate and vscode-oniguruma, the engine
-// VS Code itself uses, over every sample and standard-library file (and any files given):
+// VS Code itself uses, over every sample and standard-library file and the examples here (or the files given):
 //   - every character that is not white space gets a scope of its own: none is left as plain source.nn, and none is
 //     matched by the grammar's catch-all for characters the language does not have (invalid.illegal);
 //   - the tokens, with their scopes, match the golden listing in ide/test/golden/ (--update writes it anew).
@@ -16,7 +16,7 @@ const args = process.argv.slice(2);
 const update = args.includes('--update');
 let files = args.filter((a) => !a.startsWith('--'));
 if (files.length === 0) {
-  files = ['samples', 'stdlib'].flatMap((d) =>
+  files = ['samples', 'stdlib', 'ide/test/examples'].flatMap((d) =>
     fs.readdirSync(path.join(root, d)).filter((f) => f.endsWith('.nn')).sort().map((f) => path.join(d, f)));
 }
 

@@ -179,6 +179,25 @@ public final class AstPrinter {
                 out.append(" = ");
                 expr(v.value(), ADD, false);
             }
+            case Init.Values v -> {
+                out.append(" = ");
+                element(v.array());
+            }
+        }
+    }
+
+    /** {@code [0, -1]}, {@code [[1, 2], [3, 4]]}: an element is a whole expression, so it needs no parentheses. */
+    private void element(Init.Element e) {
+        switch (e) {
+            case Init.Scalar s -> expr(s.value(), ADD, false);
+            case Init.Array a -> {
+                out.append('[');
+                for (int k = 0; k < a.elements().size(); k++) {
+                    if (k > 0) out.append(", ");
+                    element(a.elements().get(k));
+                }
+                out.append(']');
+            }
         }
     }
 

@@ -6,7 +6,9 @@ import dev.nnc.resolve.Builtins;
 
 /**
  * Evaluates the expressions that must be known before training starts: initial values, defaults,
- * hyperparameters, settings. Numbers, arithmetic, π and the elementary builtins only.
+ * hyperparameters, settings. Numbers, arithmetic, π and the elementary builtins only. A constant, or a constant
+ * part of a body, whose value is not a finite number (1/0, exp(1000), log(-1), 0/0) is an error at the operation
+ * that made it so: LOWER folds constants, and an infinity or NaN there would only surface as a NaN loss in training.
  */
 public final class Constants {
     private Constants() {}
@@ -20,16 +22,28 @@ public final class Constants {
         }
     }
 
-    /** The value, or null after reporting why it is not a constant. */
+    /** The value, or null after reporting why it is not a constant, or which operation in it is not a finite number. */
     static Double eval(Expr e, Reporter reporter, String what) {
+        double v;
         try {
-            return value(e);
+            v = value(e);
         } catch (NotConstant nc) {
             reporter.error(Key.NOT_CONSTANT, nc.where.span(), what + " must be a constant, but it uses " + nc.reason,
                     "use numbers, arithmetic, π and exp/log/sqrt/abs/max/min");
             return null;
         }
+        // Every operation, not only the result: min(1, exp(1000)) is 1, but exp(1000) is still a mistake.
+        boolean[] reported = {false};
+        fold(e, d -> {
+            reported[0] = true;
+            reporter.report(d);
+        }, what);
+        if (!reported[0] && !Double.isFinite(v)) report(e, reporter, what, "is " + v, null); // no operation to blame: cannot happen
+        return reported[0] || !Double.isFinite(v) ? null : v;
     }
+
+    /** Reports every constant part of a body (an equation's, a function's) whose value is not a finite number. */
+    static void checkFinite(Expr body, Reporter reporter) { fold(body, reporter, "this constant"); }
 
     static String format(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
@@ -50,39 +64,134 @@ public final class Constants {
         return switch (e) {
             case Expr.Num n -> n.value();
             case Expr.Neg n -> -value(n.operand());
-            case Expr.Binary b -> {
-                double l = value(b.left()), r = value(b.right());
-                yield switch (b.op()) {
-                    case ADD -> l + r;
-                    case SUB -> l - r;
-                    case MUL -> l * r;
-                    case DIV -> l / r;
-                    case POW -> Math.pow(l, r);
-                };
-            }
-            case Expr.Ref r when r.indices().isEmpty() && Builtins.CONSTANTS.containsKey(r.name().name()) ->
-                    Builtins.CONSTANTS.get(r.name().name());
+            case Expr.Binary b -> binary(b.op(), value(b.left()), value(b.right()));
+            case Expr.Ref r when isConstant(r) -> Builtins.CONSTANTS.get(r.name().name());
             case Expr.Ref r -> throw new NotConstant(e, "the name " + r.name().name());
-            case Expr.Call c when Builtins.FUNCTIONS.containsKey(c.callee().name())
-                    && c.args().size() == Builtins.FUNCTIONS.get(c.callee().name()).arity()
-                    && c.indices().isEmpty() && c.args().stream().allMatch(a -> a.name() == null) -> {
-                double a = value(c.args().get(0).value());
-                yield switch (c.callee().name()) {
-                    case "exp" -> Math.exp(a);
-                    case "log" -> Math.log(a);
-                    case "sqrt" -> Math.sqrt(a);
-                    case "abs" -> Math.abs(a);
-                    case "max" -> Math.max(a, value(c.args().get(1).value()));
-                    default -> Math.min(a, value(c.args().get(1).value()));
-                };
-            }
+            case Expr.Call c when isBuiltinCall(c) -> builtin(c.callee().name(), value(c.args().get(0).value()),
+                    c.args().size() > 1 ? value(c.args().get(1).value()) : 0);
             case Expr.Call c -> throw new NotConstant(e, "a call of " + c.callee().name());
             case Expr.Sum s -> throw new NotConstant(e, "a sum");
             case Expr.Derivative d -> throw new NotConstant(e, "a derivative");
-            case Expr.Iverson i -> {
-                double l = value(i.left()), r = value(i.right());
-                yield i.op().holds(l, r) ? 1 : 0;
+            case Expr.Iverson i -> i.op().holds(value(i.left()), value(i.right())) ? 1 : 0;
+        };
+    }
+
+    private static boolean isConstant(Expr.Ref r) {
+        return r.indices().isEmpty() && Builtins.CONSTANTS.containsKey(r.name().name());
+    }
+
+    private static boolean isBuiltinCall(Expr.Call c) {
+        var b = Builtins.FUNCTIONS.get(c.callee().name());
+        return b != null && c.args().size() == b.arity() && c.indices().isEmpty() && c.args().stream().allMatch(a -> a.name() == null);
+    }
+
+    private static double binary(Expr.Op op, double l, double r) {
+        return switch (op) {
+            case ADD -> l + r;
+            case SUB -> l - r;
+            case MUL -> l * r;
+            case DIV -> l / r;
+            case POW -> Math.pow(l, r);
+        };
+    }
+
+    private static double builtin(String name, double a, double b) {
+        return switch (name) {
+            case "exp" -> Math.exp(a);
+            case "log" -> Math.log(a);
+            case "sqrt" -> Math.sqrt(a);
+            case "abs" -> Math.abs(a);
+            case "max" -> Math.max(a, b);
+            case "min" -> Math.min(a, b);
+            default -> throw new IllegalStateException("internal: builtin " + name);
+        };
+    }
+
+    /**
+     * The value of e when it is a constant, else null; reports each operation whose operands are finite numbers but
+     * whose result is not (the first place a constant goes wrong; what it spoils above it is not reported again).
+     */
+    private static Double fold(Expr e, Reporter reporter, String what) {
+        return switch (e) {
+            case Expr.Num n -> n.value();
+            case Expr.Neg n -> {
+                Double v = fold(n.operand(), reporter, what);
+                yield v == null ? null : -v;
             }
+            case Expr.Binary b -> {
+                Double l = fold(b.left(), reporter, what), r = fold(b.right(), reporter, what);
+                if (l == null || r == null) yield null;
+                double v = binary(b.op(), l, r);
+                if (!Double.isFinite(v) && Double.isFinite(l) && Double.isFinite(r)) {
+                    report(e, reporter, what, binaryReason(b.op(), l, r), binaryHint(b.op(), l, r));
+                }
+                yield v;
+            }
+            case Expr.Ref r -> isConstant(r) ? Builtins.CONSTANTS.get(r.name().name()) : null;
+            case Expr.Call c -> {
+                Double[] args = new Double[c.args().size()];
+                for (int k = 0; k < args.length; k++) args[k] = fold(c.args().get(k).value(), reporter, what);
+                if (!isBuiltinCall(c)) yield null;
+                for (Double a : args) if (a == null) yield null;
+                String name = c.callee().name();
+                double a = args[0], b = args.length > 1 ? args[1] : 0;
+                double v = builtin(name, a, b);
+                if (!Double.isFinite(v) && Double.isFinite(a) && Double.isFinite(b)) {
+                    report(e, reporter, what, callReason(name, a), callHint(name));
+                }
+                yield v;
+            }
+            case Expr.Sum s -> {
+                fold(s.body(), reporter, what);
+                yield null;
+            }
+            case Expr.Derivative d -> null;
+            case Expr.Iverson i -> {
+                Double l = fold(i.left(), reporter, what), r = fold(i.right(), reporter, what);
+                yield l == null || r == null ? null : i.op().holds(l, r) ? 1.0 : 0.0;
+            }
+        };
+    }
+
+    private static void report(Expr at, Reporter reporter, String what, String reason, String hint) {
+        String text = at.span().text();
+        if (text.codePointCount(0, text.length()) > 40) text = "this";
+        reporter.error(Key.NOT_FINITE, at.span(), what + " is not a finite number: " + text + " " + reason, hint);
+    }
+
+    private static String binaryReason(Expr.Op op, double l, double r) {
+        return switch (op) {
+            case DIV -> l == 0 ? "is undefined" : "divides by zero";
+            case POW -> l == 0 && r < 0 ? "raises 0 to a negative power, a division by zero"
+                    : l < 0 ? "raises a negative number to a fractional power" : "is larger than the largest double (about 1.8e308)";
+            default -> "is larger than the largest double (about 1.8e308)";
+        };
+    }
+
+    private static String binaryHint(Expr.Op op, double l, double r) {
+        return switch (op) {
+            case DIV -> "divide by a number other than 0";
+            case POW -> l == 0 ? "a power of 0 needs a positive exponent" : l < 0 ? "a negative base needs a whole exponent"
+                    : "use a smaller number";
+            default -> "use a smaller number";
+        };
+    }
+
+    private static String callReason(String name, double a) {
+        return switch (name) {
+            case "exp" -> "overflows: exp is finite only up to exp(709.78)";
+            case "log" -> a == 0 ? "is −∞" : "is the logarithm of a negative number, which is undefined";
+            case "sqrt" -> "is the square root of a negative number, which is undefined";
+            default -> "is not a number";
+        };
+    }
+
+    private static String callHint(String name) {
+        return switch (name) {
+            case "exp" -> "use a smaller exponent; the largest double is about 1.8e308 = exp(709.78)";
+            case "log" -> "log needs a positive argument";
+            case "sqrt" -> "sqrt needs an argument of 0 or more";
+            default -> null;
         };
     }
 }

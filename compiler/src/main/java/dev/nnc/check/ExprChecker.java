@@ -4,6 +4,7 @@ import dev.nnc.ast.Arg;
 import dev.nnc.ast.Expr;
 import dev.nnc.ast.Index;
 import dev.nnc.diag.Key;
+import dev.nnc.diag.Products;
 import dev.nnc.resolve.Builtins;
 import dev.nnc.resolve.Suggest;
 import dev.nnc.resolve.Symbol;
@@ -37,17 +38,25 @@ final class ExprChecker {
         return v;
     }
 
+    /** Nesting of {@link #check}: a whole body is at depth 0, where its constant parts are checked to be finite. */
+    private int depth;
+
     Shape check(Expr e) {
-        return switch (e) {
-            case Expr.Num n -> Shape.SCALAR;
-            case Expr.Ref r -> ref(r);
-            case Expr.Call c -> call(c);
-            case Expr.Neg n -> check(n.operand());
-            case Expr.Binary b -> broadcast(b.span(), check(b.left()), b.left(), check(b.right()), b.right());
-            case Expr.Sum s -> sum(s);
-            case Expr.Derivative d -> derivative(d);
-            case Expr.Iverson i -> broadcast(i.span(), check(i.left()), i.left(), check(i.right()), i.right());
-        };
+        if (depth++ == 0) Constants.checkFinite(e, reporter);
+        try {
+            return switch (e) {
+                case Expr.Num n -> Shape.SCALAR;
+                case Expr.Ref r -> ref(r);
+                case Expr.Call c -> call(c);
+                case Expr.Neg n -> check(n.operand());
+                case Expr.Binary b -> binary(b);
+                case Expr.Sum s -> sum(s);
+                case Expr.Derivative d -> derivative(d);
+                case Expr.Iverson i -> broadcast(i.span(), check(i.left()), i.left(), check(i.right()), i.right());
+            };
+        } finally {
+            depth--;
+        }
     }
 
     // ─── Names ────────────────────────────────────────────────────────────────────────────────────
@@ -224,10 +233,94 @@ final class ExprChecker {
         if (a == null || b == null) return null;
         if (a.equals(b) || b.isScalar()) return a;
         if (a.isScalar()) return b;
+        String hint = a.isOneElement() ? oneElement(left, a) : b.isOneElement() ? oneElement(right, b)
+                : "index them to say which elements meet: a[i]·b[i]";
         reporter.error(Key.SHAPE_MISMATCH, where, "cannot combine " + a.describe() + " with " + b.describe()
-                        + " element by element", "index them to say which elements meet: a[i]·b[i]",
-                right.span(), right.span().text() + " has " + b.describe());
+                        + " element by element", hint, right.span(), right.span().text() + " has " + b.describe());
         return null;
+    }
+
+    /** {@code W x} of a matrix and a vector is no product in .nn, nor {@code W^T} a transpose: say which sum it means. */
+    private Shape binary(Expr.Binary b) {
+        if (b.op() == Expr.Op.MUL && transposed(b.left()) instanceof Expr.Ref w) {
+            Shape ws = check(w), xs = check(b.right());
+            if (ws == null || !ws.isScalar()) {
+                int rank = ws == null ? 2 : ws.rank();
+                var c = b.right() instanceof Expr.Ref x && x.indices().isEmpty() && (xs == null || !xs.isScalar())
+                        ? new Products.Contraction(w.name().name(), rank, 0, x.name().name(), xs == null ? 1 : xs.rank(), 0)
+                        : new Products.Contraction(w.name().name(), rank, 0, "x", 1, 0);
+                reporter.error(Key.TRANSPOSE, b.left().span(), "there is no transpose in .nn", Products.hint(c, taken()));
+                return null;
+            }
+        }
+        if (b.op() == Expr.Op.POW && transposed(b) instanceof Expr.Ref w) {
+            Shape ws = check(w);
+            if (ws == null || !ws.isScalar()) { // a function's argument, whose shape is not known yet, included
+                reporter.error(Key.TRANSPOSE, b.span(), "there is no transpose in .nn", ws != null && ws.rank() == 1
+                        ? "a vector needs none: the dot product " + w.name().name() + "ᵀ y is Σᵢ " + w.name().name() + "[i] y[i]"
+                        : "swap the indices instead: " + w.name().name() + "ᵀ[j,i] is " + w.name().name() + "[i,j]");
+                return null;
+            }
+            return broadcast(b.span(), ws, b.left(), check(b.right()), b.right());
+        }
+        Shape l = check(b.left()), r = check(b.right());
+        if (b.op() == Expr.Op.MUL && l != null && r != null && !l.isScalar() && !r.isScalar() && !l.equals(r)
+                && (l.rank() > 1 || r.rank() > 1) && b.left() instanceof Expr.Ref x && x.indices().isEmpty()
+                && b.right() instanceof Expr.Ref y && y.indices().isEmpty()) {
+            var c = contraction(x.name().name(), l, y.name().name(), r);
+            if (c != null) {
+                reporter.error(Key.MATRIX_PRODUCT, b.span(), "there is no implicit matrix product: " + x.name().name()
+                        + " is " + tensor(l) + " and " + y.name().name() + " " + tensor(r), Products.hint(c, taken()));
+                return null;
+            }
+        }
+        return broadcast(b.span(), l, b.left(), r, b.right());
+    }
+
+    /** W for {@code W^T} (or {@code W^t}, {@code Wᵗ}) where no T or t is defined: a transpose as written on paper. */
+    private Expr transposed(Expr e) {
+        if (e instanceof Expr.Binary p && p.op() == Expr.Op.POW && p.left() instanceof Expr.Ref w && w.indices().isEmpty()
+                && p.right() instanceof Expr.Ref t && t.indices().isEmpty()) {
+            String n = t.name().name();
+            if ((n.equals("T") || n.equals("t")) && !locals.has(n) && !indices.containsKey(n)) return w;
+        }
+        return null;
+    }
+
+    /** Names a suggested sum's indices must not take: the indices and values in scope. */
+    private java.util.Set<String> taken() {
+        var taken = new java.util.HashSet<>(indices.keySet());
+        taken.addAll(locals.names());
+        return taken;
+    }
+
+    /** The sum a product of these shapes most likely means: W[m,n]·x[n] over n, else a transpose's. */
+    private static Products.Contraction contraction(String a, Shape l, String b, Shape r) {
+        int[][] tries = {{l.rank() - 1, 0}, {0, 0}, {l.rank() - 1, r.rank() - 1}, {0, r.rank() - 1}};
+        for (int[] t : tries) {
+            if (l.dims().get(t[0]).equals(r.dims().get(t[1]))) return new Products.Contraction(a, l.rank(), t[0], b, r.rank(), t[1]);
+        }
+        return null;
+    }
+
+    private static String tensor(Shape s) {
+        return switch (s.rank()) {
+            case 1 -> "a vector " + s;
+            case 2 -> "a matrix " + s;
+            default -> "a tensor " + s;
+        };
+    }
+
+    /** A [1] where a number was meant: say where it comes from. */
+    private String oneElement(Expr e, Shape shape) {
+        if (e instanceof Expr.Ref r && r.indices().isEmpty() && locals.get(r.name().name()) instanceof Value.Tensor t
+                && Shape.DECLARED.contains(t.kind())) {
+            String n = r.name().name();
+            return n + " is declared " + n + shape + ", a list of one number, not a number; declare it without "
+                    + shape + " to use it as one";
+        }
+        return e.span().text() + " has shape " + shape + ", a list of one number, not a number; index it ("
+                + e.span().text() + "[1]) or declare what it comes from without " + shape;
     }
 
     private Shape sum(Expr.Sum s) {
@@ -293,6 +386,7 @@ final class ExprChecker {
         Symbol symbol = functions.scope().lookup(name);
         if (symbol == null) {
             var candidates = new ArrayList<>(functions.scope().names());
+            candidates.addAll(locals.names()); // W2(x) for w2(x): a product with a misspelt value
             String guess = Suggest.closest(name, candidates);
             reporter.error(Key.UNDEFINED_FUNCTION, c.callee().span(), "undefined function " + name,
                     guess != null ? "did you mean " + guess + "?" : null);

@@ -29,12 +29,17 @@ final class Initializers {
         return indexed ? new ParamInit.Random("xavier", List.of()) : new ParamInit.Constant(0);
     }
 
-    static ParamInit check(Init init, boolean indexed, String param, Reporter reporter) {
+    /**
+     * @param shape   the parameter's shape; null when its declaration was wrong (and reported)
+     * @param indexed whether a neuron indexes it (a layer's parameter has the layer's size besides), as he and xavier need
+     */
+    static ParamInit check(Init init, Shape shape, boolean indexed, String param, Reporter reporter) {
         return switch (init) {
             case Init.Value v -> {
                 Double value = Constants.eval(v.value(), reporter, "the initial value of " + param);
                 yield value == null ? null : new ParamInit.Constant(value);
             }
+            case Init.Values v -> shape == null ? null : ArrayLiterals.values(v, shape, param, reporter);
             case Init.Random r -> random(r, indexed, param, reporter);
         };
     }

@@ -8,6 +8,7 @@ import dev.nnc.diag.Key;
 import dev.nnc.resolve.Builtins;
 import dev.nnc.resolve.Suggest;
 import dev.nnc.resolve.Symbol;
+import dev.nnc.runtime.Sizes;
 import dev.nnc.source.Span;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +52,7 @@ final class NetworkChecker {
         Set<String> ordered = new HashSet<>(order);
         for (var e : computed.entrySet()) if (!ordered.contains(e.getKey())) usesOnly(e.getValue());
         checkOutputs(deps);
+        checkParameterCount();
         warnUnused(deps);
         return new CheckedNetwork(network, values, order, outputs.stream().map(Ident::name).toList(),
                 loss == null ? null : loss.name().name());
@@ -79,7 +81,7 @@ final class NetworkChecker {
     }
 
     private void declareTensor(Member.TensorDecl t, Kind kind) {
-        Shape shape = dims(t.dims());
+        Shape shape = fits(t.name().name(), dims(t.dims()), dimsSpan(t.dims(), t.name().span()));
         put(t.name(), kind, shape, null);
     }
 
@@ -95,6 +97,37 @@ final class NetworkChecker {
         return Shape.of(sizes);
     }
 
+    /** Where a declaration's sizes are written, {@code [50000,50000]}; the name when there are none. */
+    private static Span dimsSpan(List<Member.Dim> dims, Span name) {
+        return dims.isEmpty() ? name : dims.get(0).span().to(dims.get(dims.size() - 1).span());
+    }
+
+    /**
+     * The shape, or null after reporting that it has more elements than one array holds: every backend keeps a
+     * tensor in one array, and a size that wrapped around an int would be a negative or zero-sized one.
+     */
+    private Shape fits(String name, Shape shape, Span where) {
+        if (shape == null || shape.size() <= Sizes.MAX_ARRAY) return shape;
+        reporter.error(Key.TOO_LARGE, where, name + shape + " has " + Sizes.exact(shape.dims())
+                + " elements, more than one tensor can hold (" + String.format(java.util.Locale.ROOT, "%,d", Sizes.MAX_ARRAY) + ")",
+                "nnc keeps each tensor in one array; make it smaller");
+        return null;
+    }
+
+    /** All parameters lie in one array (docs/architecture.md), so their number has the same limit as a tensor's. */
+    private void checkParameterCount() {
+        long total = 0;
+        for (var v : values.values()) {
+            if ((v.kind() == Kind.PARAM || v.kind() == Kind.LAYER_PARAM) && v.shape() != null) total = Sizes.plus(total, v.shape().size());
+        }
+        if (total > Sizes.MAX_ARRAY) {
+            reporter.error(Key.TOO_LARGE, network.name().span(), "the network " + network.name().name() + " has "
+                    + String.format(java.util.Locale.ROOT, "%,d", total) + " parameters, more than nnc can hold ("
+                    + String.format(java.util.Locale.ROOT, "%,d", Sizes.MAX_ARRAY) + " in all)",
+                    "nnc keeps all parameters in one array; make the network smaller");
+        }
+    }
+
     /** {@code param a, b ~ normal(0, 1), c = 0}: a name without an initializer takes the next one's. */
     private void declareParams(Member.Params ps) {
         var items = ps.params();
@@ -106,10 +139,10 @@ final class NetworkChecker {
         }
         for (int i = 0; i < items.size(); i++) {
             var p = items.get(i);
-            Shape shape = dims(p.dims());
+            Shape shape = fits(p.name().name(), dims(p.dims()), dimsSpan(p.dims(), p.name().span()));
             boolean indexed = shape != null && !shape.isScalar();
             ParamInit init = inits[i] == null ? Initializers.defaultFor(indexed)
-                    : Initializers.check(inits[i], indexed, p.name().name(), reporter);
+                    : Initializers.check(inits[i], shape, indexed, p.name().name(), reporter);
             put(p.name(), Kind.PARAM, shape, init);
         }
     }
@@ -248,7 +281,14 @@ final class NetworkChecker {
             case Member.Equation e -> define(e.name(), Kind.EQUATION, equation(e));
             case Member.Loss l -> {
                 Shape shape = new ExprChecker(functions, locals, reporter).check(l.value());
-                if (shape != null && !shape.isScalar()) {
+                var origin = shape != null && shape.isOneElement() ? oneElementOrigin(l.value(), new HashSet<>()) : null;
+                if (origin != null) {
+                    reporter.error(Key.LOSS_NOT_SCALAR, l.value().span(), "the loss must be one number per sample, but this has "
+                            + shape.describe() + ", a list of one number, because " + origin.name() + " is declared "
+                            + origin.name() + origin.shape(), "declare " + origin.name() + " without " + origin.shape()
+                            + " to make it a number: " + declaration(origin), origin.span(), origin.name() + " is declared here");
+                    shape = null;
+                } else if (shape != null && !shape.isScalar()) {
                     reporter.error(Key.LOSS_NOT_SCALAR, l.value().span(), "the loss must be one number per sample, but "
                             + "this has " + shape.describe(), "sum it over its index: loss " + l.name().name()
                             + " = Σₖ …[k]");
@@ -259,6 +299,37 @@ final class NetworkChecker {
             case Member.Layer l -> define(l.name(), Kind.LAYER, layer(l));
             default -> throw new IllegalStateException("internal: not a computed member: " + m);
         }
+    }
+
+    /**
+     * The declared value of shape [1] (or [1,1], …) that makes a value of that shape, through the equations between:
+     * a {@code param b[1]}, {@code target y[1]} or {@code layer out[1]} meant as a number. Null if there is none.
+     */
+    private CheckedNetwork.NetworkValue oneElementOrigin(Expr e, Set<String> seen) {
+        Set<String> names = new LinkedHashSet<>();
+        refs(e, names);
+        for (String n : names) {
+            var v = values.get(n);
+            if (v == null || v.shape() == null || !v.shape().isOneElement() || !seen.add(n)) continue;
+            if (computed.get(n) instanceof Member.Equation eq) {
+                var o = oneElementOrigin(eq.value(), seen);
+                if (o != null) return o;
+            } else if (Shape.DECLARED.contains(v.kind())) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** How a value of this kind is declared as a number: param b, target y, layer out = …. */
+    private String declaration(CheckedNetwork.NetworkValue v) {
+        return switch (v.kind()) {
+            case INPUT -> "input " + v.name();
+            case TARGET -> "target " + v.name();
+            case PARAM -> "param " + v.name();
+            default -> computed.get(v.name()) instanceof Member.Layer l
+                    ? "layer " + v.name() + " = " + l.neuron().name() + "(…)" : v.name();
+        };
     }
 
     private void usesOnly(Member m) {
@@ -275,6 +346,7 @@ final class NetworkChecker {
     }
 
     private void define(Ident name, Kind kind, Shape shape) {
+        shape = fits(name.name(), shape, name.span());
         values.put(name.name(), new CheckedNetwork.NetworkValue(name.name(), kind, shape, name.span(), null));
         locals.put(new Value.Tensor(name.name(), kind, shape, name.span()));
     }
@@ -376,16 +448,20 @@ final class NetworkChecker {
                 continue;
             }
             given.put(p, with.name().span());
-            inits.put(p, Initializers.check(with.init(), !freeShapes.get(p).isScalar(), l.name().name() + "." + p, reporter));
+            List<Integer> dims = new ArrayList<>(size.dims());
+            dims.addAll(freeShapes.get(p).dims());
+            inits.put(p, Initializers.check(with.init(), Shape.of(dims), !freeShapes.get(p).isScalar(),
+                    l.name().name() + "." + p, reporter));
         }
         for (var e : freeShapes.entrySet()) {
             List<Integer> dims = new ArrayList<>(size.dims());
             dims.addAll(e.getValue().dims());
             String qualified = l.name().name() + "." + e.getKey();
+            Shape shape = fits(qualified, Shape.of(dims), l.name().span());
             ParamInit init = given.containsKey(e.getKey()) ? inits.get(e.getKey())
                     : Initializers.defaultFor(!e.getValue().isScalar());
-            values.put(qualified, new CheckedNetwork.NetworkValue(qualified, Kind.LAYER_PARAM, Shape.of(dims), l.name().span(), init));
-            locals.put(new Value.Tensor(qualified, Kind.LAYER_PARAM, Shape.of(dims), l.name().span()));
+            values.put(qualified, new CheckedNetwork.NetworkValue(qualified, Kind.LAYER_PARAM, shape, l.name().span(), init));
+            locals.put(new Value.Tensor(qualified, Kind.LAYER_PARAM, shape, l.name().span()));
         }
         return size;
     }

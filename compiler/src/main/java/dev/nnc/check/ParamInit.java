@@ -11,10 +11,19 @@ public sealed interface ParamInit {
 
     record Constant(double value) implements ParamInit {}
 
+    /** Every element given ({@code = [0, -1]}), row-major. */
+    record Values(List<Double> values) implements ParamInit {
+        public Values { values = List.copyOf(values); }
+    }
+
+    /** Whether the values are the same for every seed, so that the network runs as written without trained weights. */
+    default boolean deterministic() { return runtime().deterministic(); }
+
     /** The same, in the runtime's terms: what backends and compiled models draw from. */
     default dev.nnc.runtime.Initializer runtime() {
         return switch (this) {
             case Constant c -> new dev.nnc.runtime.Initializer("constant", List.of(c.value()));
+            case Values v -> new dev.nnc.runtime.Initializer("values", v.values());
             case Random r -> new dev.nnc.runtime.Initializer(r.distribution(), r.args());
         };
     }

@@ -34,7 +34,7 @@ interface Reporter {
     /** Re-targets shape findings inside an instantiated body to the call site; drops the rest. */
     static Reporter atCall(Reporter outer, Span call, String callee) {
         Set<Key> fit = EnumSet.of(Key.INDEX_RANGE, Key.INDEX_COUNT, Key.INDEX_OUT_OF_RANGE, Key.NOT_INDEXABLE,
-                Key.SHAPE_MISMATCH, Key.UNKNOWN_RANGE, Key.NEURON_SHAPE, Key.SUM_BOUNDS);
+                Key.SHAPE_MISMATCH, Key.UNKNOWN_RANGE, Key.NEURON_SHAPE, Key.SUM_BOUNDS, Key.MATRIX_PRODUCT, Key.TRANSPOSE);
         return d -> {
             if (!fit.contains(d.key())) return;
             List<Diagnostic.Related> related = new ArrayList<>();

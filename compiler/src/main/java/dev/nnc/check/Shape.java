@@ -15,7 +15,14 @@ public record Shape(List<Integer> dims) {
 
     public boolean isScalar() { return dims.isEmpty(); }
 
-    public int size() { return dims.stream().reduce(1, (a, b) -> a * b); }
+    /** The number of elements, saturating at {@code Long.MAX_VALUE} (see {@link dev.nnc.runtime.Sizes}). */
+    public long size() { return dev.nnc.runtime.Sizes.elements(dims); }
+
+    /** A [1], [1,1], …: one number in a list, usually meant as a scalar. */
+    public boolean isOneElement() { return !isScalar() && size() == 1; }
+
+    /** The kinds of value whose shape is written in a declaration (the place to change a [1] into a number). */
+    static final java.util.Set<Kind> DECLARED = java.util.EnumSet.of(Kind.INPUT, Kind.TARGET, Kind.PARAM, Kind.LAYER);
 
     /** "a scalar" or "shape [3,4]", for messages. */
     public String describe() { return isScalar() ? "a scalar" : "shape " + this; }

@@ -30,8 +30,12 @@ public final class Backends {
             description = "f32 or f64: what the jvm and cuda backends compute in (default: f32); the interpreter computes in f64")
     String precision;
 
-    /** @throws IllegalArgumentException for a backend or precision that does not exist (a usage mistake) */
-    Model create(Graph graph, OptimizerIr optimizer) { return create(backend, precision, graph, optimizer); }
+    /**
+     * @param batch the most samples run at once (a training batch; 1 for prediction, whose batches the runtime sizes)
+     * @throws IllegalArgumentException for a backend or precision that does not exist (a usage mistake)
+     * @throws Memory.TooLarge for a network this JVM cannot hold
+     */
+    Model create(Graph graph, OptimizerIr optimizer, int batch) { return create(backend, precision, graph, optimizer, batch); }
 
     /**
      * @param precision f32, f64, or null for the backend's default
@@ -39,7 +43,13 @@ public final class Backends {
      * @throws dev.nnc.runtime.BackendUnavailable for the cuda backend on a machine without a GPU, driver or nvcc
      */
     public static Model create(String name, String precision, Graph graph, OptimizerIr optimizer) {
+        return create(name, precision, graph, optimizer, 1);
+    }
+
+    static Model create(String name, String precision, Graph graph, OptimizerIr optimizer, int batch) {
         DType type = precision(precision);
+        if (!NAMES.contains(name)) throw new IllegalArgumentException("there is no backend " + name + "; the backends are " + String.join(", ", NAMES));
+        Memory.require(graph, optimizer, name, type == null ? DType.F32 : type, batch);
         return switch (name) {
             case "jvm" -> JvmBackend.model(graph, optimizer, type == null ? DType.F32 : type);
             case "cuda" -> dev.nnc.gen.cuda.CudaBackend.model(graph, optimizer, type == null ? DType.F32 : type);

@@ -108,7 +108,8 @@ final class BuildCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s written: the network %s (%,d parameters) in %s, with %s%s%n", jar, graph.name(), parameters(graph),
                 precisionName, opt.describe(), target == Target.cuda
                         ? "; kernels for sm_" + String.join(", sm_", Toolchain.ARCHS) + " and PTX" : "");
-        out.printf("run it: java -jar %s predict --weights WEIGHTS --input FILE%n", jar);
+        boolean given = graph.inits().values().stream().allMatch(dev.nnc.check.ParamInit::deterministic);
+        out.printf("run it: java -jar %s predict %s--input FILE%n", jar, given ? "" : "--weights WEIGHTS ");
         return Main.OK;
     }
 

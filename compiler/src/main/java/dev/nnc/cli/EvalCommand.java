@@ -24,7 +24,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--network", paramLabel = "NAME", description = "which network, if the file has several")
     String network;
 
-    @Option(names = "--weights", paramLabel = "WEIGHTS", required = true, description = "the weights (safetensors) nnc train wrote")
+    @Option(names = "--weights", paramLabel = "WEIGHTS",
+            description = "the weights (safetensors) nnc train wrote; not needed when every parameter has given values (= [0, -1])")
     Path weights;
 
     @Option(names = "--data", paramLabel = "FILE", split = ",", description = "labelled data: a CSV file, or IDX files (inputs, then targets)")
@@ -53,6 +54,9 @@ final class EvalCommand implements Callable<Integer> {
         } catch (CheckpointError | DataError e) {
             err.println("nnc: " + e.getMessage());
             return Main.ERRORS;
+        } catch (Weights.Missing e) {
+            err.println("nnc: " + e.getMessage());
+            return Main.USAGE;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

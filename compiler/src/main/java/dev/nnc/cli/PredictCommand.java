@@ -25,7 +25,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--network", paramLabel = "NAME", description = "which network, if the file has several")
     String network;
 
-    @Option(names = "--weights", paramLabel = "WEIGHTS", required = true, description = "the weights (safetensors) nnc train wrote")
+    @Option(names = "--weights", paramLabel = "WEIGHTS",
+            description = "the weights (safetensors) nnc train wrote; not needed when every parameter has given values (= [0, -1])")
     Path weights;
 
     @Option(names = "--input", paramLabel = "FILE", split = ",", required = true, description = "inputs: a CSV file, or IDX files (one per input)")
@@ -55,6 +56,9 @@ final class PredictCommand implements Callable<Integer> {
         } catch (CheckpointError | DataError e) {
             err.println("nnc: " + e.getMessage());
             return Main.ERRORS;
+        } catch (Weights.Missing e) {
+            err.println("nnc: " + e.getMessage());
+            return Main.USAGE;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (IOException e) {

@@ -135,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
 
         Model created;
         try {
-            created = backend.create(graph, opt);
+            created = backend.create(graph, opt, batchSize);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

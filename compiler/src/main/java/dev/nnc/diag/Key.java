@@ -13,6 +13,8 @@ public enum Key {
     BAD_NUMBER("bad-number"),
     BAD_EXPONENT("bad-exponent"),
     TOO_DEEP("too-deep"),
+    MISSING_NAME("missing-name"),
+    TRANSPOSE("transpose"),
     // files and names
     IMPORT_NOT_FOUND("import-not-found"),
     UNDEFINED_NAME("undefined-name"),
@@ -38,6 +40,8 @@ public enum Key {
     SHAPE_MISMATCH("shape-mismatch"),
     RANK_CONFLICT("rank-conflict"),
     BAD_DIMENSION("bad-dimension"),
+    TOO_LARGE("too-large"),
+    MATRIX_PRODUCT("matrix-product"),
     // calls
     ARITY("arity"),
     UNKNOWN_ARGUMENT("unknown-argument"),
@@ -57,6 +61,8 @@ public enum Key {
     BAD_INITIALIZER("bad-initializer"),
     INIT_NEEDS_INDEX("init-needs-index"),
     NOT_CONSTANT("not-constant"),
+    NOT_FINITE("not-finite"),
+    ARRAY_SHAPE("array-shape"),
     UNKNOWN_LAYER_PARAM("unknown-layer-param"),
     // optimizers and derivatives
     BAD_UPDATE_TARGET("bad-update-target"),
@@ -82,10 +88,13 @@ public enum Key {
 
     public Severity severity() { return severity; }
 
-    /** Reported while reading the text, before names mean anything. */
+    /**
+     * Reported while reading the text, before names mean anything; checking stops after them. {@link #TRANSPOSE} is
+     * reported there too (a ᵀ, which the lexer drops) as well as by the checker ({@code W^T}).
+     */
     public boolean isLexicalOrSyntax() {
         return switch (this) {
-            case UNEXPECTED_CHAR, UNTERMINATED_STRING, UNCLOSED_COMMENT, SYNTAX, BAD_NUMBER, BAD_EXPONENT, TOO_DEEP -> true;
+            case UNEXPECTED_CHAR, UNTERMINATED_STRING, UNCLOSED_COMMENT, SYNTAX, BAD_NUMBER, BAD_EXPONENT, TOO_DEEP, MISSING_NAME, TRANSPOSE -> true;
             default -> false;
         };
     }

@@ -60,6 +60,14 @@ public final class InterpreterModel implements Model {
 
     @Override public String backend() { return "interp"; }
 
+    @Override public Optional<String> drawnParameter() {
+        for (var e : interpreter.graph().inits().entrySet()) {
+            var init = e.getValue().runtime();
+            if (!init.deterministic()) return Optional.of(e.getKey().name + " " + init.spelled());
+        }
+        return Optional.empty();
+    }
+
     @Override public DType precision() { return DType.F64; }
 
     @Override public void initialize(long seed) {

@@ -40,11 +40,8 @@ public final class Tensor {
 
     public int rank() { return shape.size(); }
 
-    public int size() {
-        int n = 1;
-        for (int d : shape) n *= d;
-        return n;
-    }
+    /** The number of elements; the checker admits no tensor larger than an array. */
+    public int size() { return dev.nnc.runtime.Sizes.length(shape); }
 
     /** Whether the value differs per sample (everything but parameters and optimizer slots). */
     public boolean perSample() { return role != Role.PARAM && role != Role.SLOT && role != Role.GRADIENT; }

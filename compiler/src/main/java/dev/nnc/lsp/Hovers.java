@@ -75,6 +75,8 @@ final class Hovers {
     private static String init(ParamInit init) {
         return switch (init) {
             case ParamInit.Constant c -> "at " + number(c.value());
+            case ParamInit.Values v -> "given: " + String.join(", ", v.values().stream().limit(8).map(Hovers::number).toList())
+                    + (v.values().size() > 8 ? ", … (" + v.values().size() + " values)" : "");
             case ParamInit.Random r -> "drawn from " + r.distribution()
                     + (r.args().isEmpty() ? "" : "(" + String.join(", ", r.args().stream().map(Hovers::number).toList()) + ")");
         };

@@ -4,10 +4,12 @@ import dev.nnc.ast.Expr.Compare;
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Idx;
+import java.math.BigDecimal;
+import java.math.MathContext;
 
 /**
- * Algebraic simplification, bottom-up, to a fixed point per node: constants folded, units and zeros of
- * + − · / dropped, signs pulled out of products, selects of known conditions decided. These are exact in
+ * Algebraic simplification, bottom-up, to a fixed point per node: constants folded (the numbers of a product or a
+ * sum gathered into one, wherever they stand in it), units and zeros of + − · / dropped, signs pulled out of products, selects of known conditions decided. These are exact in
  * real arithmetic; {@code 0 · x → 0} assumes x finite, which the derived expressions are where the forward
  * pass is (a non-finite forward value stops training before any gradient is used).
  */
@@ -73,10 +75,7 @@ public final class Simplify {
         if (x instanceof Ex.Num p && y instanceof Ex.Num q) {
             double l = p.value(), r = q.value();
             return new Ex.Num(switch (b.op()) {
-                case ADD -> l + r;
-                case SUB -> l - r;
-                case MUL -> l * r;
-                case DIV -> l / r;
+                case ADD, SUB, MUL, DIV -> fold(b.op(), l, r);
                 case POW -> Math.pow(l, r);
                 case MAX -> Math.max(l, r);
                 case MIN -> Math.min(l, r);
@@ -86,12 +85,16 @@ public final class Simplify {
             case ADD -> {
                 if (num(x, 0)) yield y;
                 if (num(y, 0)) yield x;
+                Ex folded = sumConstants(b);
+                if (folded != null) yield folded;
                 if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.sub(x, u.a()));
                 if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.sub(y, u.a()));
                 yield b;
             }
             case SUB -> {
                 if (num(y, 0)) yield x;
+                Ex folded = sumConstants(b);
+                if (folded != null) yield folded;
                 if (num(x, 0)) yield simplify(Ex.neg(y));
                 if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.add(x, u.a()));
                 yield b;
@@ -105,7 +108,18 @@ public final class Simplify {
                 if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.neg(Ex.mul(u.a(), y)));
                 if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.neg(Ex.mul(x, u.a())));
                 // the number first: 2 · a, as people write it
-                if (y instanceof Ex.Num && !(x instanceof Ex.Num)) yield new Ex.Binary(Ex.BinOp.MUL, y, x);
+                if (y instanceof Ex.Num && !(x instanceof Ex.Num)) yield simplify(new Ex.Binary(Ex.BinOp.MUL, y, x));
+                // the numbers of a product gathered into one: 0.5 · (2 · g) → g, (2 · a) · (3 · b) → 6 · (a · b)
+                if (x instanceof Ex.Num c && y instanceof Ex.Binary q && q.op() == Ex.BinOp.MUL && q.a() instanceof Ex.Num d) {
+                    yield simplify(Ex.mul(new Ex.Num(fold(Ex.BinOp.MUL, c.value(), d.value())), q.b()));
+                }
+                if (x instanceof Ex.Num c && y instanceof Ex.Binary q && q.op() == Ex.BinOp.DIV && q.b() instanceof Ex.Num d) {
+                    yield simplify(Ex.mul(new Ex.Num(over(c.value(), d.value())), q.a()));
+                }
+                if (x instanceof Ex.Binary p && p.op() == Ex.BinOp.MUL && p.a() instanceof Ex.Num c) yield simplify(Ex.mul(c, Ex.mul(p.b(), y)));
+                if (!(x instanceof Ex.Num) && y instanceof Ex.Binary q && q.op() == Ex.BinOp.MUL && q.a() instanceof Ex.Num c) {
+                    yield simplify(Ex.mul(c, Ex.mul(x, q.b())));
+                }
                 // g · (c ? 1 : 0) and friends: keep selects outermost so they print as g · [c]
                 if (y instanceof Ex.Select s && num(s.otherwise(), 0)) yield simplify(new Ex.Select(s.cond(), Ex.mul(x, s.then()), s.otherwise()));
                 if (x instanceof Ex.Select s && num(s.otherwise(), 0)) yield simplify(new Ex.Select(s.cond(), Ex.mul(s.then(), y), s.otherwise()));
@@ -114,6 +128,10 @@ public final class Simplify {
             case DIV -> {
                 if (num(y, 1)) yield x;
                 if (num(x, 0)) yield new Ex.Num(0);
+                // (c · a) / d → (c / d) · a
+                if (y instanceof Ex.Num d && x instanceof Ex.Binary p && p.op() == Ex.BinOp.MUL && p.a() instanceof Ex.Num c) {
+                    yield simplify(Ex.mul(new Ex.Num(over(c.value(), d.value())), p.b()));
+                }
                 if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.neg(Ex.div(u.a(), y)));
                 yield b;
             }
@@ -125,6 +143,75 @@ public final class Simplify {
             default -> b;
         };
     }
+
+    /**
+     * The numbers of a sum gathered into one, written last, as people write them: (a + 1) + 2 → a + 3,
+     * (1 + a) - 3 → a - 2, 2 + a → a + 2, a + -3 → a - 3. Null when there is nothing to gather.
+     */
+    private static Ex sumConstants(Ex.Binary b) {
+        Ex x = b.a(), y = b.b();
+        double sign = b.op() == Ex.BinOp.ADD ? 1 : -1;
+        if (y instanceof Ex.Num d) {
+            if (d.value() < 0) return simplify(new Ex.Binary(b.op() == Ex.BinOp.ADD ? Ex.BinOp.SUB : Ex.BinOp.ADD, x, new Ex.Num(-d.value())));
+            // (p ± c) ± d → p + (±c ± d)
+            if (x instanceof Ex.Binary p && (p.op() == Ex.BinOp.ADD || p.op() == Ex.BinOp.SUB) && p.b() instanceof Ex.Num c) {
+                double k = sum(p.op() == Ex.BinOp.ADD ? c.value() : -c.value(), sign * d.value());
+                return simplify(Ex.add(p.a(), new Ex.Num(k)));
+            }
+            // (c ± p) ± d → ±p + (c ± d)
+            if (x instanceof Ex.Binary p && (p.op() == Ex.BinOp.ADD || p.op() == Ex.BinOp.SUB) && p.a() instanceof Ex.Num c) {
+                Ex rest = p.op() == Ex.BinOp.ADD ? p.b() : Ex.neg(p.b());
+                return simplify(Ex.add(rest, new Ex.Num(sum(c.value(), sign * d.value()))));
+            }
+            return null;
+        }
+        // c ± (p ± d) → (±p) + (c ± ±d); c + p → p + c
+        if (x instanceof Ex.Num c) {
+            if (y instanceof Ex.Binary q && (q.op() == Ex.BinOp.ADD || q.op() == Ex.BinOp.SUB) && q.b() instanceof Ex.Num d) {
+                double k = sum(c.value(), sign * (q.op() == Ex.BinOp.ADD ? d.value() : -d.value()));
+                Ex rest = sign > 0 ? q.a() : Ex.neg(q.a());
+                return simplify(Ex.add(rest, new Ex.Num(k)));
+            }
+            if (b.op() == Ex.BinOp.ADD) return simplify(Ex.add(y, x));
+            return null;
+        }
+        // p ± (q ± d) → (p ± q) ± d
+        if (y instanceof Ex.Binary q && (q.op() == Ex.BinOp.ADD || q.op() == Ex.BinOp.SUB) && q.b() instanceof Ex.Num d) {
+            Ex inner = new Ex.Binary(b.op(), x, q.a());
+            double k = sign * (q.op() == Ex.BinOp.ADD ? d.value() : -d.value());
+            return simplify(Ex.add(inner, new Ex.Num(k)));
+        }
+        return null;
+    }
+
+    /**
+     * Arithmetic on the numbers as written: 0.1 · 0.2 is 0.02, not 0.020000000000000004, so that a folded constant
+     * reads as the user would fold it; within an ulp of the double result. Non-finite operands, and division by
+     * zero, are left to doubles.
+     */
+    private static double fold(Ex.BinOp op, double l, double r) {
+        boolean exact = Double.isFinite(l) && Double.isFinite(r) && !(op == Ex.BinOp.DIV && r == 0);
+        if (!exact) {
+            return switch (op) {
+                case ADD -> l + r;
+                case SUB -> l - r;
+                case MUL -> l * r;
+                default -> l / r;
+            };
+        }
+        BigDecimal a = new BigDecimal(Double.toString(l)), b = new BigDecimal(Double.toString(r));
+        BigDecimal v = switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.subtract(b);
+            case MUL -> a.multiply(b);
+            default -> a.divide(b, MathContext.DECIMAL128);
+        };
+        return v.doubleValue();
+    }
+
+    private static double sum(double l, double r) { return fold(Ex.BinOp.ADD, l, r); }
+
+    private static double over(double l, double r) { return fold(Ex.BinOp.DIV, l, r); }
 
     private static Compare flip(Compare op) {
         return switch (op) {

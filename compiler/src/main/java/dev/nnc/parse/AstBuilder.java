@@ -168,8 +168,21 @@ public final class AstBuilder {
             case RandomInitContext c -> new Init.Random(ident(c.ID()),
                     c.arguments() == null ? List.of() : args(c.arguments()), span(c));
             case ValueInitContext c -> new Init.Value(expr(c.expression()), span(c));
+            case ArrayInitContext c -> new Init.Values(array(c.arrayLiteral()), span(c));
             default -> throw new Incomplete();
         };
+    }
+
+    private Init.Array array(ArrayLiteralContext ctx) {
+        List<Init.Element> elements = new ArrayList<>();
+        for (var e : need(ctx).arrayElement()) {
+            elements.add(switch (e) {
+                case NestedElementContext n -> array(n.arrayLiteral());
+                case ScalarElementContext s -> new Init.Scalar(expr(s.expression()));
+                default -> throw new Incomplete();
+            });
+        }
+        return new Init.Array(elements, span(ctx));
     }
 
     private Setting setting(SettingContext c) {

@@ -136,6 +136,7 @@ final class LineJoiner implements TokenSource {
     }
 
     private void reportStray(Token t) {
+        if (Strays.report(t, source, diagnostics)) return;
         String text = t.getText();
         int cp = text.codePointAt(0);
         String hint = switch (text) {

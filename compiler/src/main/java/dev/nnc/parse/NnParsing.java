@@ -64,6 +64,6 @@ public final class NnParsing {
     private static CommonTokenStream tokens(SourceFile source, Diagnostics diagnostics) {
         var lexer = new NnLexer(CharStreams.fromString(source.text(), source.name()));
         lexer.removeErrorListeners();
-        return new CommonTokenStream(new LineJoiner(lexer, source, diagnostics));
+        return new CommonTokenStream(new LineJoiner(new MissingNames(lexer, source, diagnostics), source, diagnostics));
     }
 }

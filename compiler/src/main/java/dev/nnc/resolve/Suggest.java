@@ -22,7 +22,45 @@ public final class Suggest {
                 bestDistance = d;
             }
         }
+        return best != null ? best : numbered(wrong, candidates);
+    }
+
+    /**
+     * a4 when only a1 … a3 exist, W3 beside W: names that differ in their number only, however short. The nearest
+     * number wins, the lower one on a tie; a name without a number is the farthest.
+     */
+    private static String numbered(String wrong, Collection<String> candidates) {
+        String stem = stem(wrong);
+        if (stem.isEmpty()) return null;
+        long number = number(wrong, stem);
+        String best = null;
+        long bestGap = Long.MAX_VALUE, bestNumber = Long.MAX_VALUE;
+        for (String c : candidates) {
+            String s = stem(c);
+            if (c.equals(wrong) || !key(s).equals(key(stem))) continue;
+            long n = number(c, s);
+            long gap = n < 0 || number < 0 ? Long.MAX_VALUE - 1 : Math.abs(n - number);
+            long order = n < 0 ? Long.MAX_VALUE : n;
+            if (gap < bestGap || (gap == bestGap && order < bestNumber)) {
+                best = c;
+                bestGap = gap;
+                bestNumber = order;
+            }
+        }
         return best;
+    }
+
+    /** The number after the stem, or -1 when there is none (or it is absurdly long). */
+    private static long number(String name, String stem) {
+        String digits = name.substring(stem.length());
+        return digits.isEmpty() || digits.length() > 15 ? -1 : Long.parseLong(digits);
+    }
+
+    /** The name without its trailing digits. */
+    private static String stem(String name) {
+        int end = name.length();
+        while (end > 0 && Character.isDigit(name.charAt(end - 1)) && name.charAt(end - 1) < 128) end--;
+        return name.substring(0, end);
     }
 
     private static String key(String s) { return Names.ascii(s).toLowerCase(Locale.ROOT); }

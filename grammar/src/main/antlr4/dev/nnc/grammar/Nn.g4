@@ -73,7 +73,15 @@ layerInit  : ID initializer ;
 
 initializer
     : TILDE ID (LPAREN arguments? RPAREN)?                                  # randomInit
+    | ASSIGN arrayLiteral                                                   # arrayInit
     | ASSIGN expression                                                     # valueInit
+    ;
+
+// Every element given: = [0, -1], = [[1, 2], [3, 4]]. Not an Iverson bracket, which has a comparison.
+arrayLiteral : LBRACK arrayElement (COMMA arrayElement)* RBRACK ;
+arrayElement
+    : arrayLiteral                                                          # nestedElement
+    | expression                                                            # scalarElement
     ;
 
 // ─── Training settings ───────────────────────────────────────────────────────────────────────────

@@ -7,8 +7,8 @@ import java.util.SplittableRandom;
  * How a parameter's values start (docs/language.md §7.2), in the runtime's terms so that every backend, and a
  * compiled model with no compiler beside it, draws the same values from the same seed.
  *
- * @param kind {@code constant} (args: the value), {@code normal} (mean, std), {@code uniform} (low, high),
- *             {@code he}, {@code xavier}, {@code zeros}, {@code ones}
+ * @param kind {@code constant} (args: the value), {@code values} (args: every element, row-major), {@code normal}
+ *             (mean, std), {@code uniform} (low, high), {@code he}, {@code xavier}, {@code zeros}, {@code ones}
  */
 public record Initializer(String kind, List<Double> args) {
     public Initializer {
@@ -24,6 +24,11 @@ public record Initializer(String kind, List<Double> args) {
             java.util.Arrays.fill(a, args.get(0));
             return;
         }
+        if (kind.equals("values")) {
+            if (args.size() != a.length) throw new IllegalStateException("internal: " + args.size() + " values for " + a.length + " elements");
+            for (int k = 0; k < a.length; k++) a[k] = args.get(k);
+            return;
+        }
         for (int k = 0; k < a.length; k++) {
             a[k] = switch (kind) {
                 case "normal" -> args.get(0) + args.get(1) * gaussian(random);
@@ -36,6 +41,25 @@ public record Initializer(String kind, List<Double> args) {
             };
         }
     }
+
+    /** Whether the values are the same for every seed: a network whose parameters all start so runs as written, without weights. */
+    public boolean deterministic() {
+        return switch (kind) {
+            case "constant", "values", "zeros", "ones" -> true;
+            default -> false;
+        };
+    }
+
+    /** As the .nn source writes it: {@code ~ he}, {@code ~ normal(0, 0.5)}, {@code = 0}. */
+    public String spelled() {
+        return switch (kind) {
+            case "constant" -> "= " + number(args.get(0));
+            case "values" -> "= [" + String.join(", ", args.stream().limit(4).map(Initializer::number).toList()) + (args.size() > 4 ? ", …]" : "]");
+            default -> "~ " + kind + (args.isEmpty() ? "" : "(" + String.join(", ", args.stream().map(Initializer::number).toList()) + ")");
+        };
+    }
+
+    private static String number(double v) { return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v); }
 
     /** Box–Muller, so the values depend on the seed alone, not on the JDK's nextGaussian. */
     public static double gaussian(SplittableRandom random) {

@@ -20,6 +20,15 @@ public interface Model extends AutoCloseable {
     /** Draws every parameter from its initializer with this seed, and resets the optimizer. */
     void initialize(long seed);
 
+    /**
+     * The first parameter whose initial values depend on the seed, with its initializer ({@code W1 ~ he}); empty when
+     * every parameter starts at given values ({@code = 0}, {@code = [0, -1]}), so that the network runs as written
+     * without trained weights.
+     */
+    default Optional<String> drawnParameter() {
+        return signature().params().stream().findFirst().map(TensorInfo::name);
+    }
+
     /** A copy of a parameter's values, or of an optimizer state tensor ({@code m} of {@code W1}). */
     double[] parameter(String name);
 

@@ -9,11 +9,7 @@ public record TensorInfo(String name, List<Integer> shape) {
     }
 
     /** The number of elements (1 for a scalar). */
-    public int size() {
-        int n = 1;
-        for (int d : shape) n *= d;
-        return n;
-    }
+    public int size() { return Sizes.length(shape); }
 
     /** Checks that {@code values} holds this tensor's elements, as a setter of it requires. */
     public void requireSize(double[] values) {

@@ -30,11 +30,14 @@ import org.junit.jupiter.api.TestFactory;
  * //                      ^ error[index-range]
  * </pre>
  * The diagnostics reported for the file must be exactly those (severity, key, line and column). A place no caret
- * can point at (column 1, under a comment's slashes) is written out: {@code // error[no-network] at 1:1}.
+ * can point at (column 1, under a comment's slashes) is written out: {@code // error[no-network] at 1:1}. A line
+ * {@code //   = hint: TEXT} after an expectation says what that diagnostic's hint must be, word for word: the
+ * fix a beginner is shown is part of what is tested.
  */
 class GoldenDiagnosticsTest {
     private static final Pattern EXPECT = Pattern.compile("^(\\s*//\\s*)\\^+ (error|warning)\\[([a-z-]+)\\]\\s*$");
     private static final Pattern EXPECT_AT = Pattern.compile("^//\\s*(error|warning)\\[([a-z-]+)\\] at (\\d+):(\\d+)\\s*$");
+    private static final Pattern HINT = Pattern.compile("^\\s*//\\s*= hint: (.*)$");
 
     record Expected(String severity, String key, int line, int column) implements Comparable<Expected> {
         @Override public int compareTo(Expected o) {
@@ -48,23 +51,35 @@ class GoldenDiagnosticsTest {
     static List<Path> cases() { return Repo.nnFiles("tests/diagnostics").stream()
             .filter(p -> !p.getFileName().toString().startsWith("_")).toList(); }
 
-    static Set<Expected> expectations(SourceFile file) {
-        Set<Expected> out = new TreeSet<>();
+    static Set<Expected> expectations(SourceFile file) { return hints(file).keySet(); }
+
+    /** Every expectation, with the hint it must have (null when the case does not say). */
+    static java.util.SortedMap<Expected, String> hints(SourceFile file) {
+        var out = new java.util.TreeMap<Expected, String>();
         int target = 0;
+        Expected last = null;
         for (int line = 1; line <= file.lineCount(); line++) {
             String text = file.line(line);
             var at = EXPECT_AT.matcher(text);
             if (at.matches()) {
-                out.add(new Expected(at.group(1), at.group(2), Integer.parseInt(at.group(3)), Integer.parseInt(at.group(4))));
+                last = new Expected(at.group(1), at.group(2), Integer.parseInt(at.group(3)), Integer.parseInt(at.group(4)));
+                out.put(last, null);
+                continue;
+            }
+            var h = HINT.matcher(text);
+            if (h.matches() && last != null) {
+                out.put(last, h.group(1));
                 continue;
             }
             var m = EXPECT.matcher(text);
             if (!m.matches()) {
                 target = line;
+                last = null;
                 continue;
             }
             int column = text.codePointCount(0, text.indexOf('^')) + 1;
-            out.add(new Expected(m.group(2), m.group(3), target, column));
+            last = new Expected(m.group(2), m.group(3), target, column);
+            out.put(last, null);
         }
         return out;
     }
@@ -89,6 +104,12 @@ class GoldenDiagnosticsTest {
             var all = result.diagnostics().sorted();
             assertEquals(expected, actual(p, all), () -> "diagnostics of " + p + ":\n"
                     + all.stream().map(DiagnosticPrinter::render).collect(Collectors.joining()));
+            for (var e : hints(source).entrySet()) {
+                if (e.getValue() == null) continue;
+                var d = all.stream().filter(x -> x.key().id().equals(e.getKey().key()) && x.line() == e.getKey().line()
+                        && x.column() == e.getKey().column()).findFirst().orElseThrow();
+                assertEquals(e.getValue(), d.hint(), "the hint of " + e.getKey() + " in " + p);
+            }
             for (Diagnostic d : all) {
                 String rendered = DiagnosticPrinter.render(d);
                 assertTrue(rendered.startsWith(d.span().file().name() + ":" + d.line() + ":" + d.column() + ": "

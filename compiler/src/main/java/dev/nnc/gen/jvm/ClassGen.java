@@ -37,6 +37,31 @@ public final class ClassGen {
     public static String className(String network) { return "nnc.generated." + network; }
 
     /** @throws TooBig if a block's method would be too big for the optimizing JIT (unless {@code anySize}) */
+    /** Characters per string constant: at most 3 bytes each in a class file's modified UTF-8, under its 65,535. */
+    private static final int STRING_CHUNK = 16_384;
+
+    /**
+     * Pushes a string of any length: one constant when it fits a class file's limit, else its pieces joined at run
+     * time. A layout carries every given value of a parameter ({@code = [[…], …]}), which can run to megabytes.
+     */
+    static void pushString(MethodVisitor mv, String s) {
+        if (s.length() <= STRING_CHUNK) {
+            mv.visitLdcInsn(s);
+            return;
+        }
+        mv.visitTypeInsn(NEW, "java/lang/StringBuilder");
+        mv.visitInsn(DUP);
+        mv.visitLdcInsn(s.length());
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/StringBuilder", "<init>", "(I)V", false);
+        for (int from = 0, to; from < s.length(); from = to) {
+            to = Math.min(s.length(), from + STRING_CHUNK);
+            if (to < s.length() && Character.isHighSurrogate(s.charAt(to - 1))) to--; // keep a pair together
+            mv.visitLdcInsn(s.substring(from, to));
+            mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/StringBuilder", "append", "(Ljava/lang/String;)Ljava/lang/StringBuilder;", false);
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/StringBuilder", "toString", "()Ljava/lang/String;", false);
+    }
+
     public static byte[] generate(LoopProgram program, DType precision, boolean anySize) {
         Num t = precision == DType.F32 ? Num.F : Num.D;
         String name = className(program.graph().name()).replace('.', '/');
@@ -55,7 +80,7 @@ public final class ClassGen {
 
         MethodVisitor layout = cw.visitMethod(ACC_PUBLIC, "layout", "()Ljava/lang/String;", null, null);
         layout.visitCode();
-        layout.visitLdcInsn(dev.nnc.gen.LayoutJson.write(program, precision));
+        pushString(layout, dev.nnc.gen.LayoutJson.write(program, precision));
         layout.visitInsn(ARETURN);
         layout.visitMaxs(0, 0);
         layout.visitEnd();

@@ -128,6 +128,8 @@ public final class CudaModel implements Model, ResidentTraining {
 
     @Override public String backend() { return "cuda"; }
 
+    @Override public Optional<String> drawnParameter() { return layout.drawnParameter(); }
+
     @Override public DType precision() { return type; }
 
     // ─── Buffers ───────────────────────────────────────────────────────────────────────────────────

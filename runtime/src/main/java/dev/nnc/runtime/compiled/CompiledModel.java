@@ -111,6 +111,8 @@ public final class CompiledModel implements Model {
 
     @Override public String backend() { return "jvm"; }
 
+    @Override public Optional<String> drawnParameter() { return layout.drawnParameter(); }
+
     @Override public DType precision() { return type; }
 
     @Override public void initialize(long seed) {

@@ -40,6 +40,15 @@ public record Layout(Signature signature, DType precision, List<Slot> slots, Lis
 
     public record Param(int offset, Initializer init) {}
 
+    /** See {@link dev.nnc.runtime.Model#drawnParameter}. */
+    public java.util.Optional<String> drawnParameter() {
+        for (int p = 0; p < params.size(); p++) {
+            var init = params.get(p).init();
+            if (!init.deterministic()) return java.util.Optional.of(signature.params().get(p).name() + " " + init.spelled());
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The slot of the array of all parameters, and of all gradient sums. */
     public int parameters() { return slotOf(Kind.PARAM); }
 

@@ -102,7 +102,7 @@ public final class ModelMain {
     }
 
     private static int predict(String me, Model model, Args a, PrintWriter out, PrintWriter err) throws Args.Mistake {
-        Path weights = a.path("--weights"), output = a.has("-o") ? a.path("-o") : a.has("--output") ? a.path("--output") : null;
+        Path weights = a.has("--weights") ? a.path("--weights") : null, output = a.has("-o") ? a.path("-o") : a.has("--output") ? a.path("--output") : null;
         List<Path> input = a.paths("--input");
         try {
             List<Path> inputs = new java.util.ArrayList<>(List.of(weights));
@@ -126,7 +126,7 @@ public final class ModelMain {
     }
 
     private static int evaluate(String me, Model model, Args a, PrintWriter out, PrintWriter err) throws Args.Mistake {
-        Path weights = a.path("--weights");
+        Path weights = a.has("--weights") ? a.path("--weights") : null;
         List<Path> data = a.paths("--data");
         try {
             var trained = Trained.restore(model, weights);
@@ -167,13 +167,15 @@ public final class ModelMain {
                 "A network compiled by nnc build; runs it with weights that nnc train wrote.",
                 "",
                 "Commands:",
-                "  predict --weights WEIGHTS --input FILE[,FILE...] [-o CSV]",
+                "  predict [--weights WEIGHTS] --input FILE[,FILE...] [-o CSV]",
                 "      Run the network on inputs and write its outputs as CSV (default: standard",
                 "      output): one column per output element (p[1], p[2], ...), and for a classifier",
                 "      the predicted class. Inputs are scaled as in training.",
-                "  eval --weights WEIGHTS --data FILE[,FILE...]",
+                "  eval [--weights WEIGHTS] --data FILE[,FILE...]",
                 "      The mean loss on labelled data, and for a classifier the accuracy and the",
                 "      confusion matrix.",
+                "  Without --weights, a network whose parameters all have given values",
+                "  (= 0, = [0, -1]) runs with those.",
                 "  info",
                 "      The network's inputs, targets, outputs and parameters, and how it was built.",
                 "  help, --help",
