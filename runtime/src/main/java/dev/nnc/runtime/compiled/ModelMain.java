@@ -28,8 +28,23 @@ public final class ModelMain {
     public static final int OK = 0, ERRORS = 1, USAGE = 2, INTERNAL = 3;
 
     public static void main(String[] args) {
+        if (computes(args)) {
+            List<String> withVectors = VectorRelaunch.command(args);
+            int status = withVectors == null ? -1 : VectorRelaunch.run(withVectors);
+            if (status >= 0) System.exit(status);
+        }
         System.exit(run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+    }
+
+    /** A command that runs the JVM network's matrix kernels, which are worth a JVM with the Vector API (VectorRelaunch). */
+    private static boolean computes(String[] args) {
+        if (args.length == 0 || !List.of("predict", "eval").contains(args[0])) return false;
+        try {
+            return !ModelJar.info(ModelMain.class.getClassLoader()).cuda();
+        } catch (IOException e) {
+            return false; // said when the command runs
+        }
     }
 
     /** Runs a command with the model jar on this class's loader; returns the exit status. */

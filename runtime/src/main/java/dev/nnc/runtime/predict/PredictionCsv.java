@@ -43,7 +43,6 @@ public final class PredictionCsv {
         w.flush();
     }
 
-    /** {@code 3} for element 3 of a vector (1-based), {@code 2_5} for [2,5]; nothing for a scalar. */
     /**
      * The predictions as CSV, to {@code out}, or into {@code file} when one is given, saying on {@code err} how many
      * were written there: what {@code nnc predict} and a model jar's {@code predict} do with them.
@@ -61,6 +60,7 @@ public final class PredictionCsv {
         }
     }
 
+    /** {@code 3} for element 3 of a vector (1-based), {@code 2_5} for [2,5]; nothing for a scalar. */
     public static String columnSuffix(TensorInfo t, int offset) {
         return Arrays.stream(t.position(offset)).mapToObj(Integer::toString).collect(Collectors.joining("_"));
     }
