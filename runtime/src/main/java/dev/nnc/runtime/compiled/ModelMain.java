@@ -37,9 +37,12 @@ public final class ModelMain {
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
     }
 
-    /** A command that runs the JVM network's matrix kernels, which are worth a JVM with the Vector API (VectorRelaunch). */
+    /**
+     * A command of a JVM network's jar that runs its matrix kernels (predict, eval), which are worth a JVM with the
+     * Vector API (VectorRelaunch), or says which run (info).
+     */
     private static boolean computes(String[] args) {
-        if (args.length == 0 || !List.of("predict", "eval").contains(args[0])) return false;
+        if (args.length == 0 || !List.of("predict", "eval", "info").contains(args[0])) return false;
         try {
             return !ModelJar.info(ModelMain.class.getClassLoader()).cuda();
         } catch (IOException e) {
@@ -164,6 +167,10 @@ public final class ModelMain {
         b.append(String.format(Locale.ROOT, "parameters %s (%,d)%n", list(sig.params()), sig.parameterCount()));
         b.append(String.format(Locale.ROOT, "optimizer  %s%s%n", info.optimizer(),
                 sig.optimizerState().isEmpty() ? "" : ", state " + String.join(", ", sig.optimizerState())));
+        if (!info.cuda()) {
+            b.append(String.format(Locale.ROOT, "kernels    %s, on Java %s%n", dev.nnc.runtime.kernel.Gemm.vectorized() ? "Vector API"
+                    : "scalar (this JVM runs without jdk.incubator.vector)", Runtime.version()));
+        }
         return b.toString();
     }
 
@@ -185,7 +192,8 @@ public final class ModelMain {
                 "      The mean loss on labelled data, and for a classifier the accuracy and the",
                 "      confusion matrix.",
                 "  info",
-                "      The network's inputs, targets, outputs and parameters, and how it was built.",
+                "      The network's inputs, targets, outputs and parameters, how it was built,",
+                "      and which matrix kernels run it here.",
                 "  help, --help",
                 "      This text.",
                 "",
