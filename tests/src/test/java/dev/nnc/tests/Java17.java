@@ -36,7 +36,7 @@ final class Java17 {
         var seen = new StringBuilder();
         versions.forEach((java, version) -> seen.append("\n  ").append(java).append(": ").append(version));
         throw new AssertionError("no Java 17 on this machine, and a model jar must run on Java 17: this test runs one on it. "
-                + "Install one (Debian and Ubuntu: apt-get install openjdk-17-jre-headless). Looked at the java on PATH and in "
+                + "Install one (scripts/install-deps.sh does: openjdk-17-jre-headless). Looked at the java on PATH and in "
                 + "/usr/lib/jvm, /usr/java, /opt and ~/.sdkman/candidates/java" + (seen.isEmpty() ? "; found no java at all" : ":" + seen));
     }
 
