@@ -169,7 +169,7 @@ public final class ModelMain {
                 sig.optimizerState().isEmpty() ? "" : ", state " + String.join(", ", sig.optimizerState())));
         if (!info.cuda()) {
             b.append(String.format(Locale.ROOT, "kernels    %s, on Java %s%n", dev.nnc.runtime.kernel.Gemm.vectorized() ? "Vector API"
-                    : "scalar (this JVM runs without jdk.incubator.vector)", Runtime.version()));
+                    : "scalar (this JVM runs without jdk.incubator.vector)", System.getProperty("java.version")));
         }
         return b.toString();
     }

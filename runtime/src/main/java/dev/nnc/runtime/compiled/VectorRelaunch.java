@@ -25,9 +25,11 @@ import java.util.List;
  *
  * <p>It does so only where the module is there to add (Java 17 and newer; not a runtime image linked without it),
  * where this JVM has it not, where {@code -Dnnc.vector=false} does not ask for the scalar kernels, and where the
- * command line is known and ends in this jar (or {@code ModelMain}) and the arguments {@code main} got; otherwise the
- * command runs here on the scalar kernels, which compute the same to float32's rounding. The JVM with the module
- * announces it on standard error, a line users of nnc never see; that line is dropped.
+ * command line is known and ends in this jar (or {@code ModelMain}) and the arguments {@code main} got, and where
+ * this JVM runs no agent (a debugger's or a profiler's, from the command line or JAVA_TOOL_OPTIONS: the work should
+ * happen where it looks, and a second debugger would find its port taken); otherwise the command runs here on the
+ * scalar kernels, which compute the same to float32's rounding. The JVM with the module announces it on standard
+ * error, a line users of nnc never see; that line is dropped.
  */
 final class VectorRelaunch {
     private VectorRelaunch() {}
@@ -46,6 +48,10 @@ final class VectorRelaunch {
                 || System.getenv(STARTED) != null || ModuleFinder.ofSystem().find(MODULE).isEmpty()) {
             return null;
         }
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS")) {
+            String options = System.getenv(variable);
+            if (options != null && Arrays.stream(options.trim().split("\\s+")).anyMatch(VectorRelaunch::isAgent)) return null;
+        }
         var info = ProcessHandle.current().info();
         return command(info.command().orElse(null), info.arguments().orElse(null), args, VectorRelaunch::isThisJar);
     }
@@ -61,9 +67,16 @@ final class VectorRelaunch {
         boolean ours = arguments[main].equals(ModelJar.MAIN_CLASS)
                 || main > 0 && arguments[main - 1].equals("-jar") && isThisJar.test(arguments[main]);
         if (!ours) return null;
+        for (int k = 0; k < main; k++) if (isAgent(arguments[k])) return null;
         List<String> command = new ArrayList<>(List.of(java, "--add-modules", MODULE));
         command.addAll(Arrays.asList(arguments));
         return command;
+    }
+
+    /** Whether a JVM option starts an agent: a debugger ({@code -agentlib:jdwp=…}, the older {@code -Xrunjdwp}), a profiler. */
+    static boolean isAgent(String option) {
+        return option.startsWith("-agentlib:") || option.startsWith("-agentpath:") || option.startsWith("-javaagent:")
+                || option.startsWith("-Xrun") || option.equals("-Xdebug");
     }
 
     /** Whether {@code path}, from the command line, is the jar this class was loaded from. */

@@ -35,6 +35,10 @@ class VectorRelaunchTest {
         assertNull(command("-jar", "another.jar"), "a jar that is not this one");
         assertNull(command("-cp", "model.jar", "some.other.Main"), "another main class");
         assertNull(command("-jar", "model.jar", "extra"), "arguments that are not main's");
+        for (String agent : List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-agentpath:/opt/yourkit/libyjpagent.so",
+                "-javaagent:jacoco.jar", "-Xrunjdwp:transport=dt_socket", "-Xdebug")) {
+            assertNull(command(agent, "-jar", "model.jar"), "a JVM with an agent: " + agent);
+        }
         assertNull(VectorRelaunch.command("/jdk/bin/java", new String[] {"predict"}, ARGS, "model.jar"::equals), "fewer arguments than main's");
         assertNull(VectorRelaunch.command(null, new String[] {"-jar", "model.jar"}, new String[0], "model.jar"::equals), "no java");
         assertNull(VectorRelaunch.command("/jdk/bin/java", null, new String[0], "model.jar"::equals), "no arguments");
