@@ -8,7 +8,8 @@ set -euo pipefail
 # derived gradients with PyTorch's autograd (tests/src/test/python/torch_reference.py).
 # dataset-fashion-mnist: the Fashion-MNIST IDX files in /usr/share/datasets/fashion-mnist/ (samples/mlp.nn).
 # neovim: a real editor for the language server's test (tests/src/test/nvim), with its built-in LSP client.
-PACKAGES=(python3-torch dataset-fashion-mnist neovim)
+# openjdk-17-jre-headless: the oldest Java a model jar runs on, which Java17Test runs them with (bookworm's default).
+PACKAGES=(python3-torch dataset-fashion-mnist neovim openjdk-17-jre-headless)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

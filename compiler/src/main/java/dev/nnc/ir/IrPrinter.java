@@ -79,7 +79,7 @@ public final class IrPrinter {
     }
 
     private String lhs(Tensor t, List<IndexVar> vars) {
-        var idx = vars.stream().map(v -> (Idx) Idx.of(v)).toList();
+        List<Idx> idx = vars.stream().map(Idx::of).toList();
         return load(t, idx);
     }
 

@@ -59,20 +59,26 @@ class BuildCommandTest {
     static Run javaJar(Path jarFile, String... args) throws IOException, InterruptedException { return javaJar(List.of(), jarFile, args); }
 
     /**
-     * The same with JVM options. With the Vector API module the matrix kernels take the same path as in this JVM
-     * (whose tests run with it), so results agree to the bit; without it, the scalar kernels add in another order.
-     * The JVM's one-line notice that an incubator module is in use is dropped from standard error.
+     * The same with JVM options. With the Vector API module (which a plain {@code java -jar} of a model jar adds
+     * itself) the matrix kernels take the same path as in this JVM, whose tests run with it; with
+     * {@code -Dnnc.vector=false}, the scalar kernels add in another order. The JVM's one-line notice that an
+     * incubator module is in use is dropped from standard error.
      */
     static Run javaJar(List<String> jvm, Path jarFile, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return javaJar(Path.of(System.getProperty("java.home"), "bin", "java"), dir, jvm, jarFile, args);
+    }
+
+    /** The same with another {@code java}, in the folder {@code in}. */
+    static Run javaJar(Path java, Path in, List<String> jvm, Path jarFile, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java.toString()));
         command.addAll(jvm);
         command.addAll(List.of("-jar", jarFile.toString()));
         command.addAll(List.of(args));
-        var pb = new ProcessBuilder(command).directory(dir.toFile());
+        var pb = new ProcessBuilder(command).directory(in.toFile());
         pb.environment().remove("CLASSPATH");
         pb.environment().remove("JAVA_TOOL_OPTIONS"); // it would add a line to standard error
         pb.environment().remove("JDK_JAVA_OPTIONS");
-        Path out = Files.createTempFile(dir, "out", ".txt"), err = Files.createTempFile(dir, "err", ".txt");
+        Path out = Files.createTempFile(in, "out", ".txt"), err = Files.createTempFile(in, "err", ".txt");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -82,7 +88,7 @@ class BuildCommandTest {
         return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), errors);
     }
 
-    static final List<String> VECTOR = List.of("--add-modules", "jdk.incubator.vector");
+    static final List<String> VECTOR = List.of("--add-modules", "jdk.incubator.vector"), SCALAR = List.of("-Dnnc.vector=false");
 
     static void assertOneLineNoTrace(String err) {
         assertEquals(1, err.lines().count(), err);
@@ -100,11 +106,17 @@ class BuildCommandTest {
         assertEquals(601, run.out().lines().count());
         assertSameCsv(nnc.out(), run.out(), 1e-6);
 
-        // plain java -jar: the scalar kernels, which add in another order
+        // plain java -jar: the jar starts the JVM again with the Vector API, and says nothing about it
         var plain = javaJar(jar, "predict", "--weights", weights.toString(), "--input", CliTest.sample("data/spirals.csv"));
         assertEquals(0, plain.status(), plain.err());
         assertEquals("", plain.err());
-        assertSameCsv(nnc.out(), plain.out(), 1e-5);
+        assertSameCsv(nnc.out(), plain.out(), 1e-6);
+
+        // the scalar kernels, which add in another order
+        var scalar = javaJar(SCALAR, jar, "predict", "--weights", weights.toString(), "--input", CliTest.sample("data/spirals.csv"));
+        assertEquals(0, scalar.status(), scalar.err());
+        assertEquals("", scalar.err());
+        assertSameCsv(nnc.out(), scalar.out(), 1e-5);
 
         Path csv = dir.resolve("p.csv");
         var toFile = javaJar(VECTOR, jar, "predict", "--weights=" + weights, "--input", CliTest.sample("data/spirals.csv"), "-o", csv.toString());
@@ -128,6 +140,9 @@ class BuildCommandTest {
         assertTrue(info.out().contains("inputs     x[2]\n"), info.out());
         assertTrue(info.out().contains("outputs    p[3]\n"), info.out());
         assertTrue(info.out().contains("parameters W1[32,2], b1[32], W2[32,32], b2[32], W3[3,32], b3[3] (1,251)\n"), info.out());
+        assertTrue(info.out().contains("kernels    Vector API, on Java " + System.getProperty("java.version") + "\n"), info.out());
+        var scalar = javaJar(SCALAR, jar, "info");
+        assertTrue(scalar.out().contains("kernels    scalar (this JVM runs without jdk.incubator.vector), on Java " + System.getProperty("java.version") + "\n"), scalar.out());
         var help = javaJar(jar, "--help");
         assertEquals(0, help.status(), help.err());
         assertTrue(help.out().startsWith("Usage: java -jar model.jar COMMAND [OPTIONS]"), help.out());

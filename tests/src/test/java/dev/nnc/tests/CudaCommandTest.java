@@ -116,7 +116,12 @@ class CudaCommandTest {
 
     /** A JVM of its own (the one running these tests) with these arguments, and {@code libraries} as LD_LIBRARY_PATH. */
     static CliTest.Run java(Path dir, String libraries, List<String> arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        return java(Path.of(System.getProperty("java.home"), "bin", "java"), dir, libraries, arguments);
+    }
+
+    /** The same with another {@code java}. */
+    static CliTest.Run java(Path java, Path dir, String libraries, List<String> arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java.toString()));
         command.addAll(arguments);
         List<String> args = arguments;
         var pb = new ProcessBuilder(command).directory(dir.toFile());

@@ -38,10 +38,11 @@ class CudaEmitTest {
     /** The random family's networks per nvcc run. */
     static final int PER_UNIT = 30;
 
+    static final String NO_NVCC = "nvcc is not installed (not on PATH, in $CUDA_HOME/bin or /usr/local/cuda/bin)";
+
     @BeforeAll
     static void findNvcc() {
         nvcc = Toolchain.nvcc().map(Path::toString).orElse(null);
-        if (nvcc == null) System.err.println("CudaEmitTest: skipped: nvcc is not installed (not on PATH, in $CUDA_HOME/bin or /usr/local/cuda/bin)");
     }
 
     static Stream<Arguments> samples() throws IOException { return CudaChecks.samples(); }
@@ -54,7 +55,7 @@ class CudaEmitTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("samples")
     void sampleCompilesWithNvcc(String name, String source, String optimizer, DType type) throws Exception {
-        Assumptions.assumeTrue(nvcc != null, "nvcc is not installed");
+        Assumptions.assumeTrue(nvcc != null, NO_NVCC);
         String cuda = cuda(name, source, optimizer, type);
         assertTrue(cuda.contains(") train_0(const nnc_args a)"), cuda);
         assertTrue(cuda.contains(") step(const nnc_args a)"), cuda);
@@ -63,7 +64,7 @@ class CudaEmitTest {
 
     @Test
     void theRandomFamilyCompilesWithNvcc() throws Exception {
-        Assumptions.assumeTrue(nvcc != null, "nvcc is not installed");
+        Assumptions.assumeTrue(nvcc != null, NO_NVCC);
         List<String> units = new ArrayList<>();
         var unit = new StringBuilder("#include <math.h>\n");
         int inUnit = 0;

@@ -71,5 +71,11 @@ class GpuTest extends CudaChecks {
         assertEquals(0, run.status(), run.err());
         // the jar's fatbin and the cubin nnc compiled here are the same source: the same predictions
         assertEquals(nnc.out(), run.out());
+        // and on the machine's Java 17, as plainly as a user runs it
+        var on17 = CudaCommandTest.java(Java17.java(), dir, System.getenv("LD_LIBRARY_PATH"),
+                List.of("-jar", jar.toString(), "predict", "--weights", weights.toString(), "--input", CliTest.sample("data/spirals.csv")));
+        assertEquals(0, on17.status(), on17.err());
+        assertEquals("", on17.err());
+        assertEquals(nnc.out(), on17.out());
     }
 }

@@ -137,10 +137,26 @@ public final class Safetensors {
             v[k] = switch (dtype) {
                 case "F64" -> in.getDouble(at);
                 case "F32" -> in.getFloat(at);
-                case "F16" -> Float.float16ToFloat(in.getShort(at));
+                case "F16" -> halfToFloat(in.getShort(at));
                 default -> Float.intBitsToFloat((in.getShort(at) & 0xffff) << 16);
             };
         }
         return new Entry(key, dtype.equals("F64") ? DType.F64 : DType.F32, shape, v);
+    }
+
+    /**
+     * An IEEE half-precision value, exactly as a float. (Java 20's {@code Float.float16ToFloat}; the runtime runs on
+     * Java 17.)
+     */
+    static float halfToFloat(short half) {
+        int bits = half & 0xffff, exponent = (bits >>> 10) & 0x1f, fraction = bits & 0x3ff;
+        boolean negative = (bits & 0x8000) != 0;
+        if (exponent == 0) { // zero or subnormal: fraction · 2⁻²⁴, exact in a float
+            float v = fraction * 0x1p-24f;
+            return negative ? -v : v;
+        }
+        int sign = negative ? 0x8000_0000 : 0;
+        if (exponent == 0x1f) return Float.intBitsToFloat(sign | 0x7f80_0000 | fraction << 13); // infinity, NaN
+        return Float.intBitsToFloat(sign | (exponent - 15 + 127) << 23 | fraction << 13);
     }
 }

@@ -30,8 +30,26 @@ public final class ModelMain {
     public static final int OK = 0, ERRORS = 1, USAGE = 2, INTERNAL = 3;
 
     public static void main(String[] args) {
+        if (computes(args)) {
+            List<String> withVectors = VectorRelaunch.command(args);
+            int status = withVectors == null ? -1 : VectorRelaunch.run(withVectors);
+            if (status >= 0) System.exit(status);
+        }
         System.exit(run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A command of a JVM network's jar that runs its matrix kernels (predict, eval), which are worth a JVM with the
+     * Vector API (VectorRelaunch), or says which run (info).
+     */
+    private static boolean computes(String[] args) {
+        if (args.length == 0 || !List.of("predict", "eval", "info").contains(args[0])) return false;
+        try {
+            return !ModelJar.info(ModelMain.class.getClassLoader()).cuda();
+        } catch (IOException e) {
+            return false; // said when the command runs
+        }
     }
 
     /** Runs a command with the model jar on this class's loader; returns the exit status. */
@@ -154,6 +172,10 @@ public final class ModelMain {
         b.append(String.format(Locale.ROOT, "parameters %s (%,d)%n", list(sig.params()), sig.parameterCount()));
         b.append(String.format(Locale.ROOT, "optimizer  %s%s%n", info.optimizer(),
                 sig.optimizerState().isEmpty() ? "" : ", state " + String.join(", ", sig.optimizerState())));
+        if (!info.cuda()) {
+            b.append(String.format(Locale.ROOT, "kernels    %s, on Java %s%n", dev.nnc.runtime.kernel.Gemm.vectorized() ? "Vector API"
+                    : "scalar (this JVM runs without jdk.incubator.vector)", System.getProperty("java.version")));
+        }
         return b.toString();
     }
 
@@ -177,7 +199,8 @@ public final class ModelMain {
                 "  Without --weights, a network whose parameters all have given values",
                 "  (= 0, = [0, -1]) runs with those.",
                 "  info",
-                "      The network's inputs, targets, outputs and parameters, and how it was built.",
+                "      The network's inputs, targets, outputs and parameters, how it was built,",
+                "      and which matrix kernels run it here.",
                 "  help, --help",
                 "      This text.",
                 "",

@@ -67,29 +67,29 @@ final class CsvColumns {
             if (name.contains("[") && !name.contains("]")) splitAtCommas(c);
             Match m = name.isEmpty() ? new Unused("") : resolve(name, c);
             match[c] = m;
-            switch (m) {
-                case Element e -> {
-                    int k = e.tensor();
-                    if (labelColumn[k] >= 0) throw mixed(k, labelColumn[k], c);
-                    int before = elementColumn[k][e.offset()];
-                    if (before >= 0) {
-                        throw DataError.at(file, 1, c + 1, "columns " + show(before) + " (column " + (before + 1) + ") and "
-                                + show(c) + " (column " + (c + 1) + ") both give " + kind(k) + " "
-                                + element(all.get(k), e.offset()) + "; keep one of them");
-                    }
-                    elementColumn[k][e.offset()] = c;
+            // an if chain over the three kinds of Match: the runtime runs on Java 17, which has no switch over patterns
+            if (m instanceof Element e) {
+                int k = e.tensor();
+                if (labelColumn[k] >= 0) throw mixed(k, labelColumn[k], c);
+                int before = elementColumn[k][e.offset()];
+                if (before >= 0) {
+                    throw DataError.at(file, 1, c + 1, "columns " + show(before) + " (column " + (before + 1) + ") and "
+                            + show(c) + " (column " + (c + 1) + ") both give " + kind(k) + " "
+                            + element(all.get(k), e.offset()) + "; keep one of them");
                 }
-                case Label l -> {
-                    int k = l.tensor();
-                    if (labelColumn[k] >= 0) {
-                        throw DataError.at(file, 1, c + 1, "columns " + show(labelColumn[k]) + " (column "
-                                + (labelColumn[k] + 1) + ") and " + show(c) + " (column " + (c + 1)
-                                + ") both give the class label of target " + all.get(k) + "; keep one of them");
-                    }
-                    for (int before : elementColumn[k]) if (before >= 0) throw mixed(k, c, before);
-                    labelColumn[k] = c;
+                elementColumn[k][e.offset()] = c;
+            } else if (m instanceof Label l) {
+                int k = l.tensor();
+                if (labelColumn[k] >= 0) {
+                    throw DataError.at(file, 1, c + 1, "columns " + show(labelColumn[k]) + " (column "
+                            + (labelColumn[k] + 1) + ") and " + show(c) + " (column " + (c + 1)
+                            + ") both give the class label of target " + all.get(k) + "; keep one of them");
                 }
-                case Unused u -> notes.add(file + ":1:" + (c + 1) + ": column "
+                for (int before : elementColumn[k]) if (before >= 0) throw mixed(k, c, before);
+                labelColumn[k] = c;
+            } else {
+                Unused u = (Unused) m;
+                notes.add(file + ":1:" + (c + 1) + ": column "
                         + (name.isEmpty() ? (c + 1) + " has no name and" : show(c)) + " is not used"
                         + (u.why().isEmpty() ? "" : "; " + u.why()));
             }
@@ -120,16 +120,12 @@ final class CsvColumns {
         offset = new int[header.length];
         for (int c = 0; c < header.length; c++) {
             tensor[c] = -1;
-            switch (match[c]) {
-                case Element e -> {
-                    tensor[c] = readIndex[e.tensor()];
-                    offset[c] = e.offset();
-                }
-                case Label l -> {
-                    tensor[c] = readIndex[l.tensor()];
-                    offset[c] = LABEL;
-                }
-                case Unused u -> {}
+            if (match[c] instanceof Element e) {
+                tensor[c] = readIndex[e.tensor()];
+                offset[c] = e.offset();
+            } else if (match[c] instanceof Label l) {
+                tensor[c] = readIndex[l.tensor()];
+                offset[c] = LABEL;
             }
         }
     }

@@ -128,11 +128,9 @@ public sealed interface Normalization {
 
     /** Whether the numbers it needs are there: always, except for minmax and standard before {@link #fit}. */
     default boolean fitted() {
-        return switch (this) {
-            case MinMax m -> !m.min().isEmpty();
-            case Standard st -> !st.mean().isEmpty();
-            default -> true;
-        };
+        if (this instanceof MinMax m) return !m.min().isEmpty();
+        if (this instanceof Standard st) return !st.mean().isEmpty();
+        return true;
     }
 
     /** This normalization with its numbers taken from the training set's inputs (none and scale have none to take). */
@@ -187,25 +185,22 @@ public sealed interface Normalization {
             double[] x = data.column(t.name());
             double[] y = new double[x.length];
             int w = t.size();
-            switch (this) {
-                case Scale s -> {
-                    for (int k = 0; k < x.length; k++) y[k] = x[k] / s.divisor();
+            // if chains over the kinds here and below: the runtime runs on Java 17, which has no switch over patterns
+            if (this instanceof Scale s) {
+                for (int k = 0; k < x.length; k++) y[k] = x[k] / s.divisor();
+            } else if (this instanceof MinMax m) {
+                double[] lo = fitted(m.min(), t);
+                double[] hi = fitted(m.max(), t);
+                for (int k = 0; k < x.length; k++) {
+                    int e = k % w;
+                    double range = hi[e] - lo[e];
+                    y[k] = range == 0 ? 0 : (x[k] - lo[e]) / range;
                 }
-                case MinMax m -> {
-                    double[] lo = fitted(m.min(), t);
-                    double[] hi = fitted(m.max(), t);
-                    for (int k = 0; k < x.length; k++) {
-                        int e = k % w;
-                        double range = hi[e] - lo[e];
-                        y[k] = range == 0 ? 0 : (x[k] - lo[e]) / range;
-                    }
-                }
-                case Standard st -> {
-                    double[] mean = fitted(st.mean(), t);
-                    double[] std = fitted(st.std(), t);
-                    for (int k = 0; k < x.length; k++) y[k] = (x[k] - mean[k % w]) / std[k % w];
-                }
-                case None none -> throw new AssertionError();
+            } else {
+                Standard st = (Standard) this;
+                double[] mean = fitted(st.mean(), t);
+                double[] std = fitted(st.std(), t);
+                for (int k = 0; k < x.length; k++) y[k] = (x[k] - mean[k % w]) / std[k % w];
             }
             columns.put(t.name(), y);
         }
@@ -228,12 +223,10 @@ public sealed interface Normalization {
      * {@code name=…} group per input, in name order.
      */
     default String encode() {
-        return switch (this) {
-            case None n -> "none";
-            case Scale s -> "scale(" + number(s.divisor()) + ")";
-            case MinMax m -> "minmax" + pairs(m.min(), m.max());
-            case Standard st -> "standard" + pairs(st.mean(), st.std());
-        };
+        if (this instanceof Scale s) return "scale(" + number(s.divisor()) + ")";
+        if (this instanceof MinMax m) return "minmax" + pairs(m.min(), m.max());
+        if (this instanceof Standard st) return "standard" + pairs(st.mean(), st.std());
+        return "none";
     }
 
     /**

@@ -13,7 +13,9 @@ package dev.nnc.runtime.kernel;
  *
  * <p>The fast path uses the incubating Vector API; a JVM started without
  * {@code --add-modules jdk.incubator.vector} (or with {@code -Dnnc.vector=false}) gets {@link ScalarGemm}
- * instead. The choice is made once, here, so {@link VectorGemm} is never loaded without the module.
+ * instead. The choice is made once, here, so {@link VectorGemm} is never loaded without the module. (A model jar
+ * run with plain {@code java -jar} starts itself again with the module: {@code compiled.VectorRelaunch}.)
+ * VectorGemm is compiled against Java 17's version of the module and calls only what every version since has.
  */
 public final class Gemm {
     private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()

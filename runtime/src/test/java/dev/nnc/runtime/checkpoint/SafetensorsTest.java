@@ -3,6 +3,7 @@ package dev.nnc.runtime.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.DType;
 import java.nio.ByteBuffer;
@@ -84,6 +85,20 @@ class SafetensorsTest {
         assertArrayEquals(new byte[] {4, 5}, Files.readAllBytes(f));
         try (var list = Files.list(dir)) {
             assertEquals(List.of(f), list.toList());
+        }
+    }
+
+    /** The runtime's own half-precision conversion (it runs on Java 17) against Java 20's, at every one of the 65,536 values. */
+    @Test
+    void everyHalfPrecisionValueReadsAsJavaReadsIt() {
+        for (int k = 0; k < 0x10000; k++) {
+            int bits = k;
+            float expected = Float.float16ToFloat((short) bits), actual = Safetensors.halfToFloat((short) bits);
+            if (Float.isNaN(expected)) { // Java's compiled float16ToFloat makes a NaN quiet, its interpreted one not: a NaN either way
+                assertTrue(Float.isNaN(actual), () -> "0x" + Integer.toHexString(bits));
+            } else {
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), () -> "0x" + Integer.toHexString(bits));
+            }
         }
     }
 }
