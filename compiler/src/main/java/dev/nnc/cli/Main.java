@@ -64,7 +64,15 @@ public final class Main implements Runnable {
             return INTERNAL;
         });
         // on a deep stack: every stage walks expressions recursively (driver.DeepStack)
-        int status = dev.nnc.driver.DeepStack.call(() -> cli.execute(args));
+        int status;
+        try {
+            status = dev.nnc.driver.DeepStack.call(() -> cli.execute(args));
+        } catch (OutOfMemoryError e) {
+            // not a bug and not the program's mistake: the JVM was given too little for this work
+            err.println("nnc: out of memory: the JVM has " + Memory.heapDescription() + " for this; give it more "
+                    + "(JAVA_TOOL_OPTIONS=-Xmx8g, say) or split the work (a smaller program, batch or data file)");
+            status = ERRORS;
+        }
         out.flush();
         err.flush();
         return status;

@@ -23,6 +23,9 @@ final class Memory {
     }
 
     /** @throws TooLarge when the estimate exceeds what the heap can still give */
+    /** The JVM's largest heap, in words: "a heap of 2.0 GiB". */
+    static String heapDescription() { return "a heap of " + Sizes.bytes(Runtime.getRuntime().maxMemory()); }
+
     static void require(Graph g, OptimizerIr opt, String backend, DType type, int batch) {
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());

@@ -203,7 +203,8 @@ public final class IrPrinter {
             case Ex.Num n -> n.value() < 0 ? 3 : 6;
             case Ex.Sum s -> 3;
             case Ex.Max m -> 3;
-            case Ex.Select s -> 2;
+            // with both branches it prints as a sum, [c] · g + (1 - [c]) · h: a factor after it needs parentheses
+            case Ex.Select s -> Exprs.isNum(s.otherwise(), 0) || Exprs.isNum(s.then(), 0) ? 2 : 1;
             default -> 6;
         };
     }

@@ -195,8 +195,18 @@ public final class Lower {
             var args = new ArrayList<>(a.args());
             args.set(k, new Ex.Load(z, vars.stream().map(Idx::of).toList()));
             body = new Ex.Apply(a.f(), args);
+        } else if (body instanceof Ex.Unary u && u.op() != Ex.UnOp.NEG && nonlinear(u.a())) {
+            // abs(abs(…)), exp(log(…)): a primitive's derivative reads its argument too, so nested ones split alike
+            Tensor z = new Tensor(unique((level == 1 ? "z_" : "z" + level + "_") + of.name), Tensor.Role.VALUE, t.shape, t.span, t, null);
+            split(of, z, vars, u.a(), level + 1);
+            body = new Ex.Unary(u.op(), new Ex.Load(z, vars.stream().map(Idx::of).toList()));
         }
         defs.add(new Def(t, vars, body));
+    }
+
+    /** A call of a function or of a primitive other than −: what a nested one is split from. */
+    private static boolean nonlinear(Ex e) {
+        return e instanceof Ex.Apply || e instanceof Ex.Unary u && u.op() != Ex.UnOp.NEG;
     }
 
     /** An activation of something computed: one argument that is not a number and not already a tensor. */

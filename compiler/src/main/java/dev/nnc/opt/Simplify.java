@@ -14,13 +14,27 @@ import java.math.MathContext;
  * pass is (a non-finite forward value stops training before any gradient is used).
  */
 public final class Simplify {
+    /**
+     * The terms this simplifier has already brought to their simplest form. A rule that builds a new term around
+     * simplified parts (a + −b → a − b) simplifies only what is new: simplifying the parts again made a chain of n
+     * terms take n² steps.
+     */
+    private final java.util.Set<Ex> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
     private Simplify() {}
 
-    public static Ex simplify(Ex e) { return Exprs.transform(e, Simplify::node); }
+    public static Ex simplify(Ex e) { return new Simplify().simp(e); }
+
+    private Ex simp(Ex e) {
+        if (done.contains(e)) return e;
+        Ex r = node(Exprs.mapChildren(e, this::simp));
+        done.add(r);
+        return r;
+    }
 
     private static boolean num(Ex e, double v) { return Exprs.isNum(e, v); }
 
-    private static Ex node(Ex e) {
+    private Ex node(Ex e) {
         return switch (e) {
             case Ex.Unary u -> unary(u);
             case Ex.Binary b -> binary(b);
@@ -51,7 +65,7 @@ public final class Simplify {
         };
     }
 
-    private static Ex unary(Ex.Unary u) {
+    private Ex unary(Ex.Unary u) {
         if (u.a() instanceof Ex.Num n) {
             double v = n.value();
             return new Ex.Num(switch (u.op()) {
@@ -70,7 +84,7 @@ public final class Simplify {
         return u;
     }
 
-    private static Ex binary(Ex.Binary b) {
+    private Ex binary(Ex.Binary b) {
         Ex x = b.a(), y = b.b();
         if (x instanceof Ex.Num p && y instanceof Ex.Num q) {
             double l = p.value(), r = q.value();
@@ -87,42 +101,42 @@ public final class Simplify {
                 if (num(y, 0)) yield x;
                 Ex folded = sumConstants(b);
                 if (folded != null) yield folded;
-                if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.sub(x, u.a()));
-                if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.sub(y, u.a()));
+                if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simp(Ex.sub(x, u.a()));
+                if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simp(Ex.sub(y, u.a()));
                 yield b;
             }
             case SUB -> {
                 if (num(y, 0)) yield x;
                 Ex folded = sumConstants(b);
                 if (folded != null) yield folded;
-                if (num(x, 0)) yield simplify(Ex.neg(y));
-                if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.add(x, u.a()));
+                if (num(x, 0)) yield simp(Ex.neg(y));
+                if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simp(Ex.add(x, u.a()));
                 yield b;
             }
             case MUL -> {
                 if (num(x, 0) || num(y, 0)) yield new Ex.Num(0);
                 if (num(x, 1)) yield y;
                 if (num(y, 1)) yield x;
-                if (num(x, -1)) yield simplify(Ex.neg(y));
-                if (num(y, -1)) yield simplify(Ex.neg(x));
-                if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.neg(Ex.mul(u.a(), y)));
-                if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.neg(Ex.mul(x, u.a())));
+                if (num(x, -1)) yield simp(Ex.neg(y));
+                if (num(y, -1)) yield simp(Ex.neg(x));
+                if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simp(Ex.neg(Ex.mul(u.a(), y)));
+                if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simp(Ex.neg(Ex.mul(x, u.a())));
                 // the number first: 2 · a, as people write it
-                if (y instanceof Ex.Num && !(x instanceof Ex.Num)) yield simplify(new Ex.Binary(Ex.BinOp.MUL, y, x));
+                if (y instanceof Ex.Num && !(x instanceof Ex.Num)) yield simp(new Ex.Binary(Ex.BinOp.MUL, y, x));
                 // the numbers of a product gathered into one: 0.5 · (2 · g) → g, (2 · a) · (3 · b) → 6 · (a · b)
                 if (x instanceof Ex.Num c && y instanceof Ex.Binary q && q.op() == Ex.BinOp.MUL && q.a() instanceof Ex.Num d) {
-                    yield simplify(Ex.mul(new Ex.Num(fold(Ex.BinOp.MUL, c.value(), d.value())), q.b()));
+                    yield simp(Ex.mul(new Ex.Num(fold(Ex.BinOp.MUL, c.value(), d.value())), q.b()));
                 }
                 if (x instanceof Ex.Num c && y instanceof Ex.Binary q && q.op() == Ex.BinOp.DIV && q.b() instanceof Ex.Num d) {
-                    yield simplify(Ex.mul(new Ex.Num(over(c.value(), d.value())), q.a()));
+                    yield simp(Ex.mul(new Ex.Num(over(c.value(), d.value())), q.a()));
                 }
-                if (x instanceof Ex.Binary p && p.op() == Ex.BinOp.MUL && p.a() instanceof Ex.Num c) yield simplify(Ex.mul(c, Ex.mul(p.b(), y)));
+                if (x instanceof Ex.Binary p && p.op() == Ex.BinOp.MUL && p.a() instanceof Ex.Num c) yield simp(Ex.mul(c, Ex.mul(p.b(), y)));
                 if (!(x instanceof Ex.Num) && y instanceof Ex.Binary q && q.op() == Ex.BinOp.MUL && q.a() instanceof Ex.Num c) {
-                    yield simplify(Ex.mul(c, Ex.mul(x, q.b())));
+                    yield simp(Ex.mul(c, Ex.mul(x, q.b())));
                 }
                 // g · (c ? 1 : 0) and friends: keep selects outermost so they print as g · [c]
-                if (y instanceof Ex.Select s && num(s.otherwise(), 0)) yield simplify(new Ex.Select(s.cond(), Ex.mul(x, s.then()), s.otherwise()));
-                if (x instanceof Ex.Select s && num(s.otherwise(), 0)) yield simplify(new Ex.Select(s.cond(), Ex.mul(s.then(), y), s.otherwise()));
+                if (y instanceof Ex.Select s && num(s.otherwise(), 0)) yield simp(new Ex.Select(s.cond(), Ex.mul(x, s.then()), s.otherwise()));
+                if (x instanceof Ex.Select s && num(s.otherwise(), 0)) yield simp(new Ex.Select(s.cond(), Ex.mul(s.then(), y), s.otherwise()));
                 yield b;
             }
             case DIV -> {
@@ -130,9 +144,9 @@ public final class Simplify {
                 if (num(x, 0)) yield new Ex.Num(0);
                 // (c · a) / d → (c / d) · a
                 if (y instanceof Ex.Num d && x instanceof Ex.Binary p && p.op() == Ex.BinOp.MUL && p.a() instanceof Ex.Num c) {
-                    yield simplify(Ex.mul(new Ex.Num(over(c.value(), d.value())), p.b()));
+                    yield simp(Ex.mul(new Ex.Num(over(c.value(), d.value())), p.b()));
                 }
-                if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simplify(Ex.neg(Ex.div(u.a(), y)));
+                if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simp(Ex.neg(Ex.div(u.a(), y)));
                 yield b;
             }
             case POW -> {
@@ -148,20 +162,20 @@ public final class Simplify {
      * The numbers of a sum gathered into one, written last, as people write them: (a + 1) + 2 → a + 3,
      * (1 + a) - 3 → a - 2, 2 + a → a + 2, a + -3 → a - 3. Null when there is nothing to gather.
      */
-    private static Ex sumConstants(Ex.Binary b) {
+    private Ex sumConstants(Ex.Binary b) {
         Ex x = b.a(), y = b.b();
         double sign = b.op() == Ex.BinOp.ADD ? 1 : -1;
         if (y instanceof Ex.Num d) {
-            if (d.value() < 0) return simplify(new Ex.Binary(b.op() == Ex.BinOp.ADD ? Ex.BinOp.SUB : Ex.BinOp.ADD, x, new Ex.Num(-d.value())));
+            if (d.value() < 0) return simp(new Ex.Binary(b.op() == Ex.BinOp.ADD ? Ex.BinOp.SUB : Ex.BinOp.ADD, x, new Ex.Num(-d.value())));
             // (p ± c) ± d → p + (±c ± d)
             if (x instanceof Ex.Binary p && (p.op() == Ex.BinOp.ADD || p.op() == Ex.BinOp.SUB) && p.b() instanceof Ex.Num c) {
                 double k = sum(p.op() == Ex.BinOp.ADD ? c.value() : -c.value(), sign * d.value());
-                return simplify(Ex.add(p.a(), new Ex.Num(k)));
+                return simp(Ex.add(p.a(), new Ex.Num(k)));
             }
             // (c ± p) ± d → ±p + (c ± d)
             if (x instanceof Ex.Binary p && (p.op() == Ex.BinOp.ADD || p.op() == Ex.BinOp.SUB) && p.a() instanceof Ex.Num c) {
                 Ex rest = p.op() == Ex.BinOp.ADD ? p.b() : Ex.neg(p.b());
-                return simplify(Ex.add(rest, new Ex.Num(sum(c.value(), sign * d.value()))));
+                return simp(Ex.add(rest, new Ex.Num(sum(c.value(), sign * d.value()))));
             }
             return null;
         }
@@ -170,16 +184,16 @@ public final class Simplify {
             if (y instanceof Ex.Binary q && (q.op() == Ex.BinOp.ADD || q.op() == Ex.BinOp.SUB) && q.b() instanceof Ex.Num d) {
                 double k = sum(c.value(), sign * (q.op() == Ex.BinOp.ADD ? d.value() : -d.value()));
                 Ex rest = sign > 0 ? q.a() : Ex.neg(q.a());
-                return simplify(Ex.add(rest, new Ex.Num(k)));
+                return simp(Ex.add(rest, new Ex.Num(k)));
             }
-            if (b.op() == Ex.BinOp.ADD) return simplify(Ex.add(y, x));
+            if (b.op() == Ex.BinOp.ADD) return simp(Ex.add(y, x));
             return null;
         }
         // p ± (q ± d) → (p ± q) ± d
         if (y instanceof Ex.Binary q && (q.op() == Ex.BinOp.ADD || q.op() == Ex.BinOp.SUB) && q.b() instanceof Ex.Num d) {
             Ex inner = new Ex.Binary(b.op(), x, q.a());
             double k = sign * (q.op() == Ex.BinOp.ADD ? d.value() : -d.value());
-            return simplify(Ex.add(inner, new Ex.Num(k)));
+            return simp(Ex.add(inner, new Ex.Num(k)));
         }
         return null;
     }
