@@ -9,6 +9,7 @@ import dev.nnc.check.Kind;
 import dev.nnc.check.ParamInit;
 import dev.nnc.ir.Def;
 import dev.nnc.ir.Ex;
+import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
@@ -182,26 +183,54 @@ public final class Lower {
     }
 
     /**
-     * Defines t, splitting an activation from its argument: h = act(z_h). An argument that is itself an activation
-     * is split again (z_h = tanh(z2_h)), so that tanh(tanh(…)) nested n deep is n defs whose derivatives read
-     * the stored values, not one def whose derivative recomputes every inner call (n² operations).
+     * Defines t, splitting an activation from its argument: h = act(z_h). An argument that is itself a call is split
+     * again (z_h = tanh(z2_h)), and so is a call's argument anywhere in a body that holds another call (z2_h = −tanh(z3_h),
+     * 2·tanh(z3_h)): tanh(−tanh(…)) nested n deep is n defs whose derivatives read the stored values, not one def
+     * whose derivative recomputes every inner call (n² operations). Nothing under a Σ is split: it depends on the
+     * summed index.
      */
     private void split(Tensor of, Tensor t, List<IndexVar> vars, Ex body, int level) {
         if (body instanceof Ex.Apply a && splits(a)) {
-            Tensor z = new Tensor(unique((level == 1 ? "z_" : "z" + level + "_") + of.name), Tensor.Role.VALUE, t.shape, t.span, t, null);
             int k = 0;
             while (a.args().get(k) instanceof Ex.Num) k++;
-            split(of, z, vars, a.args().get(k), level + 1);
             var args = new ArrayList<>(a.args());
-            args.set(k, new Ex.Load(z, vars.stream().map(Idx::of).toList()));
+            args.set(k, part(of, t, vars, a.args().get(k), level, true));
             body = new Ex.Apply(a.f(), args);
-        } else if (body instanceof Ex.Unary u && u.op() != Ex.UnOp.NEG && nonlinear(u.a())) {
-            // abs(abs(…)), exp(log(…)): a primitive's derivative reads its argument too, so nested ones split alike
-            Tensor z = new Tensor(unique((level == 1 ? "z_" : "z" + level + "_") + of.name), Tensor.Role.VALUE, t.shape, t.span, t, null);
-            split(of, z, vars, u.a(), level + 1);
-            body = new Ex.Unary(u.op(), new Ex.Load(z, vars.stream().map(Idx::of).toList()));
+        } else { // abs(abs(…)) and exp(log(…)) too: a primitive's derivative reads its argument
+            body = hoist(of, t, vars, body, level, true).e();
         }
         defs.add(new Def(t, vars, body));
+    }
+
+    /**
+     * A new def z{level}_of of e, split in turn, before t's; its read. It is t's pre-activation (its δ is named after t)
+     * when t is a call of it.
+     */
+    private Ex part(Tensor of, Tensor t, List<IndexVar> vars, Ex e, int level, boolean preActivation) {
+        Tensor z = new Tensor(unique((level == 1 ? "z_" : "z" + level + "_") + of.name), Tensor.Role.VALUE, t.shape, t.span,
+                preActivation ? t : null, null);
+        split(of, z, vars, e, level + 1);
+        return new Ex.Load(z, vars.stream().map(Idx::of).toList());
+    }
+
+    /** A term, and whether it holds a call (outside any Σ). */
+    private record Hoisted(Ex e, boolean call) {}
+
+    /**
+     * e with each call's argument that holds another call made a def of its own (part), bottom-up, in one pass;
+     * {@code top} when e is t's whole body.
+     */
+    private Hoisted hoist(Tensor of, Tensor t, List<IndexVar> vars, Ex e, int level, boolean top) {
+        if (e instanceof Ex.Sum || e instanceof Ex.Max) return new Hoisted(e, false);
+        boolean call = nonlinear(e);
+        boolean[] inner = {false};
+        Ex rebuilt = Exprs.mapChildren(e, c -> {
+            Hoisted h = hoist(of, t, vars, c, level + 1, false);
+            if (call && h.call()) return part(of, t, vars, h.e(), level, top);
+            inner[0] |= h.call();
+            return h.e();
+        });
+        return new Hoisted(rebuilt, call || inner[0]);
     }
 
     /** A call of a function or of a primitive other than −: what a nested one is split from. */
