@@ -7,8 +7,6 @@ import dev.nnc.diag.Diagnostics;
 import dev.nnc.diag.Severity;
 import dev.nnc.driver.Frontend;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,13 +37,8 @@ final class CheckCommand implements Callable<Integer> {
             Frontend.Result result;
             try {
                 result = Frontend.check(file);
-            } catch (NoSuchFileException e) {
-                err.println("nnc: cannot read " + file + ": no such file");
-                status = Math.max(status, Main.USAGE);
-                continue;
             } catch (IOException e) {
-                err.println("nnc: cannot read " + file + ": " + (Files.isDirectory(file) ? "it is a directory" : e.getMessage()));
-                status = Math.max(status, Main.USAGE);
+                status = Math.max(status, Loading.unreadable(file, e, err));
                 continue;
             }
             Diagnostics d = result.diagnostics();

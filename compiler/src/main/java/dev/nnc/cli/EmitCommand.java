@@ -6,7 +6,6 @@ import dev.nnc.diag.DiagnosticPrinter;
 import dev.nnc.diag.Diagnostics;
 import dev.nnc.driver.Frontend;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -51,12 +50,8 @@ final class EmitCommand implements Callable<Integer> {
         Program program;
         try {
             program = Frontend.parse(Frontend.read(file, file.toString()), diagnostics);
-        } catch (NoSuchFileException e) {
-            err.println("nnc: cannot read " + file + ": no such file");
-            return Main.USAGE;
         } catch (IOException e) {
-            err.println("nnc: cannot read " + file + ": " + e.getMessage());
-            return Main.USAGE;
+            return Loading.unreadable(file, e, err);
         }
         if (diagnostics.hasErrors()) {
             diagnostics.sorted().forEach(d -> err.print(DiagnosticPrinter.render(d)));

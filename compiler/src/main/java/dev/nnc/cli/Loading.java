@@ -8,7 +8,6 @@ import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -23,16 +22,22 @@ final class Loading {
 
     record Failed(int status) implements Result {}
 
+    /** A program that cannot be read, said in one line naming it and why; the exit status (a usage mistake). */
+    static int unreadable(Path file, IOException e, PrintWriter err) {
+        err.println("nnc: " + switch (e) {
+            case NoSuchFileException x -> "cannot read " + file + ": no such file";
+            case dev.nnc.runtime.io.FileProblem x -> x.getMessage(); // names the file and the reason
+            default -> "cannot read " + file + ": " + e.getMessage();
+        });
+        return Main.USAGE;
+    }
+
     static Result network(Path file, String name, PrintWriter err) {
         Frontend.Result result;
         try {
             result = Frontend.check(file);
-        } catch (NoSuchFileException e) {
-            err.println("nnc: cannot read " + file + ": no such file");
-            return new Failed(Main.USAGE);
         } catch (IOException e) {
-            err.println("nnc: cannot read " + file + ": " + (Files.isDirectory(file) ? "it is a directory" : e.getMessage()));
-            return new Failed(Main.USAGE);
+            return new Failed(unreadable(file, e, err));
         }
         result.diagnostics().sorted().forEach(d -> err.print(DiagnosticPrinter.render(d)));
         if (result.diagnostics().hasErrors()) return new Failed(Main.ERRORS);

@@ -14,11 +14,11 @@ import java.util.Optional;
  * {@code OutOfMemoryError} (or a negative array size) halfway through. The one home of the estimate: every command
  * that makes a model goes through {@link Backends#create}, which asks here first.
  */
-final class Memory {
+public final class Memory {
     private Memory() {}
 
     /** A network too large for this JVM; a mistake in the program or its settings (exit status 1), said in one line. */
-    static final class TooLarge extends RuntimeException {
+    public static final class TooLarge extends RuntimeException {
         TooLarge(String message) { super(message, null, false, false); }
     }
 

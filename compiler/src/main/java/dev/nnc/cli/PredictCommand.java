@@ -44,7 +44,8 @@ final class PredictCommand implements Callable<Integer> {
         var loaded = Loading.network(file, network, err);
         if (loaded instanceof Loading.Failed f) return f.status();
         try {
-            List<Path> inputs = new java.util.ArrayList<>(List.of(file, weights));
+            List<Path> inputs = new java.util.ArrayList<>(List.of(file));
+            if (weights != null) inputs.add(weights); // none when every parameter has given values
             inputs.addAll(input);
             UserFiles.checkOutputs(java.util.Arrays.asList(output), inputs); // before the work, not after it
             var w = Weights.load((Loading.Ok) loaded, weights, backend, spec).trained();

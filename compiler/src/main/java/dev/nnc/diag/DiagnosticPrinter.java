@@ -33,20 +33,29 @@ public final class DiagnosticPrinter {
         return Math.max(3, String.valueOf(max).length() + 1);
     }
 
+    /** Columns of a source line shown around the caret; a longer line is cut to them, with … where it is cut. */
+    static final int WINDOW = 100;
+
     private static void excerpt(StringBuilder out, Span span, int width) {
         int line = span.line();
-        String text = span.file().line(line);
-        out.append(pad(String.valueOf(line), width)).append(" | ").append(text).append('\n');
+        int[] cps = span.file().line(line).codePoints().toArray();
         int col = span.column();
-        int lineLength = text.codePointCount(0, text.length());
-        int endCol = span.endLine() == line ? col + (span.end() - span.start()) : lineLength + 1;
-        int carets = Math.max(1, Math.min(endCol, lineLength + 1) - col);
-        var marker = new StringBuilder();
+        int endCol = span.endLine() == line ? col + (span.end() - span.start()) : cps.length + 1;
+        int carets = Math.max(1, Math.min(endCol, cps.length + 1) - col);
+        // a line of 50,000 terms is shown from a little before the caret, not whole
+        int from = 0, to = cps.length;
+        if (cps.length > WINDOW) {
+            from = Math.max(0, Math.min(col - 1 - WINDOW / 4, cps.length - WINDOW));
+            to = Math.min(cps.length, from + WINDOW);
+            carets = Math.min(carets, Math.max(1, to - (col - 1)));
+        }
+        String before = from > 0 ? "…" : "", after = to < cps.length ? "…" : "";
+        out.append(pad(String.valueOf(line), width)).append(" | ").append(before).append(new String(cps, from, to - from)).append(after).append('\n');
+        var marker = new StringBuilder(before.isEmpty() ? "" : " ");
         // Copy tabs from the source line so the carets line up however the terminal renders them.
-        int[] cps = text.codePoints().toArray();
-        for (int i = 0; i < col - 1 && i < cps.length; i++) marker.append(cps[i] == '\t' ? '\t' : ' ');
-        for (int i = cps.length; i < col - 1; i++) marker.append(' ');
-        marker.append("^".repeat(carets));
+        for (int i = from; i < col - 1 && i < cps.length; i++) marker.append(cps[i] == '\t' ? '\t' : ' ');
+        for (int i = Math.max(from, cps.length); i < col - 1; i++) marker.append(' ');
+        marker.append("^".repeat(Math.max(1, carets)));
         out.append(" ".repeat(width)).append(" | ").append(marker).append('\n');
     }
 

@@ -62,9 +62,19 @@ public final class Frontend {
         return p;
     }
 
-    /** Reads a source file as UTF-8, naming it as given. */
+    /**
+     * The most bytes a source file may have: 64 MiB, six times the largest program the tests check (a 10 MB file of
+     * 95,000 equations), and as much as a JVM's default heap on a large machine can parse.
+     */
+    public static final long SOURCE_LIMIT = 64L << 20;
+
+    /**
+     * Reads a source file as UTF-8, naming it as given. A directory, a device (/dev/zero would never end) or a file
+     * over {@link #SOURCE_LIMIT} is refused before it is read ({@code runtime.io.UserFiles}).
+     */
     public static SourceFile read(Path file, String name) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString());
+        byte[] bytes = dev.nnc.runtime.io.UserFiles.read(file, SOURCE_LIMIT);
         try {
             String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             return new SourceFile(name, text);

@@ -154,7 +154,7 @@ class ArrayLiteralTest {
             var run = CliTest.nnc("predict", nn.toString(), "--input", in.toString(), "--backend", backend, "--precision", "f64");
             assertEquals(0, run.status(), run.err());
             var rows = run.out().lines().toList();
-            assertEquals("z1,z2,z3", rows.get(0));
+            assertEquals("z[1],z[2],z[3]", rows.get(0));
             assertArrayEquals(expected(1, 2), numbers(rows.get(1)), 1e-12, backend);
             assertArrayEquals(expected(-1, 0.5), numbers(rows.get(2)), 1e-12, backend);
             var eval = CliTest.nnc("eval", nn.toString(), "--data", data.toString(), "--backend", backend);

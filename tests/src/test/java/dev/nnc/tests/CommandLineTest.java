@@ -138,7 +138,7 @@ class CommandLineTest {
                 {"nnc: there is no command trian; did you mean train?", "try 'nnc --help'", "trian"},
                 {"nnc: missing command, such as nnc check FILE", "try 'nnc --help'"},
                 {"nnc: missing required parameter: 'FILE'", "try 'nnc train --help'", "train"},
-                {"nnc: missing required option: '--weights=WEIGHTS'", "try 'nnc predict --help'", "predict", "x.nn", "--input", "x.csv"},
+                {"nnc: missing required option: '--input=FILE'", "try 'nnc predict --help'", "predict", "x.nn", "--weights", "w.safetensors"},
                 {"nnc: unexpected argument extra.nn", "try 'nnc train --help'", "train", "x.nn", "extra.nn"},
                 {"nnc: --init and --resume both set the weights; give one", "try 'nnc train --help'", "train", "x.nn", "--init", "a", "--resume", "b"},
                 {"nnc: missing required parameter for option '--lr' (RATE)", "try 'nnc train --help'", "train", "x.nn", "--lr"},

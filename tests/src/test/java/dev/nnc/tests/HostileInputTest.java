@@ -41,6 +41,7 @@ import org.junit.jupiter.api.TestFactory;
  * -- p.nn --                       a file, its text up to the next section
  * -- big.nn (repeat 100000) --     the text repeated, without its last newline
  * -- w.safetensors (escaped) --    bytes: \xNN is a byte, \\ a backslash, a backslash at the end of a line joins lines
+ * -- big.nn (repeat 999, append) -- options combine; append continues the file's earlier sections on their last line
  * </pre>
  * Arguments are separated by spaces; {@code ''} is an empty argument and {@code $DIR} the case's folder. A case
  * with {@code --backend cuda} runs on the tests' host emulation of CUDA, and one with {@code --target cuda} needs nvcc;
@@ -177,19 +178,35 @@ class HostileInputTest {
             for (i++; i < lines.length && !lines[i].startsWith("-- "); i++) body.append(lines[i]).append('\n');
             String content = body.toString();
             if (i >= lines.length && content.endsWith("\n")) content = content.substring(0, content.length() - 1); // split's last piece
+            // NAME (OPTION, OPTION): repeat N, escaped, append
             String name = header;
-            byte[] bytes;
-            var m = java.util.regex.Pattern.compile("(.*) \\((repeat (\\d+)|escaped)\\)").matcher(header);
+            List<String> options = List.of();
+            var m = java.util.regex.Pattern.compile("(.*) \\(([^()]*)\\)").matcher(header);
             if (m.matches()) {
                 name = m.group(1);
-                if (m.group(3) != null) {
+                options = List.of(m.group(2).split(", *"));
+            }
+            byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+            boolean append = false;
+            for (String option : options) {
+                if (option.startsWith("repeat ")) {
                     String unit = content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
-                    bytes = unit.repeat(Integer.parseInt(m.group(3))).getBytes(StandardCharsets.UTF_8);
-                } else {
+                    bytes = unit.repeat(Integer.parseInt(option.substring(7).trim())).getBytes(StandardCharsets.UTF_8);
+                } else if (option.equals("escaped")) {
                     bytes = unescape(content);
+                } else if (option.equals("append")) {
+                    append = true;
+                } else {
+                    fail(path + ": unknown section option " + option + " (repeat N, escaped, append)");
                 }
-            } else {
-                bytes = content.getBytes(StandardCharsets.UTF_8);
+            }
+            if (append && files.containsKey(name)) {
+                byte[] before = files.get(name);
+                int keep = before.length > 0 && before[before.length - 1] == '\n' ? before.length - 1 : before.length;
+                var joined = new java.io.ByteArrayOutputStream();
+                joined.write(before, 0, keep); // the section goes on the same line
+                joined.writeBytes(bytes);
+                bytes = joined.toByteArray();
             }
             files.put(name, bytes);
         }

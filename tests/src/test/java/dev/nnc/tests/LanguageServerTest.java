@@ -233,4 +233,42 @@ class LanguageServerTest {
         List<String> members = symbols.get(0).getChildren().stream().map(DocumentSymbol::getName).toList();
         assertEquals(List.of("x", "y", "W1", "b1", "W2", "b2", "W3", "b3", "h1", "h2", "z", "p", "p", "J"), members);
     }
+
+    @Test
+    void programsFarLargerAndDeeperThanPeopleWriteGetTheirDiagnosticsAndTheServerKeepsServing(@TempDir Path dir) throws Exception {
+        // ten thousand levels of every kind of nesting: the one located error nnc check gives, not a dead server
+        for (var kind : LargeProgramsTest.nestings().toList()) {
+            Object[] a = kind.get();
+            @SuppressWarnings("unchecked") var nest = (java.util.function.IntFunction<String>) a[1];
+            Path deep = dir.resolve(((String) a[0]).replace(' ', '_') + ".nn");
+            Files.writeString(deep, LargeProgramsTest.network("  o = " + nest.apply(10_000) + "\n"));
+            var p = diagnosticsOf(open(deep));
+            assertEquals(List.of("too-deep"), p.getDiagnostics().stream().map(d -> d.getCode().getLeft()).toList(), a[0].toString());
+            assertEquals(5, p.getDiagnostics().get(0).getRange().getStart().getLine());
+        }
+        // a sum of 50,000 terms: checked, no mistake, and its outline
+        var sum = new StringBuilder("  o = b");
+        for (int k = 0; k < 50_000; k++) sum.append(" + w*x[1]");
+        Path big = dir.resolve("sum.nn");
+        Files.writeString(big, LargeProgramsTest.network(sum + "\n"));
+        var id = new TextDocumentIdentifier(open(big));
+        assertEquals(List.of(), diagnosticsOf(id.getUri()).getDiagnostics());
+        var symbols = server.getTextDocumentService().documentSymbol(new DocumentSymbolParams(id)).get(30, TimeUnit.SECONDS);
+        assertEquals("N", symbols.get(0).getRight().getName());
+    }
+
+    @Test
+    void aRequestNncDoesNotImplementIsMethodNotFoundWithoutATrace() throws Exception {
+        Path file = Repo.root().resolve("samples/mlp.nn");
+        var id = opened(file);
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> server.getTextDocumentService().formatting(new org.eclipse.lsp4j.DocumentFormattingParams(id, new org.eclipse.lsp4j.FormattingOptions(4, true)))
+                        .get(30, TimeUnit.SECONDS));
+        var error = ((org.eclipse.lsp4j.jsonrpc.ResponseErrorException) failure.getCause()).getResponseError();
+        assertEquals(org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.MethodNotFound.getValue(), error.getCode(), error.getMessage());
+        assertEquals(null, error.getData());
+        // and the server goes on
+        assertEquals("Mlp", server.getTextDocumentService().documentSymbol(new DocumentSymbolParams(id)).get(30, TimeUnit.SECONDS)
+                .get(0).getRight().getName());
+    }
 }

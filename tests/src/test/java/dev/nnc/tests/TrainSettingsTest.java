@@ -50,7 +50,11 @@ class TrainSettingsTest {
 
     /** check, then train, say the same first line, at the value's place; exit status 1. */
     static void bothSay(Path p, int column, String message) {
-        String expected = p + ":12:" + column + ": error[bad-setting]: " + message;
+        bothSay(p, column, "bad-setting", message);
+    }
+
+    static void bothSay(Path p, int column, String key, String message) {
+        String expected = p + ":12:" + column + ": error[" + key + "]: " + message;
         Path out = dir.resolve("out.safetensors");
         for (String command : List.of("check", "train")) {
             var run = command.equals("check") ? CliTest.nnc("check", p.toString()) : CliTest.nnc("train", p.toString(), "--quiet", "-o", out.toString());
@@ -72,24 +76,36 @@ class TrainSettingsTest {
         assertEquals(List.of("nnc: " + option + ": " + message, "try 'nnc train --help'"), run.err().lines().toList());
     }
 
-    record NumberCase(String key, String written, String shownInBlock, String typed) {}
+    /**
+     * A setting's bad number, as written in the block, as a message would show it, and as typed as an option. A
+     * value written that is not finite (1/0) is said as every constant that is not finite is (error[not-finite], with
+     * the operation at fault: {@code notFinite}); the same typed as an option breaks the setting's rule.
+     */
+    record NumberCase(String key, String written, String shownInBlock, String typed, String notFinite) {
+        NumberCase(String key, String written, String shownInBlock, String typed) { this(key, written, shownInBlock, typed, null); }
+    }
 
     @TestFactory
     Stream<DynamicTest> numbers() {
         var cases = List.of(
                 new NumberCase("batch", "0", "0", "0"), new NumberCase("batch", "-8", "-8", "-8"), new NumberCase("batch", "2.5", "2.5", "2.5"),
-                new NumberCase("batch", "1/0", "Infinity", "Infinity"), new NumberCase("batch", "0/0", "NaN", "NaN"),
+                new NumberCase("batch", "1/0", "Infinity", "Infinity", "1/0 divides by zero"),
+                new NumberCase("batch", "0/0", "NaN", "NaN", "0/0 is undefined"),
                 new NumberCase("batch", "2^40", "1099511627776", "1099511627776"),
                 new NumberCase("epochs", "0", "0", "0"), new NumberCase("epochs", "-1", "-1", "-1"), new NumberCase("epochs", "0.5", "0.5", "0.5"),
-                new NumberCase("epochs", "exp(1000)", "Infinity", "1e400"),
-                new NumberCase("seed", "-1", "-1", "-1"), new NumberCase("seed", "1.5", "1.5", "1.5"), new NumberCase("seed", "log(0)", "-Infinity", "-Infinity"),
+                new NumberCase("epochs", "exp(1000)", "Infinity", "1e400", "exp(1000) overflows: exp is finite only up to exp(709.78)"),
+                new NumberCase("seed", "-1", "-1", "-1"), new NumberCase("seed", "1.5", "1.5", "1.5"), new NumberCase("seed", "log(0)", "-Infinity", "-Infinity", "log(0) is −∞"),
                 new NumberCase("seed", "2^64", "1.8446744073709552E19", "18446744073709551616"),
                 new NumberCase("split", "0", "0", "0"), new NumberCase("split", "80", "80", "80"), new NumberCase("split", "-0.5", "-0.5", "-0.5"),
-                new NumberCase("split", "sqrt(-1)", "NaN", "NaN"), new NumberCase("split", "1.0001", "1.0001", "1.0001"));
+                new NumberCase("split", "sqrt(-1)", "NaN", "NaN", "sqrt(-1) is the square root of a negative number, which is undefined"), new NumberCase("split", "1.0001", "1.0001", "1.0001"));
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.key() + " " + c.written(), () -> {
             var rule = TrainSettings.rule(c.key());
-            bothSay(program(c.key(), c.key() + " " + c.written()), 3 + c.key().length() + 1,
-                    c.key() + " must be " + rule.expected() + ", not " + c.shownInBlock());
+            Path p = program(c.key(), c.key() + " " + c.written());
+            if (c.notFinite() != null) {
+                bothSay(p, 3 + c.key().length() + 1, "not-finite", c.key() + " is not a finite number: " + c.notFinite());
+            } else {
+                bothSay(p, 3 + c.key().length() + 1, c.key() + " must be " + rule.expected() + ", not " + c.shownInBlock());
+            }
             optionSays("--" + c.key(), c.typed(), "expected " + rule.expected() + ", got " + c.typed());
         }));
     }
@@ -122,11 +138,13 @@ class TrainSettingsTest {
         String[][] cases = { // the block's value, the number at fault as written, the message
                 {"adam(α = 0)", "0", "the hyperparameter α of adam must be a positive finite number, not 0"},
                 {"adam(α = -1)", "-1", "the hyperparameter α of adam must be a positive finite number, not -1"},
-                {"gd(1/0)", "1/0", "the hyperparameter α of gd must be a positive finite number, not Infinity"},
-                {"momentum(0.1, 0/0)", "0/0", "the hyperparameter β of momentum must be a finite number, not NaN"}};
+                {"gd(1/0)", "1/0", "the hyperparameter α is not a finite number: 1/0 divides by zero"},
+                {"momentum(0.1, 0/0)", "0/0", "the hyperparameter β is not a finite number: 0/0 is undefined"}};
         return Stream.of(cases).map(c -> DynamicTest.dynamicTest("optimizer " + c[0], () -> {
             String setting = "optimizer " + c[0];
-            bothSay(program("opt", setting), ("  " + setting).indexOf(c[1]) + 1, c[2]);
+            // a value that is not finite is said as every such constant is; a finite one breaks the rule
+            String key = c[2].contains("not a finite number") ? "not-finite" : "bad-setting";
+            bothSay(program("opt", setting), ("  " + setting).indexOf(c[1]) + 1, key, c[2]);
         }));
     }
 

@@ -28,7 +28,8 @@ public final class UserFiles {
         return read(file, LIMIT);
     }
 
-    static byte[] read(Path file, long limit) throws FileProblem {
+    /** The file's bytes, refused as above, and when it holds more than {@code limit} bytes. */
+    public static byte[] read(Path file, long limit) throws FileProblem {
         if (file.toString().isEmpty()) throw new FileProblem(file, "read", FileProblem.reason(file, new IOException()));
         try {
             var attributes = Files.readAttributes(file, BasicFileAttributes.class);
