@@ -32,7 +32,12 @@ public final class Compile {
         return graph(program, network, options, (stage, g) -> { });
     }
 
+    /** The middle end, on a deep stack (DeepStack) whoever calls: every stage recurses over expressions. */
     public static Graph graph(CheckedProgram program, CheckedNetwork network, Options options, BiConsumer<String, Graph> dump) {
+        return DeepStack.call(() -> graphHere(program, network, options, dump));
+    }
+
+    private static Graph graphHere(CheckedProgram program, CheckedNetwork network, Options options, BiConsumer<String, Graph> dump) {
         var lowered = Lower.lower(program, network);
         Graph g = step("lower", lowered.graph(), dump);
         g = Stability.beforeExpand(g, lowered.library(), options.noRewrite());

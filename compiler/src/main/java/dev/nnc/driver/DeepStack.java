@@ -17,8 +17,15 @@ public final class DeepStack {
 
     private DeepStack() {}
 
-    /** Runs {@code work} on a deep-stack thread and returns what it returns, or throws what it throws. */
+    /** Whether this thread is one of ours. */
+    private static final ThreadLocal<Boolean> DEEP = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Runs {@code work} on a deep-stack thread and returns what it returns, or throws what it throws; on this thread
+     * when it is one already.
+     */
     public static <T> T call(Supplier<T> work) {
+        if (DEEP.get()) return work.get();
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
         Thread t = factory("nnc").newThread(() -> {
@@ -50,7 +57,10 @@ public final class DeepStack {
     public static ThreadFactory factory(String name) {
         var count = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(null, r, name + "-" + count.incrementAndGet(), BYTES);
+            Thread t = new Thread(null, () -> {
+                DEEP.set(true);
+                r.run();
+            }, name + "-" + count.incrementAndGet(), BYTES);
             t.setDaemon(false);
             return t;
         };

@@ -30,7 +30,12 @@ public final class Frontend {
         return check(read(file, file.toString()));
     }
 
+    /** Checks a program, on a deep stack (DeepStack) whoever calls: every stage recurses over expressions. */
     public static Result check(SourceFile main) {
+        return DeepStack.call(() -> checkHere(main));
+    }
+
+    private static Result checkHere(SourceFile main) {
         var diagnostics = new Diagnostics();
         Program program = NnParsing.parse(main, diagnostics);
         var scope = new Resolver(diagnostics, Frontend::readIfExists, NnParsing::parse).resolve(program, prelude());
@@ -43,7 +48,9 @@ public final class Frontend {
         return new Result(program, checked, diagnostics);
     }
 
-    public static Program parse(SourceFile file, Diagnostics diagnostics) { return NnParsing.parse(file, diagnostics); }
+    public static Program parse(SourceFile file, Diagnostics diagnostics) {
+        return DeepStack.call(() -> NnParsing.parse(file, diagnostics));
+    }
 
     private static volatile List<Program> prelude;
 

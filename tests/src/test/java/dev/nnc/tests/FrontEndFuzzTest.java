@@ -48,9 +48,20 @@ class FrontEndFuzzTest {
         assertTimeoutPreemptively(Duration.ofMinutes(4), () -> {
             for (int n = 0; n < MUTANTS; n++) {
                 String base = corpus.get(random.nextInt(corpus.size()));
-                run(mutate(base, random), "mutant " + n);
+                String mutant = mutate(base, random), what = "mutant " + n;
+                // as nnc runs the compiler: on a deep stack (the golden cases nest up to the parser's limit)
+                dev.nnc.driver.DeepStack.call(() -> {
+                    run(mutant, what);
+                    return null;
+                });
             }
-            for (int n = 0; n < RANDOM; n++) run(noise(random), "random program " + n);
+            for (int n = 0; n < RANDOM; n++) {
+                String noise = noise(random), what = "random program " + n;
+                dev.nnc.driver.DeepStack.call(() -> {
+                    run(noise, what);
+                    return null;
+                });
+            }
         }, "the front end hung (seed " + SEED + ")");
     }
 
