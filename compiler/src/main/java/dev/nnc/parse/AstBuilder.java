@@ -201,35 +201,32 @@ public final class AstBuilder {
 
     // ─── Expressions ──────────────────────────────────────────────────────────────────────────────
 
-    /*
-     * A chain a + b - c … is read from the children in one pass: ctx.multiplicative(i) searches the children from
-     * the start each time, which made a 50,000-term sum take minutes.
-     */
     public Expr expr(ExpressionContext ctx) {
-        if (need(ctx).children == null) throw new Incomplete();
-        Expr result = null;
-        Expr.Op op = null;
-        for (var child : ctx.children) {
-            if (child instanceof AddOpContext a) {
-                op = a.PLUS() != null ? Expr.Op.ADD : Expr.Op.SUB;
-            } else if (child instanceof MultiplicativeContext m) {
-                Expr right = multiplicative(m);
-                result = result == null ? right : new Expr.Binary(op, result, right, result.span().to(right.span()));
-            }
-        }
-        if (result == null) throw new Incomplete();
-        return result;
+        return chain(ctx, MultiplicativeContext.class, this::multiplicative,
+                c -> c instanceof AddOpContext a ? a.PLUS() != null ? Expr.Op.ADD : Expr.Op.SUB : null);
     }
 
     private Expr multiplicative(MultiplicativeContext ctx) {
+        return chain(ctx, UnaryContext.class, this::unary,
+                c -> c instanceof MulOpContext m ? m.MUL() != null ? Expr.Op.MUL : Expr.Op.DIV : null);
+    }
+
+    /**
+     * A left-deep chain a + b - c … from a rule's children, operands and the operators between them, read in one
+     * pass: asking the rule for its i-th operand searches its children from the start each time, which made a
+     * 50,000-term sum take minutes.
+     */
+    private <O> Expr chain(ParserRuleContext ctx, Class<O> operand, java.util.function.Function<O, Expr> build,
+                           java.util.function.Function<org.antlr.v4.runtime.tree.ParseTree, Expr.Op> operator) {
         if (need(ctx).children == null) throw new Incomplete();
         Expr result = null;
         Expr.Op op = null;
         for (var child : ctx.children) {
-            if (child instanceof MulOpContext m) {
-                op = m.MUL() != null ? Expr.Op.MUL : Expr.Op.DIV;
-            } else if (child instanceof UnaryContext u) {
-                Expr right = unary(u);
+            Expr.Op o = operator.apply(child);
+            if (o != null) {
+                op = o;
+            } else if (operand.isInstance(child)) {
+                Expr right = build.apply(operand.cast(child));
                 result = result == null ? right : new Expr.Binary(op, result, right, result.span().to(right.span()));
             }
         }

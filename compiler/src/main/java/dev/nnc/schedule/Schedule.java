@@ -163,8 +163,11 @@ public final class Schedule {
                 delivered.put(o, defined.contains(o) ? o : copies.computeIfAbsent(o,
                         x -> new Tensor(x.name + " (output)", Tensor.Role.VALUE, x.shape, x.span)));
             }
+            // by identity: a list's contains compares defs whole, every def against every other (n² for n defs)
+            Set<Def> backwardDefs = Collections.newSetFromMap(new IdentityHashMap<>());
+            backwardDefs.addAll(g.backward());
             for (Def d : defs) {
-                boolean backward = g.backward().contains(d);
+                boolean backward = backwardDefs.contains(d);
                 Tensor sum = backward ? direct.get(d.tensor()) : null;
                 if (sum != null) {
                     var outer = Contractions.outer(d, options.minProduct());
