@@ -59,7 +59,7 @@ timed() { # runs the command REPEATS times; prints the median wall time in secon
   done | median
 }
 
-declare -A base=([sum]=6250 [chain]=1250 [calls]=120 [file]=12500)
+declare -A base=([sum]=6250 [chain]=1250 [calls]=120 [file]=3125)
 declare -A unit=([sum]=terms [chain]=equations [calls]=levels [file]=equations)
 printf '%-6s %8s %-10s %9s %6s %9s %6s\n' kind n unit "check s" ratio "train s" ratio
 IFS=, read -ra list <<< "$kinds"

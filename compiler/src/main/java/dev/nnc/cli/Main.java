@@ -41,6 +41,11 @@ public final class Main implements Runnable {
             return USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof dev.nnc.gen.jvm.JvmBackend.TooLarge t) {
+                err.println("nnc: " + t.getMessage());
+                err.flush();
+                return ERRORS;
+            }
             if (e instanceof Memory.TooLarge t) {
                 err.println("nnc: " + t.getMessage());
                 err.flush();

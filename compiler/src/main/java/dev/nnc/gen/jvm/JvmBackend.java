@@ -22,6 +22,9 @@ public final class JvmBackend {
             boolean last = attempt.unrollBudget() == 0 && attempt.blockNodes() <= MIN_BLOCK_NODES;
             try {
                 return ClassGen.generate(Schedule.of(g, o, attempt), precision, last);
+            } catch (org.objectweb.asm.ClassTooLargeException e) {
+                throw new TooLarge(g.name() + " is too large for the JVM backend: its class would need more than the 65,535 "
+                        + "constants a JVM class may have; --backend interp runs it, or give parts of it networks of their own");
             } catch (ClassGen.TooBig e) {
                 if (last) throw new IllegalStateException("internal: " + e.getMessage());
                 attempt = attempt.unrollBudget() > 0 ? attempt.withUnrollBudget(attempt.unrollBudget() / 2)
@@ -31,6 +34,14 @@ public final class JvmBackend {
     }
 
     private static final long MIN_BLOCK_NODES = 16;
+
+    /**
+     * A network too large for one generated class (tens of thousands of equations): said to the user, who can run
+     * it on the interpreter. (Spreading a network over several classes would lift the limit.)
+     */
+    public static final class TooLarge extends RuntimeException {
+        TooLarge(String message) { super(message, null, false, false); }
+    }
 
     /** Defines a generated class in a loader of its own, whose parent is the runtime's. */
     public static GeneratedNetwork load(String network, byte[] bytes) {
