@@ -35,7 +35,19 @@ public final class Backends {
      * @throws IllegalArgumentException for a backend or precision that does not exist (a usage mistake)
      * @throws Memory.TooLarge for a network this JVM cannot hold
      */
-    Model create(Graph graph, OptimizerIr optimizer, int batch) { return create(backend, precision, graph, optimizer, batch); }
+    Model create(Graph graph, OptimizerIr optimizer, int batch) {
+        try {
+            return create(backend, precision, graph, optimizer, batch);
+        } catch (JvmBackend.TooLarge e) {
+            // a result rather than a refusal: the interpreter runs a network of any size, in f64, more slowly
+            Memory.require(graph, optimizer, "interp", DType.F64, batch);
+            mixee.commandLine().getErr().println("nnc: note: " + e.getMessage().replaceFirst("; --backend interp runs it.*", "")
+                    + "; the reference interpreter runs it (--backend interp, f64)");
+            return new InterpreterModel(graph, optimizer);
+        }
+    }
+
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE) picocli.CommandLine.Model.CommandSpec mixee;
 
     /**
      * @param precision f32, f64, or null for the backend's default

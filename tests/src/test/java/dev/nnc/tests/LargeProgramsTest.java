@@ -116,6 +116,27 @@ class LargeProgramsTest {
         assertTrue(r.out().contains("ok — network N, 2 parameters"), r.out());
     }
 
+    @Test
+    void aNetworkTooLargeForOneJvmClassTrainsOnTheInterpreterSayingSo(@TempDir Path dir) throws Exception {
+        var body = new StringBuilder("  a0 = w*x[1] + b\n");
+        int n = 50_000;
+        for (int k = 1; k < n; k++) {
+            body.append("  a").append(k).append(" = (a").append(k - 1).append(" + w*x[2]) * 0.5 - tanh(a").append(k - 1)
+                    .append(" * w) * 0.001 + b * b * 0.25 - 0.0625 * (b + b)\n");
+        }
+        body.append("  o = a").append(n - 1).append('\n');
+        Path p = dir.resolve("huge.nn"), weights = dir.resolve("huge.safetensors");
+        Files.writeString(p, network(body.toString()));
+        var train = CliTest.nnc("train", p.toString(), "--data", data(dir).toString(), "--epochs", "1", "--quiet", "-o", weights.toString());
+        assertEquals(0, train.status(), train.err());
+        assertTrue(train.err().startsWith("nnc: note: N is too large for the JVM backend: its class would pass a JVM class's limits"
+                + " (65,535 constants, 64 KiB of code a method); the reference interpreter runs it (--backend interp, f64)"), train.err());
+        assertTrue(Files.exists(weights));
+        var predict = CliTest.nnc("predict", p.toString(), "--weights", weights.toString(), "--input", data(dir).toString());
+        assertEquals(0, predict.status(), predict.err());
+        for (String row : predict.out().lines().skip(1).toList()) assertTrue(Double.isFinite(Double.parseDouble(row)), predict.out());
+    }
+
     /** Trains one epoch at a rate too small to move w or b in float32, then predicts: o for x = (1, 2) and x = (2, 3). */
     static void assertPredicts(Path program, Path data, Path dir, double first, double second) {
         Path weights = dir.resolve(program.getFileName() + ".safetensors");

@@ -22,9 +22,10 @@ public final class JvmBackend {
             boolean last = attempt.unrollBudget() == 0 && attempt.blockNodes() <= MIN_BLOCK_NODES;
             try {
                 return ClassGen.generate(Schedule.of(g, o, attempt), precision, last);
-            } catch (org.objectweb.asm.ClassTooLargeException e) {
-                throw new TooLarge(g.name() + " is too large for the JVM backend: its class would need more than the 65,535 "
-                        + "constants a JVM class may have; --backend interp runs it, or give parts of it networks of their own");
+            } catch (org.objectweb.asm.ClassTooLargeException | org.objectweb.asm.MethodTooLargeException e) {
+                // the blocks are small (above); what overflows is the class: its constants, or the method calling them all
+                throw new TooLarge(g.name() + " is too large for the JVM backend: its class would pass a JVM class's limits "
+                        + "(65,535 constants, 64 KiB of code a method); --backend interp runs it, or give parts of it networks of their own");
             } catch (ClassGen.TooBig e) {
                 if (last) throw new IllegalStateException("internal: " + e.getMessage());
                 attempt = attempt.unrollBudget() > 0 ? attempt.withUnrollBudget(attempt.unrollBudget() / 2)
