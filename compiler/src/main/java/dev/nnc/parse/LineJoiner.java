@@ -5,6 +5,7 @@ import static dev.nnc.grammar.NnLexer.*;
 import dev.nnc.diag.Diagnostics;
 import dev.nnc.diag.Key;
 import dev.nnc.source.SourceFile;
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.CommonToken;
@@ -68,7 +69,17 @@ final class LineJoiner implements TokenSource {
         while (true) {
             Token t = lexer.nextToken();
             switch (t.getType()) {
-                case ERROR_CHAR -> reportStray(t);
+                case ERROR_CHAR -> {
+                    reportStray(t);
+                    // ½ reported, then read as the number it is: the line goes on as written, with no second error
+                    BigDecimal[] fraction = Strays.fraction(t.getText().codePointAt(0));
+                    if (fraction != null && fraction.length == 2 && fraction[0] != null && fraction[1] != null && fraction[1].signum() != 0) {
+                        var number = new CommonToken(t);
+                        number.setType(FLOAT);
+                        number.setText(String.valueOf(fraction[0].doubleValue() / fraction[1].doubleValue()));
+                        return number;
+                    }
+                }
                 case UNCLOSED_COMMENT -> diagnostics.error(Key.UNCLOSED_COMMENT, span(t.getStartIndex(), 2),
                         "this comment is never closed", "end it with */");
                 case UNTERMINATED_STRING -> {
