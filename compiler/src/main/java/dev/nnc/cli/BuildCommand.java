@@ -105,7 +105,7 @@ final class BuildCommand implements Callable<Integer> {
             err.println("nnc: " + FileProblem.writing(jar, e).getMessage());
             return Main.ERRORS;
         }
-        out.printf(Locale.ROOT, "%s written: the network %s (%,d parameters) in %s, with %s%s%n", jar, graph.name(), parameters(graph),
+        out.printf(Locale.ROOT, "%s written: the network %s (%s) in %s, with %s%s%n", jar, graph.name(), Words.count(parameters(graph), "parameter"),
                 precisionName, opt.describe(), target == Target.cuda
                         ? "; kernels for sm_" + String.join(", sm_", Toolchain.ARCHS) + " and PTX" : "");
         boolean given = graph.inits().values().stream().allMatch(dev.nnc.check.ParamInit::deterministic);

@@ -46,10 +46,10 @@ final class CheckCommand implements Callable<Integer> {
             long errors = d.count(Severity.ERROR), warnings = d.count(Severity.WARNING);
             boolean failed = errors > 0 || (warningsAreErrors && warnings > 0);
             if (failed) {
-                err.println(file + ": " + plural(errors, "error") + (warnings > 0 ? ", " + plural(warnings, "warning") : ""));
+                err.println(file + ": " + Words.count(errors, "error") + (warnings > 0 ? ", " + Words.count(warnings, "warning") : ""));
                 status = Math.max(status, Main.ERRORS);
             } else if (!quiet) {
-                out.println(file + ": ok" + summary(result) + (warnings > 0 ? " (" + plural(warnings, "warning") + ")" : ""));
+                out.println(file + ": ok" + summary(result) + (warnings > 0 ? " (" + Words.count(warnings, "warning") + ")" : ""));
             }
         }
         return status;
@@ -62,10 +62,9 @@ final class CheckCommand implements Callable<Integer> {
                     .filter(v -> (v.kind() == Kind.PARAM || v.kind() == Kind.LAYER_PARAM) && v.shape() != null)
                     .mapToLong(v -> v.shape().size()).sum();
             parts.append(parts.isEmpty() ? " — " : "; ").append("network ").append(n.name()).append(", ")
-                    .append(String.format("%,d", params)).append(params == 1 ? " parameter" : " parameters");
+                    .append(Words.count(params, "parameter"));
         }
         return parts.toString();
     }
 
-    private static String plural(long n, String word) { return n + " " + word + (n == 1 ? "" : "s"); }
 }

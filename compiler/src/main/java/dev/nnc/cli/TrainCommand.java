@@ -191,8 +191,8 @@ final class TrainCommand implements Callable<Integer> {
             var claim = OutputLock.acquire(outFile); // before the first word of training: a second training stops here
             String replacing = resume != null && outFile.equals(resume) ? null : OutputName.replacing(outFile);
             if (replacing != null) err.println("nnc: note: " + replacing);
-            out.printf(Locale.ROOT, "training %s (%,d parameters) on %,d samples%s, %s, batch %d, %d epoch%s, %s backend%n",
-                    graph.name(), sig.parameterCount(), trainSet.size(),
+            out.printf(Locale.ROOT, "training %s (%s) on %s%s, %s, batch %d, %d epoch%s, %s backend%n",
+                    graph.name(), Words.count(sig.parameterCount(), "parameter"), Words.count(trainSet.size(), "sample"),
                     validationSet.size() > 0 ? String.format(Locale.ROOT, " (validating on %,d)", validationSet.size()) : "",
                     opt.describe() + (sched instanceof Schedule.Constant ? "" : " with a " + sched.spelling() + " schedule"),
                     batchSize, epochCount, epochCount == 1 ? "" : "s", model.backend());
