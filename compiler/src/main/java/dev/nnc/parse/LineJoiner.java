@@ -7,10 +7,8 @@ import dev.nnc.diag.Key;
 import dev.nnc.source.SourceFile;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
-import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.CommonToken;
 import org.antlr.v4.runtime.Token;
-import org.antlr.v4.runtime.TokenFactory;
 import org.antlr.v4.runtime.TokenSource;
 
 /**
@@ -20,8 +18,7 @@ import org.antlr.v4.runtime.TokenSource;
  * {@code where}, {@code with}). Lexical mistakes (stray characters, unterminated strings and comments)
  * become diagnostics here, so the parser never sees them.
  */
-final class LineJoiner implements TokenSource {
-    private final TokenSource lexer;
+final class LineJoiner extends TokenFilter {
     private final SourceFile source;
     private final Diagnostics diagnostics;
     private final ArrayDeque<Token> ahead = new ArrayDeque<>();
@@ -29,7 +26,7 @@ final class LineJoiner implements TokenSource {
     private int lastType = NL;
 
     LineJoiner(TokenSource lexer, SourceFile source, Diagnostics diagnostics) {
-        this.lexer = lexer;
+        super(lexer);
         this.source = source;
         this.diagnostics = diagnostics;
     }
@@ -167,11 +164,4 @@ final class LineJoiner implements TokenSource {
     private dev.nnc.source.Span span(int start, int length) {
         return source.span(start, Math.min(source.length(), start + length));
     }
-
-    @Override public int getLine() { return lexer.getLine(); }
-    @Override public int getCharPositionInLine() { return lexer.getCharPositionInLine(); }
-    @Override public CharStream getInputStream() { return lexer.getInputStream(); }
-    @Override public String getSourceName() { return lexer.getSourceName(); }
-    @Override public void setTokenFactory(TokenFactory<?> factory) { lexer.setTokenFactory(factory); }
-    @Override public TokenFactory<?> getTokenFactory() { return lexer.getTokenFactory(); }
 }

@@ -6,10 +6,8 @@ import dev.nnc.diag.Diagnostics;
 import dev.nnc.diag.Key;
 import dev.nnc.source.SourceFile;
 import java.util.ArrayDeque;
-import org.antlr.v4.runtime.CharStream;
 import org.antlr.v4.runtime.CommonToken;
 import org.antlr.v4.runtime.Token;
-import org.antlr.v4.runtime.TokenFactory;
 import org.antlr.v4.runtime.TokenSource;
 
 /**
@@ -20,17 +18,16 @@ import org.antlr.v4.runtime.TokenSource;
  * ({@code network {}) gets a placeholder name instead, which the parser accepts and the AST builder drops with the
  * block, as it drops every part a syntax error left incomplete. Checking stops after it, as after any syntax error.
  */
-final class MissingNames implements TokenSource {
+final class MissingNames extends TokenFilter {
     /** The text of the placeholder: not a name a user can write, so the AST builder recognises it as a hole. */
     static final String PLACEHOLDER = "<missing name>";
 
-    private final TokenSource lexer;
     private final SourceFile source;
     private final Diagnostics diagnostics;
     private final ArrayDeque<Token> pending = new ArrayDeque<>();
 
     MissingNames(TokenSource lexer, SourceFile source, Diagnostics diagnostics) {
-        this.lexer = lexer;
+        super(lexer);
         this.source = source;
         this.diagnostics = diagnostics;
     }
@@ -214,11 +211,4 @@ final class MissingNames implements TokenSource {
             t = lexer.nextToken();
         }
     }
-
-    @Override public int getLine() { return lexer.getLine(); }
-    @Override public int getCharPositionInLine() { return lexer.getCharPositionInLine(); }
-    @Override public CharStream getInputStream() { return lexer.getInputStream(); }
-    @Override public String getSourceName() { return lexer.getSourceName(); }
-    @Override public void setTokenFactory(TokenFactory<?> factory) { lexer.setTokenFactory(factory); }
-    @Override public TokenFactory<?> getTokenFactory() { return lexer.getTokenFactory(); }
 }
