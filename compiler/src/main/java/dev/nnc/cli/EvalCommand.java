@@ -48,7 +48,9 @@ final class EvalCommand implements Callable<Integer> {
         try {
             var w = Weights.load(ok, weights, backend, spec);
             var sig = w.trained().model().signature();
-            out.print(Evaluation.report(w.trained(), DataInput.read(files, sig, true, DataInput.forEvaluation(w.domains()))));
+            var data = DataInput.read(files, sig, true, DataInput.forEvaluation(w.domains()));
+            for (String note : data.notes()) err.println("nnc: note: " + note); // as train says them: a column not used
+            out.print(Evaluation.report(w.trained(), data));
             out.flush();
             return Main.OK;
         } catch (CheckpointError | DataError e) {

@@ -51,6 +51,7 @@ final class PredictCommand implements Callable<Integer> {
             var w = Weights.load((Loading.Ok) loaded, weights, backend, spec).trained();
             var sig = w.model().signature();
             var data = DataInput.read(input, sig, false, List.of()); // targets, if any, are not used
+            for (String note : data.notes()) err.println("nnc: note: " + note); // as train says them: a column not used
             var outputs = w.predict(data);
             PredictionCsv.deliver(sig.outputs(), outputs, data.size(), w.task(), output, out, err);
             return Main.OK;
