@@ -106,7 +106,7 @@ final class CsvReader {
         String cell = row.cells()[c];
         String column = "column " + DataError.show(header.cells()[c]);
         if (cell.isEmpty()) throw DataError.at(file, row.lines()[c], c + 1, "empty cell in " + column + "; expected a number");
-        if (!decimal(cell)) {
+        if (!dev.nnc.runtime.train.NumberRule.decimal(cell)) {
             String word = cell.replaceFirst("^[+-]", "").toLowerCase(Locale.ROOT);
             if (word.equals("nan")) throw at(row, c, file, "\"" + cell + "\" in " + column + " is NaN; expected a finite number");
             if (word.equals("inf") || word.equals("infinity")) {
@@ -127,7 +127,7 @@ final class CsvReader {
         String column = "column " + DataError.show(header.cells()[c]);
         String labels = "class labels of target " + t + " are 0 to " + (t.size() - 1);
         if (cell.isEmpty()) throw at(row, c, file, "empty cell in " + column + "; expected a class label (" + labels + ")");
-        if (!decimal(cell)) {
+        if (!dev.nnc.runtime.train.NumberRule.decimal(cell)) {
             throw at(row, c, file, "\"" + DataError.show(cell) + "\" in " + column + " is not a class label; " + labels);
         }
         double v = Double.parseDouble(cell);
@@ -143,37 +143,4 @@ final class CsvReader {
         return DataError.at(file, row.lines()[c], c + 1, what);
     }
 
-    /**
-     * A plain decimal number: sign, digits with an optional point, an optional exponent. Stricter than
-     * {@link Double#parseDouble}, which also takes {@code 1d}, {@code 0x1p3} and {@code Infinity}.
-     */
-    static boolean decimal(String s) {
-        int n = s.length();
-        int k = 0;
-        if (k < n && (s.charAt(k) == '+' || s.charAt(k) == '-')) k++;
-        int digits = 0;
-        while (k < n && s.charAt(k) >= '0' && s.charAt(k) <= '9') {
-            k++;
-            digits++;
-        }
-        if (k < n && s.charAt(k) == '.') {
-            k++;
-            while (k < n && s.charAt(k) >= '0' && s.charAt(k) <= '9') {
-                k++;
-                digits++;
-            }
-        }
-        if (digits == 0) return false;
-        if (k < n && (s.charAt(k) == 'e' || s.charAt(k) == 'E')) {
-            k++;
-            if (k < n && (s.charAt(k) == '+' || s.charAt(k) == '-')) k++;
-            int exponent = 0;
-            while (k < n && s.charAt(k) >= '0' && s.charAt(k) <= '9') {
-                k++;
-                exponent++;
-            }
-            if (exponent == 0) return false;
-        }
-        return k == n;
-    }
 }

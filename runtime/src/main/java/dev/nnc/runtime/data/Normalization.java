@@ -252,7 +252,7 @@ public sealed interface Normalization {
             for (int e = 0; e < pairs.length; e++) {
                 String[] ab = pairs[e].split(":");
                 try {
-                    if (ab.length != 2 || !CsvReader.decimal(ab[0]) || !CsvReader.decimal(ab[1])) throw new NumberFormatException();
+                    if (ab.length != 2 || !dev.nnc.runtime.train.NumberRule.decimal(ab[0]) || !dev.nnc.runtime.train.NumberRule.decimal(ab[1])) throw new NumberFormatException();
                     x[e] = Double.parseDouble(ab[0]);
                     y[e] = Double.parseDouble(ab[1]);
                     if (!Double.isFinite(x[e]) || !Double.isFinite(y[e])) throw new NumberFormatException();

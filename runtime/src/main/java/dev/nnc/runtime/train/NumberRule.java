@@ -1,7 +1,6 @@
 package dev.nnc.runtime.train;
 
 import java.math.BigDecimal;
-import java.util.regex.Pattern;
 
 /**
  * What a number that a user gives may be: every numeric option of every command, every number of a train
@@ -69,7 +68,7 @@ public enum NumberRule {
 
     private BigDecimal exact(String text) {
         String s = text.strip();
-        if (DECIMAL.matcher(s).matches()) {
+        if (decimal(s)) {
             BigDecimal exact;
             try {
                 exact = new BigDecimal(s);
@@ -93,11 +92,42 @@ public enum NumberRule {
         return "expected " + expected + ", got " + (given.isBlank() ? "nothing" : given.strip());
     }
 
-    /** Whether {@code text} is a plain decimal number: sign, digits with an optional point, an optional exponent. */
-    public static boolean decimal(String text) { return DECIMAL.matcher(text).matches(); }
+    /**
+     * Whether {@code s} is a plain decimal number: sign, digits with an optional point, an optional exponent. Stricter
+     * than {@link Double#parseDouble}, which also takes {@code 1d}, {@code 0x1p3} and {@code Infinity}. Scanned by
+     * hand, not by a pattern: the data readers ask it of every cell.
+     */
+    public static boolean decimal(String s) {
+        int n = s.length();
+        int k = 0;
+        if (k < n && (s.charAt(k) == '+' || s.charAt(k) == '-')) k++;
+        int digits = 0;
+        while (k < n && s.charAt(k) >= '0' && s.charAt(k) <= '9') {
+            k++;
+            digits++;
+        }
+        if (k < n && s.charAt(k) == '.') {
+            k++;
+            while (k < n && s.charAt(k) >= '0' && s.charAt(k) <= '9') {
+                k++;
+                digits++;
+            }
+        }
+        if (digits == 0) return false;
+        if (k < n && (s.charAt(k) == 'e' || s.charAt(k) == 'E')) {
+            k++;
+            if (k < n && (s.charAt(k) == '+' || s.charAt(k) == '-')) k++;
+            int exponent = 0;
+            while (k < n && s.charAt(k) >= '0' && s.charAt(k) <= '9') {
+                k++;
+                exponent++;
+            }
+            if (exponent == 0) return false;
+        }
+        return k == n;
+    }
 
     /** Not Java's {@code 1d}, {@code 0x1p3} or {@code Infinity}. */
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     /** A number as a message shows it: {@code 5}, not {@code 5.0}. */
     public static String show(double v) {
