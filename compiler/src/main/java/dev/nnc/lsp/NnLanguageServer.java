@@ -136,6 +136,7 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
                 || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
+        if (cause instanceof org.eclipse.lsp4j.jsonrpc.ResponseErrorException r) return r.getResponseError(); // LSP4J's own answer: a method it does not know is -32601
         if (cause instanceof UnsupportedOperationException) {
             return new org.eclipse.lsp4j.jsonrpc.messages.ResponseError(org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.MethodNotFound,
                     "nnc lsp does not support this request", null);

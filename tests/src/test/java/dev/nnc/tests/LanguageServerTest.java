@@ -70,6 +70,8 @@ class LanguageServerTest {
 
     Client client;
     LanguageServer server;
+    /** The same connection, for a request outside the protocol's interfaces. */
+    org.eclipse.lsp4j.jsonrpc.RemoteEndpoint remote;
     Thread serverThread;
 
     @BeforeEach
@@ -84,6 +86,7 @@ class LanguageServerTest {
         var clientLauncher = LSPLauncher.createClientLauncher(client, clientIn, toServer);
         clientLauncher.startListening();
         server = clientLauncher.getRemoteProxy();
+        remote = clientLauncher.getRemoteEndpoint();
         server.initialize(new InitializeParams()).get(30, TimeUnit.SECONDS);
         server.initialized(new org.eclipse.lsp4j.InitializedParams());
     }
@@ -267,6 +270,11 @@ class LanguageServerTest {
         var error = ((org.eclipse.lsp4j.jsonrpc.ResponseErrorException) failure.getCause()).getResponseError();
         assertEquals(org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.MethodNotFound.getValue(), error.getCode(), error.getMessage());
         assertEquals(null, error.getData());
+        // a method not in the protocol's interfaces at all: the same answer
+        var unknown = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> remote.request("nnc/noSuchMethod", null).get(30, TimeUnit.SECONDS));
+        assertEquals(org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.MethodNotFound.getValue(),
+                ((org.eclipse.lsp4j.jsonrpc.ResponseErrorException) unknown.getCause()).getResponseError().getCode());
         // and the server goes on
         assertEquals("Mlp", server.getTextDocumentService().documentSymbol(new DocumentSymbolParams(id)).get(30, TimeUnit.SECONDS)
                 .get(0).getRight().getName());
