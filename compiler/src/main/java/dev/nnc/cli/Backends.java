@@ -41,8 +41,7 @@ public final class Backends {
         } catch (JvmBackend.TooLarge e) {
             // a result rather than a refusal: the interpreter runs a network of any size, in f64, more slowly
             Memory.require(graph, optimizer, "interp", DType.F64, batch);
-            mixee.commandLine().getErr().println("nnc: note: " + e.getMessage().replaceFirst("; --backend interp runs it.*", "")
-                    + "; the reference interpreter runs it (--backend interp, f64)");
+            mixee.commandLine().getErr().println("nnc: note: " + e.what + "; the reference interpreter runs it (--backend interp, f64)");
             return new InterpreterModel(graph, optimizer);
         }
     }

@@ -41,13 +41,9 @@ public final class Main implements Runnable {
             return USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof dev.nnc.gen.jvm.JvmBackend.TooLarge t) {
-                err.println("nnc: " + t.getMessage());
-                err.flush();
-                return ERRORS;
-            }
-            if (e instanceof Memory.TooLarge t) {
-                err.println("nnc: " + t.getMessage());
+            // too large for this JVM's memory, or (nnc build) for one JVM class: the network's size, said in one line
+            if (e instanceof Memory.TooLarge || e instanceof dev.nnc.gen.jvm.JvmBackend.TooLarge) {
+                err.println("nnc: " + e.getMessage());
                 err.flush();
                 return ERRORS;
             }

@@ -25,7 +25,7 @@ public final class JvmBackend {
             } catch (org.objectweb.asm.ClassTooLargeException | org.objectweb.asm.MethodTooLargeException e) {
                 // the blocks are small (above); what overflows is the class: its constants, or the method calling them all
                 throw new TooLarge(g.name() + " is too large for the JVM backend: its class would pass a JVM class's limits "
-                        + "(65,535 constants, 64 KiB of code a method); --backend interp runs it, or give parts of it networks of their own");
+                        + "(65,535 constants, 64 KiB of code a method)");
             } catch (ClassGen.TooBig e) {
                 if (last) throw new IllegalStateException("internal: " + e.getMessage());
                 attempt = attempt.unrollBudget() > 0 ? attempt.withUnrollBudget(attempt.unrollBudget() / 2)
@@ -41,7 +41,13 @@ public final class JvmBackend {
      * it on the interpreter. (Spreading a network over several classes would lift the limit.)
      */
     public static final class TooLarge extends RuntimeException {
-        TooLarge(String message) { super(message, null, false, false); }
+        /** What is too large, without what to do: the command line says that, as it runs it on the interpreter. */
+        public final String what;
+
+        TooLarge(String what) {
+            super(what + "; --backend interp runs it, or give parts of it networks of their own", null, false, false);
+            this.what = what;
+        }
     }
 
     /** Defines a generated class in a loader of its own, whose parent is the runtime's. */
