@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks the IR's invariants; the driver runs it after every stage in tests. A failure is a compiler bug:
+ * Checks the IR's invariants; {@code driver.Compile} runs it after every stage of every compilation (one linear
+ * walk, cheap beside the stages), so a broken pass is caught where it broke. A failure is a compiler bug:
  * every read is of a tensor known at that point (forward defs never read the backward pass) with as many
  * subscripts as it has dimensions, each variable bound and ranging over that dimension, fixed subscripts in
  * range, names unique, no function argument outside a function, every parameter with a gradient.

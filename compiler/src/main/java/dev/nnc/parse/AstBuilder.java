@@ -48,7 +48,7 @@ public final class AstBuilder {
     private Decl declaration(DeclarationContext ctx) {
         try {
             return switch (ctx) {
-                case ImportDeclContext c -> new Decl.Import(string(c.STRING().getSymbol()), span(c.STRING()), span(c));
+                case ImportDeclContext c -> new Decl.Import(string(need(c.STRING()).getSymbol()), span(c.STRING()), span(c));
                 case AliasDeclContext c -> new Decl.Alias(ident(c.aliasName), ident(c.aliasTarget), span(c));
                 case FnDeclContext c -> new Decl.Fn(ident(c.declName), params(c.params()),
                         c.indexNames() == null ? List.of() : idents(c.indexNames().ID()),
@@ -62,7 +62,7 @@ public final class AstBuilder {
                         c.setting().stream().map(this::setting).toList(), span(c));
                 default -> null;
             };
-        } catch (Incomplete | NullPointerException e) {
+        } catch (Incomplete e) {
             return hole(e); // a syntax error left a hole in this declaration; it has been reported
         }
     }
@@ -70,9 +70,10 @@ public final class AstBuilder {
     /**
      * Error recovery leaves holes (missing children) in the parse tree. Walking into one means the
      * construct is incomplete and already reported — unless no syntax error was reported, which makes
-     * it a bug in this builder.
+     * it a bug in this builder. Every child recovery may leave out is read through {@link #need}, so a
+     * hole is always {@link Incomplete}; a NullPointerException here is a bug and is not caught.
      */
-    private <T> T hole(RuntimeException e) {
+    private <T> T hole(Incomplete e) {
         if (!diagnostics.hasErrors()) throw new IllegalStateException("internal: incomplete parse tree without a syntax error", e);
         return null;
     }
@@ -114,7 +115,7 @@ public final class AstBuilder {
         for (var m : contexts) {
             try {
                 out.add(member(m));
-            } catch (Incomplete | NullPointerException e) {
+            } catch (Incomplete e) {
                 hole(e);
             }
         }
@@ -164,7 +165,7 @@ public final class AstBuilder {
     }
 
     private Init init(InitializerContext ctx) {
-        return switch (ctx) {
+        return switch (need(ctx)) {
             case RandomInitContext c -> new Init.Random(ident(c.ID()),
                     c.arguments() == null ? List.of() : args(c.arguments()), span(c));
             case ValueInitContext c -> new Init.Value(expr(c.expression()), span(c));
@@ -191,7 +192,7 @@ public final class AstBuilder {
         List<Setting.Value> values = new ArrayList<>();
         for (var v : c.settingValue()) {
             switch (v) {
-                case StringSettingContext s -> values.add(new Setting.Text(string(s.STRING().getSymbol()), span(s)));
+                case StringSettingContext s -> values.add(new Setting.Text(string(need(s.STRING()).getSymbol()), span(s)));
                 case ExpressionSettingContext e -> values.add(new Setting.Number(expr(e.expression()), span(e)));
                 default -> throw new Incomplete();
             }
@@ -252,6 +253,7 @@ public final class AstBuilder {
 
     /** Juxtaposition: wᵢxᵢ, 2 z, σ(z)(1 - σ(z)). */
     private Expr product(List<PowerContext> factors) {
+        if (factors.isEmpty()) throw new Incomplete();
         Expr result = power(factors.get(0));
         for (int i = 1; i < factors.size(); i++) {
             Expr right = power(factors.get(i));
@@ -484,7 +486,7 @@ public final class AstBuilder {
         return span(from, to);
     }
 
-    private Span span(TerminalNode n) { return span(n.getSymbol()); }
+    private Span span(TerminalNode n) { return span(need(n).getSymbol()); }
 
     private Span span(Token from, Token to) { return span(Math.max(0, from.getStartIndex()), to.getStopIndex() + 1); }
 
