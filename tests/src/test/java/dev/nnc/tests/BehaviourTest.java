@@ -83,7 +83,7 @@ class BehaviourTest {
         }
     }
 
-    /** Every derivative rule of DIFFERENTIATE has a case of its own under gradcheck/, named for it. */
+    /** Every derivative rule of DIFFERENTIATE has a case of its own under gradcheck/, named for it; so has the control. */
     @Test
     void everyDerivativeRuleHasAGradcheckCase() {
         var names = cases().stream().filter(p -> p.getParent().getFileName().toString().equals("gradcheck"))
@@ -136,18 +136,17 @@ class BehaviourTest {
         if (update) {
             Files.write(file, Behaviour.rewritten(lines, texts, actual));
         } else {
+            boolean differs = false;
             for (int k = 0; k < texts.size(); k++) {
                 var e = texts.get(k);
-                if (!Behaviour.expected(e).equals(actual.get(k))) {
-                    problems.append(name).append(':').append(e.line()).append(": expect ").append(e.written())
-                            .append(" — the compiler's text differs (- expected, + actual):\n").append(Behaviour.diff(name, e, actual.get(k)));
-                }
+                if (Behaviour.expected(e).equals(actual.get(k))) continue;
+                problems.append(name).append(':').append(e.line()).append(": expect ").append(e.written())
+                        .append(" — the compiler's text differs (- expected, + actual):\n").append(Behaviour.diff(name, e, actual.get(k)));
+                differs = true;
             }
+            if (differs) problems.append("(if the change is deliberate, rerun with -Dnnc.update=true to write the new texts into the case; see BehaviourTest)\n");
         }
-        if (!problems.isEmpty()) {
-            throw new AssertionFailedError(problems + (update ? "" : "(if the change is deliberate, rerun with -Dnnc.update=true "
-                    + "to write the new texts into the case; see BehaviourTest)\n") + "--- program ---\n" + Nets.numbered(source.text()));
-        }
+        if (!problems.isEmpty()) throw new AssertionFailedError(problems + "--- program ---\n" + Nets.numbered(source.text()));
     }
 
     /** A program through the front end once, and through the middle end once for each set of options asked for. */
