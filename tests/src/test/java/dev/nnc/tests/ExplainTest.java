@@ -5,48 +5,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code nnc explain} on the samples against golden files under tests/golden/explain. The goldens were
- * read and checked by hand against the chain rule (seed: δn7 = n7 − y, δn5 = δn7 · w57 · n5 · (1 − n5), …;
- * mlp: the index form δh1[j] = (Σₖ δh2[k] · W2[k,j]) · [h1[j] > 0]); GradcheckFamilyTest checks the
- * same derivations numerically. To accept a deliberate change: {@code ./nnc explain samples/X.nn --notes}.
+ * {@code nnc explain} as a command: what it does with a broken file and with its options. What it prints for the
+ * samples and other programs, read and checked by hand, is in the behaviour suite (tests/behaviour/explain/,
+ * tests/behaviour/stability/).
  */
 class ExplainTest {
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"seed, --notes, seed.txt", "mlp, --notes, mlp.txt", "seed_layers, --notes, seed_layers.txt",
-            "xor, --notes, xor.txt", "seed, --latex, seed.tex.txt"})
-    void explainMatchesTheGolden(String sample, String option, String golden) throws Exception {
-        String file = CliTest.sample(sample + ".nn");
-        var run = CliTest.nnc("explain", file, option);
-        assertEquals(0, run.status(), run.err());
-        String expected = Files.readString(Repo.root().resolve("tests/golden/explain").resolve(golden));
-        assertEquals(expected, run.out().replace(file, "samples/" + sample + ".nn"));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"seed", "mlp"})
-    void theSeedsBackwardPassIsTheNotesChainRule(String sample) throws Exception {
-        var out = CliTest.nnc("explain", CliTest.sample(sample + ".nn")).out();
-        if (sample.equals("seed")) {
-            // σ followed by bce: the fused gradient, then each δ reuses σ's value as σ′ = n (1 − n)
-            assertTrue(out.contains("δn7 = n7 - y\n"), out);
-            assertTrue(out.contains("∂J/∂w57 = δn7 · n5\n"), out);
-            assertTrue(out.contains("δn5 = δn7 · w57 · n5 · (1 - n5)\n"), out);
-            assertTrue(out.contains("δn1 = (δn6 · w16 + δn5 · w15) · n1 · (1 - n1)\n"), out);
-            assertTrue(out.contains("∂J/∂w11 = δn1 · x₁\n"), out);
-            assertTrue(!out.contains("w31"), "neuron 1 sees only x₁ and x₂");
-        } else {
-            assertTrue(out.contains("δz[c] = p[c] - y[c]\n"), out);
-            assertTrue(out.contains("∂J/∂W1[j,i] = δh1[j] · x[i]\n"), out);
-            assertTrue(out.contains("δh1[j] = (Σₖ δh2[k] · W2[k,j]) · [h1[j] > 0]\n"), out);
+    /** The command prints what the behaviour suite expects of the library call, for each option it has. */
+    @Test
+    void theCommandPrintsWhatTheSuiteExpects() throws Exception {
+        var c = Behaviour.parse(Files.readAllLines(Repo.root().resolve("tests/behaviour/explain/seed.nn")));
+        String file = CliTest.sample("seed.nn");
+        for (var e : c.expectations()) {
+            var x = (Behaviour.Explain) e.check();
+            var args = new java.util.ArrayList<>(java.util.List.of("explain", file));
+            if (x.notes()) args.add("--notes");
+            if (x.style() == dev.nnc.ir.IrPrinter.Style.LATEX) args.add("--latex");
+            var run = CliTest.nnc(args.toArray(String[]::new));
+            assertEquals(0, run.status(), run.err());
+            assertEquals(Behaviour.expected(e), run.out().replace(file, "samples/seed.nn"), e.written());
         }
     }
 
-    @org.junit.jupiter.api.Test
-    void aBrokenFileGivesDiagnosticsNotAnExplanation(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    @Test
+    void aBrokenFileGivesDiagnosticsNotAnExplanation(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.nn");
         Files.writeString(bad, "network N {\n  input x[3]\n  target y\n  p = sigmoidd(x[1])\n  output p\n  loss J = bce(p, y)\n}\n");
         var run = CliTest.nnc("explain", bad.toString());
@@ -55,7 +40,7 @@ class ExplainTest {
         assertTrue(run.err().contains("undefined function sigmoidd"), run.err());
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void rewritesCanBeTurnedOffByName() {
         var run = CliTest.nnc("explain", CliTest.sample("seed.nn"), "--no-rewrite", "sigmoid-bce", "--notes");
         assertEquals(0, run.status(), run.err());
