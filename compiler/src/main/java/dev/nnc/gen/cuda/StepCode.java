@@ -110,7 +110,7 @@ final class StepCode {
         if (values == 0) {
             out.append("    (void) t;\n    (void) rate;\n    (void) v;\n}\n\n");
         } else {
-            out.append("    {\n        typedef double real; // in double, whatever the element type\n");
+            out.append("    typedef real element;\n    {\n        typedef double real; // in double, whatever the element type\n");
             var d = new CExpr(Map.of());
             var read = new java.util.HashSet<Tensor>();
             for (var u : o.perStep()) read.addAll(Exprs.reads(u.value()));
@@ -119,7 +119,7 @@ final class StepCode {
             for (int k = 0; k < values; k++) {
                 var pre = new StringBuilder();
                 String v = d.expr(o.perStep().get(k).value(), pre, "        ");
-                out.append(pre).append("        v[").append(k).append("] = (::real) ").append(v).append(";\n");
+                out.append(pre).append("        v[").append(k).append("] = (element) ").append(v).append(";\n");
             }
             out.append("    }\n}\n\n");
         }
