@@ -7,6 +7,7 @@ import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
 import dev.nnc.schedule.GpuSchedule;
 import dev.nnc.schedule.LoopProgram;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -112,7 +113,7 @@ final class StepCode {
         } else {
             out.append("    typedef real element;\n    {\n        typedef double real; // in double, whatever the element type\n");
             var d = new CExpr(Map.of());
-            var read = new java.util.HashSet<Tensor>();
+            var read = new HashSet<Tensor>();
             for (var u : o.perStep()) read.addAll(Exprs.reads(u.value()));
             out.append(read.contains(o.step()) ? "        real " + d.register(o.step(), 0) + " = t;\n" : "        (void) t;\n");
             out.append(o.rate() != null && read.contains(o.rate()) ? "        real " + d.register(o.rate(), 0) + " = rate;\n" : "        (void) rate;\n");
