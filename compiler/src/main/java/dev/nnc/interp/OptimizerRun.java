@@ -1,7 +1,5 @@
 package dev.nnc.interp;
 
-import dev.nnc.ir.Ex;
-import dev.nnc.ir.Exprs;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
 import java.util.ArrayList;
@@ -13,9 +11,8 @@ import java.util.stream.IntStream;
 /**
  * Runs a lowered optimizer over every element of every parameter: loads θ, its gradient and its state
  * into the slots, runs the updates in the order written, stores θ and the state back. The step t counts
- * optimizer steps from 1; the learning-rate slot holds the optimizer's α times the schedule's factor.
- * Subexpressions that read only t and α (Adam's 1 − β1ᵗ) are the same for every element: they are
- * computed once per step, before the elements, with the same operations, so the results do not change.
+ * optimizer steps from 1; the learning-rate slot holds the optimizer's α times the schedule's factor. The
+ * optimizer's per-step values (Adam's 1/(1 − β1ᵗ)) are computed once per step, before the elements.
  * Elements are independent, so big parameters are split into slices run on all processors, each by its
  * own lane (a machine with its own slots); the result does not depend on how many there are.
  */
@@ -35,44 +32,28 @@ public final class OptimizerRun {
         for (int k = 0; k < Math.max(1, threads); k++) lanes.add(new Lane());
     }
 
-    /** One machine with the updates compiled onto its slots. */
+    /** One machine with the per-step values and the updates compiled onto its slots. */
     private final class Lane {
         final Machine machine = new Machine();
-        final List<Runnable> updates = new ArrayList<>();
-        /** The per-step values, in order: each computes one hoisted subexpression into its slot. */
-        final List<Runnable> perStep = new ArrayList<>();
+        final List<Runnable> perStep = new ArrayList<>(), updates = new ArrayList<>();
         final double[] theta = machine.storage(optimizer.theta()), g = machine.storage(optimizer.gradient());
         final double[][] slots = new double[optimizer.states().size()][];
 
         Lane() {
-            Map<String, Tensor> hoisted = new HashMap<>();
-            for (var u : optimizer.updates()) {
-                var body = machine.compile(hoist(u.value(), hoisted));
-                double[] dest = machine.storage(u.slot());
-                updates.add(() -> dest[0] = body.eval());
-            }
+            for (var u : optimizer.perStep()) perStep.add(assignment(u));
+            for (var u : optimizer.updates()) updates.add(assignment(u));
             for (int s = 0; s < slots.length; s++) slots[s] = machine.storage(optimizer.states().get(s));
         }
 
-        /** {@code e} with its largest subexpressions that read nothing but t and α replaced by per-step slots. */
-        private Ex hoist(Ex e, Map<String, Tensor> hoisted) {
-            if (!(e instanceof Ex.Num) && !(e instanceof Ex.Load) && perStepOnly(e)) {
-                String key = Exprs.key(e);
-                Tensor slot = hoisted.get(key);
-                if (slot == null) {
-                    slot = new Tensor("step value " + hoisted.size(), Tensor.Role.SLOT, List.of(), null);
-                    hoisted.put(key, slot);
-                    var body = machine.compile(e);
-                    double[] dest = machine.storage(slot);
-                    perStep.add(() -> dest[0] = body.eval());
-                }
-                return new Ex.Load(slot, List.of());
-            }
-            return Exprs.mapChildren(e, c -> hoist(c, hoisted));
+        private Runnable assignment(OptimizerIr.Update u) {
+            var body = machine.compile(u.value());
+            double[] dest = machine.storage(u.slot());
+            return () -> dest[0] = body.eval();
         }
 
-        void begin(double rate) {
-            machine.storage(optimizer.step())[0] = step;
+        /** Computes the per-step values of step t at this learning rate into their slots. */
+        void begin(long t, double rate) {
+            machine.storage(optimizer.step())[0] = t;
             if (optimizer.rate() != null) machine.storage(optimizer.rate())[0] = rate;
             for (Runnable r : perStep) r.run();
         }
@@ -89,9 +70,13 @@ public final class OptimizerRun {
         }
     }
 
-    private boolean perStepOnly(Ex e) {
-        for (Tensor t : Exprs.reads(e)) if (t != optimizer.step() && t != optimizer.rate()) return false;
-        return true;
+    /** The per-step values of step t (counted from 1) at this learning rate, in the order of {@link OptimizerIr#perStep}. */
+    public double[] perStepValues(long t, double rate) {
+        Lane lane = lanes.get(0);
+        lane.begin(t, rate);
+        double[] out = new double[optimizer.perStep().size()];
+        for (int k = 0; k < out.length; k++) out[k] = lane.machine.storage(optimizer.perStep().get(k).slot())[0];
+        return out;
     }
 
     public OptimizerIr optimizer() { return optimizer; }
@@ -125,7 +110,7 @@ public final class OptimizerRun {
         long total = 0;
         for (double[] p : params.values()) total += p.length;
         int n = total < PARALLEL_FROM ? 1 : lanes.size();
-        for (int l = 0; l < n; l++) lanes.get(l).begin(optimizer.baseRate() * rateScale);
+        for (int l = 0; l < n; l++) lanes.get(l).begin(step, optimizer.baseRate() * rateScale);
         List<List<Runnable>> work = new ArrayList<>(); // per lane, its slices
         for (int l = 0; l < n; l++) work.add(new ArrayList<>());
         for (var e : params.entrySet()) {

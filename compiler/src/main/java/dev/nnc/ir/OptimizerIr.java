@@ -5,16 +5,21 @@ import java.util.Map;
 
 /**
  * An optimizer of the standard library (or the user's) lowered for one parameter element: scalar slots for
- * θ, ∂J/∂θ, the step t and each state variable; the updates run in order, each seeing the ones before it.
- * Hyperparameters are folded into the expressions as numbers, except the learning rate: a schedule changes
- * it from step to step, so it is a slot ({@code rate}, null for an optimizer that has none) set to
- * {@code baseRate} times the schedule's factor before each step.
+ * θ, ∂J/∂θ, the step t and each state variable. Hyperparameters are folded into the expressions as numbers,
+ * except the learning rate: a schedule changes it from step to step, so it is a slot ({@code rate}, null for an
+ * optimizer that has none) set to {@code baseRate} times the schedule's factor before each step.
  *
+ * <p>A step is in two parts ({@link dev.nnc.opt.StepSplit}): the per-step values, computed once per step from t
+ * and the rate alone, in double precision, on every backend; then, for each element, the updates in order, each
+ * seeing the ones before it, reading the per-step values' slots and never t or the rate.
+ *
+ * @param perStep         each a slot and its value, reading only t and the rate
+ * @param updates         the per-element updates
  * @param hyperparameters every hyperparameter's value, in declaration order, for messages and metadata
  */
 public record OptimizerIr(String name, Tensor theta, Tensor gradient, Tensor step, List<Tensor> states,
-                          Map<Tensor, Double> initial, List<Update> updates, Tensor rate, double baseRate,
-                          Map<String, Double> hyperparameters) {
+                          Map<Tensor, Double> initial, List<Update> perStep, List<Update> updates, Tensor rate,
+                          double baseRate, Map<String, Double> hyperparameters) {
     /** The names a learning-rate hyperparameter goes by; a schedule scales the first one an optimizer has. */
     public static final List<String> RATE_NAMES = List.of("α", "η", "lr");
 
@@ -29,7 +34,18 @@ public record OptimizerIr(String name, Tensor theta, Tensor gradient, Tensor ste
     public OptimizerIr {
         states = List.copyOf(states);
         initial = Map.copyOf(initial);
+        perStep = List.copyOf(perStep);
         updates = List.copyOf(updates);
+        for (var u : perStep) {
+            for (Tensor t : Exprs.reads(u.value())) {
+                if (t != step && t != rate) throw new IllegalStateException("internal: per-step value " + u.slot() + " reads " + t);
+            }
+        }
+        for (var u : updates) {
+            for (Tensor t : Exprs.reads(u.value())) {
+                if (t == step || t == rate) throw new IllegalStateException("internal: an update of " + u.slot() + " reads " + t + " per element");
+            }
+        }
         hyperparameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(hyperparameters));
     }
 

@@ -9,6 +9,7 @@ import dev.nnc.ir.Ex;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
 import dev.nnc.opt.Simplify;
+import dev.nnc.opt.StepSplit;
 import dev.nnc.resolve.Scope;
 import dev.nnc.resolve.Symbol;
 import java.util.ArrayList;
@@ -20,8 +21,8 @@ import java.util.Map;
 /**
  * LOWER for an optimizer: its statements, for one element of one parameter, over scalar slots (θ, ∂J/∂θ,
  * t, the state variables), with the hyperparameters folded in as numbers (all but the learning rate, which
- * a schedule varies) and library calls expanded. The
- * optimizers of the standard library run from their .nn definitions this way, like any user's.
+ * a schedule varies) and library calls expanded, then split into its per-step and per-element parts
+ * ({@link StepSplit}). The optimizers of the standard library run from their .nn definitions this way, like any user's.
  */
 public final class LowerOptimizer {
     private LowerOptimizer() {}
@@ -103,7 +104,8 @@ public final class LowerOptimizer {
                 }
             }
         }
-        return new OptimizerIr(o.name().name(), theta, gradient, step, states, initial, updates, rate, baseRate, hyper);
+        var split = StepSplit.split(updates, step, rate);
+        return new OptimizerIr(o.name().name(), theta, gradient, step, states, initial, split.perStep(), split.perElement(), rate, baseRate, hyper);
     }
 
     private static Tensor slot(String name) { return new Tensor(name, Tensor.Role.SLOT, List.of(), null); }

@@ -101,7 +101,7 @@ public final class CudaGen {
             if (o != null) {
                 var end = new StepCode(plan, kernels, entries);
                 end.finishFunctions(functions);
-                end.stepFunction(o, functions);
+                end.stepFunctions(o, functions);
                 if (!plan.fusedStep()) finish = end.finishKernel();
                 step = end.stepKernel();
             }

@@ -103,7 +103,7 @@ final class Kernels {
                         }
                         return;
                     }
-                    for (int k = threadIdx.x; k < %2$d; k += %1$d) nnc_step_element(a, k, c.t, a.rates[c.batch]);
+                    nnc_step(a, c, threadIdx.x, %1$d);
                     if (threadIdx.x == 0) nnc_advance(a.ctl);
                 """.formatted(T, params));
     }

@@ -2,16 +2,18 @@ package dev.nnc.gen.cuda;
 
 import dev.nnc.gen.cuda.CudaGen.Dim;
 import dev.nnc.gen.cuda.CudaGen.Launch;
+import dev.nnc.ir.Exprs;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
 import dev.nnc.schedule.GpuSchedule;
 import dev.nnc.schedule.LoopProgram;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The end of a training step as CUDA C: the batch mean of the gradients from the gradient sums and the partial
- * columns (checked for finiteness), the loss, and the optimizer's update of one parameter element; the kernels
+ * columns (checked for finiteness), the loss, and the optimizer's step (its per-step values, then each element); the kernels
  * {@code finish} and {@code step} that run them over every element (the last CUDA block of {@code step} advancing
  * the control block to the next batch).
  */
@@ -91,24 +93,46 @@ final class StepCode {
                 .append("    const nnc_ctl c = *a.ctl;\n    if (c.status) return;\n");
         // this step's finish found a value that is not finite: no update, and the run stops here
         kernels.append("    if (c.bad) {\n        if (blockIdx.x == 0 && threadIdx.x == 0) a.ctl->status = 1;\n        return;\n    }\n");
-        kernels.append("    const int k = blockIdx.x * ").append(T).append(" + threadIdx.x;\n");
-        kernels.append("    if (k < ").append(params).append(") nnc_step_element(a, k, c.t, a.rates[c.batch]);\n");
+        kernels.append("    nnc_step(a, c, blockIdx.x * ").append(T).append(" + threadIdx.x, gridDim.x * ").append(T).append(");\n");
         kernels.append("    if (nnc_last_block(a.ctl) && threadIdx.x == 0) nnc_advance(a.ctl);\n}\n\n");
         return new Launch("step", "the optimizer, a thread per parameter element", new Dim(0, params, T), Dim.ONE, T);
     }
 
-    /** The optimizer's update of element k: θ, its gradient and the state in registers. */
-    void stepFunction(OptimizerIr o, StringBuilder out) {
-        out.append("// ").append(o.describe()).append(" on element k of the array of all parameters\n");
-        out.append("__device__ __forceinline__ void nnc_step_element(const nnc_args& a, int k, double t, double rate) {\n");
+    /**
+     * The optimizer as three functions: its per-step values, in double as on every backend; its update of element
+     * k, θ, its gradient and the state in registers, reading those values; and {@code nnc_step}, which runs the
+     * update over the elements k, k + stride, … of the array of all parameters with the values computed once per
+     * CUDA block, by its first thread. Every thread of the block must call it.
+     */
+    void stepFunctions(OptimizerIr o, StringBuilder out) {
+        int values = o.perStep().size();
+        out.append("// the per-step values of ").append(o.describe()).append(" at step t and this learning rate\n");
+        out.append("__device__ __forceinline__ void nnc_step_values(double t, double rate, real* v) {\n");
+        if (values == 0) {
+            out.append("    (void) t;\n    (void) rate;\n    (void) v;\n}\n\n");
+        } else {
+            out.append("    typedef real element;\n    {\n        typedef double real; // in double, whatever the element type\n");
+            var d = new CExpr(Map.of());
+            var read = new HashSet<Tensor>();
+            for (var u : o.perStep()) read.addAll(Exprs.reads(u.value()));
+            out.append(read.contains(o.step()) ? "        real " + d.register(o.step(), 0) + " = t;\n" : "        (void) t;\n");
+            out.append(o.rate() != null && read.contains(o.rate()) ? "        real " + d.register(o.rate(), 0) + " = rate;\n" : "        (void) rate;\n");
+            for (int k = 0; k < values; k++) {
+                var pre = new StringBuilder();
+                String v = d.expr(o.perStep().get(k).value(), pre, "        ");
+                out.append(pre).append("        v[").append(k).append("] = (element) ").append(v).append(";\n");
+            }
+            out.append("    }\n}\n\n");
+        }
+
+        out.append("// ").append(o.describe()).append(" on element k of the array of all parameters, with this step's values v\n");
+        out.append("__device__ __forceinline__ void nnc_step_element(const nnc_args& a, int k, const real* v) {\n");
         var e = new CExpr(Map.of());
         String theta = "a.s" + LoopProgram.PARAMETERS, grad = "a.s" + LoopProgram.GRADIENTS;
         out.append("    real ").append(e.register(o.theta(), 0)).append(" = ").append(theta).append("[k];\n");
         out.append("    real ").append(e.register(o.gradient(), 0)).append(" = ").append(grad).append("[k];\n");
-        var read = new java.util.HashSet<Tensor>();
-        for (var u : o.updates()) read.addAll(dev.nnc.ir.Exprs.reads(u.value()));
-        out.append(read.contains(o.step()) ? "    real " + e.register(o.step(), 0) + " = (real) t;\n" : "    (void) t;\n");
-        out.append(o.rate() != null && read.contains(o.rate()) ? "    real " + e.register(o.rate(), 0) + " = (real) rate;\n" : "    (void) rate;\n");
+        out.append(values == 0 ? "    (void) v;\n" : "");
+        for (int k = 0; k < values; k++) out.append("    const real ").append(e.register(o.perStep().get(k).slot(), 0)).append(" = v[").append(k).append("];\n");
         for (int k = 0; k < o.states().size(); k++) out.append("    real ").append(e.register(o.states().get(k), 0)).append(" = a.st").append(k).append("[k];\n");
         for (var u : o.updates()) {
             var pre = new StringBuilder();
@@ -118,5 +142,11 @@ final class StepCode {
         out.append("    ").append(theta).append("[k] = ").append(e.register(o.theta(), 0)).append(";\n");
         for (int k = 0; k < o.states().size(); k++) out.append("    a.st").append(k).append("[k] = ").append(e.register(o.states().get(k), 0)).append(";\n");
         out.append("}\n\n");
+
+        out.append("// the step over elements k, k + stride, …: this step's values once per CUDA block, then each element\n");
+        out.append("__device__ __forceinline__ void nnc_step(const nnc_args& a, const nnc_ctl& c, int k, int stride) {\n");
+        out.append("    __shared__ real v[").append(Math.max(1, values)).append("];\n");
+        out.append("    if (threadIdx.x == 0) nnc_step_values(c.t, a.rates[c.batch], v);\n    __syncthreads();\n");
+        out.append("    for (; k < ").append(params).append("; k += stride) nnc_step_element(a, k, v);\n}\n\n");
     }
 }

@@ -281,9 +281,8 @@ public final class ClassGen {
 
     /**
      * {@code step(arrays, from, to, t, rate)}: the optimizer's updates for elements from … to − 1 of one parameter,
-     * θ, its gradient and each state variable in a local. Values that depend only on t and the rate (Adam's
-     * 1 − β1ᵗ) are computed once, in double precision, before the loop, which is then simple enough for the JIT
-     * to vectorise.
+     * θ, its gradient and each state variable in a local. The per-step values (Adam's 1/(1 − β1ᵗ)) are computed
+     * once, in double precision, before the loop, which is then simple enough for the JIT to vectorise.
      */
     private static void step(ClassWriter cw, OptimizerIr o, Num t) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "step", "([Ljava/lang/Object;IIDD)V", null, null);
@@ -295,7 +294,7 @@ public final class ClassGen {
             return;
         }
         final int arrays = 1, from = 2, to = 3, step = 4, rate = 6;
-        // per-step values, in double precision
+        // the per-step values, by d in double, each then kept in a local of the element type
         var d = new Emitter(mv, Num.D, Map.of(), 8, -1);
         mv.visitVarInsn(DLOAD, step);
         mv.visitVarInsn(DSTORE, d.register(o.step(), 0));
@@ -304,17 +303,10 @@ public final class ClassGen {
             mv.visitVarInsn(DSTORE, d.register(o.rate(), 0));
         }
         var e = new Emitter(d, t);
-        Map<String, Tensor> hoisted = new HashMap<>();
-        List<Ex> updates = new ArrayList<>();
-        for (var u : o.updates()) updates.add(hoist(u.value(), o, hoisted, d, e));
-        // t and the rate in the element type, for what could not be hoisted
-        mv.visitVarInsn(DLOAD, step);
-        t.fromDouble(mv);
-        mv.visitVarInsn(t.store, e.register(o.step(), 0));
-        if (o.rate() != null) {
-            mv.visitVarInsn(DLOAD, rate);
+        for (var v : o.perStep()) {
+            d.expr(v.value());
             t.fromDouble(mv);
-            mv.visitVarInsn(t.store, e.register(o.rate(), 0));
+            mv.visitVarInsn(t.store, e.register(v.slot(), 0));
         }
         List<Tensor> elementwise = new ArrayList<>(List.of(o.theta(), o.gradient()));
         elementwise.addAll(o.states());
@@ -341,9 +333,9 @@ public final class ClassGen {
             mv.visitInsn(t.aload);
             mv.visitVarInsn(t.store, e.register(elementwise.get(a), 0));
         }
-        for (int u = 0; u < updates.size(); u++) {
-            e.expr(updates.get(u));
-            mv.visitVarInsn(t.store, e.register(o.updates().get(u).slot(), 0));
+        for (var u : o.updates()) {
+            e.expr(u.value());
+            mv.visitVarInsn(t.store, e.register(u.slot(), 0));
         }
         for (int a = 0; a < arrayLocals.length; a++) {
             if (a == 1) continue; // the gradient is only read
@@ -358,30 +350,5 @@ public final class ClassGen {
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
-    }
-
-    /**
-     * ex with its largest subexpressions that read nothing but t and the rate computed before the loop (by
-     * {@code d}, in double) into registers of {@code e}'s type, and replaced by reads of those.
-     */
-    private static Ex hoist(Ex ex, OptimizerIr o, Map<String, Tensor> hoisted, Emitter d, Emitter e) {
-        boolean perStep = !(ex instanceof Ex.Num) && !(ex instanceof Ex.Load)
-                && Exprs.reads(ex).stream().allMatch(x -> x == o.step() || x == o.rate());
-        if (!perStep) {
-            // x / c with c the same for every element (Adam's 1 − β1ᵗ) is x · (1/c): a division per step, not per element
-            if (ex instanceof Ex.Binary b && b.op() == Ex.BinOp.DIV && !(b.b() instanceof Ex.Num) && !(b.b() instanceof Ex.Load)
-                    && Exprs.reads(b.b()).stream().allMatch(x -> x == o.step() || x == o.rate())) {
-                return Ex.mul(hoist(b.a(), o, hoisted, d, e), hoist(Ex.div(new Ex.Num(1), b.b()), o, hoisted, d, e));
-            }
-            return Exprs.mapChildren(ex, c -> hoist(c, o, hoisted, d, e));
-        }
-        Tensor slot = hoisted.computeIfAbsent(Exprs.key(ex), key -> {
-            Tensor s = new Tensor("step value " + hoisted.size(), Tensor.Role.SLOT, List.of(), null);
-            d.expr(ex);
-            e.t.fromDouble(d.mv);
-            d.mv.visitVarInsn(e.t.store, e.register(s, 0));
-            return s;
-        });
-        return new Ex.Load(slot, List.of());
     }
 }
