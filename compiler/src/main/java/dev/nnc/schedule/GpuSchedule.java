@@ -366,7 +366,12 @@ public final class GpuSchedule {
             }
         }
         List<Accumulator> acc = new ArrayList<>();
-        accumulators(s.body(), paramOf, acc, new java.util.HashSet<>());
+        for (var a : s.accumulators()) {
+            acc.add(switch (a) {
+                case dev.nnc.schedule.Accumulator.Loss l -> new Accumulator(null, 0, -1, false);
+                case dev.nnc.schedule.Accumulator.Element el -> new Accumulator(el.sum(), el.element(), -1, false);
+            });
+        }
         return new Kernel.Samples(s.body(), s.unrolled(), acc);
     }
 
@@ -379,7 +384,7 @@ public final class GpuSchedule {
             if (st == null || st instanceof Storage.Registers) return false;
             written.add(a.t());
         }
-        List<Idx> own = Schedule.vars(vars);
+        List<Idx> own = Subscripts.of(vars);
         boolean[] ok = {true};
         for (Stmt.Assign a : body) {
             Exprs.visit(a.value(), e -> {
@@ -394,23 +399,6 @@ public final class GpuSchedule {
         if (at.size() != vars.size()) return false;
         for (int k = 0; k < vars.size(); k++) if (!(at.get(k) instanceof Idx.Var v) || v.v() != vars.get(k)) return false;
         return true;
-    }
-
-    /** The fixed gradient elements and the loss a thread adds into, each once, in the order they first appear. */
-    private static void accumulators(List<Stmt> body, Map<Tensor, Tensor> paramOf, List<Accumulator> out, Set<String> seen) {
-        for (Stmt st : body) {
-            switch (st) {
-                case Stmt.Loop l -> accumulators(l.body(), paramOf, out, seen);
-                case Stmt.AddLoss l -> {
-                    if (seen.add("loss")) out.add(new Accumulator(null, 0, -1, false));
-                }
-                case Stmt.Assign a -> {
-                    if (!a.add() || !paramOf.containsKey(a.t())) continue;
-                    Integer element = fixedElement(a.t(), a.at());
-                    if (element != null && seen.add(a.t().id + ":" + element)) out.add(new Accumulator(a.t(), element, -1, false));
-                }
-            }
-        }
     }
 
     /** The flat element of a subscript list that is all fixed, or null. */
