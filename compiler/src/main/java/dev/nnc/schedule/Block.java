@@ -21,7 +21,8 @@ public sealed interface Block {
 
     /**
      * {@code C[i,j] (+)= Σ_p A[i,p]·B[p,j]} for i &lt; m, j &lt; n, p &lt; k, by the runtime's matrix kernel;
-     * an extent of {@link #SAMPLES} is the slice's sample count.
+     * an extent of {@link #SAMPLES} is the slice's sample count. A product is the same before grouping
+     * ({@link Item}), after it ({@link Group}) and as a block.
      */
     record Product(Operand c, Operand a, Operand b, int m, int n, int k, boolean accumulate) implements Block, Item, Group {
         public static final int SAMPLES = -1;

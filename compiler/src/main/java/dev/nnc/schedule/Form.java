@@ -54,7 +54,7 @@ sealed interface Form permits Form.Samples, Form.Sums, Kernel.Elements, Kernel.P
                 if (!vars.isEmpty() && elementwise(vars, assigns, storage)) return new Kernel.Elements(vars, assigns);
             }
         }
-        adds(s.body(), s.accumulators());
+        adds(s.body(), Set.copyOf(s.accumulators()));
         return new Samples(s);
     }
 
@@ -62,7 +62,7 @@ sealed interface Form permits Form.Samples, Form.Sums, Kernel.Elements, Kernel.P
      * Checks the promise that makes a thread per sample safe: it adds into gradient sums only through its
      * accumulators (SCHEDULE puts every other sum over the samples in a block of its own, a {@link Sums}).
      */
-    private static void adds(List<Stmt> body, List<Accumulator> accumulators) {
+    private static void adds(List<Stmt> body, Set<Accumulator> accumulators) {
         for (Stmt st : body) {
             switch (st) {
                 case Stmt.Loop l -> adds(l.body(), accumulators);

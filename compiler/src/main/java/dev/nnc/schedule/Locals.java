@@ -39,11 +39,14 @@ final class Locals {
     /** The most parameter elements a JVM block reads into locals: as {@link #CPU_SUMS}, for the same reason. */
     static final int CPU_PARAMETERS = 1024;
 
+    /** The block's accumulators, in the order they first appear. */
     static List<Accumulator> accumulators(List<Stmt> body, boolean unrolled, Schedule.Target target, Map<Tensor, Storage> storage) {
+        int most = switch (target) {
+            case GPU -> Integer.MAX_VALUE;
+            case CPU -> unrolled ? CPU_SUMS : 0;
+        };
         Set<Accumulator> out = new LinkedHashSet<>();
-        int[] elements = {0};
-        boolean gpu = target == Schedule.Target.GPU;
-        collect(body, out, elements, gpu || unrolled ? (gpu ? Integer.MAX_VALUE : CPU_SUMS) : 0, storage);
+        collect(body, out, new int[] {0}, most, storage);
         return List.copyOf(out);
     }
 

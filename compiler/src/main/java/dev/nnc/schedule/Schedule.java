@@ -25,7 +25,7 @@ import java.util.Set;
  *       into one pass with the defs after it that read only the same element.
  *   <li>The rest runs sample by sample. A block small enough is fully unrolled: every Σ written out, every
  *       subscript a constant, every value a local variable (a register), and the gradients of scalar parameters
- *       summed in locals across the samples — the notes' network becomes straight-line code.
+ *       summed in locals across the samples ({@link Locals}) — the notes' network becomes straight-line code.
  *   <li>Values another block reads live in per-sample workspace arrays; the batch is split into slices, one per
  *       core, by the runtime, each with its own workspace and gradient sums.
  * </ul>
