@@ -19,10 +19,10 @@ import java.util.Set;
 final class Fusion {
     private Fusion() {}
 
-    static List<Stmt> loops(Item.Run run) {
-        List<Item.Nest> merged = new ArrayList<>();
-        for (Item.Nest item : run.nests()) {
-            Item.Nest last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+    static List<Stmt> loops(List<Nest> run) {
+        List<Nest> merged = new ArrayList<>();
+        for (Nest item : run) {
+            Nest last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
             if (last != null && fusable(last, item)) {
                 merged.set(merged.size() - 1, merge(last, item));
             } else {
@@ -30,7 +30,7 @@ final class Fusion {
             }
         }
         List<Stmt> out = new ArrayList<>();
-        for (Item.Nest item : merged) {
+        for (Nest item : merged) {
             List<Stmt> body = item.body();
             List<IndexVar> vars = item.vars();
             for (int k = vars.size() - 1; k >= 0; k--) body = List.of(new Stmt.Loop(vars.get(k), body));
@@ -39,7 +39,7 @@ final class Fusion {
         return out;
     }
 
-    private static boolean fusable(Item.Nest first, Item.Nest second) {
+    private static boolean fusable(Nest first, Nest second) {
         List<IndexVar> a = first.vars(), b = second.vars();
         if (a.isEmpty() || a.size() != b.size()) return false;
         for (int k = 0; k < a.size(); k++) if (a.get(k).range() != b.get(k).range()) return false;
@@ -49,7 +49,7 @@ final class Fusion {
             written.add(x.t());
             read.addAll(Exprs.valueReads(x.value()));
         }
-        List<Idx> own = Schedule.vars(b);
+        List<Idx> own = Subscripts.of(b);
         for (Stmt s : second.body()) {
             if (!(s instanceof Stmt.Assign x)) return false;
             if (read.contains(x.t()) || written.contains(x.t())) return false;
@@ -63,7 +63,7 @@ final class Fusion {
     }
 
     /** The second nest's statements moved into the first's loops. */
-    private static Item.Nest merge(Item.Nest first, Item.Nest second) {
+    private static Nest merge(Nest first, Nest second) {
         List<IndexVar> a = first.vars(), b = second.vars();
         Map<IndexVar, Idx> rename = new HashMap<>();
         for (int k = 0; k < a.size(); k++) rename.put(b.get(k), Idx.of(a.get(k)));
@@ -73,6 +73,6 @@ final class Fusion {
             List<Idx> at = x.at().stream().map(i -> i instanceof Idx.Var v && rename.containsKey(v.v()) ? rename.get(v.v()) : i).toList();
             body.add(new Stmt.Assign(x.t(), at, Exprs.substitute(x.value(), rename), x.add()));
         }
-        return new Item.Nest(a, body);
+        return new Nest(a, body);
     }
 }

@@ -26,7 +26,7 @@ final class Split {
 
     private Split() {}
 
-    /** The graph with every def whose body has more than {@link #DEF_NODES} nodes cut into parts. */
+    /** SPLIT DEFS: the graph with every def whose body has more than {@link #DEF_NODES} nodes cut into parts. */
     static Graph defs(Graph g) {
         if (g.defs().stream().allMatch(d -> nodes(d.body(), DEF_NODES + 1) <= DEF_NODES)) return g;
         Set<String> names = new HashSet<>();
@@ -114,36 +114,35 @@ final class Split {
     }
 
     /**
-     * Cuts each run that is not unrolled into runs of at most {@code maxNodes} nodes of code, each then a block and a
+     * SPLIT RUNS: each run of loops cut into runs of at most {@code maxNodes} nodes of code, each then a block and a
      * method of its own (a nest bigger than that stays whole). Storage is decided after, so a value that now crosses
      * blocks goes to the workspace.
      */
-    static void runs(List<Item> groups, List<Boolean> unrolled, long maxNodes) {
-        for (int k = groups.size() - 1; k >= 0; k--) {
-            if (!(groups.get(k) instanceof Item.Run r) || unrolled.get(k)) continue;
-            List<Item> parts = new ArrayList<>();
-            List<Item.Nest> part = new ArrayList<>();
+    static List<Group> runs(List<Group> groups, long maxNodes) {
+        List<Group> out = new ArrayList<>();
+        for (Group g : groups) {
+            if (!(g instanceof Group.Loops l)) {
+                out.add(g);
+                continue;
+            }
+            List<Nest> part = new ArrayList<>();
             long size = 0;
-            for (Item.Nest n : r.nests()) {
+            for (Nest n : l.nests()) {
                 long s = nodes(n);
                 if (!part.isEmpty() && size + s > maxNodes) {
-                    parts.add(new Item.Run(part));
+                    out.add(new Group.Loops(part));
                     part = new ArrayList<>();
                     size = 0;
                 }
                 part.add(n);
                 size += s;
             }
-            parts.add(new Item.Run(part));
-            if (parts.size() == 1) continue;
-            groups.remove(k);
-            unrolled.remove(k);
-            groups.addAll(k, parts);
-            for (int i = 0; i < parts.size(); i++) unrolled.add(k, false);
+            out.add(new Group.Loops(part));
         }
+        return out;
     }
 
-    private static long nodes(Item.Nest n) {
+    private static long nodes(Nest n) {
         long total = 0;
         for (Stmt s : n.body()) total += 1 + (s instanceof Stmt.Assign a ? nodes(a.value(), Integer.MAX_VALUE) : 0);
         return total;

@@ -17,9 +17,9 @@ import java.util.Map;
 final class Unroll {
     private Unroll() {}
 
-    static List<Stmt> block(Item.Run run) {
+    static List<Stmt> block(List<Nest> run) {
         List<Stmt> out = new ArrayList<>();
-        for (Item.Nest nest : run.nests()) {
+        for (Nest nest : run) {
             List<IndexVar> vars = nest.vars();
             int[] at = new int[vars.size()];
             for (long e = 0; e < nest.elements(); e++) {

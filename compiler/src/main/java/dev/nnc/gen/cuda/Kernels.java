@@ -6,12 +6,14 @@ import dev.nnc.gen.cuda.CudaGen.Launch;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
+import dev.nnc.schedule.Accumulator;
 import dev.nnc.schedule.Block;
 import dev.nnc.schedule.GpuSchedule;
-import dev.nnc.schedule.GpuSchedule.Accumulator;
 import dev.nnc.schedule.GpuSchedule.Kernel;
+import dev.nnc.schedule.GpuSchedule.Partial;
 import dev.nnc.schedule.Stmt;
 import dev.nnc.schedule.Storage;
+import dev.nnc.schedule.Subscripts;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +43,7 @@ final class Kernels {
 
     /** A thread per sample; accumulators summed per CUDA block into partial columns. */
     Launch samples(String kernel, Kernel.Samples s, GpuSchedule.Program prog, CExpr e, boolean fusedTail) {
-        List<Accumulator> acc = s.accumulators();
+        List<Partial> acc = s.accumulators();
         if (!acc.isEmpty()) {
             kernels.append("__constant__ int ").append(kernel).append("_columns[] = {");
             for (int k = 0; k < acc.size(); k++) kernels.append(k == 0 ? "" : ", ").append(acc.get(k).column());
@@ -64,7 +66,7 @@ final class Kernels {
     }
 
     /** Each accumulator summed over the CUDA block's threads into its partial column of this block's row. */
-    private void partials(String kernel, List<Accumulator> acc, int columns) {
+    private void partials(String kernel, List<Partial> acc, int columns) {
         int chunk = Math.min(CHUNK, acc.size()), warps = T / 32;
         kernels.append("    {\n        const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;\n");
         kernels.append("        __shared__ real nnc_red[").append(warps).append("][").append(chunk).append("];\n");
@@ -219,7 +221,6 @@ final class Kernels {
             switch (ch.stages().get(k)) {
                 case Kernel.Product m -> chainProduct(m.product(), stage, tile);
                 case Kernel.Elements el -> chainElements(el, stage);
-                default -> throw new IllegalStateException("internal: " + ch.stages().get(k) + " in a chain");
             }
         }
         kernels.append("}\n\n");
@@ -302,7 +303,7 @@ final class Kernels {
 
     // ─── Statements ─────────────────────────────────────────────────────────────────────────────
 
-    private void statements(List<Stmt> body, CExpr e, StringBuilder out, String indent, List<Accumulator> acc) {
+    private void statements(List<Stmt> body, CExpr e, StringBuilder out, String indent, List<Partial> acc) {
         for (Stmt s : body) {
             switch (s) {
                 case Stmt.Loop l -> {
@@ -314,19 +315,17 @@ final class Kernels {
                 }
                 case Stmt.Assign a -> assign(a, e, out, indent, acc);
                 case Stmt.AddLoss l -> {
-                    int k = accumulator(acc, null, 0);
+                    int k = accumulator(acc, new Accumulator.Loss());
                     out.append(indent).append("acc").append(k).append(" += ").append(e.element(l.loss(), zeros(l.loss()))).append(";\n");
                 }
             }
         }
     }
 
-    private static int accumulator(List<Accumulator> acc, Tensor sum, int element) {
-        for (int k = 0; k < acc.size(); k++) {
-            Accumulator a = acc.get(k);
-            if (a.sum() == sum && (sum == null || a.element() == element)) return k;
-        }
-        return -1;
+    /** The number of the register that sums {@code value}: GpuSchedule gives a thread per sample one for each sum it adds into. */
+    private static int accumulator(List<Partial> acc, Accumulator value) {
+        for (int k = 0; k < acc.size(); k++) if (acc.get(k).value().equals(value)) return k;
+        throw new IllegalStateException("internal: a thread per sample adds into " + value + ", which is none of its accumulators");
     }
 
     private static List<Idx> zeros(Tensor t) {
@@ -335,19 +334,17 @@ final class Kernels {
         return z;
     }
 
-    private void assign(Stmt.Assign a, CExpr e, StringBuilder out, String indent, List<Accumulator> acc) {
+    private void assign(Stmt.Assign a, CExpr e, StringBuilder out, String indent, List<Partial> acc) {
         var pre = new StringBuilder();
         String v = e.expr(a.value(), pre, indent);
         out.append(pre);
         if (a.add() && e.storage(a.t()) instanceof Storage.GradientSum) {
-            Integer element = GpuSchedule.fixedElement(a.t(), a.at());
-            int k = element == null ? -1 : accumulator(acc, a.t(), element);
-            if (k >= 0) out.append(indent).append("acc").append(k).append(" += ").append(v).append(";\n");
-            else out.append(indent).append("atomicAdd(&").append(e.element(a.t(), a.at())).append(", ").append(v).append(");\n");
+            int k = accumulator(acc, new Accumulator.Element(a.t(), a.at()));
+            out.append(indent).append("acc").append(k).append(" += ").append(v).append(";\n");
             return;
         }
         if (e.inRegisters(a.t())) {
-            int element = GpuSchedule.fixedElement(a.t(), a.at());
+            int element = Subscripts.fixedElement(a.t(), a.at());
             boolean declared = e.hasRegister(a.t(), element);
             String r = e.register(a.t(), element);
             out.append(indent).append(declared ? "" : "real ").append(r).append(a.add() ? " += " : " = ").append(v).append(";\n");

@@ -4,10 +4,10 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
-import dev.nnc.ir.Idx;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.DType;
+import dev.nnc.schedule.Accumulator;
 import dev.nnc.schedule.Block;
 import dev.nnc.schedule.LoopProgram;
 import dev.nnc.schedule.Stmt;
@@ -137,7 +137,7 @@ public final class ClassGen {
         mv.visitVarInsn(DSTORE, lossSum);
         switch (b) {
             case Block.Product product -> product(e, product);
-            case Block.PerSample s -> perSample(e, s, lossSum, p);
+            case Block.PerSample s -> perSample(e, s, lossSum);
             case Block.Clear c -> clear(e, c, p);
         }
         mv.visitVarInsn(DLOAD, lossSum);
@@ -206,30 +206,21 @@ public final class ClassGen {
     }
 
     /**
-     * {@code for (b = from; b < to; b++)} around the block's statements; gradients of an unrolled block that are
-     * summed element by element into fixed places are summed in locals across the samples and stored once.
+     * {@code for (b = from; b < to; b++)} around the block's statements, with what SCHEDULE keeps in locals
+     * ({@link Block.PerSample}): the gradient elements it accumulates are read into locals before the loop and
+     * stored once after it, the parameter elements it reads are read into locals before it. The loss is always
+     * summed in the method's own local.
      */
-    private static void perSample(Emitter e, Block.PerSample s, int lossSum, LoopProgram.Program p) {
+    private static void perSample(Emitter e, Block.PerSample s, int lossSum) {
         MethodVisitor mv = e.mv;
-        List<Stmt.Assign> accumulators = new ArrayList<>();
-        if (s.unrolled()) {
-            Map<String, Boolean> seen = new HashMap<>();
-            for (Stmt st : s.body()) {
-                if (st instanceof Stmt.Assign a && a.add() && a.at().stream().allMatch(i -> i instanceof Idx.Fixed)
-                        && seen.putIfAbsent(a.t().id + ":" + a.at(), true) == null && accumulators.size() < 1024) {
-                    accumulators.add(a);
-                }
-            }
-        }
-        for (Stmt.Assign a : accumulators) {
-            e.address(a.t(), a.at());
+        List<Accumulator.Element> accumulators = new ArrayList<>();
+        for (Accumulator a : s.accumulators()) if (a instanceof Accumulator.Element el) accumulators.add(el);
+        for (Accumulator.Element a : accumulators) {
+            e.address(a.sum(), a.at());
             mv.visitInsn(e.t.aload);
-            mv.visitVarInsn(e.t.store, e.register(a.t(), Emitter.constantOffset(a.t(), a.at())));
+            mv.visitVarInsn(e.t.store, e.register(a.sum(), a.element()));
         }
-        // an unrolled block's parameters are read into locals once, not once per sample: the JIT cannot hoist
-        // those reads itself past the stores into other float arrays, which might be the same array
-        List<Ex.Load> hoisted = s.unrolled() ? parameterReads(s.body(), p) : List.of();
-        for (Ex.Load l : hoisted) {
+        for (Ex.Load l : s.parameters()) {
             e.address(l.tensor(), l.idx());
             mv.visitInsn(e.t.aload);
             mv.visitVarInsn(e.t.store, e.register(l.tensor(), Emitter.constantOffset(l.tensor(), l.idx())));
@@ -253,28 +244,13 @@ public final class ClassGen {
         mv.visitIincInsn(b, 1);
         mv.visitJumpInsn(GOTO, top);
         mv.visitLabel(end);
-        for (Stmt.Assign a : accumulators) {
-            e.address(a.t(), a.at());
-            mv.visitVarInsn(e.t.load, e.register(a.t(), Emitter.constantOffset(a.t(), a.at())));
+        for (Accumulator.Element a : accumulators) {
+            e.address(a.sum(), a.at());
+            mv.visitVarInsn(e.t.load, e.register(a.sum(), a.element()));
             mv.visitInsn(e.t.astore);
         }
-        e.forgetRegisters(accumulators.stream().map(Stmt.Assign::t).toList());
-        e.forgetRegisters(hoisted.stream().map(Ex.Load::tensor).toList());
-    }
-
-    /** The distinct parameter elements an unrolled block reads (every subscript fixed), up to a thousand. */
-    private static List<Ex.Load> parameterReads(List<Stmt> body, LoopProgram.Program p) {
-        Map<String, Ex.Load> reads = new java.util.LinkedHashMap<>();
-        for (Stmt st : body) {
-            if (!(st instanceof Stmt.Assign a)) continue;
-            Exprs.visit(a.value(), x -> {
-                if (x instanceof Ex.Load l && p.storage().get(l.tensor()) instanceof Storage.Param
-                        && l.idx().stream().allMatch(i -> i instanceof Idx.Fixed)) {
-                    reads.putIfAbsent(l.tensor().id + ":" + l.idx(), l);
-                }
-            });
-        }
-        return reads.size() <= 1024 ? List.copyOf(reads.values()) : List.of();
+        e.forgetRegisters(accumulators.stream().map(Accumulator.Element::sum).toList());
+        e.forgetRegisters(s.parameters().stream().map(Ex.Load::tensor).toList());
     }
 
     // ─── The optimizer ──────────────────────────────────────────────────────────────────────────────

@@ -1,0 +1,88 @@
+package dev.nnc.schedule;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The items after grouping: consecutive nests form a run, one per-sample block, written out in full
+ * ({@link Unrolled}) or kept as loops ({@link Loops}); a product stands alone. Passes after grouping may cut a
+ * run of loops into several.
+ */
+sealed interface Group permits Block.Product, Group.Unrolled, Group.Loops {
+    /** A run written out in full ({@link Unroll}): every subscript fixed, every value a local. */
+    record Unrolled(List<Nest> nests) implements Group {
+        public Unrolled { nests = List.copyOf(nests); }
+    }
+
+    /** A run kept as loops, consecutive nests over the same elements fused ({@link Fusion}). */
+    record Loops(List<Nest> nests) implements Group {
+        public Loops { nests = List.copyOf(nests); }
+    }
+
+    /** The most elements a nest of an unrolled block may have. */
+    int UNROLL_NEST = 32;
+
+    /**
+     * GROUP: consecutive nests as runs between the products; a run unrolled when it is small (at most
+     * {@code unrollBudget} operations written out) and none of its nests is a vector loop (over more than
+     * {@value #UNROLL_NEST} elements) that the JIT would rather vectorise than see written out.
+     */
+    static List<Group> of(List<Item> items, long unrollBudget) {
+        List<Group> groups = new ArrayList<>();
+        List<Nest> run = new ArrayList<>();
+        for (Item item : items) {
+            switch (item) {
+                case Nest n -> run.add(n);
+                case Block.Product p -> {
+                    close(run, groups, unrollBudget);
+                    groups.add(p);
+                }
+            }
+        }
+        close(run, groups, unrollBudget);
+        return groups;
+    }
+
+    private static void close(List<Nest> run, List<Group> groups, long unrollBudget) {
+        if (run.isEmpty()) return;
+        boolean unroll = unrolledCost(run) <= unrollBudget && run.stream().allMatch(n -> n.elements() <= UNROLL_NEST);
+        groups.add(unroll ? new Unrolled(run) : new Loops(run));
+        run.clear();
+    }
+
+    /** Operations written out in full: every element of every nest, every Σ expanded. */
+    private static long unrolledCost(List<Nest> run) {
+        long total = 0;
+        for (Nest n : run) {
+            for (Stmt s : n.body()) total += s instanceof Stmt.Assign a ? n.elements() * dev.nnc.ir.Cost.of(a.value()) : 1;
+        }
+        return total;
+    }
+
+    /**
+     * SUMS APART (for a GPU): each run of loops cut before and after every nest that adds into a gradient sum, so
+     * that a GPU runs it as a thread per element adding up the samples in a fixed order, rather than every sample's
+     * thread adding into the same elements at once.
+     */
+    static List<Group> sumsApart(List<Group> groups, Layout layout) {
+        List<Group> out = new ArrayList<>();
+        for (Group g : groups) {
+            if (!(g instanceof Loops l)) {
+                out.add(g);
+                continue;
+            }
+            List<Nest> part = new ArrayList<>();
+            for (Nest n : l.nests()) {
+                if (n.body().stream().allMatch(s -> s instanceof Stmt.Assign a && a.add() && layout.isSum(a.t()))) {
+                    if (!part.isEmpty()) out.add(new Loops(part));
+                    part.clear();
+                    out.add(new Loops(List.of(n)));
+                } else {
+                    part.add(n);
+                }
+            }
+            if (!part.isEmpty()) out.add(new Loops(part));
+        }
+        return out;
+    }
+}

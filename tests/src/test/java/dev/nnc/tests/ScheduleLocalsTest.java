@@ -1,0 +1,83 @@
+package dev.nnc.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nnc.driver.Compile;
+import dev.nnc.driver.Frontend;
+import dev.nnc.ir.Graph;
+import dev.nnc.schedule.Accumulator;
+import dev.nnc.schedule.Block;
+import dev.nnc.schedule.GpuSchedule;
+import dev.nnc.schedule.Schedule;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a per-sample block keeps in registers is decided by SCHEDULE, once, and recorded in its loop program: the
+ * JVM generator and the CUDA generator read the same accumulators.
+ */
+class ScheduleLocalsTest {
+    /** The 28 gradient sums of the notes' network as its unrolled block adds into them first, and the loss before them. */
+    static final List<String> SEED_ORDER = List.of("loss", "w57", "w67", "b7", "w16", "w26", "w36", "w46", "b6", "w15", "w25", "w35", "w45", "b5",
+            "w14", "w24", "w34", "b4", "w13", "w23", "w33", "b3", "w12", "w22", "w32", "b2", "w11", "w21", "b1");
+
+    static Graph seed() throws Exception {
+        var checked = Frontend.check(Repo.root().resolve("samples/seed.nn")).checked();
+        return Compile.graph(checked, Compile.network(checked, null), Compile.Options.DEFAULT);
+    }
+
+    static List<String> names(List<Accumulator> accumulators) {
+        List<String> out = new ArrayList<>();
+        for (Accumulator a : accumulators) {
+            out.add(switch (a) {
+                case Accumulator.Loss l -> "loss";
+                case Accumulator.Element e -> e.sum().name.substring("Σ∂J/∂".length()) + (e.at().isEmpty() ? "" : e.at().toString());
+            });
+        }
+        return out;
+    }
+
+    @Test
+    void theNotesNetworksUnrolledBlockSumsTheLossAndEveryGradientInLocalsAndReadsItsParametersOnce() throws Exception {
+        var train = Schedule.of(seed(), null, Schedule.Options.DEFAULT).train();
+        assertInstanceOf(Block.Clear.class, train.blocks().get(0));
+        var block = assertInstanceOf(Block.PerSample.class, train.blocks().get(1));
+        assertTrue(block.unrolled());
+        assertEquals(SEED_ORDER, names(block.accumulators()));
+        assertEquals(28, block.parameters().size(), "each of the 28 scalar parameters read once before the samples' loop");
+    }
+
+    @Test
+    void onTheCpuALoopBlockSumsOnlyItsLossInALocal() throws Exception {
+        var train = Schedule.of(seed(), null, new Schedule.Options(Integer.MAX_VALUE, 0)).train();
+        List<String> all = new ArrayList<>();
+        for (Block b : train.blocks()) {
+            if (!(b instanceof Block.PerSample s)) continue;
+            assertTrue(!s.unrolled() && s.parameters().isEmpty());
+            all.addAll(names(s.accumulators()));
+        }
+        assertEquals(List.of("loss"), all);
+    }
+
+    @Test
+    void onAGpuTheOneKernelOverSamplesSumsTheSameAccumulatorsEachIntoItsPartialColumn() throws Exception {
+        var plan = GpuSchedule.of(seed(), null);
+        assertEquals(1, plan.train().kernels().size());
+        var kernel = assertInstanceOf(GpuSchedule.Kernel.Samples.class, plan.train().kernels().get(0));
+        List<Accumulator> values = kernel.accumulators().stream().map(GpuSchedule.Partial::value).toList();
+        assertEquals(SEED_ORDER, names(values));
+        // the gradients' columns follow the array of all parameters (w11 … w67, then b1 … b7); the loss's comes last
+        List<String> byColumn = new ArrayList<>(SEED_ORDER);
+        for (var p : kernel.accumulators()) byColumn.set(p.column(), names(List.of(p.value())).get(0));
+        assertEquals(List.of("w11", "w21", "w12", "w22", "w32", "w13", "w23", "w33", "w14", "w24", "w34", "w15", "w25", "w35", "w45", "w16",
+                "w26", "w36", "w46", "w57", "w67", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "loss"), byColumn);
+        assertTrue(kernel.accumulators().stream().allMatch(GpuSchedule.Partial::first));
+        // each scalar parameter is a sum of its own, made by its column alone
+        List<GpuSchedule.Range> ranges = new ArrayList<>();
+        for (int k = 0; k < 28; k++) ranges.add(new GpuSchedule.Range(k, k, 1, true));
+        assertEquals(new GpuSchedule.Partials(29, 28, ranges), plan.train().partials());
+    }
+}
