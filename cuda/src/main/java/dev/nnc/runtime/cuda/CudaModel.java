@@ -35,9 +35,6 @@ public final class CudaModel implements Model, ResidentTraining {
     /** Training steps captured in one CUDA graph. */
     static final int GRAPH_STEPS = 16;
 
-    /** The control block: ten 8-byte fields (see the generated code's {@code nnc_ctl}). */
-    private static final int CTL_BYTES = 80;
-
     private final CudaPlan plan;
     private final Layout layout;
     private final Signature signature;
@@ -59,7 +56,7 @@ public final class CudaModel implements Model, ResidentTraining {
     private final long[] batchData, keptData, gathered;
     private long partials, identity, losses, rates, keptOrder;
     private int capacity, runCapacity, keptRows;
-    private final BytePointer control = new BytePointer(CTL_BYTES);
+    private final BytePointer control = new BytePointer(ControlBlock.BYTES);
     private final BytePointer batchArgs, runArgs;
     private final PointerPointer<BytePointer> batchParams = new PointerPointer<>(1), runParams = new PointerPointer<>(1);
     private final List<Gpu.Graph> captured = new ArrayList<>();
@@ -89,7 +86,7 @@ public final class CudaModel implements Model, ResidentTraining {
         int b = Gpu.bytes(type);
         params = gpu.alloc((long) size * b, "the parameters");
         gradients = gpu.alloc((long) size * b, "the gradients");
-        ctl = gpu.alloc(CTL_BYTES, "the control block");
+        ctl = gpu.alloc(ControlBlock.BYTES, "the control block");
         int nStates = layout.optimizer() == null ? 0 : layout.optimizer().states().size();
         states = new long[nStates];
         for (int s = 0; s < nStates; s++) states[s] = gpu.alloc((long) size * b, "the optimizer's " + layout.optimizer().states().get(s));
@@ -98,8 +95,8 @@ public final class CudaModel implements Model, ResidentTraining {
         batchData = new long[slots];
         keptData = new long[slots];
         gathered = new long[slots];
-        batchArgs = new BytePointer(8L * plan.args().size());
-        runArgs = new BytePointer(8L * plan.args().size());
+        batchArgs = new BytePointer((long) Argument.BYTES * plan.args().size());
+        runArgs = new BytePointer((long) Argument.BYTES * plan.args().size());
         batchParams.put(0, batchArgs);
         runParams.put(0, runArgs);
         ensureRun(1);
@@ -149,7 +146,7 @@ public final class CudaModel implements Model, ResidentTraining {
                 case INPUT, TARGET -> {
                     gpu.free(batchData[s]);
                     batchData[s] = gpu.alloc((long) slot.size() * cap * b, "a batch of " + slot.tensor());
-                    if (cublas != null && plan.args().contains("s" + s)) {
+                    if (cublas != null && plan.args().contains(Argument.array(s, slot.kind()))) {
                         gpu.free(gathered[s]);
                         gathered[s] = gpu.alloc((long) slot.size() * cap * b, "a gathered batch of " + slot.tensor());
                     }
@@ -187,31 +184,28 @@ public final class CudaModel implements Model, ResidentTraining {
     private void arguments() {
         if (capacity == 0 || runCapacity == 0) return;
         for (int f = 0; f < plan.args().size(); f++) {
-            String a = plan.args().get(f);
-            batchArgs.putLong(8L * f, field(a, false));
-            runArgs.putLong(8L * f, field(a, true));
+            Argument a = plan.args().get(f);
+            batchArgs.putLong((long) Argument.BYTES * f, address(a, false));
+            runArgs.putLong((long) Argument.BYTES * f, address(a, true));
         }
         dropGraphs();
     }
 
-    private long field(String a, boolean run) {
-        return switch (a) {
-            case "order" -> run ? keptOrder : identity;
-            case "partials" -> partials;
-            case "ctl" -> ctl;
-            case "losses" -> losses;
-            case "rates" -> rates;
-            default -> {
-                int k = Integer.parseInt(a.substring(a.startsWith("st") ? 2 : 1));
-                if (a.startsWith("st")) yield states[k];
-                if (a.startsWith("d")) yield run ? keptData[k] : batchData[k];
-                yield switch (layout.slots().get(k).kind()) {
-                    case PARAM -> params;
-                    case GRADIENT -> gradients;
-                    case WORK -> work[k];
-                    case INPUT, TARGET -> gathered[k]; // 0 without cuBLAS: the kernels that read it do not run then
-                };
-            }
+    /** The device address an argument holds, for a batch given by the caller or for a run on the kept data. */
+    private long address(Argument a, boolean run) {
+        int k = a.index();
+        return switch (a.kind()) {
+            case PARAMETERS -> params;
+            case GRADIENTS -> gradients;
+            case WORK -> work[k];
+            case GATHERED -> gathered[k]; // 0 without cuBLAS: the kernels that read it do not run then
+            case DATA -> run ? keptData[k] : batchData[k];
+            case STATE -> states[k];
+            case ORDER -> run ? keptOrder : identity;
+            case PARTIALS -> partials;
+            case CONTROL -> ctl;
+            case LOSSES -> losses;
+            case RATES -> rates;
         };
     }
 
@@ -223,17 +217,17 @@ public final class CudaModel implements Model, ResidentTraining {
 
     /** Writes the control block: the batch, where it starts in the order, and the step that comes next. */
     private void control(int count, long from, int batchSize, long rows, boolean fuse) {
-        control.putLong(0, count);
-        control.putLong(8, from);
-        control.putLong(16, 0);  // batch
-        control.putLong(24, 0);  // status
-        control.putLong(32, 0);  // done
-        control.putLong(40, fuse ? 1 : 0);
-        control.putLong(48, batchSize);
-        control.putLong(56, rows);
-        control.putDouble(64, steps + 1);
-        control.putLong(72, 0);  // bad
-        gpu.uploadWords(ctl, control, CTL_BYTES);
+        control.putLong(ControlBlock.COUNT.offset(), count);
+        control.putLong(ControlBlock.FROM.offset(), from);
+        control.putLong(ControlBlock.BATCH.offset(), 0);
+        control.putLong(ControlBlock.STATUS.offset(), 0);
+        control.putLong(ControlBlock.DONE.offset(), 0);
+        control.putLong(ControlBlock.FUSE.offset(), fuse ? 1 : 0);
+        control.putLong(ControlBlock.SIZE.offset(), batchSize);
+        control.putLong(ControlBlock.ROWS.offset(), rows);
+        control.putDouble(ControlBlock.T.offset(), steps + 1);
+        control.putLong(ControlBlock.BAD.offset(), 0);
+        gpu.uploadWords(ctl, control, ControlBlock.BYTES);
     }
 
     /**
@@ -241,8 +235,9 @@ public final class CudaModel implements Model, ResidentTraining {
      * since), and the batch it is at, after the stream has finished.
      */
     private long[] readControl() {
-        gpu.downloadWords(control, ctl, CTL_BYTES);
-        return new long[] {control.getLong(24) | control.getLong(72), control.getLong(16)};
+        gpu.downloadWords(control, ctl, ControlBlock.BYTES);
+        return new long[] {control.getLong(ControlBlock.STATUS.offset()) | control.getLong(ControlBlock.BAD.offset()),
+                control.getLong(ControlBlock.BATCH.offset())};
     }
 
     private void upload(Batch batch, boolean targets) {
@@ -271,7 +266,7 @@ public final class CudaModel implements Model, ResidentTraining {
     private void launch(CudaPlan.Launch l, int count, PointerPointer<?> args) {
         if (l.cublasOnly() && cublas == null) return;
         if (cublas != null && l.gemm() != null) {
-            cublas.gemm(type, l.gemm(), count, f -> field(f, false));
+            cublas.gemm(type, l.gemm(), count, f -> address(f, false));
             return;
         }
         gpu.launch(functions.get(l.name()), l.gridX(count), l.gridY(count), l.threads(), args, l.name());
