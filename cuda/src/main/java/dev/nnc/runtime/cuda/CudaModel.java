@@ -1,12 +1,9 @@
 package dev.nnc.runtime.cuda;
 
 import dev.nnc.runtime.Batch;
-import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
-import dev.nnc.runtime.NonFinite;
-import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.TensorInfo;
-import dev.nnc.runtime.compiled.Layout;
+import dev.nnc.runtime.compiled.FlatModel;
 import dev.nnc.runtime.train.ResidentTraining;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.javacpp.BytePointer;
@@ -28,18 +24,14 @@ import org.bytedeco.javacpp.PointerPointer;
  * graphs of {@value #GRAPH_STEPS} steps (unless the system property {@code nnc.cuda.graphs} is false), coming
  * back only at the end of the run for the losses.
  *
- * <p>Parameters are drawn on the host exactly as the JVM backend draws them, so a seed gives the same network on
- * every backend.
+ * <p>Parameters are drawn on the host by {@link FlatModel}, as the JVM backend draws them, so a seed gives the same
+ * network on every backend.
  */
-public final class CudaModel implements Model, ResidentTraining {
+public final class CudaModel extends FlatModel<Long> implements ResidentTraining {
     /** Training steps captured in one CUDA graph. */
     static final int GRAPH_STEPS = 16;
 
     private final CudaPlan plan;
-    private final Layout layout;
-    private final Signature signature;
-    private final DType type;
-    private final int size;
     private final Gpu gpu = new Gpu();
     private final Map<String, CUfunc_st> functions = new HashMap<>();
     private final boolean graphs = !"false".equals(System.getProperty("nnc.cuda.graphs"));
@@ -63,21 +55,15 @@ public final class CudaModel implements Model, ResidentTraining {
     private Gpu.Graph oneStep, manySteps;
     private int capturedSize;
 
-    private long steps;
-    private boolean haveGradients;
     private long lastStatus;
-    private BiFunction<Model, Batch, Optional<String>> diagnosis;
 
     /**
      * @param image the compiled kernels: a fatbin, cubin or PTX (or, for the tests' host emulation, what its
      *              stand-in driver loads)
      */
     public CudaModel(CudaPlan plan, byte[] image) {
+        super(plan.layout());
         this.plan = plan;
-        this.layout = plan.layout();
-        this.signature = layout.signature();
-        this.type = layout.precision();
-        this.size = layout.slots().get(layout.parameters()).size();
         gpu.load(image);
         for (var l : all()) functions.put(l.name(), gpu.function(l.name()));
         String gemm = System.getProperty("nnc.cuda.gemm", "kernels");
@@ -87,9 +73,8 @@ public final class CudaModel implements Model, ResidentTraining {
         params = gpu.alloc((long) size * b, "the parameters");
         gradients = gpu.alloc((long) size * b, "the gradients");
         ctl = gpu.alloc(ControlBlock.BYTES, "the control block");
-        int nStates = layout.optimizer() == null ? 0 : layout.optimizer().states().size();
-        states = new long[nStates];
-        for (int s = 0; s < nStates; s++) states[s] = gpu.alloc((long) size * b, "the optimizer's " + layout.optimizer().states().get(s));
+        states = new long[stateCount()];
+        for (int s = 0; s < states.length; s++) states[s] = gpu.alloc((long) size * b, "the optimizer's " + layout.optimizer().states().get(s));
         int slots = layout.slots().size();
         work = new long[slots];
         batchData = new long[slots];
@@ -113,21 +98,14 @@ public final class CudaModel implements Model, ResidentTraining {
         return out;
     }
 
-    /** Replaces the built-in {@link #firstNonFinite} with a finer one (the reference interpreter's). */
-    public CudaModel withDiagnosis(BiFunction<Model, Batch, Optional<String>> d) {
-        this.diagnosis = d;
+    @Override public CudaModel withDiagnosis(BiFunction<Model, Batch, Optional<String>> d) {
+        super.withDiagnosis(d);
         return this;
     }
 
     public CudaPlan plan() { return plan; }
 
-    @Override public Signature signature() { return signature; }
-
     @Override public String backend() { return "cuda"; }
-
-    @Override public Optional<String> drawnParameter() { return layout.drawnParameter(); }
-
-    @Override public DType precision() { return type; }
 
     // ─── Buffers ───────────────────────────────────────────────────────────────────────────────────
 
@@ -274,56 +252,35 @@ public final class CudaModel implements Model, ResidentTraining {
 
     // ─── Parameters and optimizer state ─────────────────────────────────────────────────────────────
 
-    @Override public void initialize(long seed) {
+    @Override protected Long parameters() { return params; }
+
+    @Override protected Long gradients() { return gradients; }
+
+    @Override protected Long state(int s) { return states[s]; }
+
+    @Override protected double[] read(Long array, int offset, int length) {
         Driver.device();
-        var random = new SplittableRandom(seed);
-        double[] all = new double[size];
-        for (int p = 0; p < signature.params().size(); p++) {
-            TensorInfo info = signature.params().get(p);
-            double[] v = new double[info.size()];
-            layout.params().get(p).init().fill(v, info.shape(), random);
-            System.arraycopy(v, 0, all, layout.params().get(p).offset(), v.length);
-        }
-        gpu.upload(params, 0, all, 0, size, type);
-        resetState();
-        haveGradients = false;
+        return gpu.download(array, offset, length, type);
     }
 
-    private void resetState() {
-        for (int s = 0; s < states.length; s++) {
-            double[] v = new double[size];
-            java.util.Arrays.fill(v, layout.optimizer().initial().get(s));
-            gpu.upload(states[s], 0, v, 0, size, type);
-        }
-        steps = 0;
-    }
-
-    private double[] read(long array, String name) {
+    @Override protected void write(Long array, int offset, double[] values) {
         Driver.device();
-        int p = signature.paramIndex(name);
-        return gpu.download(array, layout.params().get(p).offset(), signature.params().get(p).size(), type);
+        gpu.upload(array, offset, values, 0, values.length, type);
     }
 
-    private void write(long array, String name, double[] values) {
-        Driver.device();
-        int p = signature.paramIndex(name);
-        signature.params().get(p).requireSize(values);
-        gpu.upload(array, layout.params().get(p).offset(), values, 0, values.length, type);
+    @Override protected void fill(Long array, double value) {
+        double[] v = new double[size];
+        java.util.Arrays.fill(v, value);
+        write(array, 0, v);
     }
 
-    @Override public double[] parameter(String name) { return read(params, name); }
-
-    @Override public void setParameter(String name, double[] values) { write(params, name, values); }
-
-    private long state(String s) { return states[signature.stateIndex(s)]; }
-
-    @Override public double[] optimizerState(String s, String param) { return read(state(s), param); }
-
-    @Override public void setOptimizerState(String s, String param, double[] values) { write(state(s), param, values); }
-
-    @Override public long steps() { return steps; }
-
-    @Override public void setSteps(long steps) { this.steps = steps; }
+    /** Only after a step whose finish found a value that is not finite: the gradients are read back then alone. */
+    @Override protected int firstNonFiniteGradient() {
+        if (lastStatus == 0) return -1;
+        double[] g = read(gradients, 0, size);
+        for (int k = 0; k < g.length; k++) if (!Double.isFinite(g[k])) return k;
+        return -1;
+    }
 
     // ─── Batches given by the caller ────────────────────────────────────────────────────────────────
 
@@ -346,30 +303,8 @@ public final class CudaModel implements Model, ResidentTraining {
         return gpu.downloadDoubles(losses, 1)[0] / n;
     }
 
-    @Override public double[] gradient(String name) {
-        if (!haveGradients) throw new IllegalStateException("no gradient yet: lossAndGradients has not run");
-        return read(gradients, name);
-    }
-
-    @Override public Optional<String> nonFiniteGradient() {
-        if (!haveGradients || lastStatus == 0) return Optional.empty();
-        Driver.device();
-        double[] g = gpu.download(gradients, 0, size, type);
-        for (int k = 0; k < g.length; k++) if (!Double.isFinite(g[k])) return Optional.of("∂" + signature.loss() + "/∂" + element(k));
-        return Optional.empty();
-    }
-
-    /** Element k of the array of all parameters, as the source names it: {@code W1[3,5]}. */
-    private String element(int k) {
-        for (int p = signature.params().size() - 1; p >= 0; p--) {
-            int offset = layout.params().get(p).offset();
-            if (offset <= k) return signature.params().get(p).element(k - offset);
-        }
-        throw new IllegalStateException("internal: element " + k + " of no parameter");
-    }
-
     @Override public void step(double rateScale) {
-        if (plan.step() == null) throw new IllegalStateException("the network was compiled without an optimizer");
+        requireOptimizer();
         Driver.device();
         gpu.uploadDoubles(rates, new double[] {layout.optimizer().rate() * rateScale});
         control(0, 0, 0, 0, false);
@@ -411,14 +346,6 @@ public final class CudaModel implements Model, ResidentTraining {
         return sum / n;
     }
 
-    @Override public Optional<String> firstNonFinite(Batch batch) {
-        if (diagnosis != null) {
-            Optional<String> d = diagnosis.apply(this, batch);
-            if (d.isPresent()) return d;
-        }
-        return NonFinite.find(this, batch);
-    }
-
     // ─── Runs of steps on kept data ─────────────────────────────────────────────────────────────────
 
     @Override public void keep(Batch data) {
@@ -442,7 +369,7 @@ public final class CudaModel implements Model, ResidentTraining {
     }
 
     @Override public Run run(int[] order, int batchSize, int first, int last, double[] factors) {
-        if (plan.step() == null) throw new IllegalStateException("the network was compiled without an optimizer");
+        requireOptimizer();
         if (order.length != keptRows) throw new IllegalArgumentException("the order has " + order.length + " rows, the kept data " + keptRows);
         Driver.device();
         int n = last - first;
