@@ -1,6 +1,7 @@
 package dev.nnc.interp;
 
 import dev.nnc.runtime.Batch;
+import dev.nnc.runtime.compiled.Pool;
 import dev.nnc.check.ParamInit;
 import dev.nnc.ir.Def;
 import dev.nnc.ir.Graph;
@@ -13,11 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The reference interpreter: runs a graph in double precision, one sample at a time, exactly as the IR
@@ -42,11 +38,6 @@ public final class Interpreter {
     public static final int CHUNK = 8;
     /** Below this many element operations a batch runs on the calling thread (the result is the same). */
     private static final long PARALLEL_WORK = 200_000;
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "nnc-interpreter");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final Graph graph;
     private final boolean fastPaths;
@@ -257,8 +248,14 @@ public final class Interpreter {
         Map<Tensor, double[]> gradients = new LinkedHashMap<>();
         double loss = lossAndGradients(batch, gradients);
         if (!Double.isFinite(loss)) return Optional.of("the mean of " + graph.loss().name + " over the batch");
+        return nonFiniteGradient(gradients);
+    }
+
+    /** The first element of a batch's gradients that is not finite, named as DIFFERENTIATE names the gradient: {@code ∂J/∂W1[3,5]}. */
+    Optional<String> nonFiniteGradient(Map<Tensor, double[]> gradients) {
         for (Tensor p : graph.params()) {
-            int k = nonFinite(gradients.get(p));
+            double[] values = gradients.get(p);
+            int k = values == null ? -1 : nonFinite(values);
             Tensor g = graph.gradients().get(p);
             if (k >= 0) return Optional.of(element(g != null ? g : p, k));
         }
@@ -286,40 +283,8 @@ public final class Interpreter {
     private void parallel(int count, long size, Task task) {
         int t = size < PARALLEL_WORK ? 1 : Math.min(threads, count);
         while (workers.size() < t) workers.add(new Worker());
-        if (t <= 1) {
-            for (int i = 0; i < count; i++) task.run(workers.get(0), i);
-            return;
-        }
-        var next = new AtomicInteger();
-        List<Future<?>> helpers = new ArrayList<>();
-        for (int p = 1; p < t; p++) {
-            Worker w = workers.get(p);
-            helpers.add(POOL.submit(() -> {
-                for (int i; (i = next.getAndIncrement()) < count; ) task.run(w, i);
-            }));
-        }
-        RuntimeException failure = null;
-        try {
-            for (int i; (i = next.getAndIncrement()) < count; ) task.run(workers.get(0), i);
-        } catch (RuntimeException e) {
-            failure = e;
-            next.set(count);
-        }
-        for (Future<?> f : helpers) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("internal: " + e.getCause(), e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = new IllegalStateException("interrupted", e);
-            }
-        }
-        if (failure != null) throw failure;
+        Pool.run(t, count, (thread, i) -> task.run(workers.get(thread), i));
     }
-
 
     /** A machine with the graph compiled on it; the parameters are those of worker 0. */
     private final class Worker {

@@ -113,16 +113,7 @@ public final class InterpreterModel implements Model {
         return g.clone();
     }
 
-    @Override public Optional<String> nonFiniteGradient() {
-        for (var e : live.keySet()) {
-            double[] g = gradients.get(e);
-            if (g == null) continue;
-            for (int k = 0; k < g.length; k++) {
-                if (!Double.isFinite(g[k])) return Optional.of("∂J/∂" + new TensorInfo(e.name, e.shape).element(k));
-            }
-        }
-        return Optional.empty();
-    }
+    @Override public Optional<String> nonFiniteGradient() { return interpreter.nonFiniteGradient(gradients); }
 
     @Override public void step(double rateScale) { optimizer.apply(live, gradients, rateScale); }
 

@@ -101,7 +101,7 @@ final class CExpr {
     String array(Tensor t) {
         Storage s = storage.get(t);
         if (s == null || s.slot() < 0) throw new IllegalStateException("internal: " + t + " has no array");
-        return (s instanceof Storage.Column ? "a.d" : "a.s") + s.slot();
+        return "a." + CudaGen.argument(s).field();
     }
 
     Storage storage(Tensor t) { return storage.get(t); }

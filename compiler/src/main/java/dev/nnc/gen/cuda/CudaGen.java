@@ -2,9 +2,13 @@ package dev.nnc.gen.cuda;
 
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.runtime.DType;
+import dev.nnc.runtime.cuda.Argument;
+import dev.nnc.runtime.cuda.ControlBlock;
+import dev.nnc.runtime.cuda.CudaPlan.Gemm;
 import dev.nnc.schedule.GpuSchedule;
 import dev.nnc.schedule.GpuSchedule.Kernel;
 import dev.nnc.schedule.LoopProgram;
+import dev.nnc.schedule.Storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +19,8 @@ import java.util.List;
  * GENERATE for CUDA: a {@link GpuSchedule.Plan} as one self-contained CUDA C translation unit that nvcc (or
  * NVRTC) compiles on its own, and the launch sequence the runtime runs it by. Every kernel takes one argument,
  * {@code nnc_args}: a pointer per array (by slot), the data the batch's rows are read from, the partial sums,
- * the control block and the optimizer's state — the same for every kernel, so the runtime packs it once. What
+ * the control block and the optimizer's state — the same for every kernel, so the runtime packs it once (its
+ * fields are {@link Argument}s, the control block's layout is {@link ControlBlock}: the runtime's). What
  * changes between steps (the batch, the step number) is read from the control block in device memory, so a
  * captured launch sequence can run step after step.
  *
@@ -44,21 +49,10 @@ public final class CudaGen {
     }
 
     /**
-     * A matrix product for cuBLAS: {@code C[i,j] (+)= Σ_p A[i,p]·B[p,j]}, extents of −1 being the batch's samples.
-     * Each operand's element (i, j) is at {@code offset + i·row + j·col} of the array in argument {@code field};
-     * an input or target is read from its gathered copy of the batch's rows.
-     */
-    public record Gemm(int m, int n, int k, Operand a, Operand b, Operand c, boolean accumulate) {
-        public record Operand(String field, long offset, int row, int col) {}
-    }
-
-    /**
-     * @param args the fields of {@code nnc_args} in order, each 8 bytes: {@code s3} the array of slot 3,
-     *             {@code d2} the data of input slot 2, {@code st0} the first optimizer state, and {@code order},
-     *             {@code partials}, {@code ctl}, {@code losses}, {@code rates}
+     * @param args the fields of {@code nnc_args} in order
      * @param finish null when the training kernel finishes the step itself, or without an optimizer
      */
-    public record Cuda(String source, List<String> args, List<Launch> train, List<Launch> predict, List<Launch> evaluate,
+    public record Cuda(String source, List<Argument> args, List<Launch> train, List<Launch> predict, List<Launch> evaluate,
                        Launch finish, Launch step) {
         public Cuda {
             args = List.copyOf(args);
@@ -77,7 +71,7 @@ public final class CudaGen {
         final LoopProgram loops;
         final String real;
         final StringBuilder kernels = new StringBuilder();
-        final List<String> args = new ArrayList<>();
+        final List<Argument> args = new ArrayList<>();
         final List<String> entries = new ArrayList<>();
         final Kernels forms;
         /** Input and target slots with a gathered copy of the batch (for cuBLAS): their {@code s} argument. */
@@ -154,37 +148,44 @@ public final class CudaGen {
 
         /** The struct every kernel takes, and the list of its fields for the runtime. */
         private String arguments() {
-            var b = new StringBuilder("// every kernel's one argument; every field is 8 bytes\nstruct nnc_args {\n");
             for (int k = 0; k < loops.slots().size(); k++) {
-                var s = loops.slots().get(k);
-                String what = switch (s.kind()) {
-                    case PARAM -> "all parameters";
-                    case GRADIENT -> "all gradient sums";
-                    case INPUT, TARGET -> s.tensor().name + ": the data the batch's rows are read from";
-                    case WORK -> s.tensor().name + ": " + s.size() + " elements a sample";
-                };
-                boolean data = s.kind() == LoopProgram.SlotKind.INPUT || s.kind() == LoopProgram.SlotKind.TARGET;
-                String field = (data ? "d" : "s") + k;
-                b.append("    ").append(data ? "const real* " : "real* ").append(field).append(";  // ").append(what).append('\n');
-                args.add(field);
-                if (data && gathered.contains(k)) {
-                    b.append("    real* s").append(k).append(";  // ").append(s.tensor().name).append(": the batch's rows, gathered (for cuBLAS)\n");
-                    args.add("s" + k);
-                }
+                args.add(switch (loops.slots().get(k).kind()) {
+                    case PARAM -> new Argument(Argument.Kind.PARAMETERS, k);
+                    case GRADIENT -> new Argument(Argument.Kind.GRADIENTS, k);
+                    case WORK -> new Argument(Argument.Kind.WORK, k);
+                    case INPUT, TARGET -> Argument.data(k);
+                });
+                if (gathered.contains(k)) args.add(new Argument(Argument.Kind.GATHERED, k));
             }
-            b.append("    const int* order;  // the data's rows in the order the run reads them\n");
-            b.append("    real* partials;  // a row per CUDA block of the per-sample kernels, a column per summed value\n");
-            b.append("    nnc_ctl* ctl;\n    double* losses;  // each batch's summed loss, by its number in the run\n");
-            b.append("    const double* rates;  // each batch's learning rate\n");
-            args.addAll(List.of("order", "partials", "ctl", "losses", "rates"));
+            for (var k : List.of(Argument.Kind.ORDER, Argument.Kind.PARTIALS, Argument.Kind.CONTROL, Argument.Kind.LOSSES, Argument.Kind.RATES)) {
+                args.add(new Argument(k));
+            }
             OptimizerIr o = plan.optimizer();
-            if (o != null) {
-                for (int k = 0; k < o.states().size(); k++) {
-                    b.append("    real* st").append(k).append(";  // the optimizer's ").append(o.states().get(k).name).append('\n');
-                    args.add("st" + k);
-                }
+            for (int k = 0; o != null && k < o.states().size(); k++) args.add(Argument.state(k));
+            var b = new StringBuilder("// every kernel's one argument; every field is " + Argument.BYTES + " bytes\nstruct nnc_args {\n");
+            for (Argument a : args) {
+                String what = comment(a);
+                b.append("    ").append(a.declaration()).append(';').append(what.isEmpty() ? "" : "  // " + what).append('\n');
             }
             return b.append("};\n").toString();
+        }
+
+        /** What an argument holds, for the reader of the generated code. */
+        private String comment(Argument a) {
+            var slot = a.kind().slotted() ? loops.slots().get(a.index()) : null;
+            return switch (a.kind()) {
+                case PARAMETERS -> "all parameters";
+                case GRADIENTS -> "all gradient sums";
+                case WORK -> slot.tensor().name + ": " + slot.size() + " elements a sample";
+                case DATA -> slot.tensor().name + ": the data the batch's rows are read from";
+                case GATHERED -> slot.tensor().name + ": the batch's rows, gathered (for cuBLAS)";
+                case STATE -> "the optimizer's " + plan.optimizer().states().get(a.index()).name;
+                case ORDER -> "the data's rows in the order the run reads them";
+                case PARTIALS -> "a row per CUDA block of the per-sample kernels, a column per summed value";
+                case CONTROL -> "";
+                case LOSSES -> "each batch's summed loss, by its number in the run";
+                case RATES -> "each batch's learning rate";
+            };
         }
 
         // ─── Programs ───────────────────────────────────────────────────────────────────────────────
@@ -228,13 +229,30 @@ public final class CudaGen {
 
     }
 
+    /** The argument that holds the array a tensor is stored in: the data of an input or target, not its gathered rows. */
+    static Argument argument(Storage s) {
+        return switch (s) {
+            case Storage.Param p -> new Argument(Argument.Kind.PARAMETERS, p.slot());
+            case Storage.GradientSum g -> new Argument(Argument.Kind.GRADIENTS, g.slot());
+            case Storage.Work w -> new Argument(Argument.Kind.WORK, w.slot());
+            case Storage.Column c -> Argument.data(c.slot());
+            case Storage.Registers r -> throw new IllegalStateException("internal: registers are no kernel argument");
+        };
+    }
+
+    /** The line of prelude.cuh that the declaration of {@code nnc_ctl} replaces. */
+    private static final String CONTROL_BLOCK = "// struct nnc_ctl: printed here from dev.nnc.runtime.cuda.ControlBlock, the one definition of its layout\n";
+
     /** The prelude every translation unit begins with (after the typedef of {@code real}). */
     static String prelude() {
+        String text;
         try (InputStream in = CudaGen.class.getResourceAsStream("prelude.cuh")) {
             if (in == null) throw new IllegalStateException("internal: prelude.cuh is missing from nnc's jar");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("internal: prelude.cuh cannot be read: " + e, e);
         }
+        if (!text.contains(CONTROL_BLOCK)) throw new IllegalStateException("internal: prelude.cuh has no place for struct nnc_ctl");
+        return text.replace(CONTROL_BLOCK, ControlBlock.declaration());
     }
 }

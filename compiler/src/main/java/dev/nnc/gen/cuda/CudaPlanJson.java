@@ -3,6 +3,7 @@ package dev.nnc.gen.cuda;
 import dev.nnc.gen.LayoutJson;
 import dev.nnc.runtime.DType;
 import dev.nnc.runtime.checkpoint.Json;
+import dev.nnc.runtime.cuda.CudaPlan.Gemm;
 import dev.nnc.schedule.GpuSchedule;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -16,7 +17,7 @@ public final class CudaPlanJson {
         b.append("\"layout\":").append(Json.quote(LayoutJson.write(plan.loops(), precision)));
         b.append(",\"threads\":").append(GpuSchedule.THREADS);
         b.append(",\"fusedStep\":").append(plan.fusedStep());
-        b.append(",\"args\":").append(cuda.args().stream().map(Json::quote).collect(Collectors.joining(",", "[", "]")));
+        b.append(",\"args\":").append(cuda.args().stream().map(a -> Json.quote(a.field())).collect(Collectors.joining(",", "[", "]")));
         b.append(",\"trainColumns\":").append(plan.train().partials().columns());
         b.append(",\"evaluateColumns\":").append(plan.evaluate().partials().columns());
         b.append(",\"lossColumn\":").append(plan.evaluate().partials().lossColumn());
@@ -39,13 +40,13 @@ public final class CudaPlanJson {
                 + (l.cublasOnly() ? ",\"cublasOnly\":true" : "") + gemm + "}";
     }
 
-    private static String gemm(CudaGen.Gemm g) {
+    private static String gemm(Gemm g) {
         return "{\"m\":" + g.m() + ",\"n\":" + g.n() + ",\"k\":" + g.k() + ",\"a\":" + operand(g.a()) + ",\"b\":" + operand(g.b())
                 + ",\"c\":" + operand(g.c()) + ",\"accumulate\":" + g.accumulate() + "}";
     }
 
-    private static String operand(CudaGen.Gemm.Operand o) {
-        return "{\"field\":" + Json.quote(o.field()) + ",\"offset\":" + o.offset() + ",\"row\":" + o.row() + ",\"col\":" + o.col() + "}";
+    private static String operand(Gemm.Operand o) {
+        return "{\"field\":" + Json.quote(o.field().field()) + ",\"offset\":" + o.offset() + ",\"row\":" + o.row() + ",\"col\":" + o.col() + "}";
     }
 
     private static String dim(CudaGen.Dim d) { return "[" + d.samples() + "," + d.fixed() + "," + d.per() + "]"; }

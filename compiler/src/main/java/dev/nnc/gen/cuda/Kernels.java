@@ -1,12 +1,13 @@
 package dev.nnc.gen.cuda;
 
 import dev.nnc.gen.cuda.CudaGen.Dim;
-import dev.nnc.gen.cuda.CudaGen.Gemm;
 import dev.nnc.gen.cuda.CudaGen.Launch;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
 import dev.nnc.schedule.Accumulator;
+import dev.nnc.runtime.cuda.Argument;
+import dev.nnc.runtime.cuda.CudaPlan.Gemm;
 import dev.nnc.schedule.Block;
 import dev.nnc.schedule.GpuSchedule;
 import dev.nnc.schedule.GpuSchedule.Kernel;
@@ -200,7 +201,8 @@ final class Kernels {
     /** An operand as cuBLAS takes it: an input or target from its gathered copy, whose rows are the batch's. */
     private static Gemm.Operand gemmOperand(Block.Operand o, CExpr e) {
         Storage s = e.storage(o.t());
-        return new Gemm.Operand("s" + s.slot(), s.offset(), o.row(), o.col());
+        var field = s instanceof Storage.Column ? new Argument(Argument.Kind.GATHERED, s.slot()) : CudaGen.argument(s);
+        return new Gemm.Operand(field, s.offset(), o.row(), o.col());
     }
 
     /**
@@ -259,7 +261,8 @@ final class Kernels {
         kernels.append("    const unsigned idx = blockIdx.x * ").append(T).append("u + threadIdx.x;\n");
         kernels.append("    const int r = (int) (idx / ").append(width).append("u);\n    if (r >= c.count) return;\n");
         kernels.append("    const int e = (int) (idx % ").append(width).append("u);\n");
-        kernels.append("    a.s").append(slot).append("[(long long) r * ").append(width).append(" + e] = a.d").append(slot)
+        kernels.append("    a.").append(new Argument(Argument.Kind.GATHERED, slot).field()).append("[(long long) r * ").append(width)
+                .append(" + e] = a.").append(Argument.data(slot).field())
                 .append("[(long long) a.order[c.from + r] * ").append(width).append(" + e];\n}\n\n");
         return new Launch(kernel, "the batch's rows gathered (only when cuBLAS computes the products)", new Dim(width, 0, T), Dim.ONE, T, null, true);
     }

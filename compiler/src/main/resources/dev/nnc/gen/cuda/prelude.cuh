@@ -10,18 +10,7 @@
 // What changes from one training step to the next lives in device memory, not in kernel arguments, so that one
 // captured launch sequence (a CUDA graph) serves every step of a run. Every field is 8 bytes wide: the runtime
 // reads and writes the block as an array of them.
-struct nnc_ctl {
-    long long count;   // samples in the current batch
-    long long from;    // where the batch starts in the order the data's rows are read in
-    long long batch;   // the batch's number in the run: where its loss goes, which learning rate it takes
-    long long status;  // 0, or 1 once a step's loss or gradient was not finite: every kernel after that does nothing
-    long long done;    // CUDA blocks of the running kernel that have finished (the last one finishes the step)
-    long long fuse;    // 1: a training kernel that can take the optimizer's step itself does (a run of steps)
-    long long size;    // the batch size of the run
-    long long rows;    // rows in the run's order
-    double t;          // the optimizer step the next update is, counted from 1
-    long long bad;     // set by finish when this step's loss or gradient is not finite; step turns it into status
-};
+// struct nnc_ctl: printed here from dev.nnc.runtime.cuda.ControlBlock, the one definition of its layout
 
 // max and min as Java and the reference interpreter define them: NaN if either is, and −0 < +0
 __device__ __forceinline__ real nnc_max(real a, real b) {

@@ -58,7 +58,7 @@ final class Cublas implements AutoCloseable {
      *
      * @param base the device address of an argument field's array
      */
-    void gemm(DType type, CudaPlan.Gemm g, int count, ToLongFunction<String> base) {
+    void gemm(DType type, CudaPlan.Gemm g, int count, ToLongFunction<Argument> base) {
         int m = g.m() < 0 ? count : g.m(), n = g.n() < 0 ? count : g.n(), k = g.k() < 0 ? count : g.k();
         var a = g.a();
         var b = g.b();

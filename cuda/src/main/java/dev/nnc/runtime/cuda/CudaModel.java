@@ -1,12 +1,9 @@
 package dev.nnc.runtime.cuda;
 
 import dev.nnc.runtime.Batch;
-import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
-import dev.nnc.runtime.NonFinite;
-import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.TensorInfo;
-import dev.nnc.runtime.compiled.Layout;
+import dev.nnc.runtime.compiled.FlatModel;
 import dev.nnc.runtime.train.ResidentTraining;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.javacpp.BytePointer;
@@ -28,21 +24,14 @@ import org.bytedeco.javacpp.PointerPointer;
  * graphs of {@value #GRAPH_STEPS} steps (unless the system property {@code nnc.cuda.graphs} is false), coming
  * back only at the end of the run for the losses.
  *
- * <p>Parameters are drawn on the host exactly as the JVM backend draws them, so a seed gives the same network on
- * every backend.
+ * <p>Parameters are drawn on the host by {@link FlatModel}, as the JVM backend draws them, so a seed gives the same
+ * network on every backend.
  */
-public final class CudaModel implements Model, ResidentTraining {
+public final class CudaModel extends FlatModel<Long> implements ResidentTraining {
     /** Training steps captured in one CUDA graph. */
     static final int GRAPH_STEPS = 16;
 
-    /** The control block: ten 8-byte fields (see the generated code's {@code nnc_ctl}). */
-    private static final int CTL_BYTES = 80;
-
     private final CudaPlan plan;
-    private final Layout layout;
-    private final Signature signature;
-    private final DType type;
-    private final int size;
     private final Gpu gpu = new Gpu();
     private final Map<String, CUfunc_st> functions = new HashMap<>();
     private final boolean graphs = !"false".equals(System.getProperty("nnc.cuda.graphs"));
@@ -59,28 +48,22 @@ public final class CudaModel implements Model, ResidentTraining {
     private final long[] batchData, keptData, gathered;
     private long partials, identity, losses, rates, keptOrder;
     private int capacity, runCapacity, keptRows;
-    private final BytePointer control = new BytePointer(CTL_BYTES);
+    private final BytePointer control = new BytePointer(ControlBlock.BYTES);
     private final BytePointer batchArgs, runArgs;
     private final PointerPointer<BytePointer> batchParams = new PointerPointer<>(1), runParams = new PointerPointer<>(1);
     private final List<Gpu.Graph> captured = new ArrayList<>();
     private Gpu.Graph oneStep, manySteps;
     private int capturedSize;
 
-    private long steps;
-    private boolean haveGradients;
     private long lastStatus;
-    private BiFunction<Model, Batch, Optional<String>> diagnosis;
 
     /**
      * @param image the compiled kernels: a fatbin, cubin or PTX (or, for the tests' host emulation, what its
      *              stand-in driver loads)
      */
     public CudaModel(CudaPlan plan, byte[] image) {
+        super(plan.layout());
         this.plan = plan;
-        this.layout = plan.layout();
-        this.signature = layout.signature();
-        this.type = layout.precision();
-        this.size = layout.slots().get(layout.parameters()).size();
         gpu.load(image);
         for (var l : all()) functions.put(l.name(), gpu.function(l.name()));
         String gemm = System.getProperty("nnc.cuda.gemm", "kernels");
@@ -89,17 +72,16 @@ public final class CudaModel implements Model, ResidentTraining {
         int b = Gpu.bytes(type);
         params = gpu.alloc((long) size * b, "the parameters");
         gradients = gpu.alloc((long) size * b, "the gradients");
-        ctl = gpu.alloc(CTL_BYTES, "the control block");
-        int nStates = layout.optimizer() == null ? 0 : layout.optimizer().states().size();
-        states = new long[nStates];
-        for (int s = 0; s < nStates; s++) states[s] = gpu.alloc((long) size * b, "the optimizer's " + layout.optimizer().states().get(s));
+        ctl = gpu.alloc(ControlBlock.BYTES, "the control block");
+        states = new long[stateCount()];
+        for (int s = 0; s < states.length; s++) states[s] = gpu.alloc((long) size * b, "the optimizer's " + layout.optimizer().states().get(s));
         int slots = layout.slots().size();
         work = new long[slots];
         batchData = new long[slots];
         keptData = new long[slots];
         gathered = new long[slots];
-        batchArgs = new BytePointer(8L * plan.args().size());
-        runArgs = new BytePointer(8L * plan.args().size());
+        batchArgs = new BytePointer((long) Argument.BYTES * plan.args().size());
+        runArgs = new BytePointer((long) Argument.BYTES * plan.args().size());
         batchParams.put(0, batchArgs);
         runParams.put(0, runArgs);
         ensureRun(1);
@@ -116,21 +98,14 @@ public final class CudaModel implements Model, ResidentTraining {
         return out;
     }
 
-    /** Replaces the built-in {@link #firstNonFinite} with a finer one (the reference interpreter's). */
-    public CudaModel withDiagnosis(BiFunction<Model, Batch, Optional<String>> d) {
-        this.diagnosis = d;
+    @Override public CudaModel withDiagnosis(BiFunction<Model, Batch, Optional<String>> d) {
+        super.withDiagnosis(d);
         return this;
     }
 
     public CudaPlan plan() { return plan; }
 
-    @Override public Signature signature() { return signature; }
-
     @Override public String backend() { return "cuda"; }
-
-    @Override public Optional<String> drawnParameter() { return layout.drawnParameter(); }
-
-    @Override public DType precision() { return type; }
 
     // ─── Buffers ───────────────────────────────────────────────────────────────────────────────────
 
@@ -149,7 +124,7 @@ public final class CudaModel implements Model, ResidentTraining {
                 case INPUT, TARGET -> {
                     gpu.free(batchData[s]);
                     batchData[s] = gpu.alloc((long) slot.size() * cap * b, "a batch of " + slot.tensor());
-                    if (cublas != null && plan.args().contains("s" + s)) {
+                    if (cublas != null && plan.args().contains(Argument.array(s, slot.kind()))) {
                         gpu.free(gathered[s]);
                         gathered[s] = gpu.alloc((long) slot.size() * cap * b, "a gathered batch of " + slot.tensor());
                     }
@@ -187,31 +162,28 @@ public final class CudaModel implements Model, ResidentTraining {
     private void arguments() {
         if (capacity == 0 || runCapacity == 0) return;
         for (int f = 0; f < plan.args().size(); f++) {
-            String a = plan.args().get(f);
-            batchArgs.putLong(8L * f, field(a, false));
-            runArgs.putLong(8L * f, field(a, true));
+            Argument a = plan.args().get(f);
+            batchArgs.putLong((long) Argument.BYTES * f, address(a, false));
+            runArgs.putLong((long) Argument.BYTES * f, address(a, true));
         }
         dropGraphs();
     }
 
-    private long field(String a, boolean run) {
-        return switch (a) {
-            case "order" -> run ? keptOrder : identity;
-            case "partials" -> partials;
-            case "ctl" -> ctl;
-            case "losses" -> losses;
-            case "rates" -> rates;
-            default -> {
-                int k = Integer.parseInt(a.substring(a.startsWith("st") ? 2 : 1));
-                if (a.startsWith("st")) yield states[k];
-                if (a.startsWith("d")) yield run ? keptData[k] : batchData[k];
-                yield switch (layout.slots().get(k).kind()) {
-                    case PARAM -> params;
-                    case GRADIENT -> gradients;
-                    case WORK -> work[k];
-                    case INPUT, TARGET -> gathered[k]; // 0 without cuBLAS: the kernels that read it do not run then
-                };
-            }
+    /** The device address an argument holds, for a batch given by the caller or for a run on the kept data. */
+    private long address(Argument a, boolean run) {
+        int k = a.index();
+        return switch (a.kind()) {
+            case PARAMETERS -> params;
+            case GRADIENTS -> gradients;
+            case WORK -> work[k];
+            case GATHERED -> gathered[k]; // 0 without cuBLAS: the kernels that read it do not run then
+            case DATA -> run ? keptData[k] : batchData[k];
+            case STATE -> states[k];
+            case ORDER -> run ? keptOrder : identity;
+            case PARTIALS -> partials;
+            case CONTROL -> ctl;
+            case LOSSES -> losses;
+            case RATES -> rates;
         };
     }
 
@@ -223,17 +195,17 @@ public final class CudaModel implements Model, ResidentTraining {
 
     /** Writes the control block: the batch, where it starts in the order, and the step that comes next. */
     private void control(int count, long from, int batchSize, long rows, boolean fuse) {
-        control.putLong(0, count);
-        control.putLong(8, from);
-        control.putLong(16, 0);  // batch
-        control.putLong(24, 0);  // status
-        control.putLong(32, 0);  // done
-        control.putLong(40, fuse ? 1 : 0);
-        control.putLong(48, batchSize);
-        control.putLong(56, rows);
-        control.putDouble(64, steps + 1);
-        control.putLong(72, 0);  // bad
-        gpu.uploadWords(ctl, control, CTL_BYTES);
+        control.putLong(ControlBlock.COUNT.offset(), count);
+        control.putLong(ControlBlock.FROM.offset(), from);
+        control.putLong(ControlBlock.BATCH.offset(), 0);
+        control.putLong(ControlBlock.STATUS.offset(), 0);
+        control.putLong(ControlBlock.DONE.offset(), 0);
+        control.putLong(ControlBlock.FUSE.offset(), fuse ? 1 : 0);
+        control.putLong(ControlBlock.SIZE.offset(), batchSize);
+        control.putLong(ControlBlock.ROWS.offset(), rows);
+        control.putDouble(ControlBlock.T.offset(), steps + 1);
+        control.putLong(ControlBlock.BAD.offset(), 0);
+        gpu.uploadWords(ctl, control, ControlBlock.BYTES);
     }
 
     /**
@@ -241,8 +213,9 @@ public final class CudaModel implements Model, ResidentTraining {
      * since), and the batch it is at, after the stream has finished.
      */
     private long[] readControl() {
-        gpu.downloadWords(control, ctl, CTL_BYTES);
-        return new long[] {control.getLong(24) | control.getLong(72), control.getLong(16)};
+        gpu.downloadWords(control, ctl, ControlBlock.BYTES);
+        return new long[] {control.getLong(ControlBlock.STATUS.offset()) | control.getLong(ControlBlock.BAD.offset()),
+                control.getLong(ControlBlock.BATCH.offset())};
     }
 
     private void upload(Batch batch, boolean targets) {
@@ -271,7 +244,7 @@ public final class CudaModel implements Model, ResidentTraining {
     private void launch(CudaPlan.Launch l, int count, PointerPointer<?> args) {
         if (l.cublasOnly() && cublas == null) return;
         if (cublas != null && l.gemm() != null) {
-            cublas.gemm(type, l.gemm(), count, f -> field(f, false));
+            cublas.gemm(type, l.gemm(), count, f -> address(f, false));
             return;
         }
         gpu.launch(functions.get(l.name()), l.gridX(count), l.gridY(count), l.threads(), args, l.name());
@@ -279,56 +252,35 @@ public final class CudaModel implements Model, ResidentTraining {
 
     // ─── Parameters and optimizer state ─────────────────────────────────────────────────────────────
 
-    @Override public void initialize(long seed) {
+    @Override protected Long parameters() { return params; }
+
+    @Override protected Long gradients() { return gradients; }
+
+    @Override protected Long state(int s) { return states[s]; }
+
+    @Override protected double[] read(Long array, int offset, int length) {
         Driver.device();
-        var random = new SplittableRandom(seed);
-        double[] all = new double[size];
-        for (int p = 0; p < signature.params().size(); p++) {
-            TensorInfo info = signature.params().get(p);
-            double[] v = new double[info.size()];
-            layout.params().get(p).init().fill(v, info.shape(), random);
-            System.arraycopy(v, 0, all, layout.params().get(p).offset(), v.length);
-        }
-        gpu.upload(params, 0, all, 0, size, type);
-        resetState();
-        haveGradients = false;
+        return gpu.download(array, offset, length, type);
     }
 
-    private void resetState() {
-        for (int s = 0; s < states.length; s++) {
-            double[] v = new double[size];
-            java.util.Arrays.fill(v, layout.optimizer().initial().get(s));
-            gpu.upload(states[s], 0, v, 0, size, type);
-        }
-        steps = 0;
-    }
-
-    private double[] read(long array, String name) {
+    @Override protected void write(Long array, int offset, double[] values) {
         Driver.device();
-        int p = signature.paramIndex(name);
-        return gpu.download(array, layout.params().get(p).offset(), signature.params().get(p).size(), type);
+        gpu.upload(array, offset, values, 0, values.length, type);
     }
 
-    private void write(long array, String name, double[] values) {
-        Driver.device();
-        int p = signature.paramIndex(name);
-        signature.params().get(p).requireSize(values);
-        gpu.upload(array, layout.params().get(p).offset(), values, 0, values.length, type);
+    @Override protected void fill(Long array, double value) {
+        double[] v = new double[size];
+        java.util.Arrays.fill(v, value);
+        write(array, 0, v);
     }
 
-    @Override public double[] parameter(String name) { return read(params, name); }
-
-    @Override public void setParameter(String name, double[] values) { write(params, name, values); }
-
-    private long state(String s) { return states[signature.stateIndex(s)]; }
-
-    @Override public double[] optimizerState(String s, String param) { return read(state(s), param); }
-
-    @Override public void setOptimizerState(String s, String param, double[] values) { write(state(s), param, values); }
-
-    @Override public long steps() { return steps; }
-
-    @Override public void setSteps(long steps) { this.steps = steps; }
+    /** Only after a step whose finish found a value that is not finite: the gradients are read back then alone. */
+    @Override protected int firstNonFiniteGradient() {
+        if (lastStatus == 0) return -1;
+        double[] g = read(gradients, 0, size);
+        for (int k = 0; k < g.length; k++) if (!Double.isFinite(g[k])) return k;
+        return -1;
+    }
 
     // ─── Batches given by the caller ────────────────────────────────────────────────────────────────
 
@@ -351,30 +303,8 @@ public final class CudaModel implements Model, ResidentTraining {
         return gpu.downloadDoubles(losses, 1)[0] / n;
     }
 
-    @Override public double[] gradient(String name) {
-        if (!haveGradients) throw new IllegalStateException("no gradient yet: lossAndGradients has not run");
-        return read(gradients, name);
-    }
-
-    @Override public Optional<String> nonFiniteGradient() {
-        if (!haveGradients || lastStatus == 0) return Optional.empty();
-        Driver.device();
-        double[] g = gpu.download(gradients, 0, size, type);
-        for (int k = 0; k < g.length; k++) if (!Double.isFinite(g[k])) return Optional.of("∂" + signature.loss() + "/∂" + element(k));
-        return Optional.empty();
-    }
-
-    /** Element k of the array of all parameters, as the source names it: {@code W1[3,5]}. */
-    private String element(int k) {
-        for (int p = signature.params().size() - 1; p >= 0; p--) {
-            int offset = layout.params().get(p).offset();
-            if (offset <= k) return signature.params().get(p).element(k - offset);
-        }
-        throw new IllegalStateException("internal: element " + k + " of no parameter");
-    }
-
     @Override public void step(double rateScale) {
-        if (plan.step() == null) throw new IllegalStateException("the network was compiled without an optimizer");
+        requireOptimizer();
         Driver.device();
         gpu.uploadDoubles(rates, new double[] {layout.optimizer().rate() * rateScale});
         control(0, 0, 0, 0, false);
@@ -416,14 +346,6 @@ public final class CudaModel implements Model, ResidentTraining {
         return sum / n;
     }
 
-    @Override public Optional<String> firstNonFinite(Batch batch) {
-        if (diagnosis != null) {
-            Optional<String> d = diagnosis.apply(this, batch);
-            if (d.isPresent()) return d;
-        }
-        return NonFinite.find(this, batch);
-    }
-
     // ─── Runs of steps on kept data ─────────────────────────────────────────────────────────────────
 
     @Override public void keep(Batch data) {
@@ -447,7 +369,7 @@ public final class CudaModel implements Model, ResidentTraining {
     }
 
     @Override public Run run(int[] order, int batchSize, int first, int last, double[] factors) {
-        if (plan.step() == null) throw new IllegalStateException("the network was compiled without an optimizer");
+        requireOptimizer();
         if (order.length != keptRows) throw new IllegalArgumentException("the order has " + order.length + " rows, the kept data " + keptRows);
         Driver.device();
         int n = last - first;

@@ -10,14 +10,12 @@ import java.util.Map;
  * (names, shapes, slots, initializers, the optimizer — the JVM backend's, as a string), the fields of the kernels' one
  * argument in order, and each program's launches.
  *
- * @param args        the fields of {@code nnc_args}, each 8 bytes: {@code s3} (the array of slot 3), {@code d2}
- *                    (the data of input slot 2), {@code order}, {@code partials}, {@code ctl}, {@code losses},
- *                    {@code rates}, {@code st0} (the first optimizer state)
+ * @param args        the fields of {@code nnc_args} in order (the JSON names them by {@link Argument#field})
  * @param columns     partial-sum columns of the training and evaluation programs
  * @param lossColumn  the evaluation program's column of the loss
  * @param fusedStep   whether the training program's kernel finishes the step itself (there is no finish)
  */
-public record CudaPlan(Layout layout, String json, int threads, boolean fusedStep, List<String> args, int trainColumns,
+public record CudaPlan(Layout layout, String json, int threads, boolean fusedStep, List<Argument> args, int trainColumns,
                        int evaluateColumns, int lossColumn, List<Launch> train, List<Launch> predict, List<Launch> evaluate,
                        Launch finish, Launch step) {
     public CudaPlan {
@@ -43,35 +41,37 @@ public record CudaPlan(Layout layout, String json, int threads, boolean fusedSte
         Map<?, ?> o = (Map<?, ?>) Json.parse(json);
         Layout layout = Layout.parse((String) o.get("layout"));
         return new CudaPlan(layout, json, integer(o.get("threads")), Boolean.TRUE.equals(o.get("fusedStep")),
-                ((List<?>) o.get("args")).stream().map(String.class::cast).toList(), integer(o.get("trainColumns")),
-                integer(o.get("evaluateColumns")), integer(o.get("lossColumn")), launches(o.get("train")), launches(o.get("predict")),
-                launches(o.get("evaluate")), launch(o.get("finish")), launch(o.get("step")));
+                ((List<?>) o.get("args")).stream().map(a -> Argument.parse((String) a, layout)).toList(), integer(o.get("trainColumns")),
+                integer(o.get("evaluateColumns")), integer(o.get("lossColumn")), launches(o.get("train"), layout),
+                launches(o.get("predict"), layout), launches(o.get("evaluate"), layout), launch(o.get("finish"), layout),
+                launch(o.get("step"), layout));
     }
 
-    private static List<Launch> launches(Object v) { return ((List<?>) v).stream().map(CudaPlan::launch).toList(); }
+    private static List<Launch> launches(Object v, Layout layout) { return ((List<?>) v).stream().map(l -> launch(l, layout)).toList(); }
 
     /**
      * {@code C[i,j] (+)= Σ_p A[i,p]·B[p,j]}, an extent of −1 being the batch's samples; element (i, j) of an
-     * operand at {@code offset + i·row + j·col} of the array of argument {@code field}.
+     * operand at {@code offset + i·row + j·col} of the array of argument {@code field}; an input or target is read
+     * from its gathered copy of the batch's rows.
      */
     public record Gemm(int m, int n, int k, Operand a, Operand b, Operand c, boolean accumulate) {
-        public record Operand(String field, long offset, int row, int col) {}
+        public record Operand(Argument field, long offset, int row, int col) {}
     }
 
-    private static Launch launch(Object v) {
+    private static Launch launch(Object v, Layout layout) {
         if (!(v instanceof Map<?, ?> m)) return null;
         Gemm gemm = null;
         if (m.get("gemm") instanceof Map<?, ?> g) {
-            gemm = new Gemm(integer(g.get("m")), integer(g.get("n")), integer(g.get("k")), operand(g.get("a")), operand(g.get("b")),
-                    operand(g.get("c")), Boolean.TRUE.equals(g.get("accumulate")));
+            gemm = new Gemm(integer(g.get("m")), integer(g.get("n")), integer(g.get("k")), operand(g.get("a"), layout),
+                    operand(g.get("b"), layout), operand(g.get("c"), layout), Boolean.TRUE.equals(g.get("accumulate")));
         }
         return new Launch((String) m.get("name"), dim(m.get("x")), dim(m.get("y")), integer(m.get("threads")), gemm,
                 Boolean.TRUE.equals(m.get("cublasOnly")));
     }
 
-    private static Gemm.Operand operand(Object v) {
+    private static Gemm.Operand operand(Object v, Layout layout) {
         Map<?, ?> o = (Map<?, ?>) v;
-        return new Gemm.Operand((String) o.get("field"), ((Number) o.get("offset")).longValue(), integer(o.get("row")), integer(o.get("col")));
+        return new Gemm.Operand(Argument.parse((String) o.get("field"), layout), ((Number) o.get("offset")).longValue(), integer(o.get("row")), integer(o.get("col")));
     }
 
     private static long[] dim(Object v) {

@@ -1,16 +1,13 @@
 package dev.nnc.runtime.compiled;
 
 import dev.nnc.runtime.Batch;
-import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
-import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.TensorInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.function.BiFunction;
 
 /**
@@ -21,42 +18,31 @@ import java.util.function.BiFunction;
  * gradient sums; the sums are added in slice order and divided by the batch size, so the result depends only on
  * how many slices there are, which depends only on the batch size and the machine's processors.
  */
-public final class CompiledModel implements Model {
+public final class CompiledModel extends FlatModel<Object> {
     /** Operations per slice below which another thread costs more than it saves. */
     private static final long SLICE_WORK = 400_000;
     /** Elements per piece of the optimizer's and the gradient mean's work, and the fewest worth a second thread. */
     private static final int PIECE = 1 << 15;
 
     private final GeneratedNetwork net;
-    private final Layout layout;
-    private final Signature signature;
-    private final DType type;
-    private final int size;
     private final Object params;
     private final Object[] state;
     private final List<Worker> workers = new ArrayList<>();
     private final int threads;
     private final Object[] columns;
     private final int pieces, pieceThreads;
-    private long steps;
-    private boolean haveGradients;
-    private BiFunction<Model, Batch, Optional<String>> diagnosis;
 
     /** On as many threads as the machine has processors, or as the system property {@code nnc.threads} says. */
     public CompiledModel(GeneratedNetwork net) { this(net, Integer.getInteger("nnc.threads", Runtime.getRuntime().availableProcessors())); }
 
     /** @param threads the most threads a batch is split over */
     public CompiledModel(GeneratedNetwork net, int threads) {
+        super(Layout.parse(net.layout()));
         this.net = net;
-        this.layout = Layout.parse(net.layout());
-        this.signature = layout.signature();
-        this.type = layout.precision();
         this.threads = Math.max(1, threads);
-        this.size = layout.slots().get(layout.parameters()).size();
         params = Arrays.allocate(type, size);
-        int states = layout.optimizer() == null ? 0 : layout.optimizer().states().size();
-        state = new Object[states];
-        for (int s = 0; s < states; s++) state[s] = Arrays.allocate(type, size);
+        state = new Object[stateCount()];
+        for (int s = 0; s < state.length; s++) state[s] = Arrays.allocate(type, size);
         columns = new Object[layout.slots().size()];
         pieces = Math.max(1, (size + PIECE - 1) / PIECE);
         pieceThreads = size < 2 * PIECE ? 1 : Math.min(this.threads, pieces);
@@ -70,16 +56,10 @@ public final class CompiledModel implements Model {
         return new CompiledModel(c.getDeclaredConstructor().newInstance());
     }
 
-    /**
-     * Replaces the built-in {@link #firstNonFinite} (which names the loss, an output or a gradient) with a finer
-     * one, e.g. the reference interpreter's, which names the first value of the network that is not finite.
-     */
-    public CompiledModel withDiagnosis(BiFunction<Model, Batch, Optional<String>> d) {
-        this.diagnosis = d;
+    @Override public CompiledModel withDiagnosis(BiFunction<Model, Batch, Optional<String>> d) {
+        super.withDiagnosis(d);
         return this;
     }
-
-    public Layout layout() { return layout; }
 
     /** One thread's buffers: the shared parameters and batch columns, its own workspace and gradient sums. */
     private final class Worker {
@@ -107,58 +87,25 @@ public final class CompiledModel implements Model {
         Object gradients() { return buf[layout.gradients()]; }
     }
 
-    @Override public Signature signature() { return signature; }
-
     @Override public String backend() { return "jvm"; }
 
-    @Override public Optional<String> drawnParameter() { return layout.drawnParameter(); }
+    @Override protected Object parameters() { return params; }
 
-    @Override public DType precision() { return type; }
+    @Override protected Object gradients() { return workers.get(0).gradients(); }
 
-    @Override public void initialize(long seed) {
-        var random = new SplittableRandom(seed);
-        for (int p = 0; p < signature.params().size(); p++) {
-            TensorInfo info = signature.params().get(p);
-            double[] v = new double[info.size()];
-            layout.params().get(p).init().fill(v, info.shape(), random);
-            Arrays.set(params, layout.params().get(p).offset(), v, v.length);
-        }
-        resetState();
-        haveGradients = false;
-    }
+    @Override protected Object state(int s) { return state[s]; }
 
-    private void resetState() {
-        for (int s = 0; s < state.length; s++) Arrays.fill(state[s], layout.optimizer().initial().get(s));
-        steps = 0;
-    }
-
-    /** Parameter {@code name}'s elements of one of the flat arrays. */
-    private double[] read(Object array, String name) {
-        int p = signature.paramIndex(name);
-        double[] v = new double[signature.params().get(p).size()];
-        Arrays.get(array, layout.params().get(p).offset(), v, 0, v.length);
+    @Override protected double[] read(Object array, int offset, int length) {
+        double[] v = new double[length];
+        Arrays.get(array, offset, v, 0, length);
         return v;
     }
 
-    private void write(Object array, String name, double[] values) {
-        int p = signature.paramIndex(name);
-        signature.params().get(p).requireSize(values);
-        Arrays.set(array, layout.params().get(p).offset(), values, values.length);
-    }
+    @Override protected void write(Object array, int offset, double[] values) { Arrays.set(array, offset, values, values.length); }
 
-    @Override public double[] parameter(String name) { return read(params, name); }
+    @Override protected void fill(Object array, double value) { Arrays.fill(array, value); }
 
-    @Override public void setParameter(String name, double[] values) { write(params, name, values); }
-
-    private Object state(String s) { return state[signature.stateIndex(s)]; }
-
-    @Override public double[] optimizerState(String s, String param) { return read(state(s), param); }
-
-    @Override public void setOptimizerState(String s, String param, double[] values) { write(state(s), param, values); }
-
-    @Override public long steps() { return steps; }
-
-    @Override public void setSteps(long steps) { this.steps = steps; }
+    @Override protected int firstNonFiniteGradient() { return Arrays.nonFinite(gradients()); }
 
     // ─── Running the generated methods over slices ──────────────────────────────────────────────────
 
@@ -241,28 +188,8 @@ public final class CompiledModel implements Model {
         return sum / n;
     }
 
-    @Override public double[] gradient(String name) {
-        if (!haveGradients) throw new IllegalStateException("no gradient yet: lossAndGradients has not run");
-        return read(workers.get(0).gradients(), name);
-    }
-
-    @Override public Optional<String> nonFiniteGradient() {
-        if (!haveGradients) return Optional.empty();
-        int k = Arrays.nonFinite(workers.get(0).gradients());
-        return k < 0 ? Optional.empty() : Optional.of("∂" + signature.loss() + "/∂" + element(k));
-    }
-
-    /** Element k of the array of all parameters, as the source names it: {@code W1[3,5]}. */
-    private String element(int k) {
-        for (int p = signature.params().size() - 1; p >= 0; p--) {
-            int offset = layout.params().get(p).offset();
-            if (offset <= k) return signature.params().get(p).element(k - offset);
-        }
-        throw new IllegalStateException("internal: element " + k + " belongs to no parameter");
-    }
-
     @Override public void step(double rateScale) {
-        if (layout.optimizer() == null) throw new IllegalStateException("the network was compiled without an optimizer");
+        requireOptimizer();
         steps++;
         double t = steps, rate = layout.optimizer().rate() * rateScale;
         Object[] arrays = new Object[2 + state.length];
@@ -303,13 +230,5 @@ public final class CompiledModel implements Model {
             }
             out.put(info.name(), values);
         }
-    }
-
-    @Override public Optional<String> firstNonFinite(Batch batch) {
-        if (diagnosis != null) {
-            Optional<String> d = diagnosis.apply(this, batch);
-            if (d.isPresent()) return d;
-        }
-        return dev.nnc.runtime.NonFinite.find(this, batch);
     }
 }

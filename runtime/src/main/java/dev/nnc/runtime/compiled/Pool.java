@@ -9,8 +9,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
-/** Daemon threads for running a compiled model's slices and pieces; the caller's thread takes part. */
-final class Pool {
+/**
+ * Daemon threads for running a model's slices and pieces (a compiled model's, the reference interpreter's chunks);
+ * the caller's thread takes part.
+ */
+public final class Pool {
     private Pool() {}
 
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
@@ -19,25 +22,34 @@ final class Pool {
         return t;
     });
 
+    /** A task that is told which of the threads runs it: 0 the caller's, 1 … threads − 1 the helpers'. */
+    public interface ThreadTask {
+        void run(int thread, int i);
+    }
+
     /** Runs tasks 0 … count − 1, one per thread. */
-    static void run(int count, IntConsumer task) { run(count, count, task); }
+    public static void run(int count, IntConsumer task) { run(count, count, task); }
 
     /** Runs tasks 0 … count − 1 on up to {@code threads} threads, the caller's among them. */
-    static void run(int threads, int count, IntConsumer task) {
+    public static void run(int threads, int count, IntConsumer task) { run(threads, count, (thread, i) -> task.accept(i)); }
+
+    /** Runs tasks 0 … count − 1 on up to {@code threads} threads, the caller's (thread 0) among them. */
+    public static void run(int threads, int count, ThreadTask task) {
         if (threads <= 1 || count <= 1) {
-            for (int i = 0; i < count; i++) task.accept(i);
+            for (int i = 0; i < count; i++) task.run(0, i);
             return;
         }
         var next = new AtomicInteger();
         List<Future<?>> helpers = new ArrayList<>();
         for (int p = 1; p < threads; p++) {
+            int thread = p;
             helpers.add(POOL.submit(() -> {
-                for (int i; (i = next.getAndIncrement()) < count; ) task.accept(i);
+                for (int i; (i = next.getAndIncrement()) < count; ) task.run(thread, i);
             }));
         }
         RuntimeException failure = null;
         try {
-            for (int i; (i = next.getAndIncrement()) < count; ) task.accept(i);
+            for (int i; (i = next.getAndIncrement()) < count; ) task.run(0, i);
         } catch (RuntimeException e) {
             failure = e;
             next.set(count);
