@@ -5,6 +5,7 @@ import dev.nnc.gen.cuda.CudaGen.Launch;
 import dev.nnc.ir.Exprs;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
+import dev.nnc.runtime.cuda.Argument;
 import dev.nnc.schedule.GpuSchedule;
 import dev.nnc.schedule.LoopProgram;
 import java.util.HashSet;
@@ -63,16 +64,18 @@ final class StepCode {
                         }
                     """);
         }
-        out.append("    real s = column >= 0 && alone ? (real) 0 : a.s").append(LoopProgram.GRADIENTS).append("[k];\n");
-        out.append("    if (column >= 0) for (int b = 0; b < blocks; b++) s += __ldcg(&a.partials[(long long) b * ").append(columns).append(" + column]);\n");
-        out.append("    s /= (real) count;\n    a.s").append(LoopProgram.GRADIENTS).append("[k] = s;\n    return isfinite(s);\n}\n\n");
+        String grads = "a." + new Argument(Argument.Kind.GRADIENTS, LoopProgram.GRADIENTS).field();
+        String partials = "a." + new Argument(Argument.Kind.PARTIALS).field();
+        out.append("    real s = column >= 0 && alone ? (real) 0 : ").append(grads).append("[k];\n");
+        out.append("    if (column >= 0) for (int b = 0; b < blocks; b++) s += __ldcg(&").append(partials).append("[(long long) b * ").append(columns).append(" + column]);\n");
+        out.append("    s /= (real) count;\n    ").append(grads).append("[k] = s;\n    return isfinite(s);\n}\n\n");
         out.append("// the batch's summed loss into losses[batch]; false if it is not finite\n");
         out.append("__device__ __forceinline__ bool nnc_finish_loss(const nnc_args& a, long long batch, int blocks) {\n    double l = 0;\n");
         if (p.lossColumn() >= 0) {
-            out.append("    for (int b = 0; b < blocks; b++) l += (double) __ldcg(&a.partials[(long long) b * ").append(columns).append(" + ")
+            out.append("    for (int b = 0; b < blocks; b++) l += (double) __ldcg(&").append(partials).append("[(long long) b * ").append(columns).append(" + ")
                     .append(p.lossColumn()).append("]);\n");
         }
-        out.append("    a.losses[batch] = l;\n    return isfinite(l);\n}\n\n");
+        out.append("    a.").append(new Argument(Argument.Kind.LOSSES).field()).append("[batch] = l;\n    return isfinite(l);\n}\n\n");
     }
 
     Launch finishKernel() {
@@ -128,19 +131,20 @@ final class StepCode {
         out.append("// ").append(o.describe()).append(" on element k of the array of all parameters, with this step's values v\n");
         out.append("__device__ __forceinline__ void nnc_step_element(const nnc_args& a, int k, const real* v) {\n");
         var e = new CExpr(Map.of());
-        String theta = "a.s" + LoopProgram.PARAMETERS, grad = "a.s" + LoopProgram.GRADIENTS;
+        String theta = "a." + new Argument(Argument.Kind.PARAMETERS, LoopProgram.PARAMETERS).field(),
+                grad = "a." + new Argument(Argument.Kind.GRADIENTS, LoopProgram.GRADIENTS).field();
         out.append("    real ").append(e.register(o.theta(), 0)).append(" = ").append(theta).append("[k];\n");
         out.append("    real ").append(e.register(o.gradient(), 0)).append(" = ").append(grad).append("[k];\n");
         out.append(values == 0 ? "    (void) v;\n" : "");
         for (int k = 0; k < values; k++) out.append("    const real ").append(e.register(o.perStep().get(k).slot(), 0)).append(" = v[").append(k).append("];\n");
-        for (int k = 0; k < o.states().size(); k++) out.append("    real ").append(e.register(o.states().get(k), 0)).append(" = a.st").append(k).append("[k];\n");
+        for (int k = 0; k < o.states().size(); k++) out.append("    real ").append(e.register(o.states().get(k), 0)).append(" = a.").append(Argument.state(k).field()).append("[k];\n");
         for (var u : o.updates()) {
             var pre = new StringBuilder();
             String v = e.expr(u.value(), pre, "    ");
             out.append(pre).append("    ").append(e.register(u.slot(), 0)).append(" = ").append(v).append(";\n");
         }
         out.append("    ").append(theta).append("[k] = ").append(e.register(o.theta(), 0)).append(";\n");
-        for (int k = 0; k < o.states().size(); k++) out.append("    a.st").append(k).append("[k] = ").append(e.register(o.states().get(k), 0)).append(";\n");
+        for (int k = 0; k < o.states().size(); k++) out.append("    a.").append(Argument.state(k).field()).append("[k] = ").append(e.register(o.states().get(k), 0)).append(";\n");
         out.append("}\n\n");
 
         out.append("// the step over elements k, k + stride, …: this step's values once per CUDA block, then each element\n");
