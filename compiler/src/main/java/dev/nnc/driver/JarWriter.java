@@ -1,4 +1,4 @@
-package dev.nnc.cli;
+package dev.nnc.driver;
 
 import dev.nnc.runtime.checkpoint.AtomicFile;
 import dev.nnc.runtime.compiled.GeneratedNetwork;
