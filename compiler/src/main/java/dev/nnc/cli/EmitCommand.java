@@ -2,15 +2,11 @@ package dev.nnc.cli;
 
 import dev.nnc.ast.AstPrinter;
 import dev.nnc.ast.Program;
-import dev.nnc.diag.DiagnosticPrinter;
-import dev.nnc.diag.Diagnostics;
 import dev.nnc.driver.Backends;
 import dev.nnc.driver.Build;
 import dev.nnc.driver.Compile;
-import dev.nnc.driver.Frontend;
 import dev.nnc.ir.IrPrinter;
 import dev.nnc.schedule.LoopPrinter;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,17 +49,8 @@ final class EmitCommand implements Callable<Integer> {
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (what != What.ast) return built(out, err);
-        var diagnostics = new Diagnostics();
-        Program program;
-        try {
-            program = Frontend.parse(Frontend.read(file, file.toString()), diagnostics);
-        } catch (IOException e) {
-            return Loading.unreadable(file, e, err);
-        }
-        if (diagnostics.hasErrors()) {
-            diagnostics.sorted().forEach(d -> err.print(DiagnosticPrinter.render(d)));
-            return Main.ERRORS;
-        }
+        var parsed = Loading.parsed(file, err);
+        if (!(parsed instanceof Loading.Parsed(Program program))) return ((Loading.Failed) parsed).status();
         out.print(AstPrinter.print(program, ascii));
         return Main.OK;
     }

@@ -1,9 +1,11 @@
 package dev.nnc.cli;
 
+import dev.nnc.ast.Program;
 import dev.nnc.check.CheckedNetwork;
 import dev.nnc.check.CheckedProgram;
 import dev.nnc.check.Checker;
 import dev.nnc.diag.DiagnosticPrinter;
+import dev.nnc.diag.Diagnostics;
 import dev.nnc.driver.Build;
 import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
@@ -22,8 +24,10 @@ import picocli.CommandLine;
 final class Loading {
     private Loading() {}
 
-    /** A checked network, or one built, or the exit status after saying why there is none. */
+    /** A parsed file, a checked network, or one built; or the exit status after saying why there is none. */
     sealed interface Result {}
+
+    record Parsed(Program program) implements Result {}
 
     record Checked(CheckedProgram program, CheckedNetwork network) implements Result {}
 
@@ -39,6 +43,20 @@ final class Loading {
             default -> "cannot read " + file + ": " + e.getMessage();
         });
         return Main.USAGE;
+    }
+
+    /** The file parsed alone (nothing resolved or checked), its syntax errors printed if it has any. */
+    static Result parsed(Path file, PrintWriter err) {
+        var diagnostics = new Diagnostics();
+        Program program;
+        try {
+            program = Frontend.parse(Frontend.read(file, file.toString()), diagnostics);
+        } catch (IOException e) {
+            return new Failed(unreadable(file, e, err));
+        }
+        if (!diagnostics.hasErrors()) return new Parsed(program);
+        diagnostics.sorted().forEach(d -> err.print(DiagnosticPrinter.render(d)));
+        return new Failed(Main.ERRORS);
     }
 
     static Result network(Path file, String name, PrintWriter err) {
