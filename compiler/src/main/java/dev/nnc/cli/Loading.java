@@ -9,6 +9,7 @@ import dev.nnc.diag.Diagnostics;
 import dev.nnc.driver.Build;
 import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
+import dev.nnc.ir.Graph;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -84,12 +85,12 @@ final class Loading {
 
     /** The network built as {@code request} asks once it is checked; {@code dump} sees each stage's graph. */
     static Result build(Path file, String name, CommandLine.Model.CommandSpec spec, Supplier<Build.Request> request,
-                        BiConsumer<String, dev.nnc.ir.Graph> dump) {
+                        BiConsumer<String, Graph> dump) {
         var checked = network(file, name, spec.commandLine().getErr());
         if (!(checked instanceof Checked c)) return checked;
         try {
             return new Ok(Build.network(c.program(), c.network(), file, request.get(), dump));
-        } catch (IllegalArgumentException e) {
+        } catch (Build.BadRequest e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }

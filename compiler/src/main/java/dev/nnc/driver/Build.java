@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -88,14 +89,23 @@ public final class Build {
      * Builds the network of a checked program; {@code file} is the program's, against whose folder the train block's
      * data is found, and {@code dump} sees the graph after each stage of the middle end.
      *
-     * @throws IllegalArgumentException for an optimizer the program does not have, or hyperparameters it cannot take,
-     *                                  said for the user with the option at fault ({@code --optimizer: …})
+     * @throws BadRequest for an optimizer the program does not have, or hyperparameters it cannot take
      */
     public static Built network(CheckedProgram program, CheckedNetwork network, Path file, Request request, BiConsumer<String, Graph> dump) {
         var block = TrainBlock.of(program, network.name(), file.getParent() == null ? Path.of("") : file.getParent());
         Graph graph = Compile.graph(program, network, request.compile(), dump);
-        OptimizerIr optimizer = OptimizerChoice.choose(program.scope(), block, request.optimizer(), request.lr());
+        OptimizerIr optimizer;
+        try {
+            optimizer = OptimizerChoice.choose(program.scope(), block, request.optimizer(), request.lr());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
         return new Built(program, network, block, graph, optimizer);
+    }
+
+    /** A request the program cannot meet, said for the user with the option at fault ({@code --optimizer: …}). */
+    public static final class BadRequest extends RuntimeException {
+        BadRequest(String message) { super(message, null, false, false); }
     }
 
     public static Built network(CheckedProgram program, CheckedNetwork network, Path file, Request request) {
@@ -150,7 +160,7 @@ public final class Build {
 
     /** nnc's version, as {@code nnc --version} says it; a jar records which runtime it holds. */
     public static String version() throws IOException {
-        var props = new java.util.Properties();
+        var props = new Properties();
         try (var in = Build.class.getResourceAsStream("/dev/nnc/nnc.properties")) {
             if (in != null) props.load(in);
         }

@@ -3,6 +3,7 @@ package dev.nnc.driver;
 import dev.nnc.ast.Arg;
 import dev.nnc.ast.Expr;
 import dev.nnc.check.Constants;
+import dev.nnc.diag.Diagnostics;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.lower.LowerOptimizer;
 import dev.nnc.parse.NnParsing;
@@ -81,7 +82,7 @@ public final class OptimizerChoice {
         Expr e;
         try {
             // a number too large for a double is the hyperparameter's rule's to refuse, with the number as written
-            e = NnParsing.expression(new SourceFile("--optimizer", cli), new dev.nnc.diag.Diagnostics());
+            e = NnParsing.expression(new SourceFile("--optimizer", cli), new Diagnostics());
         } catch (NnParsing.Unreadable u) {
             int open = cli.indexOf('(');
             if (open >= 0 && u.offset > open && u.offset <= cli.lastIndexOf(')')) throw notANumber(cli, u.offset);

@@ -25,7 +25,7 @@ class OptimizerChoiceTest {
     }
 
     private static String mistake(String option) {
-        return assertThrows(IllegalArgumentException.class, () -> build(null, option, null)).getMessage();
+        return assertThrows(Build.BadRequest.class, () -> build(null, option, null)).getMessage();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.Signature;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +34,7 @@ public final class DataFiles {
         for (Path f : files) {
             // data a Debian package provides (/usr/share/datasets/NAME/…): say which package, in the same line
             Path abs = f.toAbsolutePath().normalize();
-            if (!java.nio.file.Files.exists(abs) && abs.startsWith(DATASETS) && abs.getNameCount() > DATASETS.getNameCount()) {
+            if (!Files.exists(abs) && abs.startsWith(DATASETS) && abs.getNameCount() > DATASETS.getNameCount()) {
                 String name = abs.getName(DATASETS.getNameCount()).toString();
                 throw new DataError(f + ": no such file; the Debian package dataset-" + name + " provides it (scripts/install-deps.sh installs it)");
             }
