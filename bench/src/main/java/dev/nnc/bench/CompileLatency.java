@@ -1,12 +1,10 @@
 package dev.nnc.bench;
 
-import dev.nnc.cli.train.OptimizerChoice;
-import dev.nnc.cli.train.TrainBlock;
+import dev.nnc.driver.Build;
 import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
 import dev.nnc.gen.jvm.JvmBackend;
 import dev.nnc.runtime.DType;
-import dev.nnc.schedule.Schedule;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -50,9 +48,7 @@ public class CompileLatency {
         if (result.diagnostics().hasErrors()) throw new IllegalStateException(sample + " does not check");
         var checked = result.checked();
         var network = Compile.network(checked, null);
-        var graph = Compile.graph(checked, network, Compile.Options.DEFAULT);
-        var optimizer = OptimizerChoice.choose(checked.scope(), TrainBlock.of(checked, network.name(), file.getParent()), null, null);
-        byte[] bytes = JvmBackend.compile(graph, optimizer, DType.F32, Schedule.Options.DEFAULT);
-        return JvmBackend.load(graph.name(), bytes);
+        var built = Build.network(checked, network, file, Build.Request.DEFAULT);
+        return JvmBackend.load(built.graph().name(), built.jvmClass(DType.F32));
     }
 }

@@ -1,9 +1,8 @@
 package dev.nnc.bench;
 
-import dev.nnc.cli.Backends;
-import dev.nnc.cli.train.OptimizerChoice;
-import dev.nnc.cli.train.TrainBlock;
 import dev.nnc.diag.DiagnosticPrinter;
+import dev.nnc.driver.Backends;
+import dev.nnc.driver.Build;
 import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
 import dev.nnc.interp.InterpreterModel;
@@ -77,9 +76,9 @@ public final class Throughput {
         var program = result.checked();
         var network = Compile.network(program, null);
         if (network == null) throw new IllegalArgumentException(o.file + " declares no network");
-        Graph graph = Compile.graph(program, network, Compile.Options.DEFAULT);
-        var block = TrainBlock.of(program, network.name(), o.file.toAbsolutePath().getParent());
-        OptimizerIr optimizer = OptimizerChoice.choose(program.scope(), block, null, null);
+        var built = Build.network(program, network, o.file.toAbsolutePath(), Build.Request.DEFAULT);
+        Graph graph = built.graph();
+        OptimizerIr optimizer = built.optimizer();
 
         Model model;
         try {

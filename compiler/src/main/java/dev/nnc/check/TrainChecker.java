@@ -11,6 +11,7 @@ import dev.nnc.resolve.Symbol;
 import dev.nnc.runtime.data.Normalization;
 import dev.nnc.runtime.train.NumberRule;
 import dev.nnc.runtime.train.Schedule;
+import dev.nnc.runtime.train.TrainSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,27 +60,27 @@ final class TrainChecker {
             }
             seen.put(key, setting);
             switch (key) {
-                case "data", "test", "validation" -> files(setting);
-                case "optimizer" -> optimizer = optimizer(setting);
-                case "batch", "epochs", "seed", "split" -> number(setting, TrainSettings.rule(key));
-                case "schedule" -> choice(setting, Schedule.NAMES, Schedule::of, "cosine, step(5, 0.5) or constant");
-                case "normalize" -> choice(setting, Normalization.NAMES, Normalization::of, "minmax, standard, scale(255) or none");
+                case TrainSettings.DATA, TrainSettings.TEST, TrainSettings.VALIDATION -> files(setting);
+                case TrainSettings.OPTIMIZER -> optimizer = optimizer(setting);
+                case TrainSettings.BATCH, TrainSettings.EPOCHS, TrainSettings.SEED, TrainSettings.SPLIT -> number(setting, TrainSettings.rule(key));
+                case TrainSettings.SCHEDULE -> choice(setting, Schedule.NAMES, Schedule::of, "cosine, step(5, 0.5) or constant");
+                case TrainSettings.NORMALIZE -> choice(setting, Normalization.NAMES, Normalization::of, "minmax, standard, scale(255) or none");
                 default -> throw new IllegalStateException("internal: setting " + key);
             }
         }
-        Setting schedule = seen.get("schedule");
+        Setting schedule = seen.get(TrainSettings.SCHEDULE);
         String varying = schedule == null ? null : switch (named(expr(schedule))) { // a schedule that varies the rate
             case Named n when !n.name().equals("constant") && Schedule.NAMES.contains(n.name()) -> n.name();
             case null, default -> null;
         };
         if (varying != null && optimizer != null
-                && TrainSettings.scheduleNeedsRate(optimizer.hyperparameters().stream().map(p -> p.name().name()).toList())) {
+                && optimizer.hyperparameters().stream().noneMatch(p -> OptimizerIr.RATE_NAMES.contains(p.name().name()))) {
             reporter.error(Key.BAD_SETTING, schedule.values().get(0).span(), TrainSettings.scheduleWithoutRate(optimizer.name().name()),
                     "keep schedule constant, or choose an optimizer with a learning rate");
         }
-        Setting split = seen.get("split"), validation = seen.get("validation");
+        Setting split = seen.get(TrainSettings.SPLIT), validation = seen.get(TrainSettings.VALIDATION);
         if (split != null && validation != null && value(split) instanceof Double f
-                && TrainSettings.rule("split").accepts(f) && TrainSettings.conflict(true, f)) {
+                && TrainSettings.rule(TrainSettings.SPLIT).accepts(f) && TrainSettings.conflict(true, f)) {
             reporter.error(Key.BAD_SETTING, split.values().get(0).span(), TrainSettings.CONFLICT,
                     "drop the split to validate on the validation files, or drop them to hold out part of data", validation.key().span(), "validation data here");
         }

@@ -1,21 +1,14 @@
 package dev.nnc.cli;
 
-import dev.nnc.cli.train.OptimizerChoice;
-import dev.nnc.cli.train.TrainBlock;
-import dev.nnc.driver.Compile;
-import dev.nnc.gen.cuda.CudaBackend;
+import dev.nnc.check.ParamInit;
+import dev.nnc.cli.train.OutputName;
+import dev.nnc.driver.Backends;
+import dev.nnc.driver.Build;
 import dev.nnc.gen.cuda.Toolchain;
-import dev.nnc.gen.jvm.ClassGen;
-import dev.nnc.gen.jvm.JvmBackend;
-import dev.nnc.ir.OptimizerIr;
 import dev.nnc.runtime.DType;
-import dev.nnc.runtime.compiled.ModelJar;
-import dev.nnc.runtime.io.FileProblem;
 import dev.nnc.runtime.io.UserFiles;
-import dev.nnc.schedule.Schedule;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -43,12 +36,10 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--precision", paramLabel = "P", converter = Options.PrecisionName.class, description = "f32 or f64: what the network computes in (default: f32)")
     String precision;
 
-    enum Target { jvm, cuda }
-
     @Option(names = "--target", paramLabel = "T", description = {"what runs the jar: jvm (a generated class, any JVM) or cuda (kernels",
             "for NVIDIA GPUs, sm_75 to sm_90 and PTX, compiled by nvcc now; it needs the NVIDIA driver and CUDA 13's",
             "libcudart.so.13 where it runs) (default: ${DEFAULT-VALUE})"})
-    Target target = Target.jvm;
+    Build.Target target = Build.Target.jvm;
 
     @Option(names = "--optimizer", paramLabel = "OPT", description = "the optimizer compiled in, as in a train block (default: the train block's)")
     String optimizer;
@@ -63,68 +54,23 @@ final class BuildCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        var loaded = Loading.network(file, network, err);
-        if (loaded instanceof Loading.Failed f) return f.status();
-        var ok = (Loading.Ok) loaded;
-        var block = TrainBlock.of(ok.program(), ok.network().name(), file.getParent() == null ? Path.of("") : file.getParent());
-        var graph = Compile.graph(ok.program(), ok.network(), Rewrites.options(noRewrite, spec));
-        OptimizerIr opt;
-        DType type;
-        try {
-            opt = OptimizerChoice.choose(ok.program().scope(), block, optimizer, lr);
-            type = precision == null ? DType.F32 : Backends.precision(precision);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        String stem = dev.nnc.cli.train.OutputName.stem(file, graph.name(), ok.program().networks().size());
-        Path jar = output != null ? output : Path.of(stem + (target == Target.cuda ? "-cuda" : "") + ".jar");
-        String hash;
+        var loaded = Loading.build(file, network, spec, () -> Rewrites.request(noRewrite, optimizer, lr, spec));
+        if (!(loaded instanceof Loading.Ok(Build.Built built))) return ((Loading.Failed) loaded).status();
+        DType type = precision == null ? DType.F32 : Backends.precision(precision); // checked as it was read
+        String name = built.graph().name(), stem = OutputName.stem(file, name, built.program().networks().size());
+        Path jar = output != null ? output : Path.of(stem + (target == Build.Target.cuda ? "-cuda" : "") + ".jar");
         try {
             UserFiles.checkOutputs(List.of(jar), List.of(file)); // before compiling, which for cuda takes a while
-            hash = DataInput.sourceHash(file);
+            Build.jar(built, jar, target, type, file);
         } catch (IOException e) {
             err.println("nnc: " + e.getMessage());
             return Main.ERRORS;
         }
-        String precisionName = type.name().toLowerCase(Locale.ROOT);
-        try {
-            switch (target) {
-                case jvm -> {
-                    byte[] generated = JvmBackend.compile(graph, opt, type, Schedule.Options.DEFAULT);
-                    JarWriter.write(jar, new ModelJar.Info(ClassGen.className(graph.name()), graph.name(), file.getFileName().toString(), hash,
-                            version(), precisionName, opt.describe()), generated);
-                }
-                case cuda -> {
-                    var generated = CudaBackend.generate(graph, opt, type);
-                    byte[] fatbin = Toolchain.fatbin(generated.cuda().source());
-                    JarWriter.writeCuda(jar, new ModelJar.Info(ModelJar.CUDA_LOADER, graph.name(), file.getFileName().toString(), hash,
-                            version(), precisionName, opt.describe(), "cuda"), generated.planJson().getBytes(StandardCharsets.UTF_8), fatbin);
-                }
-            }
-        } catch (IOException e) {
-            err.println("nnc: " + FileProblem.writing(jar, e).getMessage());
-            return Main.ERRORS;
-        }
-        out.printf(Locale.ROOT, "%s written: the network %s (%s) in %s, with %s%s%n", jar, graph.name(), Words.count(parameters(graph), "parameter"),
-                precisionName, opt.describe(), target == Target.cuda
+        out.printf(Locale.ROOT, "%s written: the network %s (%s) in %s, with %s%s%n", jar, name, Words.count(built.parameters(), "parameter"),
+                type.name().toLowerCase(Locale.ROOT), built.optimizer().describe(), target == Build.Target.cuda
                         ? "; kernels for sm_" + String.join(", sm_", Toolchain.ARCHS) + " and PTX" : "");
-        boolean given = graph.inits().values().stream().allMatch(dev.nnc.check.ParamInit::deterministic);
+        boolean given = built.graph().inits().values().stream().allMatch(ParamInit::deterministic);
         out.printf("run it: java -jar %s predict %s--input FILE%n", jar, given ? "" : "--weights WEIGHTS ");
         return Main.OK;
-    }
-
-    private static long parameters(dev.nnc.ir.Graph g) {
-        long n = 0;
-        for (var p : g.params()) n += p.size();
-        return n;
-    }
-
-    /** nnc's version, as {@code nnc --version} says it; the jar records which runtime it holds. */
-    static String version() throws IOException {
-        var props = new java.util.Properties();
-        try (var in = BuildCommand.class.getResourceAsStream("/dev/nnc/nnc.properties")) {
-            if (in != null) props.load(in);
-        }
-        return props.getProperty("version", "unknown");
     }
 }

@@ -2,12 +2,16 @@ package dev.nnc.cli;
 
 import dev.nnc.ast.AstPrinter;
 import dev.nnc.ast.Program;
-import dev.nnc.diag.DiagnosticPrinter;
-import dev.nnc.diag.Diagnostics;
-import dev.nnc.driver.Frontend;
-import java.io.IOException;
+import dev.nnc.driver.Backends;
+import dev.nnc.driver.Build;
+import dev.nnc.driver.Compile;
+import dev.nnc.ir.IrPrinter;
+import dev.nnc.schedule.LoopPrinter;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.util.TraceClassVisitor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,60 +47,30 @@ final class EmitCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override public Integer call() {
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
-        if (what != What.ast) return ir(out, err);
-        var diagnostics = new Diagnostics();
-        Program program;
-        try {
-            program = Frontend.parse(Frontend.read(file, file.toString()), diagnostics);
-        } catch (IOException e) {
-            return Loading.unreadable(file, e, err);
-        }
-        if (diagnostics.hasErrors()) {
-            diagnostics.sorted().forEach(d -> err.print(DiagnosticPrinter.render(d)));
-            return Main.ERRORS;
-        }
-        switch (what) {
-            case ast -> out.print(AstPrinter.print(program, ascii));
-            case ir, schedule, jvm, cuda -> throw new IllegalStateException("internal: handled above");
-        }
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        if (what != What.ast) return built(out, err);
+        var parsed = Loading.parsed(file, err);
+        if (!(parsed instanceof Loading.Parsed(Program program))) return ((Loading.Failed) parsed).status();
+        out.print(AstPrinter.print(program, ascii));
         return Main.OK;
     }
 
-    private int ir(java.io.PrintWriter out, java.io.PrintWriter err) {
-        if (!dev.nnc.driver.Compile.STAGES.contains(after)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "unknown stage " + after + "; the stages are "
-                    + String.join(", ", dev.nnc.driver.Compile.STAGES));
+    private int built(PrintWriter out, PrintWriter err) {
+        if (!Compile.STAGES.contains(after)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown stage " + after + "; the stages are " + String.join(", ", Compile.STAGES));
         }
-        var loaded = Loading.network(file, network, err);
-        if (loaded instanceof Loading.Failed f) return f.status();
-        var ok = (Loading.Ok) loaded;
-        var style = ascii ? dev.nnc.ir.IrPrinter.Style.ASCII : dev.nnc.ir.IrPrinter.Style.UNICODE;
-        var graph = dev.nnc.driver.Compile.graph(ok.program(), ok.network(), dev.nnc.driver.Compile.Options.DEFAULT, (stage, g) -> {
-            if (what == What.ir && stage.equals(after)) out.print(dev.nnc.ir.IrPrinter.graph(g, style));
+        var style = ascii ? IrPrinter.Style.ASCII : IrPrinter.Style.UNICODE;
+        var loaded = Loading.build(file, network, spec, () -> Build.Request.DEFAULT, (stage, g) -> {
+            if (what == What.ir && stage.equals(after)) out.print(IrPrinter.graph(g, style));
         });
-        if (what == What.ir) return Main.OK;
-        var block = dev.nnc.cli.train.TrainBlock.of(ok.program(), ok.network().name(), file.getParent() == null ? Path.of("") : file.getParent());
-        var optimizer = dev.nnc.cli.train.OptimizerChoice.choose(ok.program().scope(), block, null, null);
-        var options = dev.nnc.schedule.Schedule.Options.DEFAULT;
-        if (what == What.schedule) {
-            out.print(dev.nnc.schedule.LoopPrinter.print(dev.nnc.schedule.Schedule.of(graph, optimizer, options), style));
-            return Main.OK;
+        if (!(loaded instanceof Loading.Ok(Build.Built built))) return ((Loading.Failed) loaded).status();
+        switch (what) {
+            case ir -> { }
+            case schedule -> out.print(LoopPrinter.print(built.loops(), style));
+            case cuda -> out.print(built.cudaSource(Backends.precision(precision)));
+            case jvm -> new ClassReader(built.jvmClass(Backends.precision(precision))).accept(new TraceClassVisitor(out), 0);
+            case ast -> throw new IllegalStateException("internal: ast is printed without building");
         }
-        dev.nnc.runtime.DType type;
-        try {
-            type = Backends.precision(precision);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        if (what == What.cuda) {
-            out.print(dev.nnc.gen.cuda.CudaBackend.generate(graph, optimizer, type).cuda().source());
-            out.flush();
-            return Main.OK;
-        }
-        byte[] bytes = dev.nnc.gen.jvm.JvmBackend.compile(graph, optimizer, type, options);
-        new org.objectweb.asm.ClassReader(bytes).accept(new org.objectweb.asm.util.TraceClassVisitor(out), 0);
         out.flush();
         return Main.OK;
     }

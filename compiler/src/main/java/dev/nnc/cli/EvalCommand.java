@@ -1,8 +1,10 @@
 package dev.nnc.cli;
 
-import dev.nnc.cli.train.TrainBlock;
+import dev.nnc.driver.Build;
 import dev.nnc.runtime.checkpoint.CheckpointError;
 import dev.nnc.runtime.data.DataError;
+import dev.nnc.runtime.data.DataFiles;
+import dev.nnc.runtime.data.TargetDomain;
 import dev.nnc.runtime.predict.Evaluation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -31,24 +33,23 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", split = ",", description = "labelled data: a CSV file, or IDX files (inputs, then targets)")
     List<Path> data;
 
-    @CommandLine.Mixin Backends backend = new Backends();
+    @CommandLine.Mixin BackendOptions backend = new BackendOptions();
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        var loaded = Loading.network(file, network, err);
-        if (loaded instanceof Loading.Failed f) return f.status();
-        var ok = (Loading.Ok) loaded;
+        var loaded = Loading.build(file, network, spec, () -> Build.Request.UNTRAINED);
+        if (!(loaded instanceof Loading.Ok(Build.Built built))) return ((Loading.Failed) loaded).status();
         List<Path> files = data;
         if (files == null) {
-            files = TrainBlock.of(ok.program(), ok.network().name(), file.getParent() == null ? Path.of("") : file.getParent()).test();
+            files = built.block().settings().test();
             if (files.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), "give --data FILE: " + file + " names no test data");
         }
         try {
-            var w = Weights.load(ok, weights, backend, spec);
+            var w = Weights.load(built, weights, backend);
             var sig = w.trained().model().signature();
-            var data = DataInput.read(files, sig, true, DataInput.forEvaluation(w.domains()));
+            var data = DataFiles.read(files, sig, true, TargetDomain.forEvaluation(w.domains()));
             for (String note : data.notes()) err.println("nnc: note: " + note); // as train says them: a column not used
             out.print(Evaluation.report(w.trained(), data));
             out.flush();

@@ -37,10 +37,9 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         var err = spec.commandLine().getErr();
-        var options = Rewrites.options(noRewrite, spec);
+        var options = Rewrites.request(noRewrite, null, null, spec).compile(); // a rewrite there is not, before the file is read
         var loaded = Loading.network(file, network, err);
-        if (loaded instanceof Loading.Failed f) return f.status();
-        var ok = (Loading.Ok) loaded;
+        if (!(loaded instanceof Loading.Checked ok)) return ((Loading.Failed) loaded).status();
         var graph = Compile.graph(ok.program(), ok.network(), options);
         var style = latex ? IrPrinter.Style.LATEX : ascii ? IrPrinter.Style.ASCII : IrPrinter.Style.UNICODE;
         spec.commandLine().getOut().print(Explain.render(graph, style, notes));

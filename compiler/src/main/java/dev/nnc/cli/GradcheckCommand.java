@@ -1,6 +1,6 @@
 package dev.nnc.cli;
 
-import dev.nnc.driver.Compile;
+import dev.nnc.driver.Build;
 import dev.nnc.interp.Gradcheck;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,10 +40,9 @@ final class GradcheckCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         var out = spec.commandLine().getOut();
-        var loaded = Loading.network(file, network, spec.commandLine().getErr());
-        if (loaded instanceof Loading.Failed f) return f.status();
-        var ok = (Loading.Ok) loaded;
-        var graph = Compile.graph(ok.program(), ok.network(), Rewrites.options(noRewrite, spec));
+        var loaded = Loading.build(file, network, spec, () -> Rewrites.request(noRewrite, null, null, spec));
+        if (!(loaded instanceof Loading.Ok(Build.Built built))) return ((Loading.Failed) loaded).status();
+        var graph = built.graph();
         var report = Gradcheck.run(graph, new Gradcheck.Options(seed, batch, elements, tolerance));
         if (report.notFinite() != null) {
             spec.commandLine().getErr().printf("nnc: %s: at the point of seed %d, %s; gradients can be compared only where the parameters, "

@@ -1,5 +1,6 @@
 package dev.nnc.cli;
 
+import dev.nnc.driver.Build;
 import dev.nnc.lsp.NnLanguageServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
                 "themselves; see docs/editors.md."})
 final class LspCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
-        var server = new NnLanguageServer(BuildCommand.version(), status -> {
+        var server = new NnLanguageServer(Build.version(), status -> {
             System.out.flush();
             System.exit(status);
         });

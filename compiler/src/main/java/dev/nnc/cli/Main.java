@@ -1,5 +1,6 @@
 package dev.nnc.cli;
 
+import dev.nnc.driver.Memory;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;

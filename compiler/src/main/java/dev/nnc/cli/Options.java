@@ -1,9 +1,10 @@
 package dev.nnc.cli;
 
-import dev.nnc.check.TrainSettings;
+import dev.nnc.driver.Backends;
 import dev.nnc.runtime.data.Normalization;
 import dev.nnc.runtime.train.NumberRule;
 import dev.nnc.runtime.train.Schedule;
+import dev.nnc.runtime.train.TrainSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 
@@ -57,10 +58,10 @@ final class Options {
     }
 
     // the options that override a train block's setting keep the setting's rule
-    static final class Epochs extends IntNumber { Epochs() { super(TrainSettings.rule("epochs")); } }
-    static final class Batch extends IntNumber { Batch() { super(TrainSettings.rule("batch")); } }
-    static final class Seed extends LongNumber { Seed() { super(TrainSettings.rule("seed")); } }
-    static final class Split extends RealNumber { Split() { super(TrainSettings.rule("split")); } }
+    static final class Epochs extends IntNumber { Epochs() { super(TrainSettings.rule(TrainSettings.EPOCHS)); } }
+    static final class Batch extends IntNumber { Batch() { super(TrainSettings.rule(TrainSettings.BATCH)); } }
+    static final class Seed extends LongNumber { Seed() { super(TrainSettings.rule(TrainSettings.SEED)); } }
+    static final class Split extends RealNumber { Split() { super(TrainSettings.rule(TrainSettings.SPLIT)); } }
     /** --lr: what a learning-rate hyperparameter may be */
     static final class Rate extends RealNumber { Rate() { super(dev.nnc.ir.OptimizerIr.rule("α")); } }
 
@@ -93,7 +94,7 @@ final class Options {
     /** --backend: a backend there is ({@link Backends#NAMES}). */
     static final class BackendName implements ITypeConverter<String> {
         @Override public String convert(String text) {
-            if (!Backends.NAMES.contains(text)) throw new BadValue("there is no backend " + shown(text) + "; the backends are " + String.join(", ", Backends.NAMES));
+            if (!Backends.NAMES.contains(text)) throw new BadValue(Backends.noSuchBackend(shown(text)));
             return text;
         }
     }

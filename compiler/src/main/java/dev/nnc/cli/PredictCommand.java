@@ -1,7 +1,9 @@
 package dev.nnc.cli;
 
 import dev.nnc.runtime.checkpoint.CheckpointError;
+import dev.nnc.driver.Build;
 import dev.nnc.runtime.data.DataError;
+import dev.nnc.runtime.data.DataFiles;
 import dev.nnc.runtime.io.FileProblem;
 import dev.nnc.runtime.io.UserFiles;
 import dev.nnc.runtime.predict.PredictionCsv;
@@ -35,22 +37,22 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "CSV", description = "where the predictions go (default: standard output)")
     Path output;
 
-    @CommandLine.Mixin Backends backend = new Backends();
+    @CommandLine.Mixin BackendOptions backend = new BackendOptions();
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        var loaded = Loading.network(file, network, err);
-        if (loaded instanceof Loading.Failed f) return f.status();
+        var loaded = Loading.build(file, network, spec, () -> Build.Request.UNTRAINED);
+        if (!(loaded instanceof Loading.Ok(Build.Built built))) return ((Loading.Failed) loaded).status();
         try {
             List<Path> inputs = new java.util.ArrayList<>(List.of(file));
             if (weights != null) inputs.add(weights); // none when every parameter has given values
             inputs.addAll(input);
             UserFiles.checkOutputs(java.util.Arrays.asList(output), inputs); // before the work, not after it
-            var w = Weights.load((Loading.Ok) loaded, weights, backend, spec).trained();
+            var w = Weights.load(built, weights, backend).trained();
             var sig = w.model().signature();
-            var data = DataInput.read(input, sig, false, List.of()); // targets, if any, are not used
+            var data = DataFiles.read(input, sig, false, List.of()); // targets, if any, are not used
             for (String note : data.notes()) err.println("nnc: note: " + note); // as train says them: a column not used
             var outputs = w.predict(data);
             PredictionCsv.deliver(sig.outputs(), outputs, data.size(), w.task(), output, out, err);

@@ -1,22 +1,21 @@
 package dev.nnc.cli;
 
-import dev.nnc.driver.Compile;
+import dev.nnc.driver.Build;
 import dev.nnc.opt.Stability;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
 
-/** {@code --no-rewrite NAME}: the stability rewrites a command may turn off, checked by name. */
+/** {@code --no-rewrite NAME}: the stability rewrites a command may turn off, for completion and the build's request. */
 final class Rewrites implements Iterable<String> {
     @Override public java.util.Iterator<String> iterator() { return Stability.RULES.iterator(); }
 
-    static Compile.Options options(List<String> off, CommandLine.Model.CommandSpec spec) {
-        for (String r : off) {
-            if (!Stability.RULES.contains(r)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--no-rewrite: there is no rewrite " + r + "; the rewrites are "
-                        + String.join(", ", Stability.RULES));
-            }
+    /** The request for a build; a rewrite or optimizer that does not exist is a usage mistake. */
+    static Build.Request request(List<String> off, String optimizer, Double lr, CommandLine.Model.CommandSpec spec) {
+        try {
+            return new Build.Request(Set.copyOf(off), optimizer, lr);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        return new Compile.Options(Set.copyOf(off), false);
     }
 }

@@ -1,9 +1,6 @@
 package dev.nnc.cli;
 
-import dev.nnc.cli.train.OptimizerChoice;
-import dev.nnc.cli.train.TrainBlock;
-import dev.nnc.driver.Compile;
-import dev.nnc.runtime.Model;
+import dev.nnc.driver.Build;
 import dev.nnc.runtime.checkpoint.CheckpointError;
 import dev.nnc.runtime.predict.Trained;
 import dev.nnc.runtime.data.TargetDomain;
@@ -25,17 +22,11 @@ final class Weights {
         Missing(String message) { super(message, null, false, false); }
     }
 
-    static Loaded load(Loading.Ok ok, Path weights, Backends backend, picocli.CommandLine.Model.CommandSpec spec) throws CheckpointError {
-        var graph = Compile.graph(ok.program(), ok.network(), Compile.Options.DEFAULT);
-        var opt = OptimizerChoice.choose(ok.program().scope(), TrainBlock.EMPTY, null, null); // not used: no training here
-        Model model;
+    /** @param built built as {@link Build.Request#UNTRAINED} asks: nothing trains here */
+    static Loaded load(Build.Built built, Path weights, BackendOptions backend) throws CheckpointError {
+        var model = backend.create(built, 1);
         try {
-            model = backend.create(graph, opt, 1);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        try {
-            return new Loaded(Trained.restore(model, weights), graph.domains());
+            return new Loaded(Trained.restore(model, weights), built.graph().domains());
         } catch (Trained.WeightsNeeded e) {
             throw new Missing(e.getMessage());
         }

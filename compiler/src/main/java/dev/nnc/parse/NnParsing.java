@@ -1,5 +1,6 @@
 package dev.nnc.parse;
 
+import dev.nnc.ast.Expr;
 import dev.nnc.ast.Program;
 import dev.nnc.diag.Diagnostics;
 import dev.nnc.diag.Key;
@@ -9,6 +10,8 @@ import dev.nnc.source.SourceFile;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
 
@@ -52,6 +55,43 @@ public final class NnParsing {
         Program program = new AstBuilder(source, diagnostics).program(tree);
         diagnostics.sorted().forEach(outer::report);
         return program;
+    }
+
+    /** Text that is not one expression; {@code offset} is where the first character it cannot read is. */
+    public static final class Unreadable extends Exception {
+        public final int offset;
+
+        Unreadable(int offset) {
+            super(null, null, false, false);
+            this.offset = offset;
+        }
+    }
+
+    /**
+     * One expression on its own, such as an option's value written as in a train block ({@code adam(α = 0.01)}), by
+     * the grammar's {@code expression} rule and the builder that makes the AST of a file's.
+     *
+     * @param diagnostics what the builder finds wrong in an expression that parses (a number too large for a double)
+     * @throws Unreadable where the text is not one expression and nothing else
+     */
+    public static Expr expression(SourceFile source, Diagnostics diagnostics) throws Unreadable {
+        var lexical = new Diagnostics();
+        var tokens = tokens(source, lexical);
+        var parser = parser(tokens);
+        parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+        parser.setErrorHandler(new BailErrorStrategy());
+        NnParser.ExpressionContext tree;
+        try {
+            tree = parser.expression();
+        } catch (ParseCancellationException e) {
+            throw new Unreadable(e.getCause() instanceof RecognitionException r && r.getOffendingToken() != null
+                    ? r.getOffendingToken().getStartIndex() : parser.getCurrentToken().getStartIndex());
+        } catch (Nesting.TooDeep e) {
+            throw new Unreadable(Math.max(0, e.at.getStartIndex()));
+        }
+        if (tokens.LA(1) != Token.EOF) throw new Unreadable(tokens.LT(1).getStartIndex());
+        if (lexical.hasErrors()) throw new Unreadable(lexical.sorted().get(0).span().start());
+        return new AstBuilder(source, diagnostics).expr(tree);
     }
 
     private static NnParser parser(CommonTokenStream tokens) {

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.cli.Backends;
-import dev.nnc.cli.train.OptimizerChoice;
-import dev.nnc.cli.train.TrainBlock;
-import dev.nnc.driver.Compile;
-import dev.nnc.driver.Frontend;
+import dev.nnc.driver.Backends;
+import dev.nnc.driver.Build;
 import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.checkpoint.Checkpoint;
@@ -218,11 +215,8 @@ class BuildCommandTest {
     /** The model of the same program compiled in this process, with the train block's optimizer as the jar has it. */
     static Model inProcess() throws IOException {
         Path file = Path.of(CliTest.sample("spirals.nn"));
-        var checked = Frontend.check(file).checked();
-        var network = Compile.network(checked, null);
-        var graph = Compile.graph(checked, network, Compile.Options.DEFAULT);
-        var opt = OptimizerChoice.choose(checked.scope(), TrainBlock.of(checked, network.name(), file.getParent()), null, null);
-        return Backends.create("jvm", graph, opt);
+        var built = Build.file(file);
+        return Backends.create("jvm", built.graph(), built.optimizer());
     }
 
     @Test

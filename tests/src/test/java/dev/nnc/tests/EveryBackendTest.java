@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.nnc.cli.Backends;
-import dev.nnc.cli.train.OptimizerChoice;
-import dev.nnc.cli.train.TrainBlock;
 import dev.nnc.diag.DiagnosticPrinter;
-import dev.nnc.driver.Compile;
+import dev.nnc.driver.Backends;
+import dev.nnc.driver.Build;
+import dev.nnc.driver.Memory;
 import dev.nnc.driver.Frontend;
 import dev.nnc.gen.cuda.CudaBackend;
 import dev.nnc.runtime.Batch;
@@ -184,11 +183,8 @@ class EveryBackendTest {
     /** The network as {@code nnc train} compiles it: the default stages, its train block's optimizer. */
     static JvmBackendTest.Net compile(Positive p) {
         try {
-            var result = Frontend.check(p.file());
-            var network = Compile.network(result.checked(), p.network());
-            var block = TrainBlock.of(result.checked(), p.network(), p.file().getParent());
-            var optimizer = OptimizerChoice.choose(result.checked().scope(), block, null, null);
-            return new JvmBackendTest.Net(Compile.graph(result.checked(), network, Compile.Options.DEFAULT), optimizer);
+            var built = Build.file(p.file(), p.network(), Build.Request.DEFAULT);
+            return new JvmBackendTest.Net(built.graph(), built.optimizer());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -290,7 +286,7 @@ class EveryBackendTest {
         return positives.stream().map(p -> DynamicTest.dynamicTest(p.name() + " " + p.network(), () -> {
             try {
                 check.run(p);
-            } catch (dev.nnc.cli.Memory.TooLarge e) { // refused by every backend alike, as nnc train refuses it
+            } catch (Memory.TooLarge e) { // refused by every backend alike, as nnc train refuses it
                 Assumptions.abort("too large for this JVM's memory: " + e.getMessage());
             }
         }));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.check.TrainSettings;
+import dev.nnc.runtime.train.TrainSettings;
 import dev.nnc.runtime.data.Normalization;
 import dev.nnc.runtime.train.Schedule;
 import java.nio.file.Files;

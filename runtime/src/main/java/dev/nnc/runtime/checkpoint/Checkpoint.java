@@ -24,10 +24,11 @@ public final class Checkpoint {
 
     public static final String OPTIMIZER_PREFIX = "optimizer.";
 
-    /** Metadata keys. */
+    /** Metadata keys: the only spelling of each, for the writers (here, Trainer, TrainingRun) and the reader (Metadata). */
     public static final String FORMAT = "format", NETWORK = "nnc.network", SOURCE_SHA256 = "nnc.source_sha256",
             EPOCH = "nnc.epoch", STEP = "nnc.step", OPTIMIZER = "nnc.optimizer", BACKEND = "nnc.backend",
-            NORMALIZATION = "nnc.normalization", HISTORY = "nnc.history", SEED = "nnc.seed", TASK = "nnc.task";
+            NORMALIZATION = "nnc.normalization", HISTORY = "nnc.history", SEED = "nnc.seed", TASK = "nnc.task", SOURCE = "nnc.source",
+            SCHEDULE = "nnc.schedule", BATCH = "nnc.batch", EPOCHS = "nnc.epochs";
 
     /** What a file holds once read: its tensors by name, and its metadata, as strings and as what they mean. */
     public record Loaded(Path file, Safetensors.Contents contents, Metadata parsed) {

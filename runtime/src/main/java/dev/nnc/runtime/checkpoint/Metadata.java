@@ -27,8 +27,8 @@ public record Metadata(Long step, Long seed, Integer epoch, List<EpochStats> his
         Long step = whole(file, m, Checkpoint.STEP, 0, "the number of optimizer steps so far");
         Long seed = whole(file, m, Checkpoint.SEED, Long.MIN_VALUE, "the seed of the run");
         Long epoch = whole(file, m, Checkpoint.EPOCH, 0, "the number of epochs trained");
-        whole(file, m, "nnc.batch", 1, "the batch size");
-        whole(file, m, "nnc.epochs", 1, "the number of epochs asked for");
+        whole(file, m, Checkpoint.BATCH, 1, "the batch size");
+        whole(file, m, Checkpoint.EPOCHS, 1, "the number of epochs asked for");
         if (epoch != null && epoch > Integer.MAX_VALUE) throw bad(file, Checkpoint.EPOCH, m.get(Checkpoint.EPOCH), "the number of epochs trained", 0);
 
         List<EpochStats> history = List.of();

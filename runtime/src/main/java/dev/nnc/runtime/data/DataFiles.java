@@ -1,6 +1,7 @@
 package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.Signature;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,9 @@ import java.util.Locale;
  */
 public final class DataFiles {
     private DataFiles() {}
+
+    /** Where Debian's dataset packages put their files. */
+    private static final Path DATASETS = Path.of("/usr/share/datasets");
 
     /**
      * @param needTargets whether the targets must be there (training, evaluation); a prediction reads inputs
@@ -27,6 +31,14 @@ public final class DataFiles {
      *                outside is refused at its row and column, or its byte and item
      */
     public static Dataset read(List<Path> files, Signature sig, boolean needTargets, List<TargetDomain> domains) throws DataError {
+        for (Path f : files) {
+            // data a Debian package provides (/usr/share/datasets/NAME/…): say which package, in the same line
+            Path abs = f.toAbsolutePath().normalize();
+            if (!Files.exists(abs) && abs.startsWith(DATASETS) && abs.getNameCount() > DATASETS.getNameCount()) {
+                String name = abs.getName(DATASETS.getNameCount()).toString();
+                throw new DataError(f + ": no such file; the Debian package dataset-" + name + " provides it (scripts/install-deps.sh installs it)");
+            }
+        }
         if (files.isEmpty()) {
             throw new DataError("no data files given; expected one CSV file, or one IDX file per input and target");
         }

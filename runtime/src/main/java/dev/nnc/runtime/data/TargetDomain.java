@@ -21,6 +21,14 @@ public sealed interface TargetDomain {
 
     int ALL = -1;
 
+    /**
+     * The domains that matter where nothing is trained (eval, test data): the losses' ranges, not the sums to 1 that
+     * only a rewrite's gradient assumes — its loss value is exact for any target.
+     */
+    static List<TargetDomain> forEvaluation(List<TargetDomain> domains) {
+        return domains.stream().filter(d -> d instanceof Range).toList();
+    }
+
     /** The range of {@code domains} that {@code v}, element {@code element} of {@code target}, lies outside, or null. */
     static Range outside(List<TargetDomain> domains, String target, int element, double v) {
         for (TargetDomain d : domains) {

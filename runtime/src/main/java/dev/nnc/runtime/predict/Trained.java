@@ -67,7 +67,4 @@ public record Trained(Model model, Checkpoint.Loaded file) {
         var sig = model.signature();
         return predict(new Dataset(inputs.size(), inputs.columns(), sig.inputs(), List.of(), List.of(), new Format.Csv(), List.of()));
     }
-
-    /** The metadata key of the task. */
-    public static final String TASK = Checkpoint.TASK;
 }

@@ -1,4 +1,4 @@
-package dev.nnc.cli;
+package dev.nnc.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.nnc.cli;
+package dev.nnc.driver;
 
 import dev.nnc.ir.Def;
 import dev.nnc.ir.Graph;
@@ -22,10 +22,10 @@ public final class Memory {
         TooLarge(String message) { super(message, null, false, false); }
     }
 
-    /** @throws TooLarge when the estimate exceeds what the heap can still give */
     /** The JVM's largest heap, in words: "a heap of 2.0 GiB". */
-    static String heapDescription() { return "a heap of " + Sizes.bytes(Runtime.getRuntime().maxMemory()); }
+    public static String heapDescription() { return "a heap of " + Sizes.bytes(Runtime.getRuntime().maxMemory()); }
 
+    /** @throws TooLarge when the estimate exceeds what the heap can still give */
     static void require(Graph g, OptimizerIr opt, String backend, DType type, int batch) {
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());

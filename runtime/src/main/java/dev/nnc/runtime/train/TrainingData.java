@@ -1,10 +1,10 @@
-package dev.nnc.cli;
+package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.data.DataError;
+import dev.nnc.runtime.data.DataFiles;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.TargetDomain;
-import dev.nnc.runtime.train.Trainer;
 import dev.nnc.runtime.io.FileProblem;
 import dev.nnc.runtime.io.UserFiles;
 import java.nio.file.Path;
@@ -26,18 +26,16 @@ import java.util.stream.Collectors;
  * @param test       null when no test data was asked for
  */
 record TrainingData(Dataset all, Dataset train, Dataset validation, Dataset test) {
-    /**
-     * @param split       the fraction to train on; below 1 only without validation files (the caller checks)
-     * @param splitOption whether the split came from {@code --split} (or else the train block), for messages
-     */
-    static TrainingData read(List<Path> data, List<Path> validation, List<Path> test, double split, boolean splitOption, long seed,
-                             Signature sig, List<TargetDomain> domains) throws DataError {
-        Dataset all = DataInput.read(data, sig, true, domains);
-        Dataset validating = validation.isEmpty() ? null : DataInput.read(validation, sig, true, domains);
-        Dataset testing = test.isEmpty() ? null : DataInput.read(test, sig, true, DataInput.forEvaluation(domains));
+    /** The data sets of {@code settings}; its split is below 1 only without validation files (checked already). */
+    static TrainingData read(TrainSettings.Merged settings, long seed, Signature sig, List<TargetDomain> domains) throws DataError {
+        List<Path> data = settings.data();
+        Dataset all = DataFiles.read(data, sig, true, domains);
+        Dataset validating = settings.validation().isEmpty() ? null : DataFiles.read(settings.validation(), sig, true, domains);
+        Dataset testing = settings.test().isEmpty() ? null : DataFiles.read(settings.test(), sig, true, TargetDomain.forEvaluation(domains));
         if (validating != null) return new TrainingData(all, all, validating, testing);
+        double split = settings.split();
         int[][] parts = Trainer.split(all.size(), split, seed);
-        String splitSource = splitOption ? "--split " + plain(split) : "split " + plain(split) + " in the train block";
+        String splitSource = settings.splitSource();
         String of = String.format(Locale.ROOT, "%,d", all.size()) + (all.size() == 1 ? " sample" : " samples") + " in " + names(data);
         if (parts[0].length == 0) {
             throw new DataError(splitSource + " leaves none of the " + of + " to train on; give a larger fraction to train on (at most 1)");
@@ -53,19 +51,13 @@ record TrainingData(Dataset all, Dataset train, Dataset validation, Dataset test
      * or trained: each can be written, and none is one of its inputs (the program, the data, the initial weights; a
      * resumed checkpoint is rewritten on purpose).
      */
-    static void checkOutputs(Path weights, Path plot, Path program, Path init, List<Path> data, List<Path> validation, List<Path> test)
-            throws FileProblem {
+    static void checkOutputs(Path weights, Path plot, Path program, Path init, TrainSettings.Merged settings) throws FileProblem {
         List<Path> inputs = new ArrayList<>(List.of(program));
         if (init != null) inputs.add(init);
-        inputs.addAll(data);
-        inputs.addAll(validation);
-        inputs.addAll(test);
+        inputs.addAll(settings.data());
+        inputs.addAll(settings.validation());
+        inputs.addAll(settings.test());
         UserFiles.checkOutputs(Arrays.asList(weights, plot), inputs);
-    }
-
-    /** {@code 0.0001}, as the user wrote it, rather than {@code 1.0E-4}. */
-    private static String plain(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private static String names(List<Path> files) {

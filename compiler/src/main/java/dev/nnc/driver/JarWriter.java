@@ -1,4 +1,4 @@
-package dev.nnc.cli;
+package dev.nnc.driver;
 
 import dev.nnc.runtime.checkpoint.AtomicFile;
 import dev.nnc.runtime.compiled.GeneratedNetwork;
@@ -85,7 +85,7 @@ final class JarWriter {
                 put(zip, name, e.getValue());
             }
         }
-        AtomicFile.write(jar, bytes.toByteArray()); // a failure names the jar and why (BuildCommand checked before compiling)
+        AtomicFile.write(jar, bytes.toByteArray()); // a failure names the jar and why (nnc build checked it before compiling)
     }
 
     private static void put(JarOutputStream zip, String name, byte[] content) throws IOException {

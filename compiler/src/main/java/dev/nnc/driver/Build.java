@@ -1,0 +1,178 @@
+package dev.nnc.driver;
+
+import dev.nnc.check.CheckedNetwork;
+import dev.nnc.check.CheckedProgram;
+import dev.nnc.diag.DiagnosticPrinter;
+import dev.nnc.gen.cuda.CudaBackend;
+import dev.nnc.gen.cuda.Toolchain;
+import dev.nnc.gen.jvm.ClassGen;
+import dev.nnc.gen.jvm.JvmBackend;
+import dev.nnc.ir.Graph;
+import dev.nnc.ir.OptimizerIr;
+import dev.nnc.opt.Stability;
+import dev.nnc.runtime.DType;
+import dev.nnc.runtime.Model;
+import dev.nnc.runtime.compiled.ModelJar;
+import dev.nnc.runtime.io.FileProblem;
+import dev.nnc.schedule.LoopProgram;
+import dev.nnc.schedule.Schedule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The build driver: a checked network → its graph (the middle end, {@link Compile}) → the optimizer that trains it
+ * (the train block's, or the one a request names, {@link OptimizerChoice}) → a model for a backend
+ * ({@link Backends}) or a jar. Every command, benchmark and test builds a network here, so the chain is written once.
+ */
+public final class Build {
+    private Build() {}
+
+    /**
+     * What is built of a network.
+     *
+     * @param noRewrite stability rewrites turned off by name ({@code --no-rewrite})
+     * @param optimizer an optimizer written as in a train block ({@code --optimizer}), or null for the block's
+     * @param lr        its learning rate ({@code --lr}), or null
+     */
+    public record Request(Set<String> noRewrite, String optimizer, Double lr) {
+        public static final Request DEFAULT = new Request(Set.of(), null, null);
+
+        /** For predict and eval, which train nothing: plain gd, which keeps no state, whatever the train block says. */
+        public static final Request UNTRAINED = new Request(Set.of(), "gd", null);
+
+        /** @throws IllegalArgumentException for a rewrite there is not, said for the user with the option's name */
+        public Request {
+            noRewrite = Set.copyOf(noRewrite);
+            for (String r : noRewrite) {
+                if (!Stability.RULES.contains(r)) {
+                    throw new IllegalArgumentException("--no-rewrite: there is no rewrite " + r + "; the rewrites are " + String.join(", ", Stability.RULES));
+                }
+            }
+        }
+
+        /** What the middle end is asked for. */
+        public Compile.Options compile() { return new Compile.Options(noRewrite, false); }
+    }
+
+    /** A network built: its program, its train block, its graph and the optimizer compiled in. */
+    public record Built(CheckedProgram program, CheckedNetwork network, TrainBlock block, Graph graph, OptimizerIr optimizer) {
+        /** A model on {@code backend} (see {@link Backends#create(String, String, Graph, OptimizerIr, int, Consumer)}). */
+        public Model model(String backend, String precision, int batch, Consumer<String> notes) {
+            return Backends.create(backend, precision, graph, optimizer, batch, notes);
+        }
+
+        /** The loop programs the JVM backend generates from. */
+        public LoopProgram loops() { return Schedule.of(graph, optimizer, Schedule.Options.DEFAULT); }
+
+        /** The JVM backend's class. */
+        public byte[] jvmClass(DType type) { return JvmBackend.compile(graph, optimizer, type, Schedule.Options.DEFAULT); }
+
+        /** The CUDA backend's translation unit, which nvcc compiles on its own. */
+        public String cudaSource(DType type) { return CudaBackend.generate(graph, optimizer, type).cuda().source(); }
+
+        public long parameters() {
+            long n = 0;
+            for (var p : graph.params()) n += p.size();
+            return n;
+        }
+    }
+
+    /**
+     * Builds the network of a checked program; {@code file} is the program's, against whose folder the train block's
+     * data is found, and {@code dump} sees the graph after each stage of the middle end.
+     *
+     * @throws BadRequest for an optimizer the program does not have, or hyperparameters it cannot take
+     */
+    public static Built network(CheckedProgram program, CheckedNetwork network, Path file, Request request, BiConsumer<String, Graph> dump) {
+        var block = TrainBlock.of(program, network.name(), file.getParent() == null ? Path.of("") : file.getParent());
+        Graph graph = Compile.graph(program, network, request.compile(), dump);
+        OptimizerIr optimizer;
+        try {
+            optimizer = OptimizerChoice.choose(program.scope(), block, request.optimizer(), request.lr());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
+        return new Built(program, network, block, graph, optimizer);
+    }
+
+    /** A request the program cannot meet, said for the user with the option at fault ({@code --optimizer: …}). */
+    public static final class BadRequest extends RuntimeException {
+        BadRequest(String message) { super(message, null, false, false); }
+    }
+
+    public static Built network(CheckedProgram program, CheckedNetwork network, Path file, Request request) {
+        return network(program, network, file, request, (stage, g) -> { });
+    }
+
+    /**
+     * Reads, checks and builds a file's network (null: its first), for tests and benchmarks.
+     *
+     * @throws IllegalArgumentException with the diagnostics when the file has errors, or without that network
+     */
+    public static Built file(Path file, String network, Request request) throws IOException {
+        var result = Frontend.check(file);
+        if (result.diagnostics().hasErrors()) {
+            throw new IllegalArgumentException(result.diagnostics().sorted().stream().map(DiagnosticPrinter::render).collect(Collectors.joining()));
+        }
+        var n = Compile.network(result.checked(), network);
+        if (n == null) throw new IllegalArgumentException(file + " has no network " + (network == null ? "" : network));
+        return network(result.checked(), n, file, request);
+    }
+
+    public static Built file(Path file) throws IOException { return file(file, null, Request.DEFAULT); }
+
+    /** What runs a built jar: a generated class on any JVM, or kernels for NVIDIA GPUs. */
+    public enum Target { jvm, cuda }
+
+    /**
+     * Writes {@code built} as a runnable model jar for {@code target}, in {@code type}; {@code source} is the .nn file it
+     * was built from, whose name and hash the jar records.
+     */
+    public static void jar(Built built, Path jar, Target target, DType type, Path source) throws IOException {
+        String hash = sourceHash(source);
+        Graph graph = built.graph();
+        String precision = type.name().toLowerCase(Locale.ROOT), name = source.getFileName().toString(), opt = built.optimizer().describe();
+        try {
+            switch (target) {
+                case jvm -> {
+                    byte[] generated = built.jvmClass(type);
+                    JarWriter.write(jar, new ModelJar.Info(ClassGen.className(graph.name()), graph.name(), name, hash, version(), precision, opt), generated);
+                }
+                case cuda -> {
+                    var generated = CudaBackend.generate(graph, built.optimizer(), type);
+                    byte[] fatbin = Toolchain.fatbin(generated.cuda().source());
+                    JarWriter.writeCuda(jar, new ModelJar.Info(ModelJar.CUDA_LOADER, graph.name(), name, hash, version(), precision, opt, "cuda"),
+                            generated.planJson().getBytes(StandardCharsets.UTF_8), fatbin);
+                }
+            }
+        } catch (IOException e) {
+            throw FileProblem.writing(jar, e);
+        }
+    }
+
+    /** nnc's version, as {@code nnc --version} says it; a jar records which runtime it holds. */
+    public static String version() throws IOException {
+        var props = new Properties();
+        try (var in = Build.class.getResourceAsStream("/dev/nnc/nnc.properties")) {
+            if (in != null) props.load(in);
+        }
+        return props.getProperty("version", "unknown");
+    }
+
+    /** The SHA-256 of the source, so a checkpoint or a jar knows which program wrote it. */
+    public static String sourceHash(Path file) throws IOException {
+        try {
+            return Cache.sha256(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw FileProblem.reading(file, e);
+        }
+    }
+}
