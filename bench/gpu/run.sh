@@ -157,7 +157,7 @@ if [[ "$train" == 1 ]]; then
   d="$b/data"
   if [[ -f "$d/train-images-idx3-ubyte.gz" ]]; then
     start=$(date +%s.%N)
-    "$java" "${jvm[@]}" -cp "$cp" dev.nnc.cli.Main train samples/mlp.nn --backend cuda -o "$out/mlp.safetensors" \
+    "$java" "${jvm[@]}" -jar "$cp" train samples/mlp.nn --backend cuda -o "$out/mlp.safetensors" \
       --data "$d/train-images-idx3-ubyte.gz,$d/train-labels-idx1-ubyte.gz" --test "$d/t10k-images-idx3-ubyte.gz,$d/t10k-labels-idx1-ubyte.gz" \
       >"$out/train-mlp.log" 2>&1 || status=1
     end=$(date +%s.%N)
