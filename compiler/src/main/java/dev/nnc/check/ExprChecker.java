@@ -23,7 +23,7 @@ final class ExprChecker {
     private final Functions functions;
     private final Locals locals;
     private final Reporter reporter;
-    private final Map<String, IndexVar> indices = new HashMap<>();
+    private final Map<String, InferredIndex> indices = new HashMap<>();
 
     ExprChecker(Functions functions, Locals locals, Reporter reporter) {
         this.functions = functions;
@@ -32,8 +32,8 @@ final class ExprChecker {
     }
 
     /** Puts an index from a left side (or a vector function's result) in scope. */
-    IndexVar bindIndex(String name, Span span) {
-        var v = new IndexVar(name, span);
+    InferredIndex bindIndex(String name, Span span) {
+        var v = new InferredIndex(name, span);
         indices.put(name, v);
         return v;
     }
@@ -109,7 +109,7 @@ final class ExprChecker {
         if (subs.isEmpty()) return shape;
         if (shape == null) {
             // Unknown after an earlier error: the indices still count as used, or a cascade follows.
-            for (Index i : subs) if (bound(i) instanceof IndexVar iv) iv.subscripts = true;
+            for (Index i : subs) if (bound(i) instanceof InferredIndex iv) iv.subscripts = true;
             return null;
         }
         if (shape.isScalar() || shape.rank() != subs.size()) touch(subs);
@@ -127,7 +127,7 @@ final class ExprChecker {
             int size = shape.dims().get(k);
             switch (subs.get(k)) {
                 case Index.Var v -> {
-                    IndexVar iv = bound(v);
+                    InferredIndex iv = bound(v);
                     if (iv == null) ok = false;
                     else constrain(iv, size, where, shown);
                 }
@@ -147,7 +147,7 @@ final class ExprChecker {
     /** Marks the indices of a reference that failed for another reason as used, without reporting them. */
     private void touch(List<Index> subs) {
         for (Index i : subs) {
-            if (i instanceof Index.Var v && indices.get(v.name().name()) instanceof IndexVar iv) iv.subscripts = true;
+            if (i instanceof Index.Var v && indices.get(v.name().name()) instanceof InferredIndex iv) iv.subscripts = true;
         }
     }
 
@@ -163,9 +163,9 @@ final class ExprChecker {
         };
     }
 
-    private IndexVar bound(Index index) {
+    private InferredIndex bound(Index index) {
         if (!(index instanceof Index.Var v)) return null;
-        IndexVar iv = indices.get(v.name().name());
+        InferredIndex iv = indices.get(v.name().name());
         if (iv == null) {
             String n = v.name().name();
             reporter.error(Key.UNBOUND_INDEX, v.span(), "the index " + n + " is neither on the left side nor summed over",
@@ -174,7 +174,7 @@ final class ExprChecker {
         return iv;
     }
 
-    private void constrain(IndexVar iv, int size, Span where, String what) {
+    private void constrain(InferredIndex iv, int size, Span where, String what) {
         iv.subscripts = true;
         if (iv.range == null) {
             iv.range = size;
@@ -198,21 +198,21 @@ final class ExprChecker {
             g.rankSpan = r.span();
         }
         for (Index i : r.indices()) {
-            IndexVar iv = bound(i);
+            InferredIndex iv = bound(i);
             if (iv != null) iv.subscripts = true;
         }
         return Shape.SCALAR;
     }
 
     private Shape free(Expr.Ref r, Value.Free f) {
-        List<IndexVar> use = new ArrayList<>();
+        List<InferredIndex> use = new ArrayList<>();
         for (Index i : r.indices()) {
             if (i instanceof Index.Const c) {
                 reporter.error(Key.NOT_INDEXABLE, c.span(), "a neuron's own parameter is indexed by index variables, not "
                         + c.value(), "its shape comes from the ranges of its indices");
                 return null;
             }
-            IndexVar iv = bound(i);
+            InferredIndex iv = bound(i);
             if (iv == null) return null;
             use.add(iv);
         }
@@ -325,7 +325,7 @@ final class ExprChecker {
 
     private Shape sum(Expr.Sum s) {
         String name = s.index().name();
-        IndexVar outer = indices.get(name);
+        InferredIndex outer = indices.get(name);
         if (outer != null) {
             reporter.error(Key.INDEX_REUSED, s.index().span(), "the index " + name + " is already in use here",
                     "sum over a fresh index", outer.declared, name + " is bound here");
@@ -334,7 +334,7 @@ final class ExprChecker {
             reporter.error(Key.INDEX_REUSED, s.index().span(), "the index " + name + " has the name of the "
                     + locals.get(name).kind().description + " " + name, "use another letter for the index");
         }
-        var iv = new IndexVar(name, s.index().span());
+        var iv = new InferredIndex(name, s.index().span());
         indices.put(name, iv);
         Shape body = check(s.body());
         if (outer != null) indices.put(name, outer);

@@ -52,7 +52,7 @@ final class Functions {
         Locals locals = Locals.plain();
         declareParams(fn.params(), Kind.ARGUMENT, locals);
         var checker = new ExprChecker(this, locals, recording(fn));
-        Map<String, IndexVar> results = bindResultIndices(fn.resultIndices(), checker);
+        Map<String, InferredIndex> results = bindResultIndices(fn.resultIndices(), checker);
         checker.check(fn.body());
         for (var e : results.entrySet()) {
             if (!e.getValue().subscripts) {
@@ -86,8 +86,8 @@ final class Functions {
         new ExprChecker(this, locals, recording(fn)).check(d.body());
     }
 
-    private Map<String, IndexVar> bindResultIndices(List<Ident> names, ExprChecker checker) {
-        Map<String, IndexVar> out = new LinkedHashMap<>();
+    private Map<String, InferredIndex> bindResultIndices(List<Ident> names, ExprChecker checker) {
+        Map<String, InferredIndex> out = new LinkedHashMap<>();
         for (Ident i : names) {
             if (out.containsKey(i.name())) {
                 reporter.error(Key.DUPLICATE_INDEX, i.span(), "the index " + i.name() + " appears twice on the left",
@@ -187,7 +187,7 @@ final class Functions {
             atCall.report(d);
         };
         var checker = new ExprChecker(this, locals, watching);
-        Map<String, IndexVar> results = new LinkedHashMap<>();
+        Map<String, InferredIndex> results = new LinkedHashMap<>();
         for (Ident i : fn.resultIndices()) results.putIfAbsent(i.name(), checker.bindIndex(i.name(), i.span()));
         instantiating.push(fn);
         Shape body;
@@ -204,7 +204,7 @@ final class Functions {
                 return null;
             }
             List<Integer> dims = new ArrayList<>();
-            for (IndexVar iv : results.values()) {
+            for (InferredIndex iv : results.values()) {
                 if (iv.range == null) return null;
                 dims.add(iv.range);
             }

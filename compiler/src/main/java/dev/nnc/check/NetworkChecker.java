@@ -353,7 +353,7 @@ final class NetworkChecker {
 
     private Shape equation(Member.Equation e) {
         var checker = new ExprChecker(functions, locals, reporter);
-        Map<String, IndexVar> free = new LinkedHashMap<>();
+        Map<String, InferredIndex> free = new LinkedHashMap<>();
         boolean broken = false;
         for (Ident i : e.indices()) {
             if (free.containsKey(i.name())) {
@@ -379,7 +379,7 @@ final class NetworkChecker {
             return null;
         }
         List<Integer> dims = new ArrayList<>();
-        for (IndexVar iv : free.values()) {
+        for (InferredIndex iv : free.values()) {
             if (!iv.subscripts) {
                 reporter.error(Key.UNKNOWN_RANGE, iv.declared, "cannot tell the range of " + iv.name
                         + ": it subscripts nothing on the right side", "ranges come from what an index subscripts");

@@ -74,7 +74,7 @@ final class Neurons {
             Shape shape = null;
             for (int u = 0; u < f.uses.size(); u++) {
                 List<Integer> dims = new ArrayList<>();
-                for (IndexVar iv : f.uses.get(u)) {
+                for (InferredIndex iv : f.uses.get(u)) {
                     if (iv.range == null) return null;
                     dims.add(iv.range);
                 }

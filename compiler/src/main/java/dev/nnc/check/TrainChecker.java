@@ -10,7 +10,7 @@ import dev.nnc.resolve.Suggest;
 import dev.nnc.resolve.Symbol;
 import dev.nnc.runtime.data.Normalization;
 import dev.nnc.runtime.train.NumberRule;
-import dev.nnc.runtime.train.Schedule;
+import dev.nnc.runtime.train.RateSchedule;
 import dev.nnc.runtime.train.TrainSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,14 +63,14 @@ final class TrainChecker {
                 case TrainSettings.DATA, TrainSettings.TEST, TrainSettings.VALIDATION -> files(setting);
                 case TrainSettings.OPTIMIZER -> optimizer = optimizer(setting);
                 case TrainSettings.BATCH, TrainSettings.EPOCHS, TrainSettings.SEED, TrainSettings.SPLIT -> number(setting, TrainSettings.rule(key));
-                case TrainSettings.SCHEDULE -> choice(setting, Schedule.NAMES, Schedule::of, "cosine, step(5, 0.5) or constant");
+                case TrainSettings.SCHEDULE -> choice(setting, RateSchedule.NAMES, RateSchedule::of, "cosine, step(5, 0.5) or constant");
                 case TrainSettings.NORMALIZE -> choice(setting, Normalization.NAMES, Normalization::of, "minmax, standard, scale(255) or none");
                 default -> throw new IllegalStateException("internal: setting " + key);
             }
         }
         Setting schedule = seen.get(TrainSettings.SCHEDULE);
         String varying = schedule == null ? null : switch (named(expr(schedule))) { // a schedule that varies the rate
-            case Named n when !n.name().equals("constant") && Schedule.NAMES.contains(n.name()) -> n.name();
+            case Named n when !n.name().equals("constant") && RateSchedule.NAMES.contains(n.name()) -> n.name();
             case null, default -> null;
         };
         if (varying != null && optimizer != null

@@ -42,7 +42,7 @@ sealed interface Value {
     final class Free implements Value {
         final String name;
         final Span span;
-        final List<List<IndexVar>> uses = new ArrayList<>();
+        final List<List<InferredIndex>> uses = new ArrayList<>();
         final List<Span> useSpans = new ArrayList<>();
 
         Free(String name, Span span) {

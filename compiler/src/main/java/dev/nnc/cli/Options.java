@@ -3,7 +3,7 @@ package dev.nnc.cli;
 import dev.nnc.driver.Backends;
 import dev.nnc.runtime.data.Normalization;
 import dev.nnc.runtime.train.NumberRule;
-import dev.nnc.runtime.train.Schedule;
+import dev.nnc.runtime.train.RateSchedule;
 import dev.nnc.runtime.train.TrainSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
@@ -69,11 +69,11 @@ final class Options {
     static final class PositiveInteger extends IntNumber { PositiveInteger() { super(NumberRule.POSITIVE_INTEGER); } }
     static final class Positive extends RealNumber { Positive() { super(NumberRule.POSITIVE); } }
 
-    /** --schedule, spelled as in a train block, by its rules ({@link Schedule#of}). */
-    static final class ScheduleValue implements ITypeConverter<Schedule> {
-        @Override public Schedule convert(String text) {
+    /** --schedule, spelled as in a train block, by its rules ({@link RateSchedule#of}). */
+    static final class ScheduleValue implements ITypeConverter<RateSchedule> {
+        @Override public RateSchedule convert(String text) {
             try {
-                return Schedule.parse(text);
+                return RateSchedule.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new BadValue(e.getMessage());
             }

@@ -1,7 +1,7 @@
 package dev.nnc.cli;
 
 import dev.nnc.runtime.data.Normalization;
-import dev.nnc.runtime.train.Schedule;
+import dev.nnc.runtime.train.RateSchedule;
 import dev.nnc.runtime.train.TrainSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +32,7 @@ final class TrainOptions {
 
     @Option(names = "--schedule", paramLabel = "S", converter = Options.ScheduleValue.class,
             description = "learning-rate schedule: constant, step(E, γ) such as step(5, 0.5), cosine, cosine(MIN)")
-    Schedule schedule;
+    RateSchedule schedule;
 
     @Option(names = "--split", paramLabel = "F", converter = Options.Split.class, description = "fraction of the data to train on; the rest validates (default 1)")
     Double split;

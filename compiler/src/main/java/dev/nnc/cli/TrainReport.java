@@ -4,7 +4,7 @@ import dev.nnc.cli.train.OutputName;
 import dev.nnc.cli.train.Plot;
 import dev.nnc.cli.train.Progress;
 import dev.nnc.runtime.train.EpochStats;
-import dev.nnc.runtime.train.Schedule;
+import dev.nnc.runtime.train.RateSchedule;
 import dev.nnc.runtime.train.Trainer;
 import dev.nnc.runtime.train.TrainingRun;
 import dev.nnc.runtime.train.TrainingStopped;
@@ -28,11 +28,11 @@ final class TrainReport {
         var claim = run.claim(); // before the first word of training: a second training stops here
         String replacing = r.resume() != null && r.output().equals(r.resume()) ? null : OutputName.replacing(r.output());
         if (replacing != null) err.println("nnc: note: " + replacing);
-        Schedule sched = r.settings().schedule();
+        RateSchedule sched = r.settings().schedule();
         out.printf(Locale.ROOT, "training %s (%s) on %s%s, %s, batch %d, %d epoch%s, %s backend%n",
                 network, Words.count(run.model().signature().parameterCount(), "parameter"), Words.count(run.train().size(), "sample"),
                 run.validation().size() > 0 ? String.format(Locale.ROOT, " (validating on %,d)", run.validation().size()) : "",
-                r.optimizer() + (sched instanceof Schedule.Constant ? "" : " with a " + sched.spelling() + " schedule"),
+                r.optimizer() + (sched instanceof RateSchedule.Constant ? "" : " with a " + sched.spelling() + " schedule"),
                 batch, epochs, epochs == 1 ? "" : "s", run.model().backend());
         for (String note : run.all().notes()) err.println("nnc: note: " + note);
         var listener = new Progress(out, !quiet && Progress.interactive() ? err : null);

@@ -7,7 +7,7 @@ import dev.nnc.ast.Setting;
 import dev.nnc.check.CheckedProgram;
 import dev.nnc.check.Constants;
 import dev.nnc.runtime.data.Normalization;
-import dev.nnc.runtime.train.Schedule;
+import dev.nnc.runtime.train.RateSchedule;
 import dev.nnc.runtime.train.TrainSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ public record TrainBlock(TrainSettings settings, Expr optimizer) {
     static TrainBlock read(Decl.Train t, Path dir) {
         List<Path> data = new ArrayList<>(), test = new ArrayList<>(), validation = new ArrayList<>();
         Expr optimizer = null;
-        Schedule schedule = null;
+        RateSchedule schedule = null;
         Normalization normalize = null;
         Integer batch = null, epochs = null;
         Double split = null;
@@ -47,7 +47,7 @@ public record TrainBlock(TrainSettings settings, Expr optimizer) {
                 case TrainSettings.EPOCHS -> epochs = (int) number(s);
                 case TrainSettings.SPLIT -> split = number(s);
                 case TrainSettings.SEED -> seed = (long) number(s);
-                case TrainSettings.SCHEDULE -> schedule = Schedule.of(name(expr(s)), numbers(expr(s)));
+                case TrainSettings.SCHEDULE -> schedule = RateSchedule.of(name(expr(s)), numbers(expr(s)));
                 case TrainSettings.NORMALIZE -> normalize = Normalization.of(name(expr(s)), numbers(expr(s)));
                 default -> throw new IllegalStateException("internal: train setting " + s.key().name());
             }

@@ -26,7 +26,7 @@ sealed interface Form permits Form.Samples, Form.Sums, Kernel.Elements, Kernel.P
     record Sums(List<IndexVar> vars, List<Stmt.Assign> adds) implements Form {}
 
     /** FORMS: each block's kernel form; the clears are left to {@link PartialSums}, which knows who writes each sum. */
-    static List<Form> of(LoopProgram.Program p) {
+    static List<Form> of(LoopProgram.Entry p) {
         List<Form> forms = new ArrayList<>();
         for (Block b : p.blocks()) {
             switch (b) {

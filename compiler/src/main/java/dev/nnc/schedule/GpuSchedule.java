@@ -53,7 +53,7 @@ public final class GpuSchedule {
     public static final int CHAIN_TILE = 16;
 
     /** @param fusedStep whether the training program's one kernel also finishes the step (see the class comment) */
-    public record Plan(LoopProgram loops, Program train, Program predict, Program evaluate, boolean fusedStep) {
+    public record Plan(LoopProgram loops, KernelEntry train, KernelEntry predict, KernelEntry evaluate, boolean fusedStep) {
         public Graph graph() { return loops.graph(); }
 
         public OptimizerIr optimizer() { return loops.optimizer(); }
@@ -62,9 +62,9 @@ public final class GpuSchedule {
         public int parameterCount() { return loops.slots().get(LoopProgram.PARAMETERS).size(); }
     }
 
-    /** One program's kernels in launch order, its partial-sum columns, and where each tensor lives. */
-    public record Program(List<Kernel> kernels, Partials partials, Map<Tensor, Storage> storage) {
-        public Program {
+    /** One entry point (train, predict or evaluate) as kernels in launch order, its partial-sum columns, and where each tensor lives. */
+    public record KernelEntry(List<Kernel> kernels, Partials partials, Map<Tensor, Storage> storage) {
+        public KernelEntry {
             kernels = List.copyOf(kernels);
             storage = Collections.unmodifiableMap(new LinkedHashMap<>(storage));
         }
@@ -159,20 +159,20 @@ public final class GpuSchedule {
      */
     public static Plan of(Graph g, OptimizerIr optimizer, Schedule.Options options, boolean chains) {
         LoopProgram loops = Schedule.of(g, optimizer, options.on(Schedule.Target.GPU));
-        Program train = program(loops, loops.train(), true, chains);
-        Program predict = program(loops, loops.predict(), false, chains);
-        Program evaluate = program(loops, loops.evaluate(), false, chains);
+        KernelEntry train = program(loops, loops.train(), true, chains);
+        KernelEntry predict = program(loops, loops.predict(), false, chains);
+        KernelEntry evaluate = program(loops, loops.evaluate(), false, chains);
         return new Plan(loops, train, predict, evaluate, fusedStep(loops, train));
     }
 
-    private static Program program(LoopProgram loops, LoopProgram.Program p, boolean gradients, boolean chains) {
+    private static KernelEntry program(LoopProgram loops, LoopProgram.Entry p, boolean gradients, boolean chains) {
         List<Form> forms = Form.of(p);
         if (chains) forms = Form.chains(forms, p.storage());
         return PartialSums.of(loops, forms, p.storage(), gradients);
     }
 
     /** FUSED STEP: the training program is one kernel over samples whose partial columns alone make every gradient. */
-    private static boolean fusedStep(LoopProgram loops, Program train) {
+    private static boolean fusedStep(LoopProgram loops, KernelEntry train) {
         int parameters = loops.slots().get(LoopProgram.PARAMETERS).size();
         return loops.optimizer() != null && train.kernels().size() == 1 && train.kernels().get(0) instanceof Kernel.Samples
                 && parameters <= FUSED_STEP_LIMIT

@@ -19,7 +19,7 @@ public final class LoopPrinter {
         return b.toString();
     }
 
-    private static void program(StringBuilder b, String title, LoopProgram.Program p, IrPrinter.Style style) {
+    private static void program(StringBuilder b, String title, LoopProgram.Entry p, IrPrinter.Style style) {
         b.append("\n").append(title).append('\n');
         for (int k = 0; k < p.blocks().size(); k++) {
             switch (p.blocks().get(k)) {

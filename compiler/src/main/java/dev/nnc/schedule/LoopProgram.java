@@ -18,7 +18,7 @@ import java.util.Map;
  * @param work      operations per sample, roughly
  */
 public record LoopProgram(Graph graph, OptimizerIr optimizer, List<Slot> slots, Map<Tensor, Tensor> sums,
-                          Map<Tensor, Integer> offsets, Program train, Program predict, Program evaluate, long work) {
+                          Map<Tensor, Integer> offsets, Entry train, Entry predict, Entry evaluate, long work) {
     public LoopProgram {
         slots = List.copyOf(slots);
         sums = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sums));
@@ -34,14 +34,14 @@ public record LoopProgram(Graph graph, OptimizerIr optimizer, List<Slot> slots, 
     public record Slot(SlotKind kind, Tensor tensor, int size) {}
 
     /**
-     * One method's blocks, and where each tensor it touches lives.
+     * One entry point of the network (train, predict or evaluate): its blocks, and where each tensor it touches lives.
      *
      * @param outputs for prediction and evaluation, the workspace array each of the graph's outputs is in when the
      *                program ends, where the runtime collects it — whether the output is computed or is an input or
      *                a parameter (copied there); empty for training
      */
-    public record Program(List<Block> blocks, Map<Tensor, Storage> storage, Map<Tensor, Storage.Work> outputs) {
-        public Program {
+    public record Entry(List<Block> blocks, Map<Tensor, Storage> storage, Map<Tensor, Storage.Work> outputs) {
+        public Entry {
             blocks = List.copyOf(blocks);
             storage = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(storage));
             outputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputs));

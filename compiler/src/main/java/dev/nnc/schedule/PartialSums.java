@@ -26,7 +26,7 @@ final class PartialSums {
     private PartialSums() {}
 
     /** The kernels of one program, its partial columns, and its storage with the cleared sums placed. */
-    static GpuSchedule.Program of(LoopProgram loops, List<Form> forms, Map<Tensor, Storage> storage, boolean gradients) {
+    static GpuSchedule.KernelEntry of(LoopProgram loops, List<Form> forms, Map<Tensor, Storage> storage, boolean gradients) {
         Map<Tensor, Tensor> paramOf = new IdentityHashMap<>();
         for (var e : loops.sums().entrySet()) paramOf.put(e.getValue(), e.getKey());
         // COLUMNS: one per gradient element that threads sum in registers, in the order of the array of all
@@ -111,7 +111,7 @@ final class PartialSums {
         }
         Map<Tensor, Storage> placed = new LinkedHashMap<>(storage);
         for (Tensor t : cleared) placed.putIfAbsent(t, new Storage.GradientSum(LoopProgram.GRADIENTS, loops.offsets().get(paramOf.get(t))));
-        return new GpuSchedule.Program(kernels, new Partials(c, lossColumn, ranges(loops, paramOf, columnOf, alone)), placed);
+        return new GpuSchedule.KernelEntry(kernels, new Partials(c, lossColumn, ranges(loops, paramOf, columnOf, alone)), placed);
     }
 
     /** An accumulated element, as an index into the array of all gradient sums. */

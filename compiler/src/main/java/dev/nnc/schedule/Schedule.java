@@ -90,7 +90,7 @@ public final class Schedule {
      * computed one is kept there, and one that lives elsewhere (an input's batch column, a parameter) is copied there
      * by a nest at the end.
      */
-    private static LoopProgram.Program method(Graph g, Layout layout, List<Def> defs, boolean gradients, boolean loss, Set<Tensor> outputs,
+    private static LoopProgram.Entry method(Graph g, Layout layout, List<Def> defs, boolean gradients, boolean loss, Set<Tensor> outputs,
                                               Options options) {
         Set<Tensor> defined = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Def d : defs) defined.add(d.tensor());
@@ -112,7 +112,7 @@ public final class Schedule {
             }
             outputSlots.put(e.getKey(), w);
         }
-        return new LoopProgram.Program(blocks, storage, outputSlots);
+        return new LoopProgram.Entry(blocks, storage, outputSlots);
     }
 
     /** The forward defs the given tensors depend on, in order. */

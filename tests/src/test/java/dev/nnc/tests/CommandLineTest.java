@@ -94,8 +94,8 @@ class CommandLineTest {
                 {"--schedule", "step(0, 0.5)", "nnc: --schedule: the E of step(E, γ), the epochs between reductions, must be a positive integer, not 0"},
                 {"--schedule", "step(5, 1e400)", "nnc: --schedule: the γ of step(E, γ), the factor of each reduction, must be a number in (0, 1], not 1e400"},
                 {"--schedule", "cosine(NaN)", "nnc: --schedule: cannot read the schedule \"cosine(NaN)\": NaN is not a number; "
-                        + dev.nnc.runtime.train.Schedule.USAGE},
-                {"--schedule", "linear", "nnc: --schedule: there is no schedule linear; " + dev.nnc.runtime.train.Schedule.USAGE},
+                        + dev.nnc.runtime.train.RateSchedule.USAGE},
+                {"--schedule", "linear", "nnc: --schedule: there is no schedule linear; " + dev.nnc.runtime.train.RateSchedule.USAGE},
                 {"--normalize", "scale(0)", "nnc: --normalize: the D of scale(D), the divisor, must be a finite number other than 0, not 0"},
                 {"--normalize", "/Infinity", "nnc: --normalize: cannot read the normalization \"/Infinity\": Infinity is not a number; "
                         + dev.nnc.runtime.data.Normalization.USAGE},

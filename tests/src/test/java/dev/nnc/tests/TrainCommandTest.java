@@ -168,7 +168,7 @@ class TrainCommandTest {
         assertTrue(noData.err().contains("there is no optimizer adamm"), noData.err());
         var schedule = CliTest.nnc("train", CliTest.sample("xor.nn"), "--schedule", "linear");
         assertEquals(2, schedule.status());
-        assertEquals("nnc: --schedule: there is no schedule linear; " + dev.nnc.runtime.train.Schedule.USAGE + "\ntry 'nnc train --help'\n", schedule.err());
+        assertEquals("nnc: --schedule: there is no schedule linear; " + dev.nnc.runtime.train.RateSchedule.USAGE + "\ntry 'nnc train --help'\n", schedule.err());
         var lr = CliTest.nnc("train", CliTest.sample("xor.nn"), "--optimizer", "momentum(β = 0.5)", "--lr", "0.05", "--epochs", "1", "--quiet", "-o",
                 Path.of(System.getProperty("java.io.tmpdir"), "nnc-usage-test.safetensors").toString());
         assertEquals(0, lr.status(), lr.err());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.train.TrainSettings;
 import dev.nnc.runtime.data.Normalization;
-import dev.nnc.runtime.train.Schedule;
+import dev.nnc.runtime.train.RateSchedule;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -115,14 +115,14 @@ class TrainSettingsTest {
     Stream<DynamicTest> spelledSettings() {
         record Case(String key, String block, String option, Supplier<Object> of) {}
         var cases = List.of(
-                new Case("schedule", "step(0, 0.5)", "step(0, 0.5)", () -> Schedule.of("step", List.of(0.0, 0.5))),
-                new Case("schedule", "step(2.5, 0.5)", "step(2.5, 0.5)", () -> Schedule.of("step", List.of(2.5, 0.5))),
-                new Case("schedule", "step(5, 0)", "step(5, 0)", () -> Schedule.of("step", List.of(5.0, 0.0))),
-                new Case("schedule", "step(5, 2)", "step(5, 2)", () -> Schedule.of("step", List.of(5.0, 2.0))),
-                new Case("schedule", "step(5)", "step(5)", () -> Schedule.of("step", List.of(5.0))),
-                new Case("schedule", "cosine(2)", "cosine(2)", () -> Schedule.of("cosine", List.of(2.0))),
-                new Case("schedule", "cosine(-1)", "cosine(-1)", () -> Schedule.of("cosine", List.of(-1.0))),
-                new Case("schedule", "constant(1)", "constant(1)", () -> Schedule.of("constant", List.of(1.0))),
+                new Case("schedule", "step(0, 0.5)", "step(0, 0.5)", () -> RateSchedule.of("step", List.of(0.0, 0.5))),
+                new Case("schedule", "step(2.5, 0.5)", "step(2.5, 0.5)", () -> RateSchedule.of("step", List.of(2.5, 0.5))),
+                new Case("schedule", "step(5, 0)", "step(5, 0)", () -> RateSchedule.of("step", List.of(5.0, 0.0))),
+                new Case("schedule", "step(5, 2)", "step(5, 2)", () -> RateSchedule.of("step", List.of(5.0, 2.0))),
+                new Case("schedule", "step(5)", "step(5)", () -> RateSchedule.of("step", List.of(5.0))),
+                new Case("schedule", "cosine(2)", "cosine(2)", () -> RateSchedule.of("cosine", List.of(2.0))),
+                new Case("schedule", "cosine(-1)", "cosine(-1)", () -> RateSchedule.of("cosine", List.of(-1.0))),
+                new Case("schedule", "constant(1)", "constant(1)", () -> RateSchedule.of("constant", List.of(1.0))),
                 new Case("normalize", "scale(0)", "scale(0)", () -> Normalization.of("scale", List.of(0.0))),
                 new Case("normalize", "scale()", "scale()", () -> Normalization.of("scale", List.of())),
                 new Case("normalize", "minmax(1)", "minmax(1)", () -> Normalization.of("minmax", List.of(1.0))));

@@ -194,7 +194,7 @@ public final class CudaGen {
          * For cuBLAS, which reads a matrix where it lies: the batch's rows of each input or target a product of this
          * program reads, gathered into a contiguous copy first (a thread per element).
          */
-        private List<Launch> gathers(String name, GpuSchedule.Program prog) {
+        private List<Launch> gathers(String name, GpuSchedule.KernelEntry prog) {
             java.util.TreeSet<Integer> slots = new java.util.TreeSet<>();
             for (Kernel k : prog.kernels()) {
                 if (!(k instanceof Kernel.Product m)) continue;
@@ -209,7 +209,7 @@ public final class CudaGen {
             return out;
         }
 
-        private List<Launch> program(String name, GpuSchedule.Program prog, boolean fusedTail) {
+        private List<Launch> program(String name, GpuSchedule.KernelEntry prog, boolean fusedTail) {
             List<Launch> out = new ArrayList<>(gathers(name, prog));
             for (int k = 0; k < prog.kernels().size(); k++) {
                 String kernel = name + "_" + k;

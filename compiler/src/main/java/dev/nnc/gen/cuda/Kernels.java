@@ -43,7 +43,7 @@ final class Kernels {
     }
 
     /** A thread per sample; accumulators summed per CUDA block into partial columns. */
-    Launch samples(String kernel, Kernel.Samples s, GpuSchedule.Program prog, CExpr e, boolean fusedTail) {
+    Launch samples(String kernel, Kernel.Samples s, GpuSchedule.KernelEntry prog, CExpr e, boolean fusedTail) {
         List<Partial> acc = s.accumulators();
         if (!acc.isEmpty()) {
             kernels.append("__constant__ int ").append(kernel).append("_columns[] = {");

@@ -98,7 +98,7 @@ public final class ClassGen {
      * A method running one loop program over samples from … to − 1: it calls a method per block (each block on
      * its own stays small enough for the optimizing JIT) and returns the loss they add up.
      */
-    private static void slices(ClassWriter cw, String name, String desc, LoopProgram.Program p, Num t, boolean returnsLoss, String owner,
+    private static void slices(ClassWriter cw, String name, String desc, LoopProgram.Entry p, Num t, boolean returnsLoss, String owner,
                                boolean anySize) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, desc, null, null);
         mv.visitCode();
@@ -126,7 +126,7 @@ public final class ClassGen {
     private static final String BLOCK = "([Ljava/lang/Object;II)D";
 
     /** One block as a private method returning the loss it adds (0 for most). */
-    private static void block(ClassWriter cw, String name, Block b, LoopProgram.Program p, Num t, boolean anySize) {
+    private static void block(ClassWriter cw, String name, Block b, LoopProgram.Entry p, Num t, boolean anySize) {
         var size = new CodeSize(cw.visitMethod(ACC_PRIVATE, name, BLOCK, null, null));
         MethodVisitor mv = size;
         mv.visitCode();
@@ -156,7 +156,7 @@ public final class ClassGen {
      * {@code Arrays.fill(gradients, from, to, 0)} for each run of adjacent sums: the notes' network has 28 scalar
      * parameters side by side, one fill rather than 28.
      */
-    private static void clear(Emitter e, Block.Clear c, LoopProgram.Program p) {
+    private static void clear(Emitter e, Block.Clear c, LoopProgram.Entry p) {
         List<int[]> ranges = new ArrayList<>(); // slot, from, to
         c.tensors().stream().sorted(java.util.Comparator.comparingInt((Tensor x) -> p.storage().get(x).offset())).forEach(x -> {
             Storage s = p.storage().get(x);

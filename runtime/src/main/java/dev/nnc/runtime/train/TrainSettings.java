@@ -10,10 +10,10 @@ import java.util.Map;
  * null. The one home of their names, their rules and their defaults: {@code nnc check} reports a setting that breaks
  * a rule at its place in the file, {@code nnc train} refuses an option that breaks the same rule before it reads
  * anything, and {@link #over} merges the options over the block. The rules of schedules and scalings are their own
- * classes' ({@link Schedule#of}, {@link Normalization#of}); those of a hyperparameter are the optimizer's.
+ * classes' ({@link RateSchedule#of}, {@link Normalization#of}); those of a hyperparameter are the optimizer's.
  */
 public record TrainSettings(List<Path> data, List<Path> validation, List<Path> test, Integer epochs, Integer batch,
-                            Double split, Long seed, Schedule schedule, Normalization normalize) {
+                            Double split, Long seed, RateSchedule schedule, Normalization normalize) {
     public static final String DATA = "data", TEST = "test", VALIDATION = "validation", OPTIMIZER = "optimizer", BATCH = "batch",
             EPOCHS = "epochs", SPLIT = "split", SEED = "seed", SCHEDULE = "schedule", NORMALIZE = "normalize";
 
@@ -66,7 +66,7 @@ public record TrainSettings(List<Path> data, List<Path> validation, List<Path> t
         /** The seed: the option's, else a resumed run's ({@code resumed}, or null), else the block's, else the default. */
         public long seed(Long resumed) { return first(options.seed, resumed != null ? resumed : block.seed, DEFAULT_SEED); }
 
-        public Schedule schedule() { return first(options.schedule, block.schedule, new Schedule.Constant()); }
+        public RateSchedule schedule() { return first(options.schedule, block.schedule, new RateSchedule.Constant()); }
 
         /** The scaling asked for, or null for the data's default ({@link Normalization#defaultFor}). */
         public Normalization normalize() { return first(options.normalize, block.normalize, null); }
@@ -91,7 +91,7 @@ public record TrainSettings(List<Path> data, List<Path> validation, List<Path> t
          * @throws IllegalArgumentException with the message, naming the option at fault (a usage mistake)
          */
         public void check(String optimizer, boolean hasRate, String nothing) {
-            if (!(schedule() instanceof Schedule.Constant) && !hasRate) {
+            if (!(schedule() instanceof RateSchedule.Constant) && !hasRate) {
                 throw new IllegalArgumentException((options.schedule != null ? "--schedule: " : "--optimizer: ") + scheduleWithoutRate(optimizer));
             }
             if (conflict(!validation().isEmpty(), split())) {

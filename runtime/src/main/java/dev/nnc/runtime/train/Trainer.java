@@ -24,7 +24,7 @@ public final class Trainer {
      * @param output   the checkpoint written after each epoch (and so at the end); null writes none
      * @param metadata extra checkpoint metadata (source hash, optimizer, normalisation, …)
      */
-    public record Options(int epochs, int batch, long seed, Schedule schedule, Path output, Map<String, String> metadata) {
+    public record Options(int epochs, int batch, long seed, RateSchedule schedule, Path output, Map<String, String> metadata) {
         public Options {
             metadata = Map.copyOf(metadata);
         }

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 /** The options' settings over the train block's over the defaults, and the messages that name where a setting came from. */
 class TrainSettingsTest {
     private static TrainSettings block(Integer epochs, Double split, Long seed, List<Path> validation) {
-        return new TrainSettings(List.of(Path.of("d.csv")), validation, List.of(), epochs, 16, split, seed, new Schedule.Cosine(0), null);
+        return new TrainSettings(List.of(Path.of("d.csv")), validation, List.of(), epochs, 16, split, seed, new RateSchedule.Cosine(0), null);
     }
 
-    private static TrainSettings options(Integer epochs, Double split, Long seed, List<Path> validation, Schedule schedule) {
+    private static TrainSettings options(Integer epochs, Double split, Long seed, List<Path> validation, RateSchedule schedule) {
         return new TrainSettings(null, validation, null, epochs, null, split, seed, schedule, null);
     }
 
@@ -23,12 +23,12 @@ class TrainSettingsTest {
         assertEquals(3, m.epochs());
         assertEquals(16, m.batch());
         assertEquals(0.8, m.split());
-        assertEquals(new Schedule.Cosine(0), m.schedule());
+        assertEquals(new RateSchedule.Cosine(0), m.schedule());
         assertEquals(List.of(Path.of("d.csv")), m.data());
         assertEquals(null, m.normalize()); // the data's default, chosen when it is read
         var none = TrainSettings.NONE.over(TrainSettings.NONE);
         assertEquals(List.of(TrainSettings.DEFAULT_EPOCHS, TrainSettings.DEFAULT_BATCH), List.of(none.epochs(), none.batch()));
-        assertEquals(new Schedule.Constant(), none.schedule());
+        assertEquals(new RateSchedule.Constant(), none.schedule());
         assertEquals(List.of(), none.validation());
         assertEquals(TrainSettings.DEFAULT_SPLIT, none.split());
     }
@@ -50,7 +50,7 @@ class TrainSettingsTest {
         var byValidation = options(null, null, null, List.of(Path.of("v.csv")), null).over(block(null, 0.0001, null, List.of()));
         assertEquals("--validation: " + TrainSettings.CONFLICT, assertThrows(IllegalArgumentException.class, () -> byValidation.check("adam", true, "none")).getMessage());
         assertEquals("split 0.0001 in the train block", byValidation.splitSource());
-        var schedule = options(null, null, null, null, new Schedule.Step(5, 0.5)).over(TrainSettings.NONE);
+        var schedule = options(null, null, null, null, new RateSchedule.Step(5, 0.5)).over(TrainSettings.NONE);
         assertEquals("--schedule: " + TrainSettings.scheduleWithoutRate("sign"),
                 assertThrows(IllegalArgumentException.class, () -> schedule.check("sign", false, "none")).getMessage());
         assertEquals("--optimizer: " + TrainSettings.scheduleWithoutRate("sign"),

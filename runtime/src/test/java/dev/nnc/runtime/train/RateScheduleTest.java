@@ -6,24 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ScheduleTest {
+class RateScheduleTest {
     @Test
     void spellings() {
-        assertEquals(new Schedule.Constant(), Schedule.parse("constant"));
-        assertEquals(new Schedule.Step(5, 0.5), Schedule.parse("step(5, 0.5)"));
-        assertEquals(new Schedule.Cosine(0), Schedule.parse(" cosine "));
-        assertEquals(new Schedule.Cosine(0.01), Schedule.parse("cosine(0.01)"));
-        assertEquals("step(5, 0.5)", Schedule.parse("step(5,0.5)").spelling());
+        assertEquals(new RateSchedule.Constant(), RateSchedule.parse("constant"));
+        assertEquals(new RateSchedule.Step(5, 0.5), RateSchedule.parse("step(5, 0.5)"));
+        assertEquals(new RateSchedule.Cosine(0), RateSchedule.parse(" cosine "));
+        assertEquals(new RateSchedule.Cosine(0.01), RateSchedule.parse("cosine(0.01)"));
+        assertEquals("step(5, 0.5)", RateSchedule.parse("step(5,0.5)").spelling());
     }
 
     @Test
     void factors() {
-        var step = new Schedule.Step(2, 0.1);
+        var step = new RateSchedule.Step(2, 0.1);
         assertEquals(1, step.factor(0, 0, 100));
         assertEquals(1, step.factor(1, 0, 100));
         assertEquals(0.1, step.factor(2, 0, 100), 1e-15);
         assertEquals(0.01, step.factor(5, 0, 100), 1e-15);
-        var cos = new Schedule.Cosine(0.1);
+        var cos = new RateSchedule.Cosine(0.1);
         assertEquals(1, cos.factor(0, 0, 11), 1e-15);
         assertEquals(0.55, cos.factor(0, 5, 11), 1e-15);
         assertEquals(0.1, cos.factor(0, 10, 11), 1e-15);
@@ -48,15 +48,15 @@ class ScheduleTest {
             "step(5,) | cannot read the schedule \"step(5,)\": a number is missing; USAGE",
             "step 5 | cannot read the schedule \"step 5\"; USAGE"})
     void mistakesSayWhatIsAccepted(String bad, String message) {
-        var e = assertThrows(IllegalArgumentException.class, () -> Schedule.parse(bad));
-        assertEquals(message.replace("USAGE", Schedule.USAGE), e.getMessage());
+        var e = assertThrows(IllegalArgumentException.class, () -> RateSchedule.parse(bad));
+        assertEquals(message.replace("USAGE", RateSchedule.USAGE), e.getMessage());
     }
 
     @Test
     void ofIsWhatParseReads() {
-        assertEquals(new Schedule.Step(5, 0.5), Schedule.of("step", List.of(5.0, 0.5)));
-        assertEquals(new Schedule.Cosine(0), Schedule.of("cosine", List.of()));
-        var e = assertThrows(IllegalArgumentException.class, () -> Schedule.of("step", List.of(0.0, 0.5)));
+        assertEquals(new RateSchedule.Step(5, 0.5), RateSchedule.of("step", List.of(5.0, 0.5)));
+        assertEquals(new RateSchedule.Cosine(0), RateSchedule.of("cosine", List.of()));
+        var e = assertThrows(IllegalArgumentException.class, () -> RateSchedule.of("step", List.of(0.0, 0.5)));
         assertEquals("the E of step(E, γ), the epochs between reductions, must be a positive integer, not 0", e.getMessage());
     }
 

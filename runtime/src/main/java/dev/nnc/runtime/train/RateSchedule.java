@@ -8,25 +8,25 @@ import java.util.regex.Pattern;
  * command line and in a train block as {@code constant}, {@code step(EPOCHS, γ)} (α·γ^⌊epoch/EPOCHS⌋) or
  * {@code cosine} / {@code cosine(MIN)} (from α down to MIN·α along half a cosine over the whole run).
  */
-public sealed interface Schedule {
+public sealed interface RateSchedule {
     /** The factor for the step {@code step} (0-based) of {@code totalSteps}, taken in epoch {@code epoch} (0-based). */
     double factor(int epoch, long step, long totalSteps);
 
     String spelling();
 
-    record Constant() implements Schedule {
+    record Constant() implements RateSchedule {
         @Override public double factor(int epoch, long step, long totalSteps) { return 1; }
 
         @Override public String spelling() { return "constant"; }
     }
 
-    record Step(int every, double gamma) implements Schedule {
+    record Step(int every, double gamma) implements RateSchedule {
         @Override public double factor(int epoch, long step, long totalSteps) { return Math.pow(gamma, epoch / every); }
 
         @Override public String spelling() { return "step(" + every + ", " + gamma + ")"; }
     }
 
-    record Cosine(double floor) implements Schedule {
+    record Cosine(double floor) implements RateSchedule {
         @Override public double factor(int epoch, long step, long totalSteps) {
             double progress = totalSteps <= 1 ? 0 : (double) step / (totalSteps - 1);
             return floor + (1 - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
@@ -47,12 +47,12 @@ public sealed interface Schedule {
      *
      * @throws IllegalArgumentException saying which number breaks which rule
      */
-    static Schedule of(String name, java.util.List<Double> args) {
+    static RateSchedule of(String name, java.util.List<Double> args) {
         return of(name, args, args.stream().map(NumberRule::show).toList());
     }
 
     /** @param shown each argument as the user wrote it, for the message */
-    private static Schedule of(String name, java.util.List<Double> args, java.util.List<String> shown) {
+    private static RateSchedule of(String name, java.util.List<Double> args, java.util.List<String> shown) {
         int[] arity = switch (name) {
             case "constant" -> new int[] {0, 0};
             case "step" -> new int[] {2, 2};
@@ -84,7 +84,7 @@ public sealed interface Schedule {
     Pattern CALL = Pattern.compile("\\s*(\\w+)\\s*(?:\\(([^)]*)\\))?\\s*");
 
     /** {@code cosine}, {@code step(5, 0.5)}: what {@code --schedule} is given. */
-    static Schedule parse(String text) {
+    static RateSchedule parse(String text) {
         var m = CALL.matcher(text);
         if (!m.matches()) throw new IllegalArgumentException("cannot read the schedule \"" + text.strip() + "\"; " + USAGE);
         String name = m.group(1).toLowerCase(Locale.ROOT);
