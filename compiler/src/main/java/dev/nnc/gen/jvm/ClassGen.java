@@ -5,6 +5,7 @@ import static org.objectweb.asm.Opcodes.*;
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Idx;
+import dev.nnc.ir.Offset;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.DType;
@@ -224,7 +225,7 @@ public final class ClassGen {
         for (Stmt.Assign a : accumulators) {
             e.address(a.t(), a.at());
             mv.visitInsn(e.t.aload);
-            mv.visitVarInsn(e.t.store, e.register(a.t(), Emitter.constantOffset(a.t(), a.at())));
+            mv.visitVarInsn(e.t.store, e.register(a.t(), Offset.fixed(a.t(), a.at())));
         }
         // an unrolled block's parameters are read into locals once, not once per sample: the JIT cannot hoist
         // those reads itself past the stores into other float arrays, which might be the same array
@@ -232,7 +233,7 @@ public final class ClassGen {
         for (Ex.Load l : hoisted) {
             e.address(l.tensor(), l.idx());
             mv.visitInsn(e.t.aload);
-            mv.visitVarInsn(e.t.store, e.register(l.tensor(), Emitter.constantOffset(l.tensor(), l.idx())));
+            mv.visitVarInsn(e.t.store, e.register(l.tensor(), Offset.fixed(l.tensor(), l.idx())));
         }
         int b = e.local(1), r = e.local(1);
         mv.visitVarInsn(ILOAD, FROM);
@@ -255,7 +256,7 @@ public final class ClassGen {
         mv.visitLabel(end);
         for (Stmt.Assign a : accumulators) {
             e.address(a.t(), a.at());
-            mv.visitVarInsn(e.t.load, e.register(a.t(), Emitter.constantOffset(a.t(), a.at())));
+            mv.visitVarInsn(e.t.load, e.register(a.t(), Offset.fixed(a.t(), a.at())));
             mv.visitInsn(e.t.astore);
         }
         e.forgetRegisters(accumulators.stream().map(Stmt.Assign::t).toList());
