@@ -202,6 +202,9 @@ final class Rules {
                     go(a, new Ex.Select(first, g, new Ex.Num(0)), scope);
                     go(e.b(), new Ex.Select(first, new Ex.Num(0), g), scope);
                 }
+                // 2/√π · e^(−x²)
+                case ERF -> go(a, Ex.mul(g, Ex.mul(new Ex.Num(2 / Math.sqrt(Math.PI)),
+                        Ex.call(Primitive.EXP, Ex.neg(new Ex.Binary(Ex.BinOp.POW, a, new Ex.Num(2)))))), scope);
             }
         }
     }

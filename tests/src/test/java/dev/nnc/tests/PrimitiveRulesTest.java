@@ -56,6 +56,7 @@ class PrimitiveRulesTest {
                 rule("abs", scalar("u, v ~ normal(0, 1)", "out = abs(u x + v) + abs(u) v")),
                 rule("max", scalar("u, v ~ normal(0, 1)", "out = max(u x, v) + max(0, u + v x) + max(u, 0.2) + max(u, 1 - u)")),
                 rule("min", scalar("u, v ~ normal(0, 1)", "out = min(u x, v) + min(0, u + v x) + min(u, 0.2) + min(u, 1 - u)")),
+                rule("erf", scalar("u, v ~ normal(0, 1)", "out = erf(u x + v) + erf(-u²) + erf(2) v + gelu_exact(v x)")),
                 rule("Iverson brackets", scalar("u, v ~ normal(0, 1)",
                         "out = [u x > v]·u x + [u < v]·v + [u ≥ 0] u² + [v ≤ x]·v² + [u ≠ v]·u + [x == x]·v")),
                 rule("Σ reduction (single and nested)", network("input  x[3]", "target y", "w[3], A[3,3]",
