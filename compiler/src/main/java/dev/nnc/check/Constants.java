@@ -3,6 +3,8 @@ package dev.nnc.check;
 import dev.nnc.ast.Expr;
 import dev.nnc.diag.Key;
 import dev.nnc.resolve.Builtins;
+import dev.nnc.runtime.Primitive;
+import java.util.Arrays;
 
 /**
  * Evaluates the expressions that must be known before training starts: initial values, defaults,
@@ -29,7 +31,7 @@ public final class Constants {
             v = value(e);
         } catch (NotConstant nc) {
             reporter.error(Key.NOT_CONSTANT, nc.where.span(), what + " must be a constant, but it uses " + nc.reason,
-                    "use numbers, arithmetic, π and exp/log/sqrt/abs/max/min");
+                    "use numbers, arithmetic, π and " + Builtins.functionNames());
             return null;
         }
         // Every operation, not only the result: min(1, exp(1000)) is 1, but exp(1000) is still a mistake.
@@ -67,8 +69,11 @@ public final class Constants {
             case Expr.Binary b -> binary(b.op(), value(b.left()), value(b.right()));
             case Expr.Ref r when isConstant(r) -> Builtins.CONSTANTS.get(r.name().name());
             case Expr.Ref r -> throw new NotConstant(e, "the name " + r.name().name());
-            case Expr.Call c when isBuiltinCall(c) -> builtin(c.callee().name(), value(c.args().get(0).value()),
-                    c.args().size() > 1 ? value(c.args().get(1).value()) : 0);
+            case Expr.Call c when builtin(c) != null -> {
+                double[] args = new double[c.args().size()];
+                for (int k = 0; k < args.length; k++) args[k] = value(c.args().get(k).value());
+                yield builtin(c).apply(args);
+            }
             case Expr.Call c -> throw new NotConstant(e, "a call of " + c.callee().name());
             case Expr.Sum s -> throw new NotConstant(e, "a sum");
             case Expr.Derivative d -> throw new NotConstant(e, "a derivative");
@@ -80,9 +85,11 @@ public final class Constants {
         return r.indices().isEmpty() && Builtins.CONSTANTS.containsKey(r.name().name());
     }
 
-    private static boolean isBuiltinCall(Expr.Call c) {
+    /** The primitive a call calls with its arguments in order, else null. */
+    private static Primitive builtin(Expr.Call c) {
         var b = Builtins.FUNCTIONS.get(c.callee().name());
-        return b != null && c.args().size() == b.arity() && c.indices().isEmpty() && c.args().stream().allMatch(a -> a.name() == null);
+        return b != null && c.args().size() == b.arity() && c.indices().isEmpty() && c.args().stream().allMatch(a -> a.name() == null)
+                ? b.primitive() : null;
     }
 
     private static double binary(Expr.Op op, double l, double r) {
@@ -92,18 +99,6 @@ public final class Constants {
             case MUL -> l * r;
             case DIV -> l / r;
             case POW -> Math.pow(l, r);
-        };
-    }
-
-    private static double builtin(String name, double a, double b) {
-        return switch (name) {
-            case "exp" -> Math.exp(a);
-            case "log" -> Math.log(a);
-            case "sqrt" -> Math.sqrt(a);
-            case "abs" -> Math.abs(a);
-            case "max" -> Math.max(a, b);
-            case "min" -> Math.min(a, b);
-            default -> throw new IllegalStateException("internal: builtin " + name);
         };
     }
 
@@ -129,15 +124,18 @@ public final class Constants {
             }
             case Expr.Ref r -> isConstant(r) ? Builtins.CONSTANTS.get(r.name().name()) : null;
             case Expr.Call c -> {
-                Double[] args = new Double[c.args().size()];
-                for (int k = 0; k < args.length; k++) args[k] = fold(c.args().get(k).value(), reporter, what);
-                if (!isBuiltinCall(c)) yield null;
-                for (Double a : args) if (a == null) yield null;
-                String name = c.callee().name();
-                double a = args[0], b = args.length > 1 ? args[1] : 0;
-                double v = builtin(name, a, b);
-                if (!Double.isFinite(v) && Double.isFinite(a) && Double.isFinite(b)) {
-                    report(e, reporter, what, callReason(name, a), callHint(name));
+                Double[] folded = new Double[c.args().size()];
+                for (int k = 0; k < folded.length; k++) folded[k] = fold(c.args().get(k).value(), reporter, what);
+                Primitive f = builtin(c);
+                if (f == null) yield null;
+                double[] args = new double[folded.length];
+                for (int k = 0; k < args.length; k++) {
+                    if (folded[k] == null) yield null;
+                    args[k] = folded[k];
+                }
+                double v = f.apply(args);
+                if (!Double.isFinite(v) && Arrays.stream(args).allMatch(Double::isFinite)) {
+                    report(e, reporter, what, f.notFinite(args[0]), f.hint);
                 }
                 yield v;
             }
@@ -174,24 +172,6 @@ public final class Constants {
             case POW -> l == 0 ? "a power of 0 needs a positive exponent" : l < 0 ? "a negative base needs a whole exponent"
                     : "use a smaller number";
             default -> "use a smaller number";
-        };
-    }
-
-    private static String callReason(String name, double a) {
-        return switch (name) {
-            case "exp" -> "overflows: exp is finite only up to exp(709.78)";
-            case "log" -> a == 0 ? "is −∞" : "is the logarithm of a negative number, which is undefined";
-            case "sqrt" -> "is the square root of a negative number, which is undefined";
-            default -> "is not a number";
-        };
-    }
-
-    private static String callHint(String name) {
-        return switch (name) {
-            case "exp" -> "use a smaller exponent; the largest double is about 1.8e308 = exp(709.78)";
-            case "log" -> "log needs a positive argument";
-            case "sqrt" -> "sqrt needs an argument of 0 or more";
-            default -> null;
         };
     }
 }

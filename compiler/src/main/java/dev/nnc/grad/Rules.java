@@ -6,6 +6,7 @@ import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Function;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
+import dev.nnc.runtime.Primitive;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -121,18 +122,9 @@ final class Rules {
                 case Ex.Max m -> { }      // only under NoGrad
                 case Ex.Arg a -> args.accept(a, g);
                 case Ex.Load l -> out.emit(l, g, scope);
-                case Ex.Unary u -> {
-                    Ex a = u.a();
-                    switch (u.op()) {
-                        case NEG -> go(a, Ex.neg(g), scope);
-                        case EXP -> go(a, Ex.mul(g, e), scope);
-                        case LOG -> go(a, Ex.div(g, a), scope);
-                        case SQRT -> go(a, Ex.div(g, Ex.mul(new Ex.Num(2), e)), scope);
-                        // at 0 the right-hand derivative, as docs/language.md says
-                        case ABS -> go(a, new Ex.Select(new Ex.Cmp(Compare.GE, a, new Ex.Num(0)), g, Ex.neg(g)), scope);
-                    }
-                }
+                case Ex.Neg u -> go(u.a(), Ex.neg(g), scope);
                 case Ex.Binary b -> binary(b, g, scope);
+                case Ex.Call c -> call(c, g, scope);
                 case Ex.Select s -> {
                     go(s.then(), new Ex.Select(s.cond(), g, new Ex.Num(0)), scope);
                     go(s.otherwise(), new Ex.Select(s.cond(), new Ex.Num(0), g), scope);
@@ -184,20 +176,35 @@ final class Rules {
                         go(a, Ex.mul(g, Ex.mul(new Ex.Num(n.value()), power)), scope);
                     } else {
                         go(a, Ex.mul(g, Ex.mul(c, new Ex.Binary(Ex.BinOp.POW, a, Ex.sub(c, new Ex.Num(1))))), scope);
-                        go(c, Ex.mul(g, Ex.mul(b, new Ex.Unary(Ex.UnOp.LOG, a))), scope);
+                        go(c, Ex.mul(g, Ex.mul(b, Ex.call(Primitive.LOG, a))), scope);
                     }
                 }
+            }
+        }
+
+        /** The rule of each primitive: its partial derivatives, applied to the adjoint g. */
+        private void call(Ex.Call e, Ex g, List<IndexVar> scope) {
+            Ex a = e.a();
+            switch (e.f()) {
+                case EXP -> go(a, Ex.mul(g, e), scope);
+                case LOG -> go(a, Ex.div(g, a), scope);
+                case SQRT -> go(a, Ex.div(g, Ex.mul(new Ex.Num(2), e)), scope);
+                // at 0 the right-hand derivative, as docs/language.md says
+                case ABS -> go(a, new Ex.Select(new Ex.Cmp(Compare.GE, a, new Ex.Num(0)), g, Ex.neg(g)), scope);
                 // at a tie the first operand's side, one of the one-sided derivatives
                 case MAX -> {
-                    Ex first = new Ex.Cmp(Compare.GE, a, c);
+                    Ex first = new Ex.Cmp(Compare.GE, a, e.b());
                     go(a, new Ex.Select(first, g, new Ex.Num(0)), scope);
-                    go(c, new Ex.Select(first, new Ex.Num(0), g), scope);
+                    go(e.b(), new Ex.Select(first, new Ex.Num(0), g), scope);
                 }
                 case MIN -> {
-                    Ex first = new Ex.Cmp(Compare.LE, a, c);
+                    Ex first = new Ex.Cmp(Compare.LE, a, e.b());
                     go(a, new Ex.Select(first, g, new Ex.Num(0)), scope);
-                    go(c, new Ex.Select(first, new Ex.Num(0), g), scope);
+                    go(e.b(), new Ex.Select(first, new Ex.Num(0), g), scope);
                 }
+                // 2/√π · e^(−x²)
+                case ERF -> go(a, Ex.mul(g, Ex.mul(new Ex.Num(2 / Math.sqrt(Math.PI)),
+                        Ex.call(Primitive.EXP, Ex.neg(new Ex.Binary(Ex.BinOp.POW, a, new Ex.Num(2)))))), scope);
             }
         }
     }

@@ -5,9 +5,13 @@ import dev.nnc.ir.Ex;
 import dev.nnc.ir.Function;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
+import dev.nnc.ir.Offset;
 import dev.nnc.ir.Tensor;
+import dev.nnc.runtime.Primitive;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.Supplier;
 
 /**
@@ -144,16 +148,11 @@ final class Machine {
                 Node a = index(s.a()), b = index(s.b());
                 yield () -> a.eval() == b.eval() ? 1 : 0;
             }
-            case Ex.Unary u -> {
+            case Ex.Neg u -> {
                 Node a = compile(u.a());
-                yield switch (u.op()) {
-                    case NEG -> () -> -a.eval();
-                    case EXP -> () -> Math.exp(a.eval());
-                    case LOG -> () -> Math.log(a.eval());
-                    case SQRT -> () -> Math.sqrt(a.eval());
-                    case ABS -> () -> Math.abs(a.eval());
-                };
+                yield () -> -a.eval();
             }
+            case Ex.Call c -> call(c);
             case Ex.Binary b -> {
                 Node x = compile(b.a()), y = compile(b.b());
                 yield switch (b.op()) {
@@ -161,12 +160,10 @@ final class Machine {
                     case SUB -> () -> x.eval() - y.eval();
                     case MUL -> () -> x.eval() * y.eval();
                     case DIV -> () -> x.eval() / y.eval();
-                    case POW -> b.b() instanceof Ex.Num n && n.value() == 2 ? () -> {
+                    case POW -> b.squared() != null ? () -> {
                         double v = x.eval();
                         return v * v;
                     } : () -> Math.pow(x.eval(), y.eval());
-                    case MAX -> () -> Math.max(x.eval(), y.eval());
-                    case MIN -> () -> Math.min(x.eval(), y.eval());
                 };
             }
             case Ex.Cmp c -> {
@@ -210,9 +207,24 @@ final class Machine {
                     return acc;
                 };
             }
-            case Ex.NoGrad n -> compile(n.a());
-            case Ex.Fused f -> compile(f.value());
+            case Ex.Annotated w -> compile(w.value());
             case Ex.Apply a -> apply(a);
+        };
+    }
+
+    private Node call(Ex.Call c) {
+        Node x = compile(c.a());
+        return switch (c.f().arity) {
+            case 1 -> {
+                DoubleUnaryOperator f = c.f().unary();
+                yield () -> f.applyAsDouble(x.eval());
+            }
+            case 2 -> {
+                Node y = compile(c.b());
+                DoubleBinaryOperator f = c.f().binary();
+                yield () -> f.applyAsDouble(x.eval(), y.eval());
+            }
+            default -> throw new IllegalStateException("internal: " + c.f().spelling + " takes " + c.f().arity + " arguments");
         };
     }
 
@@ -307,53 +319,29 @@ final class Machine {
     }
 
     private Access access(Ex.Load l) {
-        double[] data = storage(l.tensor());
-        int rank = l.idx().size();
-        int[] strides = new int[rank];
-        int stride = 1;
-        for (int k = rank - 1; k >= 0; k--) {
-            strides[k] = stride;
-            stride *= l.tensor().shape.get(k);
+        Offset element = Offset.of(l.tensor(), l.idx());
+        int n = element.terms().size();
+        int[] regs = new int[n], mult = new int[n];
+        for (int k = 0; k < n; k++) {
+            regs[k] = register(element.terms().get(k).v());
+            mult[k] = element.terms().get(k).stride();
         }
-        int fixed = 0;
-        int vars = 0;
-        for (int k = 0; k < rank; k++) {
-            if (l.idx().get(k) instanceof Idx.Fixed f) fixed += f.position() * strides[k];
-            else vars++;
-        }
-        int[] regs = new int[vars];
-        int[] mult = new int[vars];
-        int j = 0;
-        for (int k = 0; k < rank; k++) {
-            if (l.idx().get(k) instanceof Idx.Var v) {
-                regs[j] = register(v.v());
-                mult[j++] = strides[k];
-            }
-        }
-        return new Access(data, fixed, regs, mult);
+        return new Access(storage(l.tensor()), element.constant(), regs, mult);
     }
 
     /** A read or a number (a one-element array, stride 0) as an operand of a fast path; null for anything else. */
     private Access operand(Ex e) {
-        return switch (bare(e)) {
+        return switch (Ex.Annotated.strip(e)) {
             case Ex.Load l -> access(l);
             case Ex.Num n -> new Access(new double[] {n.value()}, 0, new int[0], new int[0]);
             default -> null;
         };
     }
 
-    /** NoGrad and Fused compile to their value: look through them. */
-    private static Ex bare(Ex e) {
-        while (true) {
-            if (e instanceof Ex.NoGrad n) e = n.a();
-            else if (e instanceof Ex.Fused f) e = f.value();
-            else return e;
-        }
-    }
 
     /** Σ over register r of a read, or of a product of two reads: one loop, offsets computed once. */
     private Node fastSum(Ex body, int r, int n) {
-        Ex b = bare(body);
+        Ex b = Ex.Annotated.strip(body);
         if (b instanceof Ex.Binary m && m.op() == Ex.BinOp.MUL) {
             Access x = operand(m.a()), y = operand(m.b());
             if (x == null || y == null) return null;
@@ -387,13 +375,14 @@ final class Machine {
      * last index (register r): {@code ∂J/∂W[j,i] = δ[j]·x[i]} is a scaled copy of x per row. Null for other bodies.
      */
     private Row fastRow(Ex body, int r, int n, boolean add) {
-        Ex b = bare(body);
-        Ex.BinOp op;
+        Ex b = Ex.Annotated.strip(body);
+        RowBody two = RowBody.of(b);
+        RowOp op;
         Access x, y;
-        if (b instanceof Ex.Binary bin && bin.op() != Ex.BinOp.POW) {
-            op = bin.op();
-            x = operand(bin.a());
-            y = operand(bin.b());
+        if (two != null) {
+            op = two.op;
+            x = operand(two.a);
+            y = operand(two.b);
             if (x == null || y == null) return null;
         } else {
             op = null;
@@ -406,18 +395,42 @@ final class Machine {
                 sy.stride, n);
     }
 
+    /** The operations of two operands a fast row runs. */
+    private enum RowOp { ADD, SUB, MUL, DIV, MAX, MIN }
+
+    /** A body that is one of them; null for any other. */
+    private record RowBody(RowOp op, Ex a, Ex b) {
+        static RowBody of(Ex e) {
+            if (e instanceof Ex.Binary bin) {
+                RowOp op = switch (bin.op()) {
+                    case ADD -> RowOp.ADD;
+                    case SUB -> RowOp.SUB;
+                    case MUL -> RowOp.MUL;
+                    case DIV -> RowOp.DIV;
+                    case POW -> null;
+                };
+                return op == null ? null : new RowBody(op, bin.a(), bin.b());
+            }
+            // max(z, 0) is ReLU, common enough for a loop of its own; other primitives run the general closure
+            if (!(e instanceof Ex.Call c)) return null;
+            if (c.f() == Primitive.MAX) return new RowBody(RowOp.MAX, c.a(), c.b());
+            if (c.f() == Primitive.MIN) return new RowBody(RowOp.MIN, c.a(), c.b());
+            return null;
+        }
+    }
+
     /** The loops of {@link #fastRow}; each element is exactly what the general closure computes. */
     private static final class Rows {
         private Rows() {}
 
-        static void run(Ex.BinOp op, boolean add, double[] d, int od, double[] a, int oa, int sa, double[] b, int ob,
+        static void run(RowOp op, boolean add, double[] d, int od, double[] a, int oa, int sa, double[] b, int ob,
                         int sb, int n) {
             if (op == null) {
                 if (add) for (int v = 0; v < n; v++) d[od + v] += a[oa + v * sa];
                 else for (int v = 0; v < n; v++) d[od + v] = a[oa + v * sa];
                 return;
             }
-            if (op == Ex.BinOp.MUL && sa == 0 && sb == 1) { // the outer product δ[j]·x[i], in a loop the JIT vectorizes
+            if (op == RowOp.MUL && sa == 0 && sb == 1) { // the outer product δ[j]·x[i], in a loop the JIT vectorizes
                 double s = a[oa];
                 if (add) for (int v = 0; v < n; v++) d[od + v] += s * b[ob + v];
                 else for (int v = 0; v < n; v++) d[od + v] = s * b[ob + v];
@@ -448,7 +461,6 @@ final class Machine {
                     if (add) for (int v = 0; v < n; v++) d[od + v] += Math.min(a[oa + v * sa], b[ob + v * sb]);
                     else for (int v = 0; v < n; v++) d[od + v] = Math.min(a[oa + v * sa], b[ob + v * sb]);
                 }
-                case POW -> throw new IllegalStateException("internal: no fast row for a power");
             }
         }
     }

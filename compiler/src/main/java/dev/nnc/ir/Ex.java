@@ -1,6 +1,7 @@
 package dev.nnc.ir;
 
 import dev.nnc.ast.Expr.Compare;
+import dev.nnc.runtime.Primitive;
 import java.util.List;
 
 /**
@@ -16,9 +17,29 @@ public sealed interface Ex {
         public Load { idx = List.copyOf(idx); }
     }
 
-    record Unary(UnOp op, Ex a) implements Ex {}
+    record Neg(Ex a) implements Ex {}
 
-    record Binary(BinOp op, Ex a, Ex b) implements Ex {}
+    record Binary(BinOp op, Ex a, Ex b) implements Ex {
+        /**
+         * The x of x², else null. Every backend computes a square as x · x — x evaluated once, one multiplication,
+         * exact where pow need not be — and the bits of the backends agree because they all decide it here.
+         */
+        public Ex squared() { return op == BinOp.POW && b instanceof Num n && n.value() == 2 ? a : null; }
+    }
+
+    /** A primitive function (exp, max, …) of as many arguments as it takes. */
+    record Call(Primitive f, List<Ex> args) implements Ex {
+        public Call {
+            args = List.copyOf(args);
+            if (args.size() != f.arity) throw new IllegalStateException("internal: " + f.spelling + " of " + args.size() + " arguments");
+        }
+
+        /** The first argument. */
+        public Ex a() { return args.get(0); }
+
+        /** The second argument, of a primitive of two. */
+        public Ex b() { return args.get(1); }
+    }
 
     /** An Iverson bracket: 1 where the comparison holds, else 0. Its derivative is 0. */
     record Cmp(Compare op, Ex a, Ex b) implements Ex {}
@@ -35,8 +56,24 @@ public sealed interface Ex {
     /** max over i = 1 … range; only ever under {@link NoGrad} (the max-shift of a softmax). */
     record Max(IndexVar i, Ex body) implements Ex {}
 
+    /**
+     * A value with something only DIFFERENTIATE reads ({@link NoGrad}, {@link Fused}): the interpreter, the code
+     * generators and the printer compute and show the {@link #value} alone.
+     */
+    sealed interface Annotated extends Ex {
+        Ex value();
+
+        /** e with every annotation around it taken off. */
+        static Ex strip(Ex e) {
+            while (e instanceof Annotated w) e = w.value();
+            return e;
+        }
+    }
+
     /** The value of a, treated as a constant by DIFFERENTIATE: shifts whose effect cancels out. */
-    record NoGrad(Ex a) implements Ex {}
+    record NoGrad(Ex a) implements Annotated {
+        public Ex value() { return a; }
+    }
 
     /** A library function kept as one operation: evaluated by its body, differentiated by what it states. */
     record Apply(Function f, List<Ex> args) implements Ex {
@@ -50,7 +87,7 @@ public sealed interface Ex {
      * A value computed stably by a rewrite, with its partial derivatives given: each partial says, for every
      * assignment of its vars, ∂value/∂target = derivative. DIFFERENTIATE uses those, not the value's form.
      */
-    record Fused(String rule, Ex value, List<Partial> partials) implements Ex {
+    record Fused(String rule, Ex value, List<Partial> partials) implements Annotated {
         public Fused { partials = List.copyOf(partials); }
     }
 
@@ -58,9 +95,8 @@ public sealed interface Ex {
         public Partial { vars = List.copyOf(vars); }
     }
 
-    enum UnOp { NEG, EXP, LOG, SQRT, ABS }
-
-    enum BinOp { ADD, SUB, MUL, DIV, POW, MAX, MIN }
+    /** The arithmetic of the language's operators; every function besides is a {@link Call} of a {@link Primitive}. */
+    enum BinOp { ADD, SUB, MUL, DIV, POW }
 
     static Ex add(Ex a, Ex b) { return new Binary(BinOp.ADD, a, b); }
 
@@ -70,5 +106,10 @@ public sealed interface Ex {
 
     static Ex div(Ex a, Ex b) { return new Binary(BinOp.DIV, a, b); }
 
-    static Ex neg(Ex a) { return new Unary(UnOp.NEG, a); }
+    static Ex neg(Ex a) { return new Neg(a); }
+
+    static Ex call(Primitive f, Ex... args) { return new Call(f, List.of(args)); }
+
+    /** Whether e is a call of f. */
+    static boolean isCall(Ex e, Primitive f) { return e instanceof Call c && c.f() == f; }
 }

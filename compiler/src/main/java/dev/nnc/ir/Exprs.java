@@ -22,8 +22,9 @@ public final class Exprs {
             case Ex.Load l -> l;
             case Ex.Arg a -> a;
             case Ex.Same s -> s;
-            case Ex.Unary u -> new Ex.Unary(u.op(), f.apply(u.a()));
+            case Ex.Neg u -> new Ex.Neg(f.apply(u.a()));
             case Ex.Binary b -> new Ex.Binary(b.op(), f.apply(b.a()), f.apply(b.b()));
+            case Ex.Call c -> new Ex.Call(c.f(), c.args().stream().map(f).toList());
             case Ex.Cmp c -> new Ex.Cmp(c.op(), f.apply(c.a()), f.apply(c.b()));
             case Ex.Select s -> new Ex.Select(f.apply(s.cond()), f.apply(s.then()), f.apply(s.otherwise()));
             case Ex.Sum s -> new Ex.Sum(s.i(), f.apply(s.body()));
@@ -190,9 +191,17 @@ public final class Exprs {
                 idxKey(s.b(), bound, sb);
                 sb.append(')');
             }
-            case Ex.Unary u -> {
-                sb.append(u.op()).append('(');
+            case Ex.Neg u -> {
+                sb.append("NEG(");
                 key(u.a(), bound, sb);
+                sb.append(')');
+            }
+            case Ex.Call c -> {
+                sb.append(c.f()).append('(');
+                for (int k = 0; k < c.args().size(); k++) {
+                    if (k > 0) sb.append(',');
+                    key(c.args().get(k), bound, sb);
+                }
                 sb.append(')');
             }
             case Ex.Binary b -> {

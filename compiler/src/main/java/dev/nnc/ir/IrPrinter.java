@@ -169,8 +169,9 @@ public final class IrPrinter {
             case Ex.Load l -> load(l.tensor(), l.idx());
             case Ex.Arg a -> "#" + a.k();
             case Ex.Same s2 -> "[" + idx(s2.a()) + (style == Style.ASCII ? " == " : " = ") + idx(s2.b()) + "]";
-            case Ex.Unary u -> unary(u);
+            case Ex.Neg u -> "-" + expr(u.a(), 4);
             case Ex.Binary b -> binary(b);
+            case Ex.Call c -> call(c);
             case Ex.Cmp c -> "[" + expr(c.a(), 1) + " " + compare(c.op()) + " " + expr(c.b(), 1) + "]";
             case Ex.Select s2 -> select(s2);
             case Ex.Sum s2 -> sum("Σ", s2.i(), s2.body());
@@ -181,11 +182,10 @@ public final class IrPrinter {
                     default -> "max_" + v + " " + expr(m.body(), 2);
                 };
             }
-            case Ex.NoGrad n -> expr(n.a(), context);
             case Ex.Apply a -> call(ident(a.f().name), a.args());
-            case Ex.Fused f -> expr(f.value(), context);
+            case Ex.Annotated w -> expr(w.value(), context);
         };
-        if (e instanceof Ex.NoGrad || e instanceof Ex.Fused) return s;
+        if (e instanceof Ex.Annotated) return s;
         return level < context ? paren(s) : s;
     }
 
@@ -197,9 +197,8 @@ public final class IrPrinter {
                 case ADD, SUB -> 1;
                 case MUL, DIV -> 2;
                 case POW -> 5;
-                case MAX, MIN -> 6;
             };
-            case Ex.Unary u -> u.op() == Ex.UnOp.NEG ? 3 : 6;
+            case Ex.Neg u -> 3;
             case Ex.Num n -> n.value() < 0 ? 3 : 6;
             case Ex.Sum s -> 3;
             case Ex.Max m -> 3;
@@ -215,18 +214,17 @@ public final class IrPrinter {
         return String.valueOf(v);
     }
 
-    private String unary(Ex.Unary u) {
-        return switch (u.op()) {
-            case NEG -> "-" + expr(u.a(), 4);
-            case EXP -> style == Style.LATEX ? "e^{" + expr(u.a(), 0) + "}" : "exp(" + expr(u.a(), 0) + ")";
-            case LOG -> style == Style.LATEX ? "\\log" + paren(expr(u.a(), 0)) : "log(" + expr(u.a(), 0) + ")";
-            case SQRT -> switch (style) {
-                case UNICODE -> "√" + expr(u.a(), 6);
-                case ASCII -> "sqrt(" + expr(u.a(), 0) + ")";
-                case LATEX -> "\\sqrt{" + expr(u.a(), 0) + "}";
-            };
-            case ABS -> style == Style.LATEX ? "\\left|" + expr(u.a(), 0) + "\\right|" : "abs(" + expr(u.a(), 0) + ")";
+    /** A primitive as its row of the table spells it in this style. */
+    private String call(Ex.Call c) {
+        String form = switch (style) {
+            case UNICODE -> c.f().unicode;
+            case ASCII -> c.f().spelling + "(%s)";
+            case LATEX -> c.f().latex;
         };
+        int context = form.endsWith("%s") ? 6 : 0; // nothing closes the argument (√x): it must be an atom
+        var parts = new ArrayList<String>();
+        for (Ex a : c.args()) parts.add(expr(a, context));
+        return form.replace("%s", String.join(", ", parts));
     }
 
     private String binary(Ex.Binary b) {
@@ -240,8 +238,6 @@ public final class IrPrinter {
             case DIV -> style == Style.LATEX ? "\\frac{" + expr(b.a(), 0) + "}{" + expr(b.b(), 0) + "}"
                     : left(b.a()) + " / " + expr(b.b(), 4);
             case POW -> power(b);
-            case MAX -> call(style == Style.LATEX ? "\\max" : "max", List.of(b.a(), b.b()));
-            case MIN -> call(style == Style.LATEX ? "\\min" : "min", List.of(b.a(), b.b()));
         };
     }
 

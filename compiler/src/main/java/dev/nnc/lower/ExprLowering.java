@@ -14,6 +14,7 @@ import dev.nnc.ir.Tensor;
 import dev.nnc.resolve.Builtins;
 import dev.nnc.resolve.Scope;
 import dev.nnc.resolve.Symbol;
+import dev.nnc.runtime.Primitive;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -149,14 +150,11 @@ final class ExprLowering {
         var params = b.arity() == 1 ? List.of("x") : List.of("a", "b");
         Expr[] bound = bind(c.args(), params, List.of());
         View a = lower(bound[0], env);
-        return switch (b.name()) {
-            case "exp" -> map(a, x -> new Ex.Unary(Ex.UnOp.EXP, x));
-            case "log" -> map(a, x -> new Ex.Unary(Ex.UnOp.LOG, x));
-            case "sqrt" -> map(a, x -> new Ex.Unary(Ex.UnOp.SQRT, x));
-            case "abs" -> map(a, x -> new Ex.Unary(Ex.UnOp.ABS, x));
-            case "max" -> zip(a, lower(bound[1], env), (x, y) -> new Ex.Binary(Ex.BinOp.MAX, x, y));
-            case "min" -> zip(a, lower(bound[1], env), (x, y) -> new Ex.Binary(Ex.BinOp.MIN, x, y));
-            default -> throw new IllegalStateException("internal: unknown builtin " + b.name());
+        Primitive f = b.primitive();
+        return switch (f.arity) {
+            case 1 -> map(a, x -> Ex.call(f, x));
+            case 2 -> zip(a, lower(bound[1], env), (x, y) -> Ex.call(f, x, y));
+            default -> throw new IllegalStateException("internal: " + f.spelling + " takes " + f.arity + " arguments");
         };
     }
 

@@ -233,9 +233,12 @@ public final class Lower {
         return new Hoisted(rebuilt, call || inner[0]);
     }
 
-    /** A call of a function or of a primitive other than −: what a nested one is split from. */
+    /**
+     * A call of a function or of a primitive of one argument: what a nested one is split from. max and min are not:
+     * their derivative selects an argument rather than reading the value.
+     */
     private static boolean nonlinear(Ex e) {
-        return e instanceof Ex.Apply || e instanceof Ex.Unary u && u.op() != Ex.UnOp.NEG;
+        return e instanceof Ex.Apply || e instanceof Ex.Call c && c.f().arity == 1;
     }
 
     /** An activation of something computed: one argument that is not a number and not already a tensor. */

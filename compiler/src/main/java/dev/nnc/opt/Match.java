@@ -32,21 +32,23 @@ final class Match {
             case Ex.Arg a -> t instanceof Ex.Arg b && a.k() == b.k();
             case Ex.Load l -> t instanceof Ex.Load m && l.tensor() == m.tensor() && idx(l.idx(), m.idx());
             case Ex.Same s -> t instanceof Ex.Same u && idx(List.of(s.a(), s.b()), List.of(u.a(), u.b()));
-            case Ex.Unary u -> t instanceof Ex.Unary v && u.op() == v.op() && ex(u.a(), v.a());
+            case Ex.Neg u -> t instanceof Ex.Neg v && ex(u.a(), v.a());
+            case Ex.Call c -> t instanceof Ex.Call d && c.f() == d.f() && all(c.args(), d.args());
             case Ex.Binary b -> t instanceof Ex.Binary c && b.op() == c.op() && ex(b.a(), c.a()) && ex(b.b(), c.b());
             case Ex.Cmp c -> t instanceof Ex.Cmp d && c.op() == d.op() && ex(c.a(), d.a()) && ex(c.b(), d.b());
             case Ex.Select s -> t instanceof Ex.Select u && ex(s.cond(), u.cond()) && ex(s.then(), u.then())
                     && ex(s.otherwise(), u.otherwise());
             case Ex.NoGrad n -> t instanceof Ex.NoGrad m && ex(n.a(), m.a());
-            case Ex.Apply a -> {
-                if (!(t instanceof Ex.Apply b) || a.f() != b.f()) yield false;
-                for (int k = 0; k < a.args().size(); k++) if (!ex(a.args().get(k), b.args().get(k))) yield false;
-                yield true;
-            }
+            case Ex.Apply a -> t instanceof Ex.Apply b && a.f() == b.f() && all(a.args(), b.args());
             case Ex.Sum s -> t instanceof Ex.Sum u && binder(s.i(), u.i(), s.body(), u.body());
             case Ex.Max s -> t instanceof Ex.Max u && binder(s.i(), u.i(), s.body(), u.body());
             case Ex.Fused f -> false;
         };
+    }
+
+    private boolean all(List<Ex> ps, List<Ex> ts) {
+        for (int k = 0; k < ps.size(); k++) if (!ex(ps.get(k), ts.get(k))) return false;
+        return true;
     }
 
     private boolean binder(IndexVar p, IndexVar t, Ex pb, Ex tb) {

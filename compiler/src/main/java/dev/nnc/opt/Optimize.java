@@ -8,6 +8,7 @@ import dev.nnc.ir.Graph;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
+import dev.nnc.runtime.Primitive;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -75,8 +76,8 @@ public final class Optimize {
             int[] h = {e.getClass().hashCode() * 31 + switch (e) {
                 case Ex.Num n -> Double.hashCode(n.value());
                 case Ex.Load l -> l.tensor().id;
-                case Ex.Unary u -> u.op().ordinal();
                 case Ex.Binary b -> b.op().ordinal();
+                case Ex.Call c -> c.f().ordinal();
                 case Ex.Cmp c -> c.op().ordinal();
                 case Ex.Apply a -> System.identityHashCode(a.f());
                 case Ex.Arg a -> a.k();
@@ -97,7 +98,7 @@ public final class Optimize {
         if (!(c.op() == Compare.GT || c.op() == Compare.LE) || !Exprs.isNum(c.b(), 0)) return null;
         if (!(c.a() instanceof Ex.Load z)) return null;
         for (Def d : forward) {
-            if (!(d.body() instanceof Ex.Binary b) || b.op() != Ex.BinOp.MAX) continue;
+            if (!(d.body() instanceof Ex.Call b) || b.f() != Primitive.MAX) continue;
             Ex arg = Exprs.isNum(b.a(), 0) ? b.b() : Exprs.isNum(b.b(), 0) ? b.a() : null;
             if (arg == null) continue;
             Map<IndexVar, Idx> at = Match.match(arg, d.vars(), z);

@@ -36,8 +36,9 @@ public final class Simplify {
 
     private Ex node(Ex e) {
         return switch (e) {
-            case Ex.Unary u -> unary(u);
+            case Ex.Neg u -> neg(u);
             case Ex.Binary b -> binary(b);
+            case Ex.Call c -> call(c);
             case Ex.Select s -> {
                 if (s.cond() instanceof Ex.Num n) yield n.value() != 0 ? s.then() : s.otherwise();
                 if (Exprs.key(s.then()).equals(Exprs.key(s.otherwise()))) yield s.then();
@@ -46,7 +47,7 @@ public final class Simplify {
                     yield new Ex.Select(negate(c), s.otherwise(), s.then());
                 }
                 // c ? −g : 0  →  −(c ? g : 0)
-                if (num(s.otherwise(), 0) && s.then() instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) {
+                if (num(s.otherwise(), 0) && s.then() instanceof Ex.Neg u) {
                     yield Ex.neg(new Ex.Select(s.cond(), u.a(), s.otherwise()));
                 }
                 yield s;
@@ -65,35 +66,29 @@ public final class Simplify {
         };
     }
 
-    private Ex unary(Ex.Unary u) {
-        if (u.a() instanceof Ex.Num n) {
-            double v = n.value();
-            return new Ex.Num(switch (u.op()) {
-                case NEG -> -v;
-                case EXP -> Math.exp(v);
-                case LOG -> Math.log(v);
-                case SQRT -> Math.sqrt(v);
-                case ABS -> Math.abs(v);
-            });
-        }
-        if (u.op() == Ex.UnOp.NEG) {
-            if (u.a() instanceof Ex.Unary inner && inner.op() == Ex.UnOp.NEG) return inner.a();
-            // −(a − b) → b − a
-            if (u.a() instanceof Ex.Binary b && b.op() == Ex.BinOp.SUB) return new Ex.Binary(Ex.BinOp.SUB, b.b(), b.a());
-        }
+    private static Ex neg(Ex.Neg u) {
+        if (u.a() instanceof Ex.Num n) return new Ex.Num(-n.value());
+        if (u.a() instanceof Ex.Neg inner) return inner.a();
+        // −(a − b) → b − a
+        if (u.a() instanceof Ex.Binary b && b.op() == Ex.BinOp.SUB) return new Ex.Binary(Ex.BinOp.SUB, b.b(), b.a());
         return u;
+    }
+
+    /** A primitive of numbers is a number; its algebra is that of its arguments. */
+    private static Ex call(Ex.Call c) {
+        double[] args = new double[c.args().size()];
+        for (int k = 0; k < args.length; k++) {
+            if (!(c.args().get(k) instanceof Ex.Num n)) return c;
+            args[k] = n.value();
+        }
+        return new Ex.Num(c.f().apply(args));
     }
 
     private Ex binary(Ex.Binary b) {
         Ex x = b.a(), y = b.b();
         if (x instanceof Ex.Num p && y instanceof Ex.Num q) {
             double l = p.value(), r = q.value();
-            return new Ex.Num(switch (b.op()) {
-                case ADD, SUB, MUL, DIV -> fold(b.op(), l, r);
-                case POW -> Math.pow(l, r);
-                case MAX -> Math.max(l, r);
-                case MIN -> Math.min(l, r);
-            });
+            return new Ex.Num(b.op() == Ex.BinOp.POW ? Math.pow(l, r) : fold(b.op(), l, r));
         }
         return switch (b.op()) {
             case ADD -> {
@@ -101,8 +96,8 @@ public final class Simplify {
                 if (num(y, 0)) yield x;
                 Ex folded = sumConstants(b);
                 if (folded != null) yield folded;
-                if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simp(Ex.sub(x, u.a()));
-                if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simp(Ex.sub(y, u.a()));
+                if (y instanceof Ex.Neg u) yield simp(Ex.sub(x, u.a()));
+                if (x instanceof Ex.Neg u) yield simp(Ex.sub(y, u.a()));
                 yield b;
             }
             case SUB -> {
@@ -110,7 +105,7 @@ public final class Simplify {
                 Ex folded = sumConstants(b);
                 if (folded != null) yield folded;
                 if (num(x, 0)) yield simp(Ex.neg(y));
-                if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simp(Ex.add(x, u.a()));
+                if (y instanceof Ex.Neg u) yield simp(Ex.add(x, u.a()));
                 yield b;
             }
             case MUL -> {
@@ -119,8 +114,8 @@ public final class Simplify {
                 if (num(y, 1)) yield x;
                 if (num(x, -1)) yield simp(Ex.neg(y));
                 if (num(y, -1)) yield simp(Ex.neg(x));
-                if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simp(Ex.neg(Ex.mul(u.a(), y)));
-                if (y instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simp(Ex.neg(Ex.mul(x, u.a())));
+                if (x instanceof Ex.Neg u) yield simp(Ex.neg(Ex.mul(u.a(), y)));
+                if (y instanceof Ex.Neg u) yield simp(Ex.neg(Ex.mul(x, u.a())));
                 // the number first: 2 · a, as people write it
                 if (y instanceof Ex.Num && !(x instanceof Ex.Num)) yield simp(new Ex.Binary(Ex.BinOp.MUL, y, x));
                 // the numbers of a product gathered into one: 0.5 · (2 · g) → g, (2 · a) · (3 · b) → 6 · (a · b)
@@ -146,7 +141,7 @@ public final class Simplify {
                 if (y instanceof Ex.Num d && x instanceof Ex.Binary p && p.op() == Ex.BinOp.MUL && p.a() instanceof Ex.Num c) {
                     yield simp(Ex.mul(new Ex.Num(over(c.value(), d.value())), p.b()));
                 }
-                if (x instanceof Ex.Unary u && u.op() == Ex.UnOp.NEG) yield simp(Ex.neg(Ex.div(u.a(), y)));
+                if (x instanceof Ex.Neg u) yield simp(Ex.neg(Ex.div(u.a(), y)));
                 yield b;
             }
             case POW -> {
@@ -154,7 +149,6 @@ public final class Simplify {
                 if (num(y, 0)) yield new Ex.Num(1);
                 yield b;
             }
-            default -> b;
         };
     }
 

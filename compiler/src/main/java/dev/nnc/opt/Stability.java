@@ -9,6 +9,7 @@ import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Note;
 import dev.nnc.ir.Tensor;
 import dev.nnc.lower.Library;
+import dev.nnc.runtime.Primitive;
 import dev.nnc.runtime.data.TargetDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,7 +99,7 @@ public final class Stability {
     // ─── log σ(z) → −softplus(−z), log(1 − σ(z)) → −softplus(z) ───────────────────────────────────
 
     private Ex logSigmoid(Ex e) {
-        if (!(e instanceof Ex.Unary u) || u.op() != Ex.UnOp.LOG) return e;
+        if (!(e instanceof Ex.Call u) || u.f() != Primitive.LOG) return e;
         Ex z = sigmoidArg(u.a());
         if (z != null) {
             note("log-sigmoid", "log σ(z) is computed as −softplus(−z), which stays finite for large |z|");
@@ -115,12 +116,12 @@ public final class Stability {
     // ─── log Σⱼ exp(e[j]) → m + log Σⱼ exp(e[j] − m), m = maxⱼ e[j] ─────────────────────────────────
 
     private Ex logSumExp(Ex e) {
-        if (!(e instanceof Ex.Unary u) || u.op() != Ex.UnOp.LOG || !(u.a() instanceof Ex.Sum s)
-                || !(s.body() instanceof Ex.Unary x) || x.op() != Ex.UnOp.EXP) return e;
+        if (!(e instanceof Ex.Call u) || u.f() != Primitive.LOG || !(u.a() instanceof Ex.Sum s)
+                || !(s.body() instanceof Ex.Call x) || x.f() != Primitive.EXP) return e;
         note("log-sum-exp", "log Σ exp(…) is computed shifted by its largest term, so exp cannot overflow");
         Ex max = new Ex.NoGrad(Exprs.copy(new Ex.Max(s.i(), x.a())));
-        Ex shifted = new Ex.Sum(s.i(), new Ex.Unary(Ex.UnOp.EXP, Ex.sub(x.a(), max)));
-        return Ex.add(Exprs.copy(max), new Ex.Unary(Ex.UnOp.LOG, Exprs.copy(shifted)));
+        Ex shifted = new Ex.Sum(s.i(), Ex.call(Primitive.EXP, Ex.sub(x.a(), max)));
+        return Ex.add(Exprs.copy(max), Ex.call(Primitive.LOG, Exprs.copy(shifted)));
     }
 
     // ─── softmax, shifted by its maximum ──────────────────────────────────────────────────────────
@@ -135,8 +136,8 @@ public final class Stability {
             Def d = defs.get(k);
             current = d;
             if (!(d.body() instanceof Ex.Binary div) || div.op() != Ex.BinOp.DIV) continue;
-            if (!(div.a() instanceof Ex.Unary num) || num.op() != Ex.UnOp.EXP) continue;
-            if (!(div.b() instanceof Ex.Sum den) || !(den.body() instanceof Ex.Unary e) || e.op() != Ex.UnOp.EXP) continue;
+            if (!(div.a() instanceof Ex.Call num) || num.f() != Primitive.EXP) continue;
+            if (!(div.b() instanceof Ex.Sum den) || !(den.body() instanceof Ex.Call e) || e.f() != Primitive.EXP) continue;
             IndexVar i = null;
             for (IndexVar v : d.vars()) {
                 if (Exprs.key(Exprs.substitute(e.a(), Map.of(den.i(), Idx.of(v)))).equals(Exprs.key(num.a()))) i = v;
@@ -150,8 +151,8 @@ public final class Stability {
             Tensor s = new Tensor("sum_" + d.tensor().name, Tensor.Role.VALUE, shape, d.tensor().span);
             Ex mAt = new Ex.NoGrad(new Ex.Load(m, at));
             Def mDef = new Def(m, outer, Exprs.copy(new Ex.Max(den.i(), e.a())));
-            Def sDef = new Def(s, outer, Exprs.copy(new Ex.Sum(den.i(), new Ex.Unary(Ex.UnOp.EXP, Ex.sub(e.a(), mAt)))));
-            Ex body = Ex.div(new Ex.Unary(Ex.UnOp.EXP, Ex.sub(num.a(), mAt)), new Ex.Load(s, at));
+            Def sDef = new Def(s, outer, Exprs.copy(new Ex.Sum(den.i(), Ex.call(Primitive.EXP, Ex.sub(e.a(), mAt)))));
+            Ex body = Ex.div(Ex.call(Primitive.EXP, Ex.sub(num.a(), mAt)), new Ex.Load(s, at));
             defs.set(k, d.withBody(body));
             defs.add(k, sDef);
             defs.add(k, mDef);
@@ -166,12 +167,12 @@ public final class Stability {
     private Ex softmaxCrossEntropy(Ex e) {
         if (!(e instanceof Ex.Sum s) || !(s.body() instanceof Ex.Binary mul) || mul.op() != Ex.BinOp.MUL) return e;
         Ex ya = mul.a(), lp = mul.b();
-        if (!(lp instanceof Ex.Unary)) {
+        if (!Ex.isCall(lp, Primitive.LOG)) {
             ya = mul.b();
             lp = mul.a();
         }
         if (!(ya instanceof Ex.Load y) || y.tensor().role != Tensor.Role.TARGET || !y.idx().equals(List.of(Idx.of(s.i())))) return e;
-        if (!(lp instanceof Ex.Unary log) || log.op() != Ex.UnOp.LOG || !(log.a() instanceof Ex.Load p)
+        if (!(lp instanceof Ex.Call log) || log.f() != Primitive.LOG || !(log.a() instanceof Ex.Load p)
                 || !p.idx().equals(List.of(Idx.of(s.i())))) return e;
         Softmax sm = softmaxes.get(p.tensor());
         if (sm == null || p.tensor().rank() != 1 || !(sm.logit() instanceof Ex.Load z) || !z.idx().equals(List.of(Idx.of(sm.i())))) {
@@ -180,7 +181,7 @@ public final class Stability {
         var c = s.i();
         Ex zc = new Ex.Load(z.tensor(), List.of(Idx.of(c)));
         Ex logSoftmax = Ex.sub(Ex.sub(zc, new Ex.NoGrad(new Ex.Load(sm.max(), List.of()))),
-                new Ex.Unary(Ex.UnOp.LOG, new Ex.Load(sm.sum(), List.of())));
+                Ex.call(Primitive.LOG, new Ex.Load(sm.sum(), List.of())));
         Ex value = new Ex.Sum(c, Ex.mul(y, logSoftmax));
         var k = new IndexVar(c.name, c.range());
         Ex grad = Ex.sub(new Ex.Load(y.tensor(), List.of(Idx.of(k))), new Ex.Load(p.tensor(), List.of(Idx.of(k))));

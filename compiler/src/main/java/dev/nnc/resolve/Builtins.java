@@ -1,19 +1,27 @@
 package dev.nnc.resolve;
 
+import dev.nnc.runtime.Primitive;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The primitives every other function is written in. Their derivatives are the compiler's business. */
+/** The names the language defines: a function for each row of the runtime's table of primitives, and π. */
 public final class Builtins {
     private Builtins() {}
 
-    public static final Map<String, Symbol.Builtin> FUNCTIONS = Map.of(
-            "exp", new Symbol.Builtin("exp", 1),
-            "log", new Symbol.Builtin("log", 1),
-            "sqrt", new Symbol.Builtin("sqrt", 1),
-            "abs", new Symbol.Builtin("abs", 1),
-            "max", new Symbol.Builtin("max", 2),
-            "min", new Symbol.Builtin("min", 2));
+    public static final Map<String, Symbol.Builtin> FUNCTIONS = functions();
 
     /** Named constants usable anywhere a number is. */
     public static final Map<String, Double> CONSTANTS = Map.of("π", Math.PI);
+
+    /** The functions' names, for a hint: {@code exp/log/…}. */
+    public static String functionNames() { return String.join("/", FUNCTIONS.keySet()); }
+
+    private static Map<String, Symbol.Builtin> functions() {
+        var m = new LinkedHashMap<String, Symbol.Builtin>();
+        for (Primitive p : Primitive.values()) {
+            if (m.put(p.spelling, new Symbol.Builtin(p)) != null) throw new IllegalStateException("internal: two primitives named " + p.spelling);
+        }
+        return Collections.unmodifiableMap(m);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.nnc.resolve;
 
 import dev.nnc.ast.Decl;
+import dev.nnc.runtime.Primitive;
 import dev.nnc.source.Span;
 
 /** What a top-level name stands for. */
@@ -41,7 +42,9 @@ public sealed interface Symbol {
     }
 
     /** A primitive with a fixed number of arguments, applied element-wise. */
-    record Builtin(String name, int arity) implements Symbol {
+    record Builtin(Primitive primitive) implements Symbol {
+        public String name() { return primitive.spelling; }
+        public int arity() { return primitive.arity; }
         public Span span() { return null; }
     }
 

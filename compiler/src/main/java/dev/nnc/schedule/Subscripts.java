@@ -2,6 +2,7 @@ package dev.nnc.schedule;
 
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
+import dev.nnc.ir.Offset;
 import dev.nnc.ir.Tensor;
 import java.util.List;
 
@@ -28,11 +29,6 @@ public final class Subscripts {
 
     /** The flat element of a subscript list that is all fixed, or null. */
     public static Integer fixedElement(Tensor t, List<Idx> at) {
-        int element = 0;
-        for (int k = 0; k < at.size(); k++) {
-            if (!(at.get(k) instanceof Idx.Fixed f)) return null;
-            element = element * t.shape.get(k) + f.position();
-        }
-        return element;
+        return at.stream().allMatch(Idx.Fixed.class::isInstance) ? Offset.fixed(t, at) : null;
     }
 }

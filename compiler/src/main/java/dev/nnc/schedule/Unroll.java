@@ -4,10 +4,12 @@ import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
+import dev.nnc.runtime.Primitive;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BinaryOperator;
 
 /**
  * Writes a per-sample block out in full: one assignment per element, each Σ and max expanded into its terms
@@ -45,18 +47,18 @@ final class Unroll {
     /** e with every Σ and max written out term by term; a fused value replaced by how it is computed. */
     static Ex expand(Ex e) {
         return switch (e) {
-            case Ex.Sum s -> fold(s.i(), s.body(), Ex.BinOp.ADD);
-            case Ex.Max m -> fold(m.i(), m.body(), Ex.BinOp.MAX);
+            case Ex.Sum s -> fold(s.i(), s.body(), Ex::add);
+            case Ex.Max m -> fold(m.i(), m.body(), (a, b) -> Ex.call(Primitive.MAX, a, b));
             case Ex.Fused f -> expand(f.value());
             default -> Exprs.mapChildren(e, Unroll::expand);
         };
     }
 
-    private static Ex fold(IndexVar i, Ex body, Ex.BinOp op) {
+    private static Ex fold(IndexVar i, Ex body, BinaryOperator<Ex> op) {
         Ex acc = null;
         for (int k = 0; k < i.range(); k++) {
             Ex term = expand(Exprs.substitute(body, Map.of(i, new Idx.Fixed(k))));
-            acc = acc == null ? term : new Ex.Binary(op, acc, term);
+            acc = acc == null ? term : op.apply(acc, term);
         }
         return acc;
     }

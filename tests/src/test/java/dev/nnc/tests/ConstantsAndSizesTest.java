@@ -7,7 +7,10 @@ import dev.nnc.check.CheckedNetwork;
 import dev.nnc.check.ParamInit;
 import dev.nnc.diag.Diagnostic;
 import dev.nnc.diag.DiagnosticPrinter;
+import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
+import dev.nnc.ir.IrPrinter;
+import dev.nnc.runtime.Primitive;
 import dev.nnc.source.SourceFile;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -111,6 +114,17 @@ class ConstantsAndSizesTest {
             }
         }
         assertTrue(broken > 500 && fine > 500, "both kinds generated: " + broken + " broken, " + fine + " fine");
+    }
+
+    /** erf folds like every primitive: in an initial value (CHECK), and in the derived gradient (the simplifier). */
+    @Test
+    void erfFoldsToItsValue() {
+        var result = Frontend.check(new SourceFile("c.nn", network("erf(1) + erf(-0.5)", " + erf(2) w")));
+        assertEquals(List.of(), result.diagnostics().sorted().stream().map(DiagnosticPrinter::render).toList());
+        assertEquals(new ParamInit.Constant(Primitive.erf(1) + Primitive.erf(-0.5)), result.checked().networks().get(0).values().get("w").init());
+        var graph = Compile.graph(result.checked(), Compile.network(result.checked(), "N"), Compile.Options.DEFAULT);
+        String ir = IrPrinter.graph(graph, IrPrinter.Style.UNICODE);
+        assertTrue(ir.contains("  ∂J/∂w = δa · x + " + Primitive.erf(2) + " · δa\n"), ir);
     }
 
     /** Shapes whose count is near one array's limit (2^31 − 9), near 2^32, and beyond a long. */

@@ -63,7 +63,7 @@ class GradcheckFamilyTest {
 
     static Stream<Arguments> activations() {
         var cases = new ArrayList<Arguments>();
-        for (String f : List.of("σ", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softsign", "gelu", "softplus",
+        for (String f : List.of("σ", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softsign", "gelu", "gelu_exact", "softplus",
                 "swish", "silu", "identity", "linear")) {
             cases.add(Arguments.of(f, activationNetwork(f + "(%s)")));
         }

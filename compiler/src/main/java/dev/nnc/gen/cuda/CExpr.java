@@ -3,8 +3,11 @@ package dev.nnc.gen.cuda;
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
+import dev.nnc.ir.Offset;
 import dev.nnc.ir.Tensor;
+import dev.nnc.runtime.Primitive;
 import dev.nnc.schedule.Storage;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -70,31 +73,27 @@ final class CExpr {
     }
 
     /**
-     * {@code a.s3[r * 784 + i5 + 12]}: an element in its array. Workspace is indexed by the sample's number in the
+     * {@code a.s3[(long long) r * 784 + i5 + 12]}: an element in its array, fixed subscripts folded into the constant. Workspace is indexed by the sample's number in the
      * batch, an input or target by the sample's row in the data ({@code a.d2[nnc_row * 784 + i5]}).
      */
     String element(Tensor t, List<Idx> at) {
-        if (inRegisters(t)) {
-            int off = 0;
-            for (int k = 0; k < at.size(); k++) {
-                if (!(at.get(k) instanceof Idx.Fixed f)) throw new IllegalStateException("internal: " + t + " in registers with a variable subscript");
-                off = off * t.shape.get(k) + f.position();
-            }
-            return register(t, off);
-        }
+        if (inRegisters(t)) return register(t, Offset.fixed(t, at));
         Storage s = storage.get(t);
         if (s instanceof Storage.Column) rowUsed = true;
-        var b = new StringBuilder(array(t) + "[" + switch (s) {
-            case Storage.Column c -> "(long long) " + row + " * " + t.size();
-            case Storage.Work w -> "(long long) " + sample + " * " + t.size();
-            default -> Integer.toString(s.offset());
-        });
-        int stride = 1;
-        for (int k = at.size() - 1; k >= 0; k--) {
-            b.append(" + ").append(index(at.get(k))).append(stride == 1 ? "" : " * " + stride);
-            stride *= t.shape.get(k);
+        Offset element = Offset.of(t, at);
+        int constant = element.constant();
+        var terms = new ArrayList<String>();
+        switch (s) {
+            // first, so that the sum is a long long
+            case Storage.Column c -> terms.add("(long long) " + row + " * " + t.size());
+            case Storage.Work w -> terms.add("(long long) " + sample + " * " + t.size());
+            default -> constant += s.offset();
         }
-        return b.append(']').toString();
+        for (Offset.Term term : element.terms().reversed()) {
+            terms.add(var(term.v()) + (term.stride() == 1 ? "" : " * " + term.stride()));
+        }
+        if (constant != 0 || terms.isEmpty()) terms.add(Integer.toString(constant));
+        return array(t) + "[" + String.join(" + ", terms) + "]";
     }
 
     /** The argument that holds a tensor's array: {@code a.s3}, or {@code a.d2} for the data of an input or target. */
@@ -109,12 +108,14 @@ final class CExpr {
     String index(Idx i) {
         return switch (i) {
             case Idx.Fixed f -> Integer.toString(f.position());
-            case Idx.Var v -> {
-                String n = vars.get(v.v());
-                if (n == null) throw new IllegalStateException("internal: index " + v.v() + " is not bound");
-                yield n;
-            }
+            case Idx.Var v -> var(v.v());
         };
+    }
+
+    private String var(IndexVar v) {
+        String n = vars.get(v);
+        if (n == null) throw new IllegalStateException("internal: index " + v + " is not bound");
+        return n;
     }
 
     String number(double v) {
@@ -130,15 +131,11 @@ final class CExpr {
             case Ex.Load l -> element(l.tensor(), l.idx());
             case Ex.Arg a -> args[a.k()];
             case Ex.Same s -> "(" + index(s.a()) + " == " + index(s.b()) + " ? (real) 1 : (real) 0)";
-            case Ex.Unary u -> {
-                String x = expr(u.a(), pre, indent);
-                yield switch (u.op()) {
-                    case NEG -> "(-" + x + ")";
-                    case EXP -> "exp(" + x + ")";
-                    case LOG -> "log(" + x + ")";
-                    case SQRT -> "sqrt(" + x + ")";
-                    case ABS -> "fabs(" + x + ")";
-                };
+            case Ex.Neg u -> "(-" + expr(u.a(), pre, indent) + ")";
+            case Ex.Call c -> {
+                var args = new ArrayList<String>();
+                for (Ex a : c.args()) args.add(expr(a, pre, indent));
+                yield c.f().c + "(" + String.join(", ", args) + ")";
             }
             case Ex.Binary b -> {
                 String x = expr(b.a(), pre, indent), y = expr(b.b(), pre, indent);
@@ -147,9 +144,7 @@ final class CExpr {
                     case SUB -> "(" + x + " - " + y + ")";
                     case MUL -> "(" + x + " * " + y + ")";
                     case DIV -> "(" + x + " / " + y + ")";
-                    case POW -> b.b() instanceof Ex.Num n && n.value() == 2 ? "(" + x + " * " + x + ")" : "pow(" + x + ", " + y + ")";
-                    case MAX -> "nnc_max(" + x + ", " + y + ")";
-                    case MIN -> "nnc_min(" + x + ", " + y + ")";
+                    case POW -> b.squared() != null ? "(" + x + " * " + x + ")" : "pow(" + x + ", " + y + ")";
                 };
             }
             case Ex.Cmp c -> {
@@ -181,8 +176,7 @@ final class CExpr {
             }
             case Ex.Sum s -> reduce(s.i(), s.body(), false, pre, indent);
             case Ex.Max m -> reduce(m.i(), m.body(), true, pre, indent);
-            case Ex.NoGrad n -> expr(n.a(), pre, indent);
-            case Ex.Fused f -> expr(f.value(), pre, indent);
+            case Ex.Annotated w -> expr(w.value(), pre, indent);
             case Ex.Apply a -> {
                 String[] frame = new String[a.args().size()];
                 for (int k = 0; k < frame.length; k++) {
@@ -207,7 +201,7 @@ final class CExpr {
         var inner = new StringBuilder();
         String v = expr(body, inner, indent + "    ");
         pre.append(inner).append(indent).append("    ").append(acc).append(" = ")
-                .append(max ? "nnc_max(" + acc + ", " + v + ")" : acc + " + " + v).append(";\n");
+                .append(max ? Primitive.MAX.c + "(" + acc + ", " + v + ")" : acc + " + " + v).append(";\n");
         pre.append(indent).append("}\n");
         return acc;
     }

@@ -4,6 +4,7 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
+import dev.nnc.ir.Offset;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.DType;
@@ -223,7 +224,7 @@ public final class ClassGen {
         for (Ex.Load l : s.parameters()) {
             e.address(l.tensor(), l.idx());
             mv.visitInsn(e.t.aload);
-            mv.visitVarInsn(e.t.store, e.register(l.tensor(), Emitter.constantOffset(l.tensor(), l.idx())));
+            mv.visitVarInsn(e.t.store, e.register(l.tensor(), Offset.fixed(l.tensor(), l.idx())));
         }
         int b = e.local(1), r = e.local(1);
         mv.visitVarInsn(ILOAD, FROM);

@@ -5,7 +5,9 @@ import static org.objectweb.asm.Opcodes.*;
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
+import dev.nnc.ir.Offset;
 import dev.nnc.ir.Tensor;
+import dev.nnc.runtime.Primitive;
 import dev.nnc.schedule.Stmt;
 import dev.nnc.schedule.Storage;
 import java.util.HashMap;
@@ -156,7 +158,7 @@ final class Emitter {
 
     void assign(Stmt.Assign a) {
         if (isRegister(a.t())) {
-            int r = register(a.t(), constantOffset(a.t(), a.at()));
+            int r = register(a.t(), Offset.fixed(a.t(), a.at()));
             if (a.add()) mv.visitVarInsn(t.load, r);
             expr(a.value());
             if (a.add()) mv.visitInsn(t.add);
@@ -180,37 +182,22 @@ final class Emitter {
 
     // ─── Addresses ──────────────────────────────────────────────────────────────────────────────────
 
-    /** The element's offset when every subscript is fixed. */
-    static int constantOffset(Tensor x, List<Idx> at) {
-        int off = 0;
-        for (int k = 0; k < at.size(); k++) {
-            if (!(at.get(k) instanceof Idx.Fixed f)) throw new IllegalStateException("internal: " + x + " in registers with a variable subscript");
-            off = off * x.shape.get(k) + f.position();
-        }
-        return off;
-    }
-
     /** Pushes the array holding {@code x} and the offset of element {@code at}. */
     void address(Tensor x, List<Idx> at) {
         Storage s = storage.get(x);
         int slot = slot(x, s);
         mv.visitVarInsn(ALOAD, arrays.get(slot));
-        int constant = s.offset(), stride = 1;
+        Offset element = Offset.of(x, at);
+        int constant = s.offset() + element.constant();
         boolean pushed = false;
-        for (int k = at.size() - 1; k >= 0; k--) {
-            switch (at.get(k)) {
-                case Idx.Fixed f -> constant += f.position() * stride;
-                case Idx.Var v -> {
-                    mv.visitVarInsn(ILOAD, var(v.v()));
-                    if (stride != 1) {
-                        push(stride);
-                        mv.visitInsn(IMUL);
-                    }
-                    if (pushed) mv.visitInsn(IADD);
-                    pushed = true;
-                }
+        for (Offset.Term term : element.terms().reversed()) {
+            mv.visitVarInsn(ILOAD, var(term.v()));
+            if (term.stride() != 1) {
+                push(term.stride());
+                mv.visitInsn(IMUL);
             }
-            stride *= x.shape.get(k);
+            if (pushed) mv.visitInsn(IADD);
+            pushed = true;
         }
         int base = switch (s) {
             case Storage.Column c -> sample;
@@ -263,17 +250,18 @@ final class Emitter {
                 mv.visitJumpInsn(IF_ICMPNE, differ);
                 bool(differ);
             }
-            case Ex.Unary u -> {
+            case Ex.Neg u -> {
                 expr(u.a());
-                switch (u.op()) {
-                    case NEG -> mv.visitInsn(t.neg);
-                    case EXP -> t.math(mv, "exp");
-                    case LOG -> t.math(mv, "log");
-                    case SQRT -> t.math(mv, "sqrt");
-                    case ABS -> t.own(mv, "abs", 1);
-                }
+                mv.visitInsn(t.neg);
             }
             case Ex.Binary b -> binary(b);
+            case Ex.Call c -> {
+                for (Ex a : c.args()) {
+                    expr(a);
+                    if (t.argument(c.f().jvm) != t) t.toDouble(mv);
+                }
+                t.call(mv, c.f().jvm, c.f().arity);
+            }
             case Ex.Cmp c -> {
                 expr(c.a());
                 expr(c.b());
@@ -303,8 +291,7 @@ final class Emitter {
             }
             case Ex.Sum s -> reduce(s.i(), s.body(), false);
             case Ex.Max m -> reduce(m.i(), m.body(), true);
-            case Ex.NoGrad n -> expr(n.a());
-            case Ex.Fused f -> expr(f.value());
+            case Ex.Annotated w -> expr(w.value());
             case Ex.Apply a -> {
                 int[] frame = new int[a.args().size()];
                 for (int k = 0; k < frame.length; k++) {
@@ -332,8 +319,8 @@ final class Emitter {
 
     private void binary(Ex.Binary b) {
         if (b.op() == Ex.BinOp.POW) {
-            if (b.b() instanceof Ex.Num n && n.value() == 2) {
-                expr(b.a());
+            if (b.squared() != null) {
+                expr(b.squared());
                 mv.visitInsn(t.dup);
                 mv.visitInsn(t.mul);
                 return;
@@ -353,8 +340,6 @@ final class Emitter {
             case SUB -> mv.visitInsn(t.sub);
             case MUL -> mv.visitInsn(t.mul);
             case DIV -> mv.visitInsn(t.div);
-            case MAX -> t.own(mv, "max", 2);
-            case MIN -> t.own(mv, "min", 2);
             case POW -> throw new IllegalStateException("internal: pow handled above");
         }
     }
@@ -367,7 +352,7 @@ final class Emitter {
         loop(i, () -> {
             mv.visitVarInsn(t.load, acc);
             expr(body);
-            if (max) t.own(mv, "max", 2);
+            if (max) t.call(mv, Primitive.MAX.jvm, 2);
             else mv.visitInsn(t.add);
             mv.visitVarInsn(t.store, acc);
         });
@@ -383,7 +368,7 @@ final class Emitter {
 
     void load(Ex.Load l) {
         if (isRegister(l.tensor())) {
-            int element = constantOffset(l.tensor(), l.idx());
+            int element = Offset.fixed(l.tensor(), l.idx());
             if (!hasRegister(l.tensor(), element)) throw new IllegalStateException("internal: " + l.tensor() + " read before it is computed");
             mv.visitVarInsn(t.load, register(l.tensor(), element));
             return;

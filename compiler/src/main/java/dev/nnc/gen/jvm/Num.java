@@ -2,6 +2,7 @@ package dev.nnc.gen.jvm;
 
 import static org.objectweb.asm.Opcodes.*;
 
+import dev.nnc.runtime.Primitive;
 import org.objectweb.asm.MethodVisitor;
 
 /** The element type generated code computes in: each operation's opcode for float or double, and its stack effect. */
@@ -54,15 +55,13 @@ enum Num {
     /** A double on the stack, as this type. */
     void fromDouble(MethodVisitor mv) { if (this == F) mv.visitInsn(D2F); }
 
-    /** Calls a {@code java.lang.Math} function of doubles on the value on the stack. */
-    void math(MethodVisitor mv, String name) {
-        toDouble(mv);
-        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", name, "(D)D", false);
-        fromDouble(mv);
-    }
+    /** The type a primitive's method takes its arguments in: this one, or double (widened first). */
+    Num argument(Primitive.Jvm f) { return f.ofEachType() ? this : D; }
 
-    /** Calls a {@code java.lang.Math} function of this type ({@code max}, {@code min}, {@code abs}). */
-    void own(MethodVisitor mv, String name, int arity) {
-        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", name, "(" + desc.repeat(arity) + ")" + desc, false);
+    /** Calls a primitive's method on the arguments on the stack, each already of {@link #argument}'s type. */
+    void call(MethodVisitor mv, Primitive.Jvm f, int arity) {
+        String type = argument(f).desc;
+        mv.visitMethodInsn(INVOKESTATIC, f.owner(), f.name(), "(" + type.repeat(arity) + ")" + type, false);
+        if (!f.ofEachType()) fromDouble(mv);
     }
 }
