@@ -8,11 +8,14 @@ import dev.nnc.driver.Frontend;
 import dev.nnc.interp.InterpreterModel;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.OptimizerIr;
+import dev.nnc.runtime.BackendUnavailable;
 import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.TensorInfo;
-import dev.nnc.runtime.train.ResidentTraining;
+import dev.nnc.runtime.cuda.Driver;
 import dev.nnc.runtime.train.NumberRule;
+import dev.nnc.runtime.train.ResidentTraining;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,7 +90,7 @@ public final class Throughput {
             System.err.println("throughput: " + e.getMessage());
             System.exit(3); // compare.sh reads 3 as "no such backend"
             return;
-        } catch (dev.nnc.runtime.BackendUnavailable e) {
+        } catch (BackendUnavailable e) {
             System.err.println("throughput: the " + o.backend + " backend cannot run here: " + e.getMessage());
             System.exit(4);
             return;
@@ -145,12 +148,12 @@ public final class Throughput {
         String config = "backend=" + model.backend() + (cuda ? " graphs=" + !"false".equals(System.getProperty("nnc.cuda.graphs"))
                 + " gemm=" + System.getProperty("nnc.cuda.gemm", "kernels") + " chains=" + !"false".equals(System.getProperty("nnc.cuda.chains"))
                 + (perStep > 1 ? " resident" : "") : " threads=" + o.threads);
-        String device = cuda ? dev.nnc.runtime.cuda.Driver.device().describe() : "cpu";
+        String device = cuda ? Driver.device().describe() : "cpu";
         System.out.printf(Locale.ROOT, "{\"tool\": \"nnc\", \"case\": \"%s\", \"batch\": %d, \"mode\": \"%s\", \"threads\": %d, "
                         + "\"config\": \"%s\", \"samples_per_s\": %.1f, \"repeats\": [%s], \"backend\": \"%s\", \"device\": \"%s\", "
                         + "\"java\": \"%s\", \"loadavg\": %.2f}%n",
                 o.label, o.batch, o.train ? "train" : "infer", o.threads, config, median, repeats, model.backend(), device,
-                Runtime.version(), java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                Runtime.version(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         model.close();
     }
 

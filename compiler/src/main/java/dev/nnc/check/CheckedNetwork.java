@@ -2,6 +2,8 @@ package dev.nnc.check;
 
 import dev.nnc.ast.Decl;
 import dev.nnc.source.Span;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +15,7 @@ import java.util.Map;
 public record CheckedNetwork(Decl.Network decl, Map<String, NetworkValue> values, List<String> order,
                              List<String> outputs, String loss) {
     public CheckedNetwork {
-        values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values)); // declaration order
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values)); // declaration order
         order = List.copyOf(order);
         outputs = List.copyOf(outputs);
     }

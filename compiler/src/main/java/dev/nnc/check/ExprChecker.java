@@ -11,8 +11,10 @@ import dev.nnc.resolve.Symbol;
 import dev.nnc.source.Span;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Binds the names of one body and infers shapes and index ranges, reporting what does not fit.
@@ -288,8 +290,8 @@ final class ExprChecker {
     }
 
     /** Names a suggested sum's indices must not take: the indices and values in scope. */
-    private java.util.Set<String> taken() {
-        var taken = new java.util.HashSet<>(indices.keySet());
+    private Set<String> taken() {
+        var taken = new HashSet<>(indices.keySet());
         taken.addAll(locals.names());
         return taken;
     }

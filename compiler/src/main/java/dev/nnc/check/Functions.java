@@ -4,6 +4,7 @@ import dev.nnc.ast.Decl;
 import dev.nnc.ast.Expr;
 import dev.nnc.ast.Ident;
 import dev.nnc.diag.Key;
+import dev.nnc.diag.Severity;
 import dev.nnc.resolve.Scope;
 import dev.nnc.resolve.Symbol;
 import dev.nnc.source.Span;
@@ -67,7 +68,7 @@ final class Functions {
 
     private Reporter recording(Decl.Fn fn) {
         return d -> {
-            if (d.severity() == dev.nnc.diag.Severity.ERROR) broken.add(fn);
+            if (d.severity() == Severity.ERROR) broken.add(fn);
             reporter.report(d);
         };
     }

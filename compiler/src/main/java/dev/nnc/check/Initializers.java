@@ -4,6 +4,7 @@ import dev.nnc.ast.Init;
 import dev.nnc.diag.Key;
 import dev.nnc.resolve.Suggest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +16,8 @@ final class Initializers {
     private record Distribution(String name, List<String> params, List<Double> defaults, boolean needsIndex) {}
 
     private static final Map<String, Distribution> DISTRIBUTIONS = Map.of(
-            "normal", new Distribution("normal", List.of("mean", "std"), java.util.Arrays.asList(0.0, 1.0), false),
-            "uniform", new Distribution("uniform", List.of("low", "high"), java.util.Arrays.asList(null, null), false),
+            "normal", new Distribution("normal", List.of("mean", "std"), Arrays.asList(0.0, 1.0), false),
+            "uniform", new Distribution("uniform", List.of("low", "high"), Arrays.asList(null, null), false),
             "he", new Distribution("he", List.of(), List.of(), true),
             "kaiming", new Distribution("he", List.of(), List.of(), true),
             "xavier", new Distribution("xavier", List.of(), List.of(), true),

@@ -3,6 +3,7 @@ package dev.nnc.check;
 import dev.nnc.ast.Decl;
 import dev.nnc.ast.Expr;
 import dev.nnc.ast.Ident;
+import dev.nnc.ast.Init;
 import dev.nnc.ast.Member;
 import dev.nnc.diag.Key;
 import dev.nnc.resolve.Builtins;
@@ -16,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -109,7 +111,7 @@ final class NetworkChecker {
     private Shape fits(String name, Shape shape, Span where) {
         if (shape == null || shape.size() <= Sizes.MAX_ARRAY) return shape;
         reporter.error(Key.TOO_LARGE, where, name + shape + " has " + Sizes.exact(shape.dims())
-                + " elements, more than one tensor can hold (" + String.format(java.util.Locale.ROOT, "%,d", Sizes.MAX_ARRAY) + ")",
+                + " elements, more than one tensor can hold (" + String.format(Locale.ROOT, "%,d", Sizes.MAX_ARRAY) + ")",
                 "nnc keeps each tensor in one array; make it smaller");
         return null;
     }
@@ -122,8 +124,8 @@ final class NetworkChecker {
         }
         if (total > Sizes.MAX_ARRAY) {
             reporter.error(Key.TOO_LARGE, network.name().span(), "the network " + network.name().name() + " has "
-                    + String.format(java.util.Locale.ROOT, "%,d", total) + " parameters, more than nnc can hold ("
-                    + String.format(java.util.Locale.ROOT, "%,d", Sizes.MAX_ARRAY) + " in all)",
+                    + String.format(Locale.ROOT, "%,d", total) + " parameters, more than nnc can hold ("
+                    + String.format(Locale.ROOT, "%,d", Sizes.MAX_ARRAY) + " in all)",
                     "nnc keeps all parameters in one array; make the network smaller");
         }
     }
@@ -131,8 +133,8 @@ final class NetworkChecker {
     /** {@code param a, b ~ normal(0, 1), c = 0}: a name without an initializer takes the next one's. */
     private void declareParams(Member.Params ps) {
         var items = ps.params();
-        var inits = new dev.nnc.ast.Init[items.size()];
-        dev.nnc.ast.Init next = null;
+        var inits = new Init[items.size()];
+        Init next = null;
         for (int i = items.size() - 1; i >= 0; i--) {
             if (items.get(i).init() != null) next = items.get(i).init();
             inits[i] = next;
@@ -168,7 +170,7 @@ final class NetworkChecker {
             return false;
         }
         var function = functions.scope().lookup(n);
-        if (function != null && !(function instanceof dev.nnc.resolve.Symbol.Network)) {
+        if (function != null && !(function instanceof Symbol.Network)) {
             // Else f(x) would silently turn from a call into the product f·x.
             reporter.error(Key.DUPLICATE_DEFINITION, name.span(), n + " is the name of a " + function.kind()
                     + "; a network's values need names of their own", "rename it, e.g. " + n + "1");

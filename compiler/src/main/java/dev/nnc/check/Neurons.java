@@ -2,6 +2,7 @@ package dev.nnc.check;
 
 import dev.nnc.ast.Decl;
 import dev.nnc.diag.Key;
+import dev.nnc.diag.Severity;
 import dev.nnc.source.Span;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ final class Neurons {
         functions.declareParams(neuron.params(), Kind.ARGUMENT, locals);
         boolean[] failed = new boolean[1];
         Reporter watching = d -> {
-            if (d.severity() == dev.nnc.diag.Severity.ERROR) failed[0] = true;
+            if (d.severity() == Severity.ERROR) failed[0] = true;
             reporter.report(d);
         };
         new ExprChecker(functions, locals, watching).check(neuron.body());

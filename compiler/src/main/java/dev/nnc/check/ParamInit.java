@@ -1,5 +1,6 @@
 package dev.nnc.check;
 
+import dev.nnc.runtime.Initializer;
 import java.util.List;
 
 /** How a parameter's values start, after defaults and sharing are worked out. */
@@ -20,11 +21,11 @@ public sealed interface ParamInit {
     default boolean deterministic() { return runtime().deterministic(); }
 
     /** The same, in the runtime's terms: what backends and compiled models draw from. */
-    default dev.nnc.runtime.Initializer runtime() {
+    default Initializer runtime() {
         return switch (this) {
-            case Constant c -> new dev.nnc.runtime.Initializer("constant", List.of(c.value()));
-            case Values v -> new dev.nnc.runtime.Initializer("values", v.values());
-            case Random r -> new dev.nnc.runtime.Initializer(r.distribution(), r.args());
+            case Constant c -> new Initializer("constant", List.of(c.value()));
+            case Values v -> new Initializer("values", v.values());
+            case Random r -> new Initializer(r.distribution(), r.args());
         };
     }
 }

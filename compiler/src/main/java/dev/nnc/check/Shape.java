@@ -1,6 +1,9 @@
 package dev.nnc.check;
 
+import dev.nnc.runtime.Sizes;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The shape of a value: its sizes, one per index; a scalar has none. */
@@ -16,13 +19,13 @@ public record Shape(List<Integer> dims) {
     public boolean isScalar() { return dims.isEmpty(); }
 
     /** The number of elements, saturating at {@code Long.MAX_VALUE} (see {@link dev.nnc.runtime.Sizes}). */
-    public long size() { return dev.nnc.runtime.Sizes.elements(dims); }
+    public long size() { return Sizes.elements(dims); }
 
     /** A [1], [1,1], …: one number in a list, usually meant as a scalar. */
     public boolean isOneElement() { return !isScalar() && size() == 1; }
 
     /** The kinds of value whose shape is written in a declaration (the place to change a [1] into a number). */
-    static final java.util.Set<Kind> DECLARED = java.util.EnumSet.of(Kind.INPUT, Kind.TARGET, Kind.PARAM, Kind.LAYER);
+    static final Set<Kind> DECLARED = EnumSet.of(Kind.INPUT, Kind.TARGET, Kind.PARAM, Kind.LAYER);
 
     /** "a scalar" or "shape [3,4]", for messages. */
     public String describe() { return isScalar() ? "a scalar" : "shape " + this; }

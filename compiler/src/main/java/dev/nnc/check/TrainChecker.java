@@ -1,5 +1,6 @@
 package dev.nnc.check;
 
+import dev.nnc.ast.Arg;
 import dev.nnc.ast.Decl;
 import dev.nnc.ast.Expr;
 import dev.nnc.ast.Setting;
@@ -131,7 +132,7 @@ final class TrainChecker {
     }
 
     /** A setting's value written {@code name} or {@code name(args)}. */
-    private record Named(String name, List<dev.nnc.ast.Arg> args) {}
+    private record Named(String name, List<Arg> args) {}
 
     private static Named named(Expr e) {
         if (e == null) return null;
@@ -188,10 +189,10 @@ final class TrainChecker {
             return null;
         }
         String name = named.name();
-        List<dev.nnc.ast.Arg> args = named.args();
+        List<Arg> args = named.args();
         Symbol sym = scope.lookup(name);
         if (sym == null || !(sym.target() instanceof Symbol.Optimizer opt)) {
-            var optimizers = new java.util.ArrayList<String>();
+            var optimizers = new ArrayList<String>();
             for (var x : scope.preludeSymbols()) if (x.target() instanceof Symbol.Optimizer) optimizers.add(x.name());
             for (var x : scope.userSymbols()) if (x.target() instanceof Symbol.Optimizer) optimizers.add(x.name());
             String guess = Suggest.closest(name, optimizers);

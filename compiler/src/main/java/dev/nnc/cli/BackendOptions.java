@@ -3,13 +3,14 @@ package dev.nnc.cli;
 import dev.nnc.driver.Backends;
 import dev.nnc.driver.Build;
 import dev.nnc.runtime.Model;
-import picocli.CommandLine;
+import java.util.Iterator;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code --backend} and {@code --precision}, a mixin of train, predict and eval; the backends are the driver's. */
 final class BackendOptions {
     static final class Names implements Iterable<String> {
-        @Override public java.util.Iterator<String> iterator() { return Backends.NAMES.iterator(); }
+        @Override public Iterator<String> iterator() { return Backends.NAMES.iterator(); }
     }
 
     @Option(names = "--backend", paramLabel = "B", completionCandidates = Names.class, converter = Options.BackendName.class,

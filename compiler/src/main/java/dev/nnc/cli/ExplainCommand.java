@@ -30,7 +30,7 @@ final class ExplainCommand implements Callable<Integer> {
     boolean notes;
 
     @Option(names = "--no-rewrite", paramLabel = "NAME", split = ",",
-            description = "turn off a stability rewrite: ${COMPLETION-CANDIDATES}", completionCandidates = dev.nnc.cli.Rewrites.class)
+            description = "turn off a stability rewrite: ${COMPLETION-CANDIDATES}", completionCandidates = Rewrites.class)
     List<String> noRewrite = List.of();
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

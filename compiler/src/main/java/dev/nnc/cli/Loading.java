@@ -10,6 +10,7 @@ import dev.nnc.driver.Build;
 import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
 import dev.nnc.ir.Graph;
+import dev.nnc.runtime.io.FileProblem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -40,7 +41,7 @@ final class Loading {
     static int unreadable(Path file, IOException e, PrintWriter err) {
         err.println("nnc: " + switch (e) {
             case NoSuchFileException x -> "cannot read " + file + ": no such file";
-            case dev.nnc.runtime.io.FileProblem x -> x.getMessage(); // names the file and the reason
+            case FileProblem x -> x.getMessage(); // names the file and the reason
             default -> "cannot read " + file + ": " + e.getMessage();
         });
         return Main.USAGE;

@@ -1,10 +1,15 @@
 package dev.nnc.cli;
 
+import dev.nnc.driver.DeepStack;
 import dev.nnc.driver.Memory;
+import dev.nnc.gen.jvm.JvmBackend;
+import dev.nnc.runtime.BackendUnavailable;
+import dev.nnc.runtime.DeviceFailure;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
+import java.util.Properties;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code nnc} command. Exit status: 0 clean (warnings allowed), 1 errors in the program,
@@ -43,17 +48,17 @@ public final class Main implements Runnable {
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // too large for this JVM's memory, or (nnc build) for one JVM class: the network's size, said in one line
-            if (e instanceof Memory.TooLarge || e instanceof dev.nnc.gen.jvm.JvmBackend.TooLarge) {
+            if (e instanceof Memory.TooLarge || e instanceof JvmBackend.TooLarge) {
                 err.println("nnc: " + e.getMessage());
                 err.flush();
                 return ERRORS;
             }
-            if (e instanceof dev.nnc.runtime.BackendUnavailable u) {
+            if (e instanceof BackendUnavailable u) {
                 err.println("nnc: the cuda backend cannot run here: " + u.getMessage() + "; the jvm backend runs on the CPU");
                 err.flush();
                 return ERRORS;
             }
-            if (e instanceof dev.nnc.runtime.DeviceFailure f && !f.bug()) {
+            if (e instanceof DeviceFailure f && !f.bug()) {
                 err.println("nnc: the GPU failed: " + f.getMessage());
                 err.flush();
                 return ERRORS;
@@ -68,7 +73,7 @@ public final class Main implements Runnable {
         // on a deep stack: every stage walks expressions recursively (driver.DeepStack)
         int status;
         try {
-            status = dev.nnc.driver.DeepStack.call(() -> cli.execute(args));
+            status = DeepStack.call(() -> cli.execute(args));
         } catch (OutOfMemoryError e) {
             // not a bug and not the program's mistake: the JVM was given too little for this work
             err.println("nnc: out of memory: the JVM has " + Memory.heapDescription() + " for this; give it more "
@@ -82,7 +87,7 @@ public final class Main implements Runnable {
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override public String[] getVersion() throws Exception {
-            var props = new java.util.Properties();
+            var props = new Properties();
             try (var in = Main.class.getResourceAsStream("/dev/nnc/nnc.properties")) {
                 if (in != null) props.load(in);
             }

@@ -1,12 +1,14 @@
 package dev.nnc.cli;
 
 import dev.nnc.driver.Backends;
+import dev.nnc.ir.OptimizerIr;
 import dev.nnc.runtime.data.Normalization;
 import dev.nnc.runtime.train.NumberRule;
 import dev.nnc.runtime.train.RateSchedule;
 import dev.nnc.runtime.train.TrainSettings;
-import picocli.CommandLine;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine;
 
 /**
  * How the commands read the values of their options that are more than a name: every number (each kept to a
@@ -63,7 +65,7 @@ final class Options {
     static final class Seed extends LongNumber { Seed() { super(TrainSettings.rule(TrainSettings.SEED)); } }
     static final class Split extends RealNumber { Split() { super(TrainSettings.rule(TrainSettings.SPLIT)); } }
     /** --lr: what a learning-rate hyperparameter may be */
-    static final class Rate extends RealNumber { Rate() { super(dev.nnc.ir.OptimizerIr.rule("α")); } }
+    static final class Rate extends RealNumber { Rate() { super(OptimizerIr.rule("α")); } }
 
     // the others
     static final class PositiveInteger extends IntNumber { PositiveInteger() { super(NumberRule.POSITIVE_INTEGER); } }
@@ -114,8 +116,8 @@ final class Options {
     private static String shown(String text) { return text.isBlank() ? "''" : text; }
 
     /** picocli's words for a value not among an enum's: {@code expected one of [ast, ir] (case-sensitive) but was 'x'}. */
-    private static final java.util.regex.Pattern NOT_ONE_OF =
-            java.util.regex.Pattern.compile("Invalid value for .*?: expected one of \\[(.*)\\] \\(case-sensitive\\) but was '(.*)'");
+    private static final Pattern NOT_ONE_OF =
+            Pattern.compile("Invalid value for .*?: expected one of \\[(.*)\\] \\(case-sensitive\\) but was '(.*)'");
 
     /**
      * The one line a usage mistake gets, after {@code nnc: }: the option and what is wrong with its value, or

@@ -1,7 +1,7 @@
 package dev.nnc.cli;
 
-import dev.nnc.runtime.checkpoint.CheckpointError;
 import dev.nnc.driver.Build;
+import dev.nnc.runtime.checkpoint.CheckpointError;
 import dev.nnc.runtime.data.DataError;
 import dev.nnc.runtime.data.DataFiles;
 import dev.nnc.runtime.io.FileProblem;
@@ -10,12 +10,14 @@ import dev.nnc.runtime.predict.PredictionCsv;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a trained network on inputs and write its outputs as CSV.",
@@ -46,10 +48,10 @@ final class PredictCommand implements Callable<Integer> {
         var loaded = Loading.build(file, network, spec, () -> Build.Request.UNTRAINED);
         if (!(loaded instanceof Loading.Ok(Build.Built built))) return ((Loading.Failed) loaded).status();
         try {
-            List<Path> inputs = new java.util.ArrayList<>(List.of(file));
+            List<Path> inputs = new ArrayList<>(List.of(file));
             if (weights != null) inputs.add(weights); // none when every parameter has given values
             inputs.addAll(input);
-            UserFiles.checkOutputs(java.util.Arrays.asList(output), inputs); // before the work, not after it
+            UserFiles.checkOutputs(Arrays.asList(output), inputs); // before the work, not after it
             var w = Weights.load(built, weights, backend).trained();
             var sig = w.model().signature();
             var data = DataFiles.read(input, sig, false, List.of()); // targets, if any, are not used

@@ -1,6 +1,7 @@
 package dev.nnc.diag;
 
 import dev.nnc.source.Span;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,7 +28,7 @@ public record Diagnostic(Key key, Span span, String message, String hint, List<R
     public Diagnostic withHint(String newHint) { return new Diagnostic(key, span, message, newHint, related); }
 
     public Diagnostic withRelated(Span where, String what) {
-        var all = new java.util.ArrayList<>(related);
+        var all = new ArrayList<>(related);
         all.add(new Related(where, what));
         return new Diagnostic(key, span, message, hint, all);
     }

@@ -1,7 +1,9 @@
 package dev.nnc.diag;
 
+import java.util.Locale;
+
 public enum Severity {
     ERROR, WARNING;
 
-    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+    public String label() { return name().toLowerCase(Locale.ROOT); }
 }

@@ -9,6 +9,7 @@ import dev.nnc.lower.Expand;
 import dev.nnc.lower.Lower;
 import dev.nnc.opt.Optimize;
 import dev.nnc.opt.Stability;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
@@ -19,7 +20,7 @@ import java.util.function.BiConsumer;
 public final class Compile {
     private Compile() {}
 
-    public static final java.util.List<String> STAGES = java.util.List.of("lower", "expand", "rewrite", "differentiate", "optimize");
+    public static final List<String> STAGES = List.of("lower", "expand", "rewrite", "differentiate", "optimize");
 
     /** @param noRewrite stability rewrites turned off by name; @param inputAdjoints also derive δx for inputs */
     public record Options(Set<String> noRewrite, boolean inputAdjoints) {

@@ -7,11 +7,14 @@ import dev.nnc.diag.DiagnosticPrinter;
 import dev.nnc.diag.Diagnostics;
 import dev.nnc.parse.NnParsing;
 import dev.nnc.resolve.Resolver;
+import dev.nnc.runtime.io.UserFiles;
 import dev.nnc.source.SourceFile;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -42,7 +45,7 @@ public final class Frontend {
         // As javac does, stop after syntax errors: what recovery dropped would only come back as false
         // "undefined" or "unused" reports. All the syntax errors have been collected by now.
         if (diagnostics.hasErrors() && diagnostics.sorted().stream().anyMatch(d -> d.key().isLexicalOrSyntax())) {
-            return new Result(program, new CheckedProgram(scope, java.util.List.of(), java.util.List.of()), diagnostics);
+            return new Result(program, new CheckedProgram(scope, List.of(), List.of()), diagnostics);
         }
         CheckedProgram checked = Checker.check(scope, diagnostics);
         return new Result(program, checked, diagnostics);
@@ -80,10 +83,10 @@ public final class Frontend {
      * over {@link #SOURCE_LIMIT} is refused before it is read ({@code runtime.io.UserFiles}).
      */
     public static SourceFile read(Path file, String name) throws IOException {
-        if (!Files.exists(file)) throw new java.nio.file.NoSuchFileException(file.toString());
-        byte[] bytes = dev.nnc.runtime.io.UserFiles.read(file, SOURCE_LIMIT);
+        if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
+        byte[] bytes = UserFiles.read(file, SOURCE_LIMIT);
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
             return new SourceFile(name, text);
         } catch (CharacterCodingException e) {
             throw new IOException("it is not valid UTF-8 text", e);

@@ -3,12 +3,17 @@ package dev.nnc.driver;
 import dev.nnc.runtime.checkpoint.AtomicFile;
 import dev.nnc.runtime.compiled.GeneratedNetwork;
 import dev.nnc.runtime.compiled.ModelJar;
+import dev.nnc.runtime.cuda.CudaModel;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +25,7 @@ import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.bytedeco.javacpp.Loader;
 
 /**
  * Writes a model jar: the manifest (main class {@link ModelJar#MAIN_CLASS}), {@link ModelJar#PROPERTIES}, the
@@ -47,10 +53,10 @@ final class JarWriter {
      */
     static void writeCuda(Path jar, ModelJar.Info info, byte[] plan, byte[] kernels) throws IOException {
         Map<String, byte[]> files = new TreeMap<>(runtimeFiles());
-        files.putAll(entries(dev.nnc.runtime.cuda.CudaModel.class, ModelJar.RUNTIME_PREFIX, n -> true));
-        files.putAll(entries(org.bytedeco.javacpp.Loader.class, "org/bytedeco/javacpp/", n -> true));
+        files.putAll(entries(CudaModel.class, ModelJar.RUNTIME_PREFIX, n -> true));
+        files.putAll(entries(Loader.class, "org/bytedeco/javacpp/", n -> true));
         // JavaCPP reads the presets' versions from their Maven metadata, and warns without it
-        files.putAll(entries(org.bytedeco.javacpp.Loader.class, "META-INF/maven/org.bytedeco/", n -> true));
+        files.putAll(entries(Loader.class, "META-INF/maven/org.bytedeco/", n -> true));
         files.putAll(entries(org.bytedeco.cuda.global.cudart.class, "META-INF/maven/org.bytedeco/", n -> true));
         files.putAll(entries("org/bytedeco/javacpp/linux-x86_64/libjnijavacpp.so", "org/bytedeco/javacpp/linux-x86_64/", n -> true));
         files.putAll(entries(org.bytedeco.cuda.global.cudart.class, "org/bytedeco/cuda/", JarWriter::driverApi));
@@ -115,9 +121,9 @@ final class JarWriter {
     private static byte[] properties(ModelJar.Info info) throws IOException {
         var out = new ByteArrayOutputStream();
         info.toProperties().store(out, null); // Latin-1, other characters escaped, as Properties.load(InputStream) reads it
-        var lines = new String(out.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1).lines()
+        var lines = new String(out.toByteArray(), StandardCharsets.ISO_8859_1).lines()
                 .filter(l -> !l.startsWith("#")).sorted().toList();
-        return ("# written by nnc build\n" + String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return ("# written by nnc build\n" + String.join("\n", lines) + "\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /**
@@ -147,7 +153,7 @@ final class JarWriter {
         try {
             Path root;
             if (u.startsWith("jar:")) {
-                root = Path.of(new java.net.URI(u.substring(4, u.indexOf("!/"))));
+                root = Path.of(new URI(u.substring(4, u.indexOf("!/"))));
             } else {
                 root = Path.of(url.toURI());
                 for (int k = resource.split("/").length; k > 0; k--) root = root.getParent();
@@ -165,13 +171,13 @@ final class JarWriter {
             if (!Files.exists(dir)) return files;
             try (Stream<Path> walk = Files.walk(dir)) {
                 for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                    String name = from.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+                    String name = from.relativize(p).toString().replace(File.separatorChar, '/');
                     if (keep.test(name)) files.put(name, Files.readAllBytes(p));
                 }
             }
         } else {
             try (var zip = new ZipFile(from.toFile())) {
-                for (var e : java.util.Collections.list(zip.entries())) {
+                for (var e : Collections.list(zip.entries())) {
                     if (!e.isDirectory() && e.getName().startsWith(prefix) && keep.test(e.getName())) {
                         try (var in = zip.getInputStream(e)) {
                             files.put(e.getName(), in.readAllBytes());

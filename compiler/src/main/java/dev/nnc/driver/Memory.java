@@ -6,6 +6,7 @@ import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Sizes;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -49,7 +50,7 @@ public final class Memory {
         long perSample = 0, largestValue = 0;
         for (Tensor t : g.inputs()) perSample = Sizes.plus(perSample, Sizes.elements(t.shape));
         for (Tensor t : g.targets()) perSample = Sizes.plus(perSample, Sizes.elements(t.shape));
-        for (var defs : java.util.List.of(g.forward(), g.backward())) {
+        for (var defs : List.of(g.forward(), g.backward())) {
             for (Def d : defs) {
                 if (!d.tensor().perSample()) continue;
                 long n = Sizes.elements(d.tensor().shape);

@@ -8,6 +8,7 @@ import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -29,7 +30,7 @@ import java.util.Set;
 public final class Differentiate {
     private final Graph graph;
     /** The values an activation computes: those whose pre-activation was split off. */
-    private final java.util.Set<Tensor> activations = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<Tensor> activations = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Set<Tensor> active;
     private final Map<Tensor, List<Ex>> contributions = new LinkedHashMap<>();
     private final Map<Tensor, List<IndexVar>> adjointVars = new HashMap<>();

@@ -8,11 +8,13 @@ import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.Primitive;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The derivative rules, one per primitive operation, all in this one table. {@link #backprop} pushes the
@@ -24,8 +26,8 @@ final class Rules {
     private Rules() {}
 
     /** Receives {@code target += g} for every assignment of the variables in scope. */
-    interface Emitter {
-        void emit(Ex.Load target, Ex g, List<IndexVar> scope);
+    interface Contributions {
+        void add(Ex.Load target, Ex g, List<IndexVar> scope);
     }
 
     /** The tensors e's value depends on (a fused value: its partials' targets, not their derivatives). */
@@ -73,7 +75,7 @@ final class Rules {
         return v;
     }
 
-    static void backprop(Ex e, Ex g, List<IndexVar> scope, Emitter out, Set<Tensor> active) {
+    static void backprop(Ex e, Ex g, List<IndexVar> scope, Contributions out, Set<Tensor> active) {
         new Walk(out, active, null).go(e, g, scope);
     }
 
@@ -93,10 +95,10 @@ final class Rules {
         });
     }
 
-    private static final Map<Function, Map<Integer, Ex>> DERIVED = java.util.Collections.synchronizedMap(new IdentityHashMap<>());
+    private static final Map<Function, Map<Integer, Ex>> DERIVED = Collections.synchronizedMap(new IdentityHashMap<>());
 
-    private record Walk(Emitter out, Set<Tensor> active, java.util.function.BiConsumer<Ex.Arg, Ex> args, Map<Ex, Boolean> known) {
-        Walk(Emitter out, Set<Tensor> active, java.util.function.BiConsumer<Ex.Arg, Ex> args) {
+    private record Walk(Contributions out, Set<Tensor> active, BiConsumer<Ex.Arg, Ex> args, Map<Ex, Boolean> known) {
+        Walk(Contributions out, Set<Tensor> active, BiConsumer<Ex.Arg, Ex> args) {
             this(out, active, args, new IdentityHashMap<>());
         }
 
@@ -121,7 +123,7 @@ final class Rules {
                 case Ex.NoGrad n -> { }   // a shift whose effect cancels out
                 case Ex.Max m -> { }      // only under NoGrad
                 case Ex.Arg a -> args.accept(a, g);
-                case Ex.Load l -> out.emit(l, g, scope);
+                case Ex.Load l -> out.add(l, g, scope);
                 case Ex.Neg u -> go(u.a(), Ex.neg(g), scope);
                 case Ex.Binary b -> binary(b, g, scope);
                 case Ex.Call c -> call(c, g, scope);

@@ -1,13 +1,15 @@
 package dev.nnc.interp;
 
-import dev.nnc.runtime.Batch;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.Tensor;
+import dev.nnc.runtime.Batch;
+import dev.nnc.runtime.TensorInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Checks every derived gradient against central finite differences of the mean loss, in double precision,
@@ -109,7 +111,7 @@ public final class Gradcheck {
     /** {@code w[2] is Infinity} for the first element that is not finite, or null. */
     private static String firstNonFinite(Tensor p, double[] v) {
         for (int k = 0; k < v.length; k++) {
-            if (!Double.isFinite(v[k])) return new dev.nnc.runtime.TensorInfo(p.name, p.shape).element(k) + " is " + v[k];
+            if (!Double.isFinite(v[k])) return new TensorInfo(p.name, p.shape).element(k) + " is " + v[k];
         }
         return null;
     }
@@ -138,7 +140,7 @@ public final class Gradcheck {
     }
 
     private static int[] pick(int size, int most, SplittableRandom random) {
-        if (size <= most) return java.util.stream.IntStream.range(0, size).toArray();
+        if (size <= most) return IntStream.range(0, size).toArray();
         return random.ints(0, size).distinct().limit(most).sorted().toArray();
     }
 

@@ -1,12 +1,16 @@
 package dev.nnc.interp;
 
-import dev.nnc.runtime.Batch;
-import dev.nnc.runtime.compiled.Pool;
 import dev.nnc.check.ParamInit;
+import dev.nnc.ir.Cost;
 import dev.nnc.ir.Def;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.Tensor;
+import dev.nnc.runtime.Batch;
+import dev.nnc.runtime.Initializer;
+import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.compiled.Pool;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +81,7 @@ public final class Interpreter {
             }
         }
         long w = 0;
-        for (Def d : graph.defs()) w += (long) d.tensor().size() * dev.nnc.ir.Cost.of(d.body());
+        for (Def d : graph.defs()) w += (long) d.tensor().size() * Cost.of(d.body());
         this.work = Math.max(1, w);
         Worker main = new Worker();
         for (Tensor p : graph.params()) params.put(p, main.machine.storage(p));
@@ -130,7 +134,7 @@ public final class Interpreter {
     /** The mean loss over the batch; fills {@code gradients} (by parameter) with the gradient of that mean. */
     public double lossAndGradients(Batch batch, Map<Tensor, double[]> gradients) {
         for (Tensor p : graph.params()) gradients.computeIfAbsent(p, t -> new double[t.size()]);
-        for (double[] g : gradients.values()) java.util.Arrays.fill(g, 0);
+        for (double[] g : gradients.values()) Arrays.fill(g, 0);
         int chunks = chunks(batch);
         // chunks run in rounds, so that a huge batch needs only a round's worth of sums at a time; the
         // grouping does not change the order of the additions
@@ -268,7 +272,7 @@ public final class Interpreter {
     }
 
     /** Element k (row-major) of t as the source writes it: {@code W1[3,5]}, counting from 1. */
-    private static String element(Tensor t, int k) { return new dev.nnc.runtime.TensorInfo(t.name, t.shape).element(k); }
+    private static String element(Tensor t, int k) { return new TensorInfo(t.name, t.shape).element(k); }
 
     private static int chunks(Batch batch) { return (batch.size() + CHUNK - 1) / CHUNK; }
 
@@ -341,7 +345,7 @@ public final class Interpreter {
 
         /** The loss summed over chunk c's samples in order; with {@code gradients}, their gradients summed into it. */
         double chunk(Batch batch, int c, double[] gradients) {
-            if (gradients != null) java.util.Arrays.fill(gradients, 0);
+            if (gradients != null) Arrays.fill(gradients, 0);
             sum = gradients;
             double total = 0;
             for (int s = c * CHUNK; s < Math.min(batch.size(), (c + 1) * CHUNK); s++) {
@@ -366,6 +370,6 @@ public final class Interpreter {
 
         static void fill(double[] a, Tensor p, ParamInit init, SplittableRandom random) { init.runtime().fill(a, p.shape, random); }
 
-        static double gaussian(SplittableRandom random) { return dev.nnc.runtime.Initializer.gaussian(random); }
+        static double gaussian(SplittableRandom random) { return Initializer.gaussian(random); }
     }
 }

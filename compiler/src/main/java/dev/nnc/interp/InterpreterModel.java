@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /** The reference interpreter behind the runtime's {@link Model} interface: double precision, the optimizer run from its IR. */
 public final class InterpreterModel implements Model {
@@ -20,8 +21,8 @@ public final class InterpreterModel implements Model {
      * A finer {@code firstNonFinite} for another backend's model: the interpreter, given that model's parameters,
      * names the first value of the network that is not finite.
      */
-    public static java.util.function.BiFunction<dev.nnc.runtime.Model, dev.nnc.runtime.Batch, java.util.Optional<String>> diagnosis(
-            dev.nnc.ir.Graph g, dev.nnc.ir.OptimizerIr o) {
+    public static BiFunction<Model, Batch, Optional<String>> diagnosis(
+            Graph g, OptimizerIr o) {
         return (m, batch) -> {
             var reference = new InterpreterModel(g, o);
             for (var p : m.signature().params()) reference.setParameter(p.name(), m.parameter(p.name()));

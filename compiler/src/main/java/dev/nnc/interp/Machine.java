@@ -8,6 +8,7 @@ import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Offset;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.Primitive;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.DoubleBinaryOperator;
@@ -56,7 +57,7 @@ final class Machine {
     private int register(IndexVar v) {
         return registers.computeIfAbsent(v, x -> {
             int r = registers.size();
-            if (r >= idx.length) idx = java.util.Arrays.copyOf(idx, idx.length * 2);
+            if (r >= idx.length) idx = Arrays.copyOf(idx, idx.length * 2);
             return r;
         });
     }

@@ -3,6 +3,7 @@ package dev.nnc.interp;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,7 @@ public final class OptimizerRun {
         return state.computeIfAbsent(param, t -> {
             List<Tensor> states = optimizer.states();
             double[][] fresh = new double[states.size()][t.size()];
-            for (int s = 0; s < fresh.length; s++) java.util.Arrays.fill(fresh[s], optimizer.initial().get(states.get(s)));
+            for (int s = 0; s < fresh.length; s++) Arrays.fill(fresh[s], optimizer.initial().get(states.get(s)));
             return fresh;
         });
     }

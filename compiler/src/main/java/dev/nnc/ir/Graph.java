@@ -3,7 +3,10 @@ package dev.nnc.ir;
 import dev.nnc.check.ParamInit;
 import dev.nnc.runtime.data.TargetDomain;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,13 +28,13 @@ public record Graph(String name, List<Tensor> inputs, List<Tensor> targets, List
         inputs = List.copyOf(inputs);
         targets = List.copyOf(targets);
         params = List.copyOf(params);
-        inits = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inits));
+        inits = Collections.unmodifiableMap(new LinkedHashMap<>(inits));
         forward = List.copyOf(forward);
         outputs = List.copyOf(outputs);
         backward = List.copyOf(backward);
-        gradients = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(gradients));
+        gradients = Collections.unmodifiableMap(new LinkedHashMap<>(gradients));
         notes = List.copyOf(notes);
-        domains = List.copyOf(new java.util.LinkedHashSet<>(domains));
+        domains = List.copyOf(new LinkedHashSet<>(domains));
     }
 
     public Graph withForward(List<Def> f) {
@@ -68,11 +71,11 @@ public record Graph(String name, List<Tensor> inputs, List<Tensor> targets, List
      * gradient of one parameter only, and read by nothing else (no def, output or loss).
      */
     public Set<Tensor> summedDirectly() {
-        Set<Tensor> read = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Tensor> read = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Def d : defs()) read.addAll(Exprs.valueReads(d.body()));
-        Map<Tensor, Integer> uses = new java.util.IdentityHashMap<>();
+        Map<Tensor, Integer> uses = new IdentityHashMap<>();
         for (Tensor g : gradients.values()) uses.merge(g, 1, Integer::sum);
-        Set<Tensor> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Tensor> out = Collections.newSetFromMap(new IdentityHashMap<>());
         for (var e : gradients.entrySet()) {
             Tensor g = e.getValue();
             if (g.size() == e.getKey().size() && uses.get(g) == 1 && !read.contains(g) && !outputs.contains(g) && g != loss

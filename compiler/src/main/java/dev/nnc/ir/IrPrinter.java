@@ -246,7 +246,7 @@ public final class IrPrinter {
      * concatenating at every level copied the text so far again (a sum of n terms took n² steps).
      */
     private String terms(Ex.Binary b) {
-        List<Ex.Binary> chain = new java.util.ArrayList<>();
+        List<Ex.Binary> chain = new ArrayList<>();
         Ex first = b;
         while (first instanceof Ex.Binary x && (x.op() == Ex.BinOp.ADD || x.op() == Ex.BinOp.SUB)) {
             chain.add(x);

@@ -1,5 +1,8 @@
 package dev.nnc.ir;
 
+import dev.nnc.runtime.train.NumberRule;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,8 +30,8 @@ public record OptimizerIr(String name, Tensor theta, Tensor gradient, Tensor ste
      * What a hyperparameter's value may be, given in a train block, by {@code --optimizer} or by {@code --lr}: a
      * learning rate is positive, any other hyperparameter finite.
      */
-    public static dev.nnc.runtime.train.NumberRule rule(String hyperparameter) {
-        return RATE_NAMES.contains(hyperparameter) ? dev.nnc.runtime.train.NumberRule.POSITIVE : dev.nnc.runtime.train.NumberRule.FINITE;
+    public static NumberRule rule(String hyperparameter) {
+        return RATE_NAMES.contains(hyperparameter) ? NumberRule.POSITIVE : NumberRule.FINITE;
     }
 
     public OptimizerIr {
@@ -46,7 +49,7 @@ public record OptimizerIr(String name, Tensor theta, Tensor gradient, Tensor ste
                 if (t == step || t == rate) throw new IllegalStateException("internal: an update of " + u.slot() + " reads " + t + " per element");
             }
         }
-        hyperparameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(hyperparameters));
+        hyperparameters = Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
     }
 
     /** {@code adam(α = 0.001, β1 = 0.9, β2 = 0.999, ε = 1e-8)} */

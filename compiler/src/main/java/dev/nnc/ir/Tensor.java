@@ -1,5 +1,6 @@
 package dev.nnc.ir;
 
+import dev.nnc.runtime.Sizes;
 import dev.nnc.source.Span;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +42,7 @@ public final class Tensor {
     public int rank() { return shape.size(); }
 
     /** The number of elements; the checker admits no tensor larger than an array. */
-    public int size() { return dev.nnc.runtime.Sizes.length(shape); }
+    public int size() { return Sizes.length(shape); }
 
     /** Whether the value differs per sample (everything but parameters and optimizer slots). */
     public boolean perSample() { return role != Role.PARAM && role != Role.SLOT && role != Role.GRADIENT; }

@@ -15,12 +15,16 @@ import dev.nnc.resolve.Builtins;
 import dev.nnc.resolve.Scope;
 import dev.nnc.resolve.Symbol;
 import dev.nnc.runtime.Primitive;
+import dev.nnc.runtime.data.TargetDomain;
+import dev.nnc.source.Span;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BinaryOperator;
+import java.util.function.UnaryOperator;
 
 /**
  * Lowers checked expressions to IR. Whole-tensor expressions become {@link View}s that give one element
@@ -32,7 +36,7 @@ import java.util.Map;
 final class ExprLowering {
     /** Where a vector-valued call's tensor is defined: the network's list of defs. */
     interface Sink {
-        Tensor define(String name, List<IndexVar> vars, Ex body, dev.nnc.source.Span span);
+        Tensor define(String name, List<IndexVar> vars, Ex body, Span span);
     }
 
     /** The names a body sees: values as views, index variables, and ∂J/∂θ inside an optimizer. */
@@ -90,12 +94,12 @@ final class ExprLowering {
         };
     }
 
-    private static View map(View v, java.util.function.UnaryOperator<Ex> f) {
+    private static View map(View v, UnaryOperator<Ex> f) {
         return new View(v.shape(), at -> f.apply(v.at(at)));
     }
 
     /** Element by element; a scalar side broadcasts (the checker made sure the shapes fit). */
-    private static View zip(View a, View b, java.util.function.BinaryOperator<Ex> f) {
+    private static View zip(View a, View b, BinaryOperator<Ex> f) {
         var shape = a.isScalar() ? b.shape() : a.shape();
         return new View(shape, at -> f.apply(a.at(at), b.at(at)));
     }
@@ -184,9 +188,9 @@ final class ExprLowering {
     }
 
     /** What the losses called so far require of the network's targets. */
-    List<dev.nnc.runtime.data.TargetDomain> domains() { return domains.domains(); }
+    List<TargetDomain> domains() { return domains.domains(); }
 
-    record DefineAs(String name, dev.nnc.source.Span span) {}
+    record DefineAs(String name, Span span) {}
 
     private static Map<String, View> paramViews(Decl.Fn fn, List<View> views) {
         Map<String, View> m = new LinkedHashMap<>();

@@ -6,11 +6,14 @@ import dev.nnc.ir.Idx;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.data.TargetDomain;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The one home of what the standard library's losses require of their targets, and of finding which targets of a
@@ -69,14 +72,14 @@ final class LossDomains {
         for (int d : shape) size *= d;
         Ex first = arg.at(position(shape, 0));
         if (first instanceof Ex.Arg a && within != null) {
-            passedOn.computeIfAbsent(within, f -> new java.util.HashMap<>()).putIfAbsent(a.k(), rule);
+            passedOn.computeIfAbsent(within, f -> new HashMap<>()).putIfAbsent(a.k(), rule);
             return;
         }
         if (!(first instanceof Ex.Load l) || l.tensor().role != Tensor.Role.TARGET) return; // an expression of a target, or no target
-        Map<Tensor, Set<Integer>> elements = new java.util.LinkedHashMap<>();
+        Map<Tensor, Set<Integer>> elements = new LinkedHashMap<>();
         for (int e = 0; e < size; e++) {
             if (arg.at(position(shape, e)) instanceof Ex.Load load && load.tensor().role == Tensor.Role.TARGET) {
-                elements.computeIfAbsent(load.tensor(), t -> new java.util.TreeSet<>()).add(offset(load));
+                elements.computeIfAbsent(load.tensor(), t -> new TreeSet<>()).add(offset(load));
             }
         }
         for (var e : elements.entrySet()) {

@@ -10,6 +10,7 @@ import dev.nnc.ir.Graph;
 import dev.nnc.ir.IrPrinter;
 import dev.nnc.ir.Tensor;
 import dev.nnc.resolve.Symbol;
+import dev.nnc.source.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -95,11 +96,11 @@ final class Hovers {
         };
     }
 
-    private static String code(dev.nnc.source.Span span, boolean stdlib) {
+    private static String code(Span span, boolean stdlib) {
         return "```nn\n" + span.text().strip() + "\n```" + where(span, stdlib);
     }
 
-    private static String where(dev.nnc.source.Span span, boolean stdlib) {
+    private static String where(Span span, boolean stdlib) {
         return stdlib ? "\n\nfrom the standard library, " + span.file().name() + ":" + span.line() : "";
     }
 

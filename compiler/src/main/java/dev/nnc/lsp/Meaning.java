@@ -2,8 +2,10 @@ package dev.nnc.lsp;
 
 import dev.nnc.ast.Decl;
 import dev.nnc.ast.Ident;
+import dev.nnc.ast.OptimizerStatement;
 import dev.nnc.check.CheckedNetwork;
 import dev.nnc.resolve.Symbol;
+import java.util.List;
 
 /** What a name written in a program stands for, as hover and go-to-definition need it. */
 sealed interface Meaning {
@@ -44,13 +46,13 @@ sealed interface Meaning {
             case Decl.Neuron n -> n.params();
             case Decl.Optimizer o -> {
                 for (var st : o.body()) {
-                    if (st instanceof dev.nnc.ast.OptimizerStatement.State state) {
-                        for (var v : state.vars()) if (v.name().name().equals(name)) yield java.util.List.of(new Decl.Param(v.name(), null));
+                    if (st instanceof OptimizerStatement.State state) {
+                        for (var v : state.vars()) if (v.name().name().equals(name)) yield List.of(new Decl.Param(v.name(), null));
                     }
                 }
                 yield o.hyperparameters();
             }
-            default -> java.util.List.<Decl.Param>of();
+            default -> List.<Decl.Param>of();
         };
         for (Decl.Param p : params) if (p.name().name().equals(name)) return p.name();
         return null;

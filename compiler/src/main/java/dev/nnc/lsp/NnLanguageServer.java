@@ -2,11 +2,19 @@ package dev.nnc.lsp;
 
 import dev.nnc.diag.Diagnostic;
 import dev.nnc.diag.Severity;
+import dev.nnc.driver.DeepStack;
+import dev.nnc.resolve.Symbol;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.function.IntConsumer;
 import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionList;
@@ -38,7 +46,12 @@ import org.eclipse.lsp4j.ServerCapabilities;
 import org.eclipse.lsp4j.ServerInfo;
 import org.eclipse.lsp4j.SymbolInformation;
 import org.eclipse.lsp4j.TextDocumentSyncKind;
+import org.eclipse.lsp4j.jsonrpc.Launcher;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
 import org.eclipse.lsp4j.jsonrpc.messages.Either;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseError;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
+import org.eclipse.lsp4j.launch.LSPLauncher;
 import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageClientAware;
 import org.eclipse.lsp4j.services.LanguageServer;
@@ -115,14 +128,14 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
      * recurses over the program, {@code driver.DeepStack}), and a request nnc does not implement answered
      * {@code -32601 method not found}, not as an internal error with a trace.
      */
-    public static org.eclipse.lsp4j.jsonrpc.Launcher<LanguageClient> launch(NnLanguageServer server, java.io.InputStream in,
-                                                                          java.io.OutputStream out) {
-        var launcher = new org.eclipse.lsp4j.launch.LSPLauncher.Builder<LanguageClient>()
+    public static Launcher<LanguageClient> launch(NnLanguageServer server, InputStream in,
+                                                                          OutputStream out) {
+        var launcher = new LSPLauncher.Builder<LanguageClient>()
                 .setLocalService(server)
                 .setRemoteInterface(LanguageClient.class)
                 .setInput(in)
                 .setOutput(out)
-                .setExecutorService(java.util.concurrent.Executors.newCachedThreadPool(dev.nnc.driver.DeepStack.factory("nnc-lsp")))
+                .setExecutorService(Executors.newCachedThreadPool(DeepStack.factory("nnc-lsp")))
                 .setExceptionHandler(NnLanguageServer::error)
                 .create();
         server.connect(launcher.getRemoteProxy());
@@ -130,19 +143,19 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
     }
 
     /** What a failed request answers: not supported, or a bug (its trace to the editor's log, not to the user). */
-    static org.eclipse.lsp4j.jsonrpc.messages.ResponseError error(Throwable t) {
+    static ResponseError error(Throwable t) {
         Throwable cause = t;
-        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof java.lang.reflect.InvocationTargetException
-                || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException || cause instanceof InvocationTargetException
+                || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        if (cause instanceof org.eclipse.lsp4j.jsonrpc.ResponseErrorException r) return r.getResponseError(); // LSP4J's own answer: a method it does not know is -32601
+        if (cause instanceof ResponseErrorException r) return r.getResponseError(); // LSP4J's own answer: a method it does not know is -32601
         if (cause instanceof UnsupportedOperationException) {
-            return new org.eclipse.lsp4j.jsonrpc.messages.ResponseError(org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.MethodNotFound,
+            return new ResponseError(ResponseErrorCode.MethodNotFound,
                     "nnc lsp does not support this request", null);
         }
         cause.printStackTrace(); // standard error: the editor's log of the server
-        return new org.eclipse.lsp4j.jsonrpc.messages.ResponseError(org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.InternalError,
+        return new ResponseError(ResponseErrorCode.InternalError,
                 "nnc: internal error: " + cause, null);
     }
 
@@ -195,12 +208,12 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
             var span = m == null ? null : switch (m) {
                 case Meaning.Value v -> v.value().span();
                 case Meaning.Top t -> switch (t.symbol()) {
-                    case dev.nnc.resolve.Symbol.Fn f -> f.decl().name().span();
-                    case dev.nnc.resolve.Symbol.Neuron n -> n.decl().name().span();
-                    case dev.nnc.resolve.Symbol.Optimizer o -> o.decl().name().span();
-                    case dev.nnc.resolve.Symbol.Network n -> n.decl().name().span();
-                    case dev.nnc.resolve.Symbol.Alias al -> al.decl().name().span();
-                    case dev.nnc.resolve.Symbol.Builtin b -> null;
+                    case Symbol.Fn f -> f.decl().name().span();
+                    case Symbol.Neuron n -> n.decl().name().span();
+                    case Symbol.Optimizer o -> o.decl().name().span();
+                    case Symbol.Network n -> n.decl().name().span();
+                    case Symbol.Alias al -> al.decl().name().span();
+                    case Symbol.Builtin b -> null;
                 };
                 case Meaning.Local l -> l.declared().span();
                 case Meaning.Index i -> null;

@@ -7,6 +7,7 @@ import dev.nnc.ast.Index;
 import dev.nnc.ast.Member;
 import dev.nnc.ast.OptimizerStatement;
 import dev.nnc.ast.Program;
+import dev.nnc.source.Span;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ final class Occurrences {
             }
             case Record r -> {
                 for (RecordComponent c : r.getClass().getRecordComponents()) {
-                    if (c.getType() == dev.nnc.source.Span.class) continue;
+                    if (c.getType() == Span.class) continue;
                     Object value;
                     try {
                         value = c.getAccessor().invoke(r);

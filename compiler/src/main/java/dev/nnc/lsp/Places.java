@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.eclipse.lsp4j.Location;
 
 /**
@@ -54,7 +55,7 @@ final class Places {
                     if (!Files.isRegularFile(file)) {
                         Path tmp = Files.createTempFile(dir, "stdlib", ".tmp");
                         Files.writeString(tmp, f.text(), StandardCharsets.UTF_8);
-                        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                         file.toFile().setReadOnly(); // an editor opening it should not invite changes that nnc never reads
                     }
                 }

@@ -12,6 +12,7 @@ import dev.nnc.runtime.Primitive;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +60,7 @@ public final class Optimize {
      */
     private static final class Forms {
         private final Map<Integer, List<Def>> byForm = new HashMap<>();
-        private final Map<Ex, Integer> known = new java.util.IdentityHashMap<>();
+        private final Map<Ex, Integer> known = new IdentityHashMap<>();
 
         Forms(List<Def> forward) {
             for (Def d : forward) {
@@ -120,7 +121,7 @@ public final class Optimize {
         Map<Tensor, Integer> uses = new HashMap<>();
         Set<Tensor> underBinder = new HashSet<>();
         for (Def d : defs) count(d.body(), false, uses, underBinder);
-        Map<Tensor, Def> inlined = new java.util.IdentityHashMap<>();
+        Map<Tensor, Def> inlined = new IdentityHashMap<>();
         List<Def> out = new ArrayList<>();
         for (Def d : defs) {
             Def rewritten = inlined.isEmpty() ? d : d.withBody(Exprs.transform(d.body(), x -> x instanceof Ex.Load l

@@ -6,6 +6,9 @@ import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Idx;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * Algebraic simplification, bottom-up, to a fixed point per node: constants folded (the numbers of a product or a
@@ -19,7 +22,7 @@ public final class Simplify {
      * simplified parts (a + −b → a − b) simplifies only what is new: simplifying the parts again made a chain of n
      * terms take n² steps.
      */
-    private final java.util.Set<Ex> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<Ex> done = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private Simplify() {}
 

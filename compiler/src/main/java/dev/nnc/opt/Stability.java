@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The numerical-stability rewrites, each with a name that {@code --no-rewrite} accepts and a note saying
@@ -54,7 +55,7 @@ public final class Stability {
         return g.withForward(s.defs).withNotes(s.notes, s.distributions);
     }
 
-    private void each(java.util.function.UnaryOperator<Ex> rule) {
+    private void each(UnaryOperator<Ex> rule) {
         for (int k = 0; k < defs.size(); k++) {
             current = defs.get(k);
             defs.set(k, current.withBody(Exprs.transform(current.body(), rule)));

@@ -13,13 +13,16 @@ import dev.nnc.ast.Program;
 import dev.nnc.ast.Setting;
 import dev.nnc.diag.Diagnostics;
 import dev.nnc.diag.Key;
+import dev.nnc.grammar.NnLexer;
 import dev.nnc.grammar.NnParser.*;
 import dev.nnc.source.SourceFile;
 import dev.nnc.source.Span;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.ParseTree;
 import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
@@ -217,8 +220,8 @@ public final class AstBuilder {
      * pass: asking the rule for its i-th operand searches its children from the start each time, which made a
      * 50,000-term sum take minutes.
      */
-    private <O> Expr chain(ParserRuleContext ctx, Class<O> operand, java.util.function.Function<O, Expr> build,
-                           java.util.function.Function<org.antlr.v4.runtime.tree.ParseTree, Expr.Op> operator) {
+    private <O> Expr chain(ParserRuleContext ctx, Class<O> operand, Function<O, Expr> build,
+                           Function<ParseTree, Expr.Op> operator) {
         if (need(ctx).children == null) throw new Incomplete();
         Expr result = null;
         Expr.Op op = null;
@@ -289,7 +292,7 @@ public final class AstBuilder {
                         case PlainUpperContext u -> u.bound;
                         default -> throw new Incomplete();
                     };
-                    upper = need(b).getType() == dev.nnc.grammar.NnLexer.INT
+                    upper = need(b).getType() == NnLexer.INT
                             ? new Expr.NumberBound(integer(b), span(b))
                             : new Expr.NameBound(new Ident(Names.canonical(b.getText()), span(b)), span(b));
                 }

@@ -5,6 +5,7 @@ import static dev.nnc.grammar.NnLexer.*;
 import dev.nnc.diag.Diagnostics;
 import dev.nnc.diag.Key;
 import dev.nnc.source.SourceFile;
+import dev.nnc.source.Span;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import org.antlr.v4.runtime.CommonToken;
@@ -161,7 +162,7 @@ final class LineJoiner extends TokenFilter {
         diagnostics.error(Key.UNEXPECTED_CHAR, span(t.getStartIndex(), 1), "unexpected character " + shown, hint);
     }
 
-    private dev.nnc.source.Span span(int start, int length) {
+    private Span span(int start, int length) {
         return source.span(start, Math.min(source.length(), start + length));
     }
 }

@@ -7,6 +7,7 @@ import dev.nnc.diag.Key;
 import dev.nnc.grammar.NnLexer;
 import dev.nnc.grammar.NnParser;
 import dev.nnc.source.SourceFile;
+import java.util.List;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
@@ -49,7 +50,7 @@ public final class NnParsing {
                             + " levels deep: give inner parts names of their own (h = tanh(…))");
             lexerDiagnostics.sorted().forEach(diagnostics::report);
             diagnostics.sorted().forEach(outer::report);
-            return new Program(source, java.util.List.of());
+            return new Program(source, List.of());
         }
         lexerDiagnostics.sorted().forEach(diagnostics::report);
         Program program = new AstBuilder(source, diagnostics).program(tree);

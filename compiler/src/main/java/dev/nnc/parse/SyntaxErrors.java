@@ -2,6 +2,7 @@ package dev.nnc.parse;
 
 import static dev.nnc.grammar.NnLexer.*;
 
+import dev.nnc.diag.Diagnostic;
 import dev.nnc.diag.Diagnostics;
 import dev.nnc.diag.Key;
 import dev.nnc.source.SourceFile;
@@ -9,6 +10,7 @@ import dev.nnc.source.Span;
 import java.util.ArrayList;
 import java.util.List;
 import org.antlr.v4.runtime.DefaultErrorStrategy;
+import org.antlr.v4.runtime.FailedPredicateException;
 import org.antlr.v4.runtime.InputMismatchException;
 import org.antlr.v4.runtime.NoViableAltException;
 import org.antlr.v4.runtime.Parser;
@@ -38,7 +40,7 @@ final class SyntaxErrors extends DefaultErrorStrategy {
         report(e.getOffendingToken(), parser, "unexpected " + describe(e.getOffendingToken()), expected(parser));
     }
 
-    @Override protected void reportFailedPredicate(Parser parser, org.antlr.v4.runtime.FailedPredicateException e) {
+    @Override protected void reportFailedPredicate(Parser parser, FailedPredicateException e) {
         report(e.getOffendingToken(), parser, "unexpected " + describe(e.getOffendingToken()), expected(parser));
     }
 
@@ -71,10 +73,10 @@ final class SyntaxErrors extends DefaultErrorStrategy {
         Token opener = unclosed(parser, at);
         if (opener != null) {
             String close = opener.getType() == LPAREN ? "')'" : "']'";
-            diagnostics.report(new dev.nnc.diag.Diagnostic(Key.SYNTAX, spanOf(at), "missing " + close + " before "
+            diagnostics.report(new Diagnostic(Key.SYNTAX, spanOf(at), "missing " + close + " before "
                     + describe(at), "the " + opener.getText() + " at " + opener.getLine() + ":"
                     + (opener.getCharPositionInLine() + 1) + " is never closed",
-                    List.of(new dev.nnc.diag.Diagnostic.Related(spanOf(opener), "opened here"))));
+                    List.of(new Diagnostic.Related(spanOf(opener), "opened here"))));
             return;
         }
         String full = expected == null ? message : message + "; expected " + expected;

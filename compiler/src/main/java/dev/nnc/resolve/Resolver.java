@@ -5,6 +5,7 @@ import dev.nnc.ast.Program;
 import dev.nnc.diag.Diagnostics;
 import dev.nnc.diag.Key;
 import dev.nnc.source.SourceFile;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -58,7 +59,7 @@ public final class Resolver {
             Path target;
             try {
                 target = target(program, imp);
-            } catch (java.nio.file.InvalidPathException e) {
+            } catch (InvalidPathException e) {
                 diagnostics.error(Key.IMPORT_NOT_FOUND, imp.pathSpan(), "cannot import " + imp.path()
                         + ": it is not a valid file name (" + e.getReason() + ")", null);
                 continue;

@@ -2,6 +2,7 @@ package dev.nnc.schedule;
 
 import dev.nnc.ir.Def;
 import dev.nnc.ir.Ex;
+import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
@@ -92,7 +93,7 @@ final class Contractions {
             case Ex.Sum s -> out.add(s);
             case Ex.Max m -> { }
             case Ex.Fused f -> collect(f.value(), out);
-            default -> dev.nnc.ir.Exprs.mapChildren(e, c -> {
+            default -> Exprs.mapChildren(e, c -> {
                 collect(c, out);
                 return c;
             });

@@ -7,6 +7,7 @@ import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +44,7 @@ final class Fusion {
         List<IndexVar> a = first.vars(), b = second.vars();
         if (a.isEmpty() || a.size() != b.size()) return false;
         for (int k = 0; k < a.size(); k++) if (a.get(k).range() != b.get(k).range()) return false;
-        Set<Tensor> written = new java.util.HashSet<>(), read = new java.util.HashSet<>();
+        Set<Tensor> written = new HashSet<>(), read = new HashSet<>();
         for (Stmt s : first.body()) {
             if (!(s instanceof Stmt.Assign x)) return false;
             written.add(x.t());

@@ -1,5 +1,6 @@
 package dev.nnc.schedule;
 
+import dev.nnc.ir.Cost;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +55,7 @@ sealed interface Group permits Block.Product, Group.Unrolled, Group.Loops {
     private static long unrolledCost(List<Nest> run) {
         long total = 0;
         for (Nest n : run) {
-            for (Stmt s : n.body()) total += s instanceof Stmt.Assign a ? n.elements() * dev.nnc.ir.Cost.of(a.value()) : 1;
+            for (Stmt s : n.body()) total += s instanceof Stmt.Assign a ? n.elements() * Cost.of(a.value()) : 1;
         }
         return total;
     }

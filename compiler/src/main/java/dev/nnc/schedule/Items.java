@@ -2,6 +2,7 @@ package dev.nnc.schedule;
 
 import dev.nnc.ir.Def;
 import dev.nnc.ir.Ex;
+import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
@@ -81,6 +82,6 @@ final class Items {
     /** e with the node {@code target} (by identity) replaced. */
     private static Ex replace(Ex e, Ex target, Ex with) {
         if (e == target) return with;
-        return dev.nnc.ir.Exprs.mapChildren(e, c -> replace(c, target, with));
+        return Exprs.mapChildren(e, c -> replace(c, target, with));
     }
 }

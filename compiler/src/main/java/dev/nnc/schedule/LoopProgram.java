@@ -3,6 +3,8 @@ package dev.nnc.schedule;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +23,8 @@ public record LoopProgram(Graph graph, OptimizerIr optimizer, List<Slot> slots, 
                           Map<Tensor, Integer> offsets, Entry train, Entry predict, Entry evaluate, long work) {
     public LoopProgram {
         slots = List.copyOf(slots);
-        sums = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sums));
-        offsets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(offsets));
+        sums = Collections.unmodifiableMap(new LinkedHashMap<>(sums));
+        offsets = Collections.unmodifiableMap(new LinkedHashMap<>(offsets));
     }
 
     /** The slots of the array of all parameters and of all gradient sums. */
@@ -43,8 +45,8 @@ public record LoopProgram(Graph graph, OptimizerIr optimizer, List<Slot> slots, 
     public record Entry(List<Block> blocks, Map<Tensor, Storage> storage, Map<Tensor, Storage.Work> outputs) {
         public Entry {
             blocks = List.copyOf(blocks);
-            storage = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(storage));
-            outputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputs));
+            storage = Collections.unmodifiableMap(new LinkedHashMap<>(storage));
+            outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.nnc.schedule;
 
+import dev.nnc.ir.Cost;
 import dev.nnc.ir.Def;
 import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Graph;
@@ -81,7 +82,7 @@ public final class Schedule {
             throw new IllegalStateException("internal: predict and evaluate deliver the outputs in different slots");
         }
         long work = 0;
-        for (Def d : split.defs()) work += (long) d.tensor().size() * dev.nnc.ir.Cost.of(d.body());
+        for (Def d : split.defs()) work += (long) d.tensor().size() * Cost.of(d.body());
         return new LoopProgram(split, optimizer, layout.slots, layout.sums, layout.offsets, train, predict, evaluate, Math.max(1, work));
     }
 

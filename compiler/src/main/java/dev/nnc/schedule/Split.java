@@ -8,6 +8,7 @@ import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +103,7 @@ final class Split {
             do name = def.tensor().name + ".part" + ++parts; while (!names.add(name));
             Tensor t = new Tensor(name, Tensor.Role.VALUE, def.tensor().shape, def.tensor().span);
             List<IndexVar> vars = new ArrayList<>();
-            Map<IndexVar, Idx> rename = new java.util.HashMap<>();
+            Map<IndexVar, Idx> rename = new HashMap<>();
             for (IndexVar v : def.vars()) {
                 IndexVar fresh = v.fresh();
                 vars.add(fresh);

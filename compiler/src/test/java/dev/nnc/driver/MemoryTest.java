@@ -10,7 +10,9 @@ import dev.nnc.ir.Graph;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.lower.LowerOptimizer;
 import dev.nnc.runtime.DType;
+import dev.nnc.runtime.Sizes;
 import dev.nnc.source.SourceFile;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -57,9 +59,9 @@ class MemoryTest {
                             if (least > heap) {
                                 assertTrue(why.isPresent(), what);
                                 assertTrue(why.get().startsWith("Sq needs about "), why.get());
-                                assertTrue(why.get().contains(String.format(java.util.Locale.ROOT, "(%,d parameters in %s", params,
+                                assertTrue(why.get().contains(String.format(Locale.ROOT, "(%,d parameters in %s", params,
                                         element == 8 ? "f64" : "f32")), why.get());
-                                assertTrue(why.get().contains("but Java can give it only " + dev.nnc.runtime.Sizes.bytes(heap)), why.get());
+                                assertTrue(why.get().contains("but Java can give it only " + Sizes.bytes(heap)), why.get());
                             }
                             if (least * 2 < heap) assertEquals(Optional.empty(), why, what); // the estimate is not wildly high
                         }

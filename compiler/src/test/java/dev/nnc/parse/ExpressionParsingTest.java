@@ -8,6 +8,7 @@ import dev.nnc.ast.AstEquality;
 import dev.nnc.ast.AstPrinter;
 import dev.nnc.ast.Decl;
 import dev.nnc.ast.Expr;
+import dev.nnc.ast.Ident;
 import dev.nnc.ast.Member;
 import dev.nnc.diag.Diagnostics;
 import dev.nnc.source.SourceFile;
@@ -32,7 +33,7 @@ class ExpressionParsingTest {
         return switch (e) {
             case Expr.Num n -> AstPrinter.print(n, true);
             case Expr.Ref r -> r.name().name() + (r.indices().isEmpty() ? "" : AstPrinter.print(
-                    new Expr.Ref(new dev.nnc.ast.Ident("", r.span()), r.indices(), r.span()), true));
+                    new Expr.Ref(new Ident("", r.span()), r.indices(), r.span()), true));
             case Expr.Call c -> c.callee().name() + "(" + String.join(", ", c.args().stream().map(a -> grouping(a.value())).toList()) + ")";
             case Expr.Neg n -> "(-" + grouping(n.operand()) + ")";
             case Expr.Binary b -> "(" + grouping(b.left()) + " " + switch (b.op()) {

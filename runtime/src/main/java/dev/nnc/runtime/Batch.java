@@ -1,5 +1,7 @@
 package dev.nnc.runtime;
 
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -19,7 +21,7 @@ public record Batch(int size, Map<String, double[]> columns) {
 
     /** The rows {@code rows} of this batch, in that order, as a new batch. */
     public Batch rows(int[] rows) {
-        var out = new java.util.HashMap<String, double[]>();
+        var out = new HashMap<String, double[]>();
         for (var e : columns.entrySet()) {
             int width = size == 0 ? 0 : e.getValue().length / size;
             double[] c = new double[rows.length * width];
@@ -31,10 +33,10 @@ public record Batch(int size, Map<String, double[]> columns) {
 
     /** Rows {@code from} (inclusive) to {@code to} (exclusive). */
     public Batch slice(int from, int to) {
-        var out = new java.util.HashMap<String, double[]>();
+        var out = new HashMap<String, double[]>();
         for (var e : columns.entrySet()) {
             int width = size == 0 ? 0 : e.getValue().length / size;
-            out.put(e.getKey(), java.util.Arrays.copyOfRange(e.getValue(), from * width, to * width));
+            out.put(e.getKey(), Arrays.copyOfRange(e.getValue(), from * width, to * width));
         }
         return new Batch(to - from, out);
     }

@@ -1,5 +1,6 @@
 package dev.nnc.runtime;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -21,7 +22,7 @@ public record Initializer(String kind, List<Double> args) {
         int fanOut = shape.size() >= 2 ? shape.get(0) : 1;
         int fanIn = shape.size() >= 2 ? size / fanOut : Math.max(1, size);
         if (kind.equals("constant")) {
-            java.util.Arrays.fill(a, args.get(0));
+            Arrays.fill(a, args.get(0));
             return;
         }
         if (kind.equals("values")) {

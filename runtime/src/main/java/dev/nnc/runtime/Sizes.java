@@ -2,6 +2,7 @@ package dev.nnc.runtime;
 
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The one place the number of elements of a shape is computed: in {@code long}, saturating instead of wrapping, so
@@ -44,7 +45,7 @@ public final class Sizes {
     public static String exact(List<Integer> shape) {
         BigInteger n = BigInteger.ONE;
         for (int d : shape) n = n.multiply(BigInteger.valueOf(d));
-        return String.format(java.util.Locale.ROOT, "%,d", n);
+        return String.format(Locale.ROOT, "%,d", n);
     }
 
     /** {@code 1.5 GB}, {@code 820 MB}: bytes for people. */
@@ -56,6 +57,6 @@ public final class Sizes {
             v /= 1000;
             u++;
         }
-        return u == 0 ? n + " bytes" : String.format(java.util.Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+        return u == 0 ? n + " bytes" : String.format(Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,12 +23,12 @@ class PrimitiveTest {
     void theMethodGeneratedCodeCallsIsTheRowsValue(Primitive p) throws Exception {
         Class<?> owner = Class.forName(p.jvm.owner().replace('/', '.'));
         Class<?>[] doubles = new Class<?>[p.arity];
-        java.util.Arrays.fill(doubles, double.class);
+        Arrays.fill(doubles, double.class);
         Method m = owner.getMethod(p.jvm.name(), doubles);
         assertTrue(Modifier.isStatic(m.getModifiers()) && m.getReturnType() == double.class, m.toString());
         if (p.jvm.ofEachType()) {
             Class<?>[] floats = new Class<?>[p.arity];
-            java.util.Arrays.fill(floats, float.class);
+            Arrays.fill(floats, float.class);
             assertEquals(float.class, owner.getMethod(p.jvm.name(), floats).getReturnType());
         }
         var r = new SplittableRandom(p.ordinal());
@@ -35,7 +36,7 @@ class PrimitiveTest {
             Object[] args = new Object[p.arity];
             double[] values = new double[p.arity];
             for (int k = 0; k < p.arity; k++) args[k] = values[k] = r.nextDouble(0.01, 10);
-            assertEquals(p.apply(values), (double) m.invoke(null, args), 0, p + " at " + java.util.Arrays.toString(values));
+            assertEquals(p.apply(values), (double) m.invoke(null, args), 0, p + " at " + Arrays.toString(values));
         }
     }
 

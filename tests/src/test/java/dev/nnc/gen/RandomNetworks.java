@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 
 /**
  * A seeded generator of small, random, valid {@code .nn} programs: the family the gradient checks run on.
@@ -494,7 +495,7 @@ public final class RandomNetworks {
         // ─── Activations ────────────────────────────────────────────────────────────────────────
 
         /** A hidden activation: its canonical name and how it is written around a pre-activation. */
-        private record Act(String canonical, java.util.function.UnaryOperator<String> spell) {
+        private record Act(String canonical, UnaryOperator<String> spell) {
             String apply(String z) { return spell.apply(z); }
         }
 

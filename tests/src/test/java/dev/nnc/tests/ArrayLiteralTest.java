@@ -20,9 +20,11 @@ import dev.nnc.source.SourceFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -161,7 +163,7 @@ class ArrayLiteralTest {
             assertEquals(0, eval.status(), eval.err());
             double[] z = expected(1, 2);
             double loss = z[0] * z[0] + z[1] * z[1] + z[2] * z[2];
-            var m = java.util.regex.Pattern.compile("loss ([0-9.]+)").matcher(eval.out());
+            var m = Pattern.compile("loss ([0-9.]+)").matcher(eval.out());
             assertTrue(m.find(), eval.out());
             assertEquals(loss, Double.parseDouble(m.group(1)), loss * 1e-6, backend + ": " + eval.out()); // f32 on the jvm
         }
@@ -184,6 +186,6 @@ class ArrayLiteralTest {
     }
 
     static double[] numbers(String row) {
-        return java.util.Arrays.stream(row.split(",")).mapToDouble(Double::parseDouble).toArray();
+        return Arrays.stream(row.split(",")).mapToDouble(Double::parseDouble).toArray();
     }
 }

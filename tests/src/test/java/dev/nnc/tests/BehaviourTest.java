@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.nnc.check.CheckedNetwork;
 import dev.nnc.diag.DiagnosticPrinter;
 import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
@@ -179,7 +180,7 @@ class BehaviourTest {
             return out.toString();
         }
 
-        private dev.nnc.check.CheckedNetwork network() {
+        private CheckedNetwork network() {
             var n = Compile.network(result.checked(), null);
             if (n == null) fail("a case of the behaviour suite must declare a network");
             return n;

@@ -21,11 +21,17 @@ import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -151,7 +157,7 @@ class BuildCommandTest {
             var manifest = j.getManifest().getMainAttributes();
             assertEquals(ModelJar.MAIN_CLASS, manifest.getValue("Main-Class"));
             assertEquals("nnc.generated.Spirals", manifest.getValue("Nnc-Model-Class"));
-            List<String> names = j.stream().map(java.util.zip.ZipEntry::getName).toList();
+            List<String> names = j.stream().map(ZipEntry::getName).toList();
             for (String name : names) {
                 assertTrue(name.startsWith("META-INF/") || name.startsWith("dev/nnc/runtime/") || name.startsWith("nnc/generated/")
                         || name.equals("dev/") || name.equals("dev/nnc/") || name.equals("nnc/"), "a stranger in the jar: " + name);
@@ -163,15 +169,15 @@ class BuildCommandTest {
                     "dev/nnc/runtime/checkpoint/Checkpoint.class", "dev/nnc/runtime/data/CsvReader.class", ModelJar.PROPERTIES)) {
                 assertTrue(names.contains(needed), needed + " is missing: " + names);
             }
-            var props = new java.util.Properties();
+            var props = new Properties();
             props.load(j.getInputStream(j.getEntry(ModelJar.PROPERTIES)));
             assertEquals(sha256(Path.of(CliTest.sample("spirals.nn"))), props.getProperty("source.sha256"));
         }
         Path again = dir.resolve("again.jar");
         assertEquals(0, CliTest.nnc("build", CliTest.sample("spirals.nn"), "-o", again.toString()).status());
         try (var a = new JarFile(jar.toFile()); var b = new JarFile(again.toFile())) {
-            assertEquals(a.stream().map(java.util.zip.ZipEntry::getName).toList(), b.stream().map(java.util.zip.ZipEntry::getName).toList());
-            for (var e : java.util.Collections.list(a.entries())) {
+            assertEquals(a.stream().map(ZipEntry::getName).toList(), b.stream().map(ZipEntry::getName).toList());
+            for (var e : Collections.list(a.entries())) {
                 if (e.getName().startsWith("nnc/generated/")) continue; // compiled again in this process it may name its temporaries anew
                 assertArrayEquals(a.getInputStream(e).readAllBytes(), b.getInputStream(b.getEntry(e.getName())).readAllBytes(), e.getName());
                 assertEquals(e.getLastModifiedTime(), b.getEntry(e.getName()).getLastModifiedTime(), "no build date in the jar");
@@ -278,12 +284,12 @@ class BuildCommandTest {
     void notAModelJarIsSaidPlainly() throws Exception {
         Path notJar = dir.resolve("plain.jar");
         Files.writeString(notJar, "hello");
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> ModelJar.fromJar(notJar));
+        var e = Assertions.assertThrows(IOException.class, () -> ModelJar.fromJar(notJar));
         assertTrue(e.getMessage().startsWith(notJar + ": not a jar"), e.getMessage());
     }
 
     /** The source hash as checkpoints record it. */
     static String sha256(Path file) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 }

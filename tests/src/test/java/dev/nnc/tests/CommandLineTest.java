@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.cli.Main;
+import dev.nnc.runtime.data.Normalization;
+import dev.nnc.runtime.train.RateSchedule;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -94,12 +97,12 @@ class CommandLineTest {
                 {"--schedule", "step(0, 0.5)", "nnc: --schedule: the E of step(E, γ), the epochs between reductions, must be a positive integer, not 0"},
                 {"--schedule", "step(5, 1e400)", "nnc: --schedule: the γ of step(E, γ), the factor of each reduction, must be a number in (0, 1], not 1e400"},
                 {"--schedule", "cosine(NaN)", "nnc: --schedule: cannot read the schedule \"cosine(NaN)\": NaN is not a number; "
-                        + dev.nnc.runtime.train.RateSchedule.USAGE},
-                {"--schedule", "linear", "nnc: --schedule: there is no schedule linear; " + dev.nnc.runtime.train.RateSchedule.USAGE},
+                        + RateSchedule.USAGE},
+                {"--schedule", "linear", "nnc: --schedule: there is no schedule linear; " + RateSchedule.USAGE},
                 {"--normalize", "scale(0)", "nnc: --normalize: the D of scale(D), the divisor, must be a finite number other than 0, not 0"},
                 {"--normalize", "/Infinity", "nnc: --normalize: cannot read the normalization \"/Infinity\": Infinity is not a number; "
-                        + dev.nnc.runtime.data.Normalization.USAGE},
-                {"--normalize", "", "nnc: --normalize: cannot read the normalization \"\"; " + dev.nnc.runtime.data.Normalization.USAGE},
+                        + Normalization.USAGE},
+                {"--normalize", "", "nnc: --normalize: cannot read the normalization \"\"; " + Normalization.USAGE},
         };
         for (String[] c : cases) {
             var run = CliTest.nnc("train", "no-such-file.nn", c[0], c[1]);
@@ -144,7 +147,7 @@ class CommandLineTest {
                 {"nnc: missing required parameter for option '--lr' (RATE)", "try 'nnc train --help'", "train", "x.nn", "--lr"},
         };
         for (String[] c : cases) {
-            var run = CliTest.nnc(java.util.Arrays.copyOfRange(c, 2, c.length));
+            var run = CliTest.nnc(Arrays.copyOfRange(c, 2, c.length));
             assertEquals(2, run.status(), run.err());
             assertEquals(List.of(c[0], c[1]), run.err().lines().toList());
             assertFalse(run.err().contains("Usage:") || run.out().contains("Usage:"), run.err());

@@ -11,6 +11,7 @@ import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
 import dev.nnc.ir.IrPrinter;
 import dev.nnc.runtime.Primitive;
+import dev.nnc.runtime.Sizes;
 import dev.nnc.source.SourceFile;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -147,7 +148,7 @@ class ConstantsAndSizesTest {
 
     @Test
     void aTensorOverOneArrayIsRefusedAndAnyOtherCountedExactly(@TempDir Path dir) throws Exception {
-        BigInteger limit = BigInteger.valueOf(dev.nnc.runtime.Sizes.MAX_ARRAY);
+        BigInteger limit = BigInteger.valueOf(Sizes.MAX_ARRAY);
         for (List<Integer> shape : shapes()) {
             BigInteger exact = shape.stream().map(BigInteger::valueOf).reduce(BigInteger.ONE, BigInteger::multiply);
             String dims = shape.stream().map(String::valueOf).collect(Collectors.joining(","));

@@ -9,6 +9,7 @@ import dev.nnc.runtime.DType;
 import dev.nnc.runtime.cuda.Argument;
 import dev.nnc.runtime.cuda.ControlBlock;
 import dev.nnc.runtime.cuda.CudaPlan;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ class CudaAbiTest {
     }
 
     private static boolean onPath(String command) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!d.isEmpty() && Files.isExecutable(Path.of(d, command))) return true;
         }
         return false;

@@ -12,11 +12,16 @@ import dev.nnc.runtime.DType;
 import dev.nnc.runtime.cuda.CudaModel;
 import dev.nnc.runtime.train.ResidentTraining;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,18 +58,18 @@ abstract class CudaChecks {
         // every network's kernels compiled first, on all processors (the tests then find them in the cache)
         List<String> sources = new ArrayList<>();
         try {
-            for (var a : java.util.stream.Stream.concat(samples(), randomNetworks()).toList()) {
+            for (var a : Stream.concat(samples(), randomNetworks()).toList()) {
                 Object[] v = a.get();
                 var net = JvmBackendTest.compile((String) v[0], (String) v[1], (String) v[2]);
                 sources.add(CudaBackend.generate(net.graph(), net.optimizer(), (DType) v[3]).cuda().source());
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        var pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         try {
-            for (var f : pool.invokeAll(sources.stream().map(src -> (java.util.concurrent.Callable<byte[]>) () -> image(src)).toList())) f.get();
-        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            for (var f : pool.invokeAll(sources.stream().map(src -> (Callable<byte[]>) () -> image(src)).toList())) f.get();
+        } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         } finally {
             pool.shutdown();
@@ -171,14 +176,14 @@ abstract class CudaChecks {
             // two runs, the second reading through the rest of the order: 0 … 15 and 16 (with graphs: one graph of 16
             // steps, then one of a single step)
             for (int[] run : new int[][] {{0, 16}, {16, batches}}) {
-                var got = r.run(order, size, run[0], run[1], java.util.Arrays.copyOfRange(factors, run[0], run[1]));
+                var got = r.run(order, size, run[0], run[1], Arrays.copyOfRange(factors, run[0], run[1]));
                 assertFalse(got.stopped());
                 assertEquals(run[1] - run[0], got.losses().length);
                 for (double l : got.losses()) losses.add(l);
             }
             for (int b = 0; b < batches; b++) {
                 int from = b * size, to = Math.min(order.length, from + size);
-                Batch batch = data.rows(java.util.Arrays.copyOfRange(order, from, to));
+                Batch batch = data.rows(Arrays.copyOfRange(order, from, to));
                 double loss = stepwise.lossAndGradients(batch) * (to - from);
                 assertEquals((float) loss, losses.get(b).floatValue(), 1e-6f * Math.abs((float) loss), "the loss of batch " + b);
                 stepwise.step(factors[b]);

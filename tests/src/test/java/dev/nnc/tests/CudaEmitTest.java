@@ -13,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -82,9 +85,9 @@ class CudaEmitTest {
             }
         }
         if (inUnit > 0) units.add(unit.toString());
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        var pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         try {
-            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            List<Future<?>> done = new ArrayList<>();
             for (int u = 0; u < units.size(); u++) {
                 int k = u;
                 done.add(pool.submit(() -> {
@@ -96,7 +99,7 @@ class CudaEmitTest {
             for (var f : done) {
                 try {
                     f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     if (e.getCause() instanceof AssertionError a) throw a;
                     throw e;
                 }

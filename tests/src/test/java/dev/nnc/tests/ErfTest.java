@@ -7,6 +7,7 @@ import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +46,7 @@ class ErfTest {
             JvmBackendTest.against("erf, interp", net, model, DType.F64, 2, EveryBackendTest::data, 6, 1);
         }
         for (DType type : DType.values()) {
-            try (Model model = Backends.create("jvm", type.name().toLowerCase(java.util.Locale.ROOT), net.graph(), net.optimizer())) {
+            try (Model model = Backends.create("jvm", type.name().toLowerCase(Locale.ROOT), net.graph(), net.optimizer())) {
                 JvmBackendTest.against("erf, jvm " + type, net, model, type, 2, EveryBackendTest::data, 6, 1);
             }
         }

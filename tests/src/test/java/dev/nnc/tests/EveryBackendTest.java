@@ -8,21 +8,34 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.nnc.diag.DiagnosticPrinter;
 import dev.nnc.driver.Backends;
 import dev.nnc.driver.Build;
-import dev.nnc.driver.Memory;
 import dev.nnc.driver.Frontend;
+import dev.nnc.driver.Memory;
 import dev.nnc.gen.cuda.CudaBackend;
+import dev.nnc.interp.InterpreterModel;
+import dev.nnc.ir.Graph;
 import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
+import dev.nnc.runtime.TensorInfo;
 import dev.nnc.runtime.train.ResidentTraining;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -60,7 +73,7 @@ class EveryBackendTest {
 
     Path scratch;
     List<Positive> positives;
-    final java.util.Set<String> texts = new java.util.HashSet<>();
+    final Set<String> texts = new HashSet<>();
     String cuda; // why the CUDA backend cannot run here, or null
 
     @BeforeAll
@@ -110,9 +123,9 @@ class EveryBackendTest {
         HostCuda.useForCommands();
         // every network's kernels compiled first, on all processors (Backends.create then finds them built); what
         // fails here fails again in the network's own test, which says which it is
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+        var pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         try {
-            var jobs = positives.stream().map(p -> (java.util.concurrent.Callable<byte[]>) () -> {
+            var jobs = positives.stream().map(p -> (Callable<byte[]>) () -> {
                 try {
                     var net = compile(p);
                     return HostCuda.image(CudaBackend.generate(net.graph(), net.optimizer(), DType.F32).cuda().source());
@@ -121,7 +134,7 @@ class EveryBackendTest {
                 }
             }).toList();
             for (var f : pool.invokeAll(jobs)) f.get();
-        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         } finally {
             pool.shutdown();
@@ -142,8 +155,8 @@ class EveryBackendTest {
     void add(String name, Path file, boolean mustCheck) throws IOException {
         String text;
         try {
-            text = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
             return; // not text (a hostile case's), so no program
         }
         if (!texts.add(text)) return; // the same program again (hostile cases share theirs): run once
@@ -215,7 +228,7 @@ class EveryBackendTest {
         return each(p -> {
             var net = compile(p);
             for (DType type : DType.values()) {
-                try (Model model = Backends.create("jvm", type.name().toLowerCase(java.util.Locale.ROOT), net.graph(), net.optimizer())) {
+                try (Model model = Backends.create("jvm", type.name().toLowerCase(Locale.ROOT), net.graph(), net.optimizer())) {
                     JvmBackendTest.against(p.name() + " " + p.network() + ", jvm " + type, net, model, type, 2, EveryBackendTest::data, 6, 1);
                 }
             }
@@ -242,7 +255,7 @@ class EveryBackendTest {
      * a shuffled order; the parameters after them are the interpreter's after the same steps.
      */
     static void residentRun(String what, JvmBackendTest.Net net, Model model) {
-        var reference = new dev.nnc.interp.InterpreterModel(net.graph(), net.optimizer());
+        var reference = new InterpreterModel(net.graph(), net.optimizer());
         reference.initialize(11);
         for (var p : reference.signature().params()) model.setParameter(p.name(), reference.parameter(p.name()));
         Batch data = data(net.graph(), 9, new SplittableRandom(9));
@@ -255,12 +268,12 @@ class EveryBackendTest {
         double[] factors = {1, 0.5, 0.25};
         double scale = 0;
         for (int b = 0; b < 3; b++) {
-            Batch batch = data.rows(java.util.Arrays.copyOfRange(order, 3 * b, 3 * b + 3));
+            Batch batch = data.rows(Arrays.copyOfRange(order, 3 * b, 3 * b + 3));
             double want = reference.lossAndGradients(batch) * 3;
             JvmBackendTest.close(what + ": the resident run's loss of batch " + b, want, got.losses()[b], 1e-4, 1);
             reference.step(factors[b]);
         }
-        var params = reference.signature().params().stream().map(dev.nnc.runtime.TensorInfo::name).toList();
+        var params = reference.signature().params().stream().map(TensorInfo::name).toList();
         JvmBackendTest.compare(what + ", after a resident run", "", params, reference::parameter, model::parameter, DType.F32, 1e-4);
     }
 
@@ -269,7 +282,7 @@ class EveryBackendTest {
      * data is: a few steps then move a wide layer's weighted sums by about the step's size, and do not saturate it,
      * where float32's rounding of a probability near 1 would be all its gradient holds), targets one-hot.
      */
-    static Batch data(dev.nnc.ir.Graph g, int n, SplittableRandom random) {
+    static Batch data(Graph g, int n, SplittableRandom random) {
         Batch b = JvmBackendTest.batch(g, n, random);
         for (var t : g.inputs()) {
             double[] c = b.column(t.name);

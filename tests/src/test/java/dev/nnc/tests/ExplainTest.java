@@ -3,8 +3,11 @@ package dev.nnc.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nnc.ir.IrPrinter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,9 +24,9 @@ class ExplainTest {
         String file = CliTest.sample("seed.nn");
         for (var e : c.expectations()) {
             var x = (Behaviour.Explain) e.check();
-            var args = new java.util.ArrayList<>(java.util.List.of("explain", file));
+            var args = new ArrayList<>(List.of("explain", file));
             if (x.notes()) args.add("--notes");
-            if (x.style() == dev.nnc.ir.IrPrinter.Style.LATEX) args.add("--latex");
+            if (x.style() == IrPrinter.Style.LATEX) args.add("--latex");
             var run = CliTest.nnc(args.toArray(String[]::new));
             assertEquals(0, run.status(), run.err());
             assertEquals(Behaviour.expected(e), run.out().replace(file, "samples/seed.nn"), e.written());

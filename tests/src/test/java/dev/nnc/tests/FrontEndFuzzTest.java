@@ -10,8 +10,11 @@ import dev.nnc.ast.AstPrinter;
 import dev.nnc.diag.Diagnostic;
 import dev.nnc.diag.DiagnosticPrinter;
 import dev.nnc.diag.Diagnostics;
+import dev.nnc.driver.DeepStack;
 import dev.nnc.driver.Frontend;
 import dev.nnc.source.SourceFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,14 +53,14 @@ class FrontEndFuzzTest {
                 String base = corpus.get(random.nextInt(corpus.size()));
                 String mutant = mutate(base, random), what = "mutant " + n;
                 // as nnc runs the compiler: on a deep stack (the golden cases nest up to the parser's limit)
-                dev.nnc.driver.DeepStack.call(() -> {
+                DeepStack.call(() -> {
                     run(mutant, what);
                     return null;
                 });
             }
             for (int n = 0; n < RANDOM; n++) {
                 String noise = noise(random), what = "random program " + n;
-                dev.nnc.driver.DeepStack.call(() -> {
+                DeepStack.call(() -> {
                     run(noise, what);
                     return null;
                 });
@@ -134,8 +137,8 @@ class FrontEndFuzzTest {
     private static String read(Path p) {
         try {
             return Frontend.read(p, p.toString()).text();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

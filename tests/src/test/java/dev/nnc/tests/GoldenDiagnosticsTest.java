@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -54,8 +56,8 @@ class GoldenDiagnosticsTest {
     static Set<Expected> expectations(SourceFile file) { return hints(file).keySet(); }
 
     /** Every expectation, with the hint it must have (null when the case does not say). */
-    static java.util.SortedMap<Expected, String> hints(SourceFile file) {
-        var out = new java.util.TreeMap<Expected, String>();
+    static SortedMap<Expected, String> hints(SourceFile file) {
+        var out = new TreeMap<Expected, String>();
         int target = 0;
         Expected last = null;
         for (int line = 1; line <= file.lineCount(); line++) {

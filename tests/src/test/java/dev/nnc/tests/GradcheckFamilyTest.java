@@ -12,8 +12,10 @@ import dev.nnc.opt.Stability;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -173,10 +175,10 @@ class GradcheckFamilyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("stdlibFiles")
     void everyStdlibFunctionHasACase(String file, List<Arguments> cases) throws Exception {
-        Set<String> covered = new java.util.HashSet<>();
+        Set<String> covered = new HashSet<>();
         cases.forEach(a -> covered.add(((String) a.get()[0]).split("[ (]")[0]));
         var declared = new ArrayList<String>();
-        var m = java.util.regex.Pattern.compile("(?m)^(?:fn|alias)\\s+([^\\s(=]+)").matcher(Files.readString(Repo.root().resolve(file)));
+        var m = Pattern.compile("(?m)^(?:fn|alias)\\s+([^\\s(=]+)").matcher(Files.readString(Repo.root().resolve(file)));
         while (m.find()) declared.add(m.group(1));
         assertTrue(declared.size() >= 8, file + " declares " + declared);
         var missing = declared.stream().filter(f -> !covered.contains(f)).toList();

@@ -1,5 +1,6 @@
 package dev.nnc.tests;
 
+import dev.nnc.gen.cuda.Toolchain;
 import dev.nnc.runtime.cuda.Driver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +31,8 @@ final class HostCuda {
     }
 
     /** The module image the host driver loads for this CUDA C: g++'s shared object, built once per source. */
-    static byte[] image(String source) { return dev.nnc.gen.cuda.Toolchain.hostModule(source, DIR.resolve("nnc_host.h")); }
+    static byte[] image(String source) { return Toolchain.hostModule(source, DIR.resolve("nnc_host.h")); }
 
     /** Makes the cuda backend compile for the host emulation in this JVM (for the command line's tests). */
-    static void useForCommands() { System.setProperty(dev.nnc.gen.cuda.Toolchain.EMULATION, DIR.resolve("nnc_host.h").toString()); }
+    static void useForCommands() { System.setProperty(Toolchain.EMULATION, DIR.resolve("nnc_host.h").toString()); }
 }

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.nnc.gen.cuda.Toolchain;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -18,8 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -63,7 +69,7 @@ class HostileInputTest {
     }
 
     /** The suite is as large as the issue that asked for it says, in every category. */
-    @org.junit.jupiter.api.Test
+    @Test
     void thereAreEnoughCases() throws IOException {
         Map<String, Integer> perCategory = new TreeMap<>();
         try (var walk = Files.walk(ROOT)) {
@@ -78,7 +84,7 @@ class HostileInputTest {
         for (var args : c.commands()) {
             if (names(args, "--backend", "cuda")) CudaCommandTest.emulation();
             if (names(args, "--target", "cuda")) {
-                org.junit.jupiter.api.Assumptions.assumeTrue(dev.nnc.gen.cuda.Toolchain.nvcc().isPresent(), "skipped: nvcc is not installed");
+                Assumptions.assumeTrue(Toolchain.nvcc().isPresent(), "skipped: nvcc is not installed");
             }
         }
         Path dir = Files.createTempDirectory("nnc-hostile-");
@@ -134,7 +140,7 @@ class HostileInputTest {
             for (Path p : walk.filter(Files::isRegularFile).toList()) {
                 try {
                     m.put(dir.relativize(p).toString(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
-                } catch (java.security.NoSuchAlgorithmException e) {
+                } catch (NoSuchAlgorithmException e) {
                     throw new IllegalStateException(e);
                 }
             }
@@ -181,7 +187,7 @@ class HostileInputTest {
             // NAME (OPTION, OPTION): repeat N, escaped, append
             String name = header;
             List<String> options = List.of();
-            var m = java.util.regex.Pattern.compile("(.*) \\(([^()]*)\\)").matcher(header);
+            var m = Pattern.compile("(.*) \\(([^()]*)\\)").matcher(header);
             if (m.matches()) {
                 name = m.group(1);
                 options = List.of(m.group(2).split(", *"));
@@ -203,7 +209,7 @@ class HostileInputTest {
             if (append && files.containsKey(name)) {
                 byte[] before = files.get(name);
                 int keep = before.length > 0 && before[before.length - 1] == '\n' ? before.length - 1 : before.length;
-                var joined = new java.io.ByteArrayOutputStream();
+                var joined = new ByteArrayOutputStream();
                 joined.write(before, 0, keep); // the section goes on the same line
                 joined.writeBytes(bytes);
                 bytes = joined.toByteArray();
@@ -220,7 +226,7 @@ class HostileInputTest {
     }
 
     static byte[] unescape(String s) {
-        var bytes = new java.io.ByteArrayOutputStream();
+        var bytes = new ByteArrayOutputStream();
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             if (ch == '\\' && i + 1 < s.length()) {

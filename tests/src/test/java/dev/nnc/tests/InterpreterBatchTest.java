@@ -11,8 +11,10 @@ import dev.nnc.interp.Interpreter;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.Batch;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -137,10 +139,10 @@ class InterpreterBatchTest {
         for (Tensor x : graph.inputs()) inputs.put(x.name, full.column(x.name));
         Batch batch = new Batch(19, inputs);
         var all = interp.predictAll(batch);
-        assertEquals(graph.outputs().stream().map(t -> t.name).toList(), java.util.List.copyOf(all.keySet()));
+        assertEquals(graph.outputs().stream().map(t -> t.name).toList(), List.copyOf(all.keySet()));
         for (int s = 0; s < 19; s++) {
             for (var e : interp.predict(batch, s).entrySet()) {
-                double[] row = java.util.Arrays.copyOfRange(all.get(e.getKey()), s * e.getValue().length, (s + 1) * e.getValue().length);
+                double[] row = Arrays.copyOfRange(all.get(e.getKey()), s * e.getValue().length, (s + 1) * e.getValue().length);
                 InterpreterFastPathTest.same(file, e.getKey() + " of sample " + (s + 1), e.getValue(), row);
             }
         }

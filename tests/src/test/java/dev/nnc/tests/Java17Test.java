@@ -7,15 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.gen.cuda.Toolchain;
+import dev.nnc.runtime.cuda.CudaModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
+import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,7 +116,7 @@ class Java17Test {
     void everyClassAModelJarCanHoldIsAJava17ClassFile() throws Exception {
         assertClassFilesFor17(jar);
         // what a CUDA model jar holds besides the runtime: nnc's CUDA runtime, JavaCPP and its CUDA presets' bindings
-        for (Class<?> anchor : List.of(dev.nnc.runtime.cuda.CudaModel.class, org.bytedeco.javacpp.Loader.class, org.bytedeco.cuda.global.cudart.class)) {
+        for (Class<?> anchor : List.of(CudaModel.class, Loader.class, org.bytedeco.cuda.global.cudart.class)) {
             assertClassFilesFor17(codeSource(anchor));
         }
     }
@@ -164,7 +168,7 @@ class Java17Test {
             }
         } else {
             try (var zip = new ZipFile(jarOrDirectory.toFile())) {
-                for (var e : java.util.Collections.list(zip.entries())) {
+                for (var e : Collections.list(zip.entries())) {
                     // a multi-release jar's classes for later Javas are for those Javas
                     if (!e.getName().endsWith(".class") || e.getName().startsWith("META-INF/versions/")) continue;
                     try (InputStream in = zip.getInputStream(e)) {
@@ -179,7 +183,7 @@ class Java17Test {
 
     private static void assertVersion(String name, InputStream in) throws IOException {
         byte[] head = in.readNBytes(8);
-        assertEquals(0xCAFEBABE, java.nio.ByteBuffer.wrap(head).getInt(), name + " is no class file");
+        assertEquals(0xCAFEBABE, ByteBuffer.wrap(head).getInt(), name + " is no class file");
         int major = ((head[6] & 0xff) << 8) | (head[7] & 0xff);
         if (name.equals("module-info.class")) return; // read by the module system alone, never loaded as a class
         assertTrue(major <= JAVA_17, name + " is a class file of Java " + (major - 44) + "; Java 17 cannot load it");

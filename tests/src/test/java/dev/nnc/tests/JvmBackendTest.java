@@ -15,6 +15,7 @@ import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.compiled.CompiledModel;
 import dev.nnc.runtime.compiled.GeneratedNetwork;
 import dev.nnc.schedule.Schedule;
 import dev.nnc.source.SourceFile;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -99,7 +101,7 @@ class JvmBackendTest {
                 byte[] bytes = JvmBackend.compile(net.graph(), net.optimizer(), type, schedule.getValue());
                 verify(bytes, name);
                 // three threads at most: the MLP's batch of 13 runs as slices of 4, 4 and 5 whatever the machine
-                var jvm = new dev.nnc.runtime.compiled.CompiledModel(JvmBackend.load(net.graph().name(), bytes), 3);
+                var jvm = new CompiledModel(JvmBackend.load(net.graph().name(), bytes), 3);
                 // batch sizes that split into slices unevenly, and a single sample
                 against(name + ", " + schedule.getKey() + " schedule, " + type, net, jvm, type, steps, 13, 1);
             }
@@ -177,8 +179,8 @@ class JvmBackendTest {
     }
 
     /** One tensor per parameter, each compared; in float32 relative to the largest element of any of them. */
-    static void compare(String what, String prefix, List<String> params, java.util.function.Function<String, double[]> want,
-                        java.util.function.Function<String, double[]> got, DType type, double tolerance) {
+    static void compare(String what, String prefix, List<String> params, Function<String, double[]> want,
+                        Function<String, double[]> got, DType type, double tolerance) {
         double scale = 0;
         if (type == DType.F32) for (String p : params) for (double v : want.apply(p)) scale = Math.max(scale, Math.abs(v));
         for (String p : params) close(what + ": " + prefix + p, want.apply(p), got.apply(p), tolerance, scale);

@@ -11,22 +11,28 @@ import dev.nnc.source.SourceFile;
 import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionParams;
 import org.eclipse.lsp4j.DefinitionParams;
 import org.eclipse.lsp4j.DidChangeTextDocumentParams;
 import org.eclipse.lsp4j.DidOpenTextDocumentParams;
+import org.eclipse.lsp4j.DocumentFormattingParams;
 import org.eclipse.lsp4j.DocumentSymbol;
 import org.eclipse.lsp4j.DocumentSymbolParams;
+import org.eclipse.lsp4j.FormattingOptions;
 import org.eclipse.lsp4j.HoverParams;
 import org.eclipse.lsp4j.InitializeParams;
+import org.eclipse.lsp4j.InitializedParams;
 import org.eclipse.lsp4j.MessageActionItem;
 import org.eclipse.lsp4j.MessageParams;
 import org.eclipse.lsp4j.Position;
@@ -37,10 +43,14 @@ import org.eclipse.lsp4j.TextDocumentContentChangeEvent;
 import org.eclipse.lsp4j.TextDocumentIdentifier;
 import org.eclipse.lsp4j.TextDocumentItem;
 import org.eclipse.lsp4j.VersionedTextDocumentIdentifier;
+import org.eclipse.lsp4j.jsonrpc.RemoteEndpoint;
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException;
+import org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode;
 import org.eclipse.lsp4j.launch.LSPLauncher;
 import org.eclipse.lsp4j.services.LanguageClient;
 import org.eclipse.lsp4j.services.LanguageServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +81,7 @@ class LanguageServerTest {
     Client client;
     LanguageServer server;
     /** The same connection, for a request outside the protocol's interfaces. */
-    org.eclipse.lsp4j.jsonrpc.RemoteEndpoint remote;
+    RemoteEndpoint remote;
     Thread serverThread;
 
     @BeforeEach
@@ -88,7 +98,7 @@ class LanguageServerTest {
         server = clientLauncher.getRemoteProxy();
         remote = clientLauncher.getRemoteEndpoint();
         server.initialize(new InitializeParams()).get(30, TimeUnit.SECONDS);
-        server.initialized(new org.eclipse.lsp4j.InitializedParams());
+        server.initialized(new InitializedParams());
     }
 
     @AfterEach
@@ -171,7 +181,7 @@ class LanguageServerTest {
         assertTrue(d.getMessage().startsWith("in the imported " + dir.resolve("lib.nn") + ":1:11: undefined function relu2"), d.getMessage());
         assertTrue(d.getMessage().contains("hint: did you mean relu"), d.getMessage());
         var at = d.getRelatedInformation().get(0).getLocation();
-        assertEquals(dir.resolve("lib.nn").toUri(), java.net.URI.create(at.getUri()));
+        assertEquals(dir.resolve("lib.nn").toUri(), URI.create(at.getUri()));
         assertEquals(new Position(0, 10), at.getRange().getStart());
     }
 
@@ -197,7 +207,7 @@ class LanguageServerTest {
         var id = opened(file);
         var softmax = server.getTextDocumentService().definition(new DefinitionParams(id, at(file, 13, "softmax", 3))).get(30, TimeUnit.SECONDS).getLeft();
         assertEquals(1, softmax.size());
-        Path lib = Path.of(java.net.URI.create(softmax.get(0).getUri()));
+        Path lib = Path.of(URI.create(softmax.get(0).getUri()));
         assertTrue(lib.endsWith("activations.nn"), lib.toString());
         int line = softmax.get(0).getRange().getStart().getLine();
         assertTrue(Files.readAllLines(lib).get(line).startsWith("fn softmax(z)"), Files.readAllLines(lib).get(line));
@@ -242,7 +252,7 @@ class LanguageServerTest {
         // ten thousand levels of every kind of nesting: the one located error nnc check gives, not a dead server
         for (var kind : LargeProgramsTest.nestings().toList()) {
             Object[] a = kind.get();
-            @SuppressWarnings("unchecked") var nest = (java.util.function.IntFunction<String>) a[1];
+            @SuppressWarnings("unchecked") var nest = (IntFunction<String>) a[1];
             Path deep = dir.resolve(((String) a[0]).replace(' ', '_') + ".nn");
             Files.writeString(deep, LargeProgramsTest.network("  o = " + nest.apply(10_000) + "\n"));
             var p = diagnosticsOf(open(deep));
@@ -264,17 +274,17 @@ class LanguageServerTest {
     void aRequestNncDoesNotImplementIsMethodNotFoundWithoutATrace() throws Exception {
         Path file = Repo.root().resolve("samples/mlp.nn");
         var id = opened(file);
-        var failure = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
-                () -> server.getTextDocumentService().formatting(new org.eclipse.lsp4j.DocumentFormattingParams(id, new org.eclipse.lsp4j.FormattingOptions(4, true)))
+        var failure = Assertions.assertThrows(ExecutionException.class,
+                () -> server.getTextDocumentService().formatting(new DocumentFormattingParams(id, new FormattingOptions(4, true)))
                         .get(30, TimeUnit.SECONDS));
-        var error = ((org.eclipse.lsp4j.jsonrpc.ResponseErrorException) failure.getCause()).getResponseError();
-        assertEquals(org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.MethodNotFound.getValue(), error.getCode(), error.getMessage());
+        var error = ((ResponseErrorException) failure.getCause()).getResponseError();
+        assertEquals(ResponseErrorCode.MethodNotFound.getValue(), error.getCode(), error.getMessage());
         assertEquals(null, error.getData());
         // a method not in the protocol's interfaces at all: the same answer
-        var unknown = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+        var unknown = Assertions.assertThrows(ExecutionException.class,
                 () -> remote.request("nnc/noSuchMethod", null).get(30, TimeUnit.SECONDS));
-        assertEquals(org.eclipse.lsp4j.jsonrpc.messages.ResponseErrorCode.MethodNotFound.getValue(),
-                ((org.eclipse.lsp4j.jsonrpc.ResponseErrorException) unknown.getCause()).getResponseError().getCode());
+        assertEquals(ResponseErrorCode.MethodNotFound.getValue(),
+                ((ResponseErrorException) unknown.getCause()).getResponseError().getCode());
         // and the server goes on
         assertEquals("Mlp", server.getTextDocumentService().documentSymbol(new DocumentSymbolParams(id)).get(30, TimeUnit.SECONDS)
                 .get(0).getRight().getName());

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +71,7 @@ class LargeProgramsTest {
                     : CliTest.nnc(command, deep.toString());
             assertEquals(1, r.status(), command + ": " + r.err());
             String first = r.err().lines().findFirst().orElse("");
-            assertTrue(first.matches(java.util.regex.Pattern.quote(deep.toString()) + ":6:\\d+: error\\[too-deep\\]: this expression nests more than 1000 levels deep"),
+            assertTrue(first.matches(Pattern.quote(deep.toString()) + ":6:\\d+: error\\[too-deep\\]: this expression nests more than 1000 levels deep"),
                     command + ": " + first);
             assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
         }
@@ -152,7 +154,7 @@ class LargeProgramsTest {
         assertEquals(second, Double.parseDouble(rows.get(2).split(",")[0]), Math.abs(second) * 1e-5 + 1e-5, predict.out());
     }
 
-    static Path data(Path dir) throws java.io.IOException {
+    static Path data(Path dir) throws IOException {
         Path data = dir.resolve("data.csv");
         Files.writeString(data, "x1,x2,y\n1,2,3\n2,3,4\n");
         return data;

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,14 +23,14 @@ class LauncherTest {
 
     static Ran launcher(Path dir, String... args) throws Exception {
         Path nnc = Repo.root().resolve("nnc");
-        var command = new java.util.ArrayList<>(List.of("bash", nnc.toString()));
+        var command = new ArrayList<>(List.of("bash", nnc.toString()));
         command.addAll(List.of(args));
         var pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().put("NNC_NO_CACHE", "1"); // no class cache written beside the jar by a test
         pb.environment().remove("JAVA_TOOL_OPTIONS"); // it would add a line to standard error
         pb.environment().remove("JDK_JAVA_OPTIONS");
         Path out = Files.createTempFile(dir, "out", ".txt"), err = Files.createTempFile(dir, "err", ".txt");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("./nnc " + String.join(" ", args) + " did not finish in 3 minutes");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.driver.Frontend;
 import dev.nnc.source.SourceFile;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NeovimTest {
     /** A program on the PATH, or null. */
     static String onPath(String name) {
-        for (String p : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String p : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!p.isEmpty() && Files.isExecutable(Path.of(p, name))) return Path.of(p, name).toString();
         }
         return null;

@@ -2,6 +2,8 @@ package dev.nnc.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.nnc.ast.Expr;
+import dev.nnc.ast.Setting;
 import dev.nnc.driver.Frontend;
 import dev.nnc.interp.OptimizerRun;
 import dev.nnc.ir.Tensor;
@@ -22,7 +24,7 @@ class OptimizerTest {
         var r = Frontend.check(new SourceFile("opt.nn", "network N {\n  input x\n  target y\n  param w ~ normal(0, 1)\n"
                 + "  loss J = (w x - y)²\n  output J\n}\ntrain N {\n  data \"none.csv\"\n  optimizer " + call + "\n}\n"));
         var setting = r.checked().trains().get(0).settings().stream().filter(s -> s.key().name().equals("optimizer")).findFirst().orElseThrow();
-        var expr = (dev.nnc.ast.Expr.Call) ((dev.nnc.ast.Setting.Number) setting.values().get(0)).expr();
+        var expr = (Expr.Call) ((Setting.Number) setting.values().get(0)).expr();
         var opt = new OptimizerRun(LowerOptimizer.fromCall(r.checked().scope(), expr));
         var p = new Tensor("w", Tensor.Role.PARAM, List.of(2), null);
         double[] theta = {1.0, -2.0};

@@ -8,6 +8,8 @@ import dev.nnc.runtime.checkpoint.Safetensors;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -27,7 +29,7 @@ class SafetensorsInteropTest {
         var p = new ProcessBuilder("python3", READER.toString(), file.toString()).redirectErrorStream(true).start();
         String json = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), json);
-        var tensors = new java.util.LinkedHashMap<String, List<String>>();
+        var tensors = new LinkedHashMap<String, List<String>>();
         Matcher m = Pattern.compile("\"([^\"]+)\": \\{\"dtype\": \"(\\w+)\", \"shape\": \\[[^]]*\\], \"values\": \\[([^]]*)\\]\\}").matcher(json);
         while (m.find()) {
             tensors.put(m.group(1), m.group(3).isBlank() ? List.of() : List.of(m.group(3).replace("\"", "").split(", ")));
@@ -46,7 +48,7 @@ class SafetensorsInteropTest {
         var run = CliTest.nnc("train", CliTest.sample("spirals.nn"), "--epochs", "2", "--quiet", "-o", w.toString());
         assertEquals(0, run.status(), run.err());
         var ours = Checkpoint.read(w).contents().tensors();
-        var meta = new java.util.HashMap<String, String>();
+        var meta = new HashMap<String, String>();
         var theirs = readWithPython(w, meta);
         assertEquals(List.of("W1", "b1", "W2", "b2", "W3", "b3", "optimizer.m.W1", "optimizer.m.b1", "optimizer.m.W2", "optimizer.m.b2",
                 "optimizer.m.W3", "optimizer.m.b3", "optimizer.v.W1", "optimizer.v.b1", "optimizer.v.W2", "optimizer.v.b2", "optimizer.v.W3",
@@ -66,7 +68,7 @@ class SafetensorsInteropTest {
         double[] values = {0.1, -1e-8, 3.4e38, 1.5, -0.0};
         Path f = dir.resolve("f32.safetensors");
         Files.write(f, Safetensors.encode(List.of(new Safetensors.Entry("h1.w", DType.F32, List.of(5), values)), Map.of()));
-        var theirs = readWithPython(f, new java.util.HashMap<>());
+        var theirs = readWithPython(f, new HashMap<>());
         for (int k = 0; k < values.length; k++) {
             assertEquals(Double.toHexString((float) values[k]), pythonHex(theirs.get("h1.w").get(k)));
         }

@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.checkpoint.Checkpoint;
+import dev.nnc.runtime.checkpoint.Safetensors;
+import dev.nnc.runtime.train.RateSchedule;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -55,7 +60,7 @@ class TrainCommandTest {
 
         var eval = CliTest.nnc("eval", CliTest.sample("spirals.nn"), "--weights", w.toString(), "--data", CliTest.sample("data/spirals.csv"));
         assertEquals(0, eval.status(), eval.err());
-        assertTrue(eval.out().contains(String.format(java.util.Locale.ROOT, "accuracy %.2f %%", 100.0 * right / 600)), eval.out() + right);
+        assertTrue(eval.out().contains(String.format(Locale.ROOT, "accuracy %.2f %%", 100.0 * right / 600)), eval.out() + right);
         assertTrue(eval.out().contains("confusion matrix (rows: true class, columns: predicted class)"), eval.out());
         long counted = eval.out().lines().filter(l -> l.matches("\\s+[0-2](\\s+\\d+){3}\\s+[0-9.]+ %")).count();
         assertEquals(3, counted, eval.out());
@@ -83,11 +88,11 @@ class TrainCommandTest {
                 + "h2.w[2,4], h2.b[2], out.w[2], out.b]; these weights are for a different network\n", run.err().replace("\r", ""));
         Path edited = dir.resolve("edited.safetensors"); // the right names, one shape wrong
         var xor = Checkpoint.read(w).contents();
-        var entries = new java.util.ArrayList<dev.nnc.runtime.checkpoint.Safetensors.Entry>();
+        var entries = new ArrayList<Safetensors.Entry>();
         for (var e : xor.tensors().values()) {
-            entries.add(e.name().equals("out.w") ? new dev.nnc.runtime.checkpoint.Safetensors.Entry("out.w", e.dtype(), List.of(3), new double[3]) : e);
+            entries.add(e.name().equals("out.w") ? new Safetensors.Entry("out.w", e.dtype(), List.of(3), new double[3]) : e);
         }
-        Files.write(edited, dev.nnc.runtime.checkpoint.Safetensors.encode(entries, xor.metadata()));
+        Files.write(edited, Safetensors.encode(entries, xor.metadata()));
         var shape = CliTest.nnc("predict", CliTest.sample("xor.nn"), "--weights", edited.toString(), "--input", CliTest.sample("data/xor.csv"));
         assertEquals(1, shape.status());
         assertEquals("nnc: " + edited + ": out.w has shape [3] there, but the network Xor has out.w[4]; these weights are for a different network\n",
@@ -104,7 +109,7 @@ class TrainCommandTest {
      * A line fitted with a learning rate of 1e150, in {@code dir}: w grows by 1e150 times its gradient each step
      * until (w x)² overflows, in the first batch of epoch 2. Returns the .nn file (its data beside it).
      */
-    static Path blowUp(Path dir) throws java.io.IOException {
+    static Path blowUp(Path dir) throws IOException {
         Path nn = dir.resolve("blowup.nn");
         Files.writeString(nn, """
                 network Line {
@@ -168,7 +173,7 @@ class TrainCommandTest {
         assertTrue(noData.err().contains("there is no optimizer adamm"), noData.err());
         var schedule = CliTest.nnc("train", CliTest.sample("xor.nn"), "--schedule", "linear");
         assertEquals(2, schedule.status());
-        assertEquals("nnc: --schedule: there is no schedule linear; " + dev.nnc.runtime.train.RateSchedule.USAGE + "\ntry 'nnc train --help'\n", schedule.err());
+        assertEquals("nnc: --schedule: there is no schedule linear; " + RateSchedule.USAGE + "\ntry 'nnc train --help'\n", schedule.err());
         var lr = CliTest.nnc("train", CliTest.sample("xor.nn"), "--optimizer", "momentum(β = 0.5)", "--lr", "0.05", "--epochs", "1", "--quiet", "-o",
                 Path.of(System.getProperty("java.io.tmpdir"), "nnc-usage-test.safetensors").toString());
         assertEquals(0, lr.status(), lr.err());

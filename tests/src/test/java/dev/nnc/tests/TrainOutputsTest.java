@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.nnc.runtime.checkpoint.OutputLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a training writes: checked before it starts, claimed while it runs, and what killed runs left swept away. */
 class TrainOutputsTest {
     static CliTest.Run train(Path w, String... more) {
-        var args = new java.util.ArrayList<>(List.of("train", CliTest.sample("xor.nn"), "--epochs", "2", "--quiet", "-o", w.toString()));
+        var args = new ArrayList<>(List.of("train", CliTest.sample("xor.nn"), "--epochs", "2", "--quiet", "-o", w.toString()));
         args.addAll(List.of(more));
         return CliTest.nnc(args.toArray(String[]::new));
     }

@@ -4,15 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.train.TrainSettings;
 import dev.nnc.runtime.data.Normalization;
 import dev.nnc.runtime.train.RateSchedule;
+import dev.nnc.runtime.train.TrainSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +70,7 @@ class TrainSettingsTest {
     static void optionSays(String option, String value, String message, String... more) throws Exception {
         Path good = program("good", "epochs 1");
         Path out = dir.resolve("out.safetensors");
-        var args = new java.util.ArrayList<>(List.of("train", good.toString(), option, value, "--quiet", "-o", out.toString()));
+        var args = new ArrayList<>(List.of("train", good.toString(), option, value, "--quiet", "-o", out.toString()));
         args.addAll(List.of(more));
         var run = CliTest.nnc(args.toArray(String[]::new));
         assertTrue(!Files.exists(out), "nothing written");
@@ -149,7 +151,7 @@ class TrainSettingsTest {
     }
 
     /** Validation files and a split below 1 exclude each other, in a block as on the command line. */
-    @org.junit.jupiter.api.Test
+    @Test
     void validationAndSplit() throws Exception {
         bothSay(program("both", "split 0.8\n  validation \"d.csv\""), 9, TrainSettings.CONFLICT);
         optionSays("--split", "0.8", TrainSettings.CONFLICT, "--validation", dir.resolve("d.csv").toString());

@@ -14,6 +14,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
 
 /**
  * The VS Code extension: ide/vscode/package.sh builds its .vsix offline, with the manifest VS Code reads and the
@@ -44,7 +45,7 @@ class VsCodeExtensionTest {
                 assertTrue(names.contains(want), want + " in " + names);
             }
             var manifest = DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().parse(zip.getInputStream(zip.getEntry("extension.vsixmanifest")));
-            var identity = (org.w3c.dom.Element) manifest.getElementsByTagName("Identity").item(0);
+            var identity = (Element) manifest.getElementsByTagName("Identity").item(0);
             assertEquals("nnc", identity.getAttribute("Id"));
             assertEquals("0.1.0", identity.getAttribute("Version"));
             assertEquals(new String(Files.readAllBytes(Repo.root().resolve("ide/textmate/nn.tmLanguage.json")), StandardCharsets.UTF_8),

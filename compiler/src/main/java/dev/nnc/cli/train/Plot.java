@@ -4,6 +4,7 @@ import dev.nnc.runtime.checkpoint.AtomicFile;
 import dev.nnc.runtime.train.EpochStats;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class Plot {
         }
         var chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, combined, true);
         chart.setBackgroundPaint(Color.WHITE);
-        var png = new java.io.ByteArrayOutputStream();
+        var png = new ByteArrayOutputStream();
         ChartUtils.writeChartAsPNG(png, chart, 900, 600);
         AtomicFile.write(file, png.toByteArray()); // whole or not at all, and a failure names the file and why
     }

@@ -2,6 +2,7 @@ package dev.nnc.cli.train;
 
 import dev.nnc.runtime.train.EpochStats;
 import dev.nnc.runtime.train.Listener;
+import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -48,7 +49,7 @@ public final class Progress implements Listener {
         var console = System.console();
         if (console == null || "dumb".equals(System.getenv("TERM"))) return false;
         try { // JDK 22+ has a console even when redirected; it says whether it is a terminal
-            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
         } catch (ReflectiveOperationException e) {
             return true;
         }

@@ -8,6 +8,7 @@ import dev.nnc.runtime.cuda.CudaModel;
 import dev.nnc.runtime.cuda.CudaPlan;
 import dev.nnc.runtime.cuda.Driver;
 import dev.nnc.schedule.GpuSchedule;
+import dev.nnc.schedule.Schedule;
 
 /**
  * The CUDA backend: the GPU schedule of a network, its CUDA C, the kernels compiled for this machine's GPU
@@ -25,7 +26,7 @@ public final class CudaBackend {
      */
     public static Generated generate(Graph g, OptimizerIr o, DType precision) {
         boolean chains = !"false".equals(System.getProperty("nnc.cuda.chains"));
-        var plan = GpuSchedule.of(g, o, dev.nnc.schedule.Schedule.Options.GPU, chains);
+        var plan = GpuSchedule.of(g, o, Schedule.Options.GPU, chains);
         var cuda = CudaGen.generate(plan, precision);
         return new Generated(plan, cuda, CudaPlanJson.write(plan, cuda, precision));
     }

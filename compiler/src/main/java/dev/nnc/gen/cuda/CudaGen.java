@@ -5,8 +5,8 @@ import dev.nnc.runtime.DType;
 import dev.nnc.runtime.cuda.Argument;
 import dev.nnc.runtime.cuda.ControlBlock;
 import dev.nnc.runtime.cuda.CudaPlan.Gemm;
-import dev.nnc.schedule.GpuSchedule;
 import dev.nnc.schedule.GpuSchedule.Kernel;
+import dev.nnc.schedule.GpuSchedule;
 import dev.nnc.schedule.LoopProgram;
 import dev.nnc.schedule.Storage;
 import java.io.IOException;
@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * GENERATE for CUDA: a {@link GpuSchedule.Plan} as one self-contained CUDA C translation unit that nvcc (or
@@ -75,7 +77,7 @@ public final class CudaGen {
         final List<String> entries = new ArrayList<>();
         final Kernels forms;
         /** Input and target slots with a gathered copy of the batch (for cuBLAS): their {@code s} argument. */
-        final java.util.Set<Integer> gathered = new java.util.TreeSet<>();
+        final Set<Integer> gathered = new TreeSet<>();
 
         Writer(GpuSchedule.Plan plan, String real) {
             this.plan = plan;
@@ -195,11 +197,11 @@ public final class CudaGen {
          * program reads, gathered into a contiguous copy first (a thread per element).
          */
         private List<Launch> gathers(String name, GpuSchedule.KernelEntry prog) {
-            java.util.TreeSet<Integer> slots = new java.util.TreeSet<>();
+            TreeSet<Integer> slots = new TreeSet<>();
             for (Kernel k : prog.kernels()) {
                 if (!(k instanceof Kernel.Product m)) continue;
                 for (var o : List.of(m.product().a(), m.product().b(), m.product().c())) {
-                    if (prog.storage().get(o.t()) instanceof dev.nnc.schedule.Storage.Column c) slots.add(c.slot());
+                    if (prog.storage().get(o.t()) instanceof Storage.Column c) slots.add(c.slot());
                 }
             }
             List<Launch> out = new ArrayList<>();

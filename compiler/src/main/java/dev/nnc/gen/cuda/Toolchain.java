@@ -3,10 +3,12 @@ package dev.nnc.gen.cuda;
 import dev.nnc.driver.Cache;
 import dev.nnc.runtime.checkpoint.AtomicFile;
 import dev.nnc.runtime.cuda.CudaUnavailable;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +33,7 @@ public final class Toolchain {
     /** nvcc: on the PATH, in $CUDA_HOME/bin, or in /usr/local/cuda/bin. */
     public static Optional<Path> nvcc() {
         List<Path> candidates = new ArrayList<>();
-        for (String p : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) if (!p.isEmpty()) candidates.add(Path.of(p, "nvcc"));
+        for (String p : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) if (!p.isEmpty()) candidates.add(Path.of(p, "nvcc"));
         String home = System.getenv("CUDA_HOME");
         if (home != null) candidates.add(Path.of(home, "bin", "nvcc"));
         candidates.add(Path.of("/usr/local/cuda/bin/nvcc"));
@@ -107,7 +109,7 @@ public final class Toolchain {
                 if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
                     throw new IllegalStateException("internal: g++ rejects the generated CUDA C for the host (" + cu + "):\n" + Files.readString(log));
                 }
-                Files.move(tmp, so, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, so, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             throw new IllegalStateException("internal: compiling for the host emulation failed: " + e.getMessage(), e);

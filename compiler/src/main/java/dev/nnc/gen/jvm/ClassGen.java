@@ -2,6 +2,7 @@ package dev.nnc.gen.jvm;
 
 import static org.objectweb.asm.Opcodes.*;
 
+import dev.nnc.gen.LayoutJson;
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Offset;
@@ -14,6 +15,7 @@ import dev.nnc.schedule.LoopProgram;
 import dev.nnc.schedule.Stmt;
 import dev.nnc.schedule.Storage;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +84,7 @@ public final class ClassGen {
 
         MethodVisitor layout = cw.visitMethod(ACC_PUBLIC, "layout", "()Ljava/lang/String;", null, null);
         layout.visitCode();
-        pushString(layout, dev.nnc.gen.LayoutJson.write(program, precision));
+        pushString(layout, LayoutJson.write(program, precision));
         layout.visitInsn(ARETURN);
         layout.visitMaxs(0, 0);
         layout.visitEnd();
@@ -159,7 +161,7 @@ public final class ClassGen {
      */
     private static void clear(Emitter e, Block.Clear c, LoopProgram.Entry p) {
         List<int[]> ranges = new ArrayList<>(); // slot, from, to
-        c.tensors().stream().sorted(java.util.Comparator.comparingInt((Tensor x) -> p.storage().get(x).offset())).forEach(x -> {
+        c.tensors().stream().sorted(Comparator.comparingInt((Tensor x) -> p.storage().get(x).offset())).forEach(x -> {
             Storage s = p.storage().get(x);
             int[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
             if (last != null && last[0] == s.slot() && last[2] == s.offset()) last[2] += x.size();

@@ -8,6 +8,8 @@ import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Offset;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.Primitive;
+import dev.nnc.schedule.Block;
+import dev.nnc.schedule.Schedule;
 import dev.nnc.schedule.Stmt;
 import dev.nnc.schedule.Storage;
 import java.util.HashMap;
@@ -82,9 +84,9 @@ final class Emitter {
     }
 
     /** Loads {@code buf[slot]} (cast to the array type) into a local, for every slot the block uses. */
-    void loadArrays(int buf, dev.nnc.schedule.Block block) {
+    void loadArrays(int buf, Block block) {
         // the block's own tensors, not every tensor's storage: a program of n blocks would take n² steps
-        for (Tensor used : dev.nnc.schedule.Schedule.touched(block)) {
+        for (Tensor used : Schedule.touched(block)) {
             Storage s = storage.get(used);
             if (s == null) continue;
             int slot = s.slot();

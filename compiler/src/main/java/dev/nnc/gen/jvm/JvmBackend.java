@@ -7,6 +7,8 @@ import dev.nnc.runtime.DType;
 import dev.nnc.runtime.compiled.CompiledModel;
 import dev.nnc.runtime.compiled.GeneratedNetwork;
 import dev.nnc.schedule.Schedule;
+import org.objectweb.asm.ClassTooLargeException;
+import org.objectweb.asm.MethodTooLargeException;
 
 /** The JVM backend: SCHEDULE, then GENERATE, then the class loaded and run by the runtime's {@link CompiledModel}. */
 public final class JvmBackend {
@@ -22,7 +24,7 @@ public final class JvmBackend {
             boolean last = attempt.unrollBudget() == 0 && attempt.blockNodes() <= MIN_BLOCK_NODES;
             try {
                 return ClassGen.generate(Schedule.of(g, o, attempt), precision, last);
-            } catch (org.objectweb.asm.ClassTooLargeException | org.objectweb.asm.MethodTooLargeException e) {
+            } catch (ClassTooLargeException | MethodTooLargeException e) {
                 // the blocks are small (above); what overflows is the class: its constants, or the method calling them all
                 throw new TooLarge(g.name() + " is too large for the JVM backend: its class would pass a JVM class's limits "
                         + "(65,535 constants, 64 KiB of code a method)");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class OutputNameTest {
         assertNull(OutputName.replacing(dir), "a directory is not weights to replace");
         Files.writeString(w, "earlier");
         String note = OutputName.replacing(w);
-        assertTrue(note.matches(java.util.regex.Pattern.quote(w.toString()) + " holds the weights of a run at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d; "
+        assertTrue(note.matches(Pattern.quote(w.toString()) + " holds the weights of a run at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d; "
                 + "this run replaces them after its first epoch \\(-o FILE writes elsewhere\\)"), note);
     }
 }

@@ -6,6 +6,7 @@ import dev.nnc.runtime.TensorInfo;
 import dev.nnc.runtime.compiled.FlatModel;
 import dev.nnc.runtime.train.ResidentTraining;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -270,7 +271,7 @@ public final class CudaModel extends FlatModel<Long> implements ResidentTraining
 
     @Override protected void fill(Long array, double value) {
         double[] v = new double[size];
-        java.util.Arrays.fill(v, value);
+        Arrays.fill(v, value);
         write(array, 0, v);
     }
 
@@ -352,7 +353,7 @@ public final class CudaModel extends FlatModel<Long> implements ResidentTraining
         Driver.device();
         int n = data.size();
         for (long p : keptData) gpu.free(p);
-        java.util.Arrays.fill(keptData, 0);
+        Arrays.fill(keptData, 0);
         gpu.free(keptOrder);
         upload(data, layout.inputs(), signature.inputs(), allocateKept(layout.inputs(), n), n);
         upload(data, layout.targets(), signature.targets(), allocateKept(layout.targets(), n), n);

@@ -2,6 +2,7 @@ package dev.nnc.runtime.cuda;
 
 import static org.bytedeco.cuda.global.cudart.*;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -10,6 +11,7 @@ import org.bytedeco.cuda.cudart.CUctx_st;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.SizeTPointer;
 
 /**
@@ -94,7 +96,7 @@ public final class Driver {
                 return new CudaUnavailable("the GPU " + new String(name, 0, n) + " (sm_" + major + minor + ") is older than CUDA 13 supports (sm_75, Turing, or newer)");
             }
             Context.open(dev[0]);
-            return new Device(ordinal, new String(name, 0, n, java.nio.charset.StandardCharsets.UTF_8), major, minor, sms, memory);
+            return new Device(ordinal, new String(name, 0, n, StandardCharsets.UTF_8), major, minor, sms, memory);
         } catch (CudaError e) {
             return new CudaUnavailable("the CUDA device does not answer: " + e.getMessage());
         }
@@ -137,13 +139,13 @@ public final class Driver {
     }
 
     static String name(int status) {
-        try (var p = new BytePointer((org.bytedeco.javacpp.Pointer) null)) {
+        try (var p = new BytePointer((Pointer) null)) {
             return cuGetErrorName(status, p) == CUDA_SUCCESS && !p.isNull() ? p.getString() : "CUDA error " + status;
         }
     }
 
     static String words(int status) {
-        try (var p = new BytePointer((org.bytedeco.javacpp.Pointer) null)) {
+        try (var p = new BytePointer((Pointer) null)) {
             return cuGetErrorString(status, p) == CUDA_SUCCESS && !p.isNull() ? p.getString() : "no description";
         }
     }

@@ -4,6 +4,8 @@ import static dev.nnc.runtime.cuda.Driver.check;
 import static org.bytedeco.cuda.global.cudart.*;
 
 import dev.nnc.runtime.DType;
+import java.util.Arrays;
+import java.util.Locale;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUgraphExec_st;
 import org.bytedeco.cuda.cudart.CUgraph_st;
@@ -134,7 +136,7 @@ final class Gpu implements AutoCloseable {
 
     static int bytes(DType type) { return type == DType.F32 ? 4 : 8; }
 
-    private static String megabytes(long bytes) { return String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6); }
+    private static String megabytes(long bytes) { return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6); }
 
     // ─── Kernels ───────────────────────────────────────────────────────────────────────────────────
 
@@ -143,7 +145,7 @@ final class Gpu implements AutoCloseable {
         if (module != null) throw new IllegalStateException("internal: a second module");
         var m = new CUmod_st();
         // the image must end in a zero byte: PTX is text, and the driver finds its end so
-        byte[] z = java.util.Arrays.copyOf(image, image.length + 1);
+        byte[] z = Arrays.copyOf(image, image.length + 1);
         try (var p = new BytePointer(z)) {
             int r = cuModuleLoadData(m, p);
             if (r == CUDA_ERROR_NO_BINARY_FOR_GPU || r == CUDA_ERROR_INVALID_PTX || r == CUDA_ERROR_UNSUPPORTED_PTX_VERSION) {

@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Replaces a file so that a crash at any moment leaves either the old file or the new one, never a mix:
@@ -78,7 +82,7 @@ public final class AtomicFile {
         return target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".tmp-" + pid);
     }
 
-    private static final java.util.Set<Path> CLEANED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<Path> CLEANED = ConcurrentHashMap.newKeySet();
 
     private static void cleanOnce(Path target) {
         if (CLEANED.add(target.toAbsolutePath().normalize())) cleanStale(target);
@@ -91,10 +95,10 @@ public final class AtomicFile {
      *
      * @return the files removed
      */
-    public static java.util.List<Path> cleanStale(Path target) {
+    public static List<Path> cleanStale(Path target) {
         Path dir = target.toAbsolutePath().getParent();
         String prefix = "." + target.getFileName() + ".tmp-";
-        var removed = new java.util.ArrayList<Path>();
+        var removed = new ArrayList<Path>();
         try (var entries = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
             for (Path p : entries) {
                 String pid = p.getFileName().toString().substring(prefix.length());

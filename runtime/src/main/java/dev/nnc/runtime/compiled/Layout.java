@@ -8,6 +8,7 @@ import dev.nnc.runtime.checkpoint.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How a generated network's arrays are laid out, and what the runtime needs to know of the network: its
@@ -41,12 +42,12 @@ public record Layout(Signature signature, DType precision, List<Slot> slots, Lis
     public record Param(int offset, Initializer init) {}
 
     /** See {@link dev.nnc.runtime.Model#drawnParameter}. */
-    public java.util.Optional<String> drawnParameter() {
+    public Optional<String> drawnParameter() {
         for (int p = 0; p < params.size(); p++) {
             var init = params.get(p).init();
-            if (!init.deterministic()) return java.util.Optional.of(signature.params().get(p).name() + " " + init.spelled());
+            if (!init.deterministic()) return Optional.of(signature.params().get(p).name() + " " + init.spelled());
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** The slot of the array of all parameters, and of all gradient sums. */

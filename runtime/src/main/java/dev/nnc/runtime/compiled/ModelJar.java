@@ -4,9 +4,11 @@ import dev.nnc.runtime.Model;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -108,7 +110,7 @@ public final class ModelJar {
         } catch (ClassNotFoundException e) {
             throw new IOException(where + ": the network is compiled for CUDA, and nnc's CUDA runtime (nnc-cuda, with JavaCPP) "
                     + "is not on the class path");
-        } catch (java.lang.reflect.InvocationTargetException e) {
+        } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             if (e.getCause() instanceof IOException io) throw io;
             throw new IOException(where + ": " + e.getCause(), e.getCause());
@@ -150,7 +152,7 @@ public final class ModelJar {
         Map<String, byte[]> classes = new HashMap<>(), resources = new HashMap<>();
         Properties props = null;
         try (var zip = new ZipFile(jar.toFile())) {
-            for (var e : java.util.Collections.list(zip.entries())) {
+            for (var e : Collections.list(zip.entries())) {
                 String name = e.getName();
                 if (name.equals(PROPERTIES)) {
                     props = new Properties();

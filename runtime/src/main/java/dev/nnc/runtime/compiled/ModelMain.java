@@ -1,5 +1,7 @@
 package dev.nnc.runtime.compiled;
 
+import dev.nnc.runtime.BackendUnavailable;
+import dev.nnc.runtime.DeviceFailure;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.TensorInfo;
@@ -8,13 +10,16 @@ import dev.nnc.runtime.data.DataError;
 import dev.nnc.runtime.data.DataFiles;
 import dev.nnc.runtime.io.FileProblem;
 import dev.nnc.runtime.io.UserFiles;
+import dev.nnc.runtime.kernel.Gemm;
 import dev.nnc.runtime.predict.Evaluation;
 import dev.nnc.runtime.predict.PredictionCsv;
 import dev.nnc.runtime.predict.Trained;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -96,10 +101,10 @@ public final class ModelMain {
         } catch (IOException e) {
             err.println(me + ": " + e.getMessage());
             return ERRORS;
-        } catch (dev.nnc.runtime.BackendUnavailable e) {
+        } catch (BackendUnavailable e) {
             err.println(me + ": the network is compiled for an NVIDIA GPU, and " + e.getMessage());
             return ERRORS;
-        } catch (dev.nnc.runtime.DeviceFailure e) {
+        } catch (DeviceFailure e) {
             if (e.bug()) throw e;
             err.println(me + ": the GPU failed: " + e.getMessage());
             return ERRORS;
@@ -123,7 +128,7 @@ public final class ModelMain {
         Path weights = a.has("--weights") ? a.path("--weights") : null, output = a.has("-o") ? a.path("-o") : a.has("--output") ? a.path("--output") : null;
         List<Path> input = a.paths("--input");
         try {
-            List<Path> inputs = new java.util.ArrayList<>(List.of(weights));
+            List<Path> inputs = new ArrayList<>(List.of(weights));
             inputs.addAll(input);
             UserFiles.checkOutputs(java.util.Arrays.asList(output), inputs); // before the work, not after it
             var trained = Trained.restore(model, weights);
@@ -173,7 +178,7 @@ public final class ModelMain {
         b.append(String.format(Locale.ROOT, "optimizer  %s%s%n", info.optimizer(),
                 sig.optimizerState().isEmpty() ? "" : ", state " + String.join(", ", sig.optimizerState())));
         if (!info.cuda()) {
-            b.append(String.format(Locale.ROOT, "kernels    %s, on Java %s%n", dev.nnc.runtime.kernel.Gemm.vectorized() ? "Vector API"
+            b.append(String.format(Locale.ROOT, "kernels    %s, on Java %s%n", Gemm.vectorized() ? "Vector API"
                     : "scalar (this JVM runs without jdk.incubator.vector)", System.getProperty("java.version")));
         }
         return b.toString();
@@ -220,7 +225,7 @@ public final class ModelMain {
                 Path p = Path.of(source.getLocation().toURI());
                 if (p.getFileName() != null && p.getFileName().toString().endsWith(".jar")) return p.getFileName().toString();
             }
-        } catch (java.net.URISyntaxException | RuntimeException e) {
+        } catch (URISyntaxException | RuntimeException e) {
             // a location that is no file: fall through to the generic name
         }
         return "model";

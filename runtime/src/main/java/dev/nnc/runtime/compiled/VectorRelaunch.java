@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.module.ModuleFinder;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A model jar's way to the Vector API's kernels under plain {@code java -jar}. The matrix kernels are several times
@@ -60,7 +62,7 @@ final class VectorRelaunch {
      * {@code java} with the module added before the {@code arguments} it was started with, where those end in the
      * main class {@link ModelMain} or {@code -jar} and a jar that {@code isThisJar}, then in {@code args}; else null.
      */
-    static List<String> command(String java, String[] arguments, String[] args, java.util.function.Predicate<String> isThisJar) {
+    static List<String> command(String java, String[] arguments, String[] args, Predicate<String> isThisJar) {
         if (java == null || arguments == null) return null;
         int main = arguments.length - args.length - 1; // where the main class or the jar is
         if (main < 0 || !Arrays.equals(arguments, main + 1, arguments.length, args, 0, args.length)) return null;
@@ -84,7 +86,7 @@ final class VectorRelaunch {
         try {
             var source = VectorRelaunch.class.getProtectionDomain().getCodeSource();
             return source != null && Files.isSameFile(Path.of(source.getLocation().toURI()), Path.of(path));
-        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+        } catch (IOException | URISyntaxException | RuntimeException e) {
             return false;
         }
     }

@@ -2,6 +2,7 @@ package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.train.NumberRule;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -106,7 +107,7 @@ final class CsvReader {
         String cell = row.cells()[c];
         String column = "column " + DataError.show(header.cells()[c]);
         if (cell.isEmpty()) throw DataError.at(file, row.lines()[c], c + 1, "empty cell in " + column + "; expected a number");
-        if (!dev.nnc.runtime.train.NumberRule.decimal(cell)) {
+        if (!NumberRule.decimal(cell)) {
             String word = cell.replaceFirst("^[+-]", "").toLowerCase(Locale.ROOT);
             if (word.equals("nan")) throw at(row, c, file, "\"" + cell + "\" in " + column + " is NaN; expected a finite number");
             if (word.equals("inf") || word.equals("infinity")) {
@@ -127,7 +128,7 @@ final class CsvReader {
         String column = "column " + DataError.show(header.cells()[c]);
         String labels = "class labels of target " + t + " are 0 to " + (t.size() - 1);
         if (cell.isEmpty()) throw at(row, c, file, "empty cell in " + column + "; expected a class label (" + labels + ")");
-        if (!dev.nnc.runtime.train.NumberRule.decimal(cell)) {
+        if (!NumberRule.decimal(cell)) {
             throw at(row, c, file, "\"" + DataError.show(cell) + "\" in " + column + " is not a class label; " + labels);
         }
         double v = Double.parseDouble(cell);

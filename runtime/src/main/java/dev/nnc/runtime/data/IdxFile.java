@@ -3,6 +3,7 @@ package dev.nnc.runtime.data;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * One IDX file (the format of MNIST, http://yann.lecun.com/exdb/mnist/): the magic number 00 00 TYPE RANK,
@@ -89,7 +90,7 @@ record IdxFile(Path file, byte[] bytes, IdxType type, int[] dims, int dataOffset
 
     /** {@code 60000 items of 28×28 unsigned bytes}, or {@code 60000 unsigned bytes} for rank 1. */
     String describe() {
-        return describe(java.util.Arrays.stream(dims).asLongStream().toArray(), type);
+        return describe(Arrays.stream(dims).asLongStream().toArray(), type);
     }
 
     private static String describe(long[] sizes, IdxType type) {

@@ -2,6 +2,8 @@ package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.train.NumberRule;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +72,7 @@ public sealed interface Normalization {
      * @throws IllegalArgumentException saying what is wrong
      */
     static Normalization of(String name, List<Double> args) {
-        return of(name, args, args.stream().map(dev.nnc.runtime.train.NumberRule::show).toList());
+        return of(name, args, args.stream().map(NumberRule::show).toList());
     }
 
     private static Normalization of(String name, List<Double> args, List<String> shown) {
@@ -84,7 +86,7 @@ public sealed interface Normalization {
             case "minmax" -> new MinMax();
             case "standard" -> new Standard();
             default -> {
-                var rule = dev.nnc.runtime.train.NumberRule.NON_ZERO;
+                var rule = NumberRule.NON_ZERO;
                 if (!rule.accepts(args.get(0))) {
                     throw new IllegalArgumentException("the D of scale(D), the divisor, must be " + rule.expected() + ", not " + shown.get(0));
                 }
@@ -100,12 +102,12 @@ public sealed interface Normalization {
         if (!m.matches()) throw new IllegalArgumentException("cannot read the normalization \"" + text.strip() + "\"; " + USAGE);
         String name = m.group(3) != null ? "scale" : m.group(1).toLowerCase(Locale.ROOT);
         String inside = m.group(3) != null ? m.group(3) : m.group(2);
-        List<Double> args = new java.util.ArrayList<>();
-        List<String> shown = new java.util.ArrayList<>();
+        List<Double> args = new ArrayList<>();
+        List<String> shown = new ArrayList<>();
         if (inside != null && (m.group(3) != null || !inside.isBlank())) {
             for (String part : inside.split(",", -1)) {
                 String p = part.strip();
-                if (!dev.nnc.runtime.train.NumberRule.decimal(p)) {
+                if (!NumberRule.decimal(p)) {
                     throw new IllegalArgumentException("cannot read the normalization \"" + text.strip() + "\": "
                             + (p.isEmpty() ? "a number is missing" : p + " is not a number") + "; " + USAGE);
                 }
@@ -252,7 +254,7 @@ public sealed interface Normalization {
             for (int e = 0; e < pairs.length; e++) {
                 String[] ab = pairs[e].split(":");
                 try {
-                    if (ab.length != 2 || !dev.nnc.runtime.train.NumberRule.decimal(ab[0]) || !dev.nnc.runtime.train.NumberRule.decimal(ab[1])) throw new NumberFormatException();
+                    if (ab.length != 2 || !NumberRule.decimal(ab[0]) || !NumberRule.decimal(ab[1])) throw new NumberFormatException();
                     x[e] = Double.parseDouble(ab[0]);
                     y[e] = Double.parseDouble(ab[1]);
                     if (!Double.isFinite(x[e]) || !Double.isFinite(y[e])) throw new NumberFormatException();

@@ -1,5 +1,7 @@
 package dev.nnc.runtime.data;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 
 /**
@@ -62,6 +64,6 @@ public sealed interface TargetDomain {
     /** {@code 7} rather than {@code 7.0}, {@code 0.9} rather than {@code 0.8999999999999999}. */
     static String number(double v) {
         if (!Double.isFinite(v)) return Double.toString(v);
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(10)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(v).round(new MathContext(10)).stripTrailingZeros().toPlainString();
     }
 }

@@ -3,11 +3,13 @@ package dev.nnc.runtime.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Files the user names — data, weights, and where outputs go — read whole and checked before use, every problem
@@ -74,7 +76,7 @@ public final class UserFiles {
     }
 
     static String tooLarge(long size, long limit) {
-        return "it is " + String.format(java.util.Locale.ROOT, "%,d", size) + " bytes; nnc reads files of up to " + limit(limit);
+        return "it is " + String.format(Locale.ROOT, "%,d", size) + " bytes; nnc reads files of up to " + limit(limit);
     }
 
     private static String limit(long limit) { return limit == LIMIT ? "2 GiB" : limit + " bytes"; }
@@ -93,7 +95,7 @@ public final class UserFiles {
         }
         Path folder = file.toAbsolutePath().getParent();
         if (folder == null || !Files.isDirectory(folder)) {
-            throw new FileProblem(file, "write", FileProblem.reason(file, new java.nio.file.NoSuchFileException(file.toString())));
+            throw new FileProblem(file, "write", FileProblem.reason(file, new NoSuchFileException(file.toString())));
         }
         if (!Files.isWritable(folder)) {
             throw new FileProblem(file, "write", "permission denied (the folder " + (file.getParent() != null ? file.getParent() : folder) + " is not writable)");

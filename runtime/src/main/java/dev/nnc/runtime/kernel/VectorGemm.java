@@ -1,5 +1,6 @@
 package dev.nnc.runtime.kernel;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -35,7 +36,7 @@ public final class VectorGemm {
         Gemm.checkSizes(m, n, k);
         if (m == 0 || n == 0) return;
         if (k == 0) {
-            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
+            if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0f);
             return;
         }
         if (aCol == 1 && bRow == 1) {
@@ -125,7 +126,7 @@ public final class VectorGemm {
         Gemm.checkSizes(m, n, k);
         if (m == 0 || n == 0) return;
         if (k == 0) {
-            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0.0);
+            if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * cRow, cOff + i * cRow + n, 0.0);
             return;
         }
         if (aCol == 1 && bRow == 1) {

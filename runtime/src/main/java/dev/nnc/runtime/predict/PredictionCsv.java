@@ -1,8 +1,13 @@
 package dev.nnc.runtime.predict;
 
 import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.checkpoint.AtomicFile;
 import dev.nnc.runtime.train.Metrics;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -44,16 +49,16 @@ public final class PredictionCsv {
      * The predictions as CSV, to {@code out}, or into {@code file} when one is given, saying on {@code err} how many
      * were written there: what {@code nnc predict} and a model jar's {@code predict} do with them.
      */
-    public static void deliver(List<TensorInfo> outputs, Map<String, double[]> values, int samples, String task, java.nio.file.Path file,
-                               PrintWriter out, PrintWriter err) throws java.io.IOException {
-        var text = new java.io.StringWriter();
+    public static void deliver(List<TensorInfo> outputs, Map<String, double[]> values, int samples, String task, Path file,
+                               PrintWriter out, PrintWriter err) throws IOException {
+        var text = new StringWriter();
         write(new PrintWriter(text), outputs, values, samples, task);
         if (file == null) {
             out.print(text);
             out.flush();
         } else {
             // whole or not at all: a full disk leaves the earlier predictions, not half of the new ones
-            dev.nnc.runtime.checkpoint.AtomicFile.write(file, text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            AtomicFile.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
             err.printf("%d predictions written to %s%n", samples, file);
         }
     }

@@ -3,6 +3,7 @@ package dev.nnc.runtime.train;
 import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.TensorInfo;
+import java.util.HashMap;
 
 /**
  * Loss, accuracy and the confusion matrix of a model on a data set. Accuracy means something only for a
@@ -66,7 +67,7 @@ public final class Metrics {
                 lossSum += model.loss(chunk) * (to - from);
                 continue;
             }
-            var outputs = new java.util.HashMap<String, double[]>();
+            var outputs = new HashMap<String, double[]>();
             lossSum += model.lossAndPredict(chunk, outputs) * (to - from);
             double[] out = outputs.get(output.name());
             double[] y = chunk.column(target.name());

@@ -1,5 +1,7 @@
 package dev.nnc.runtime.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -36,7 +38,7 @@ public sealed interface RateSchedule {
     }
 
     /** The schedules there are, by name. */
-    java.util.List<String> NAMES = java.util.List.of("constant", "step", "cosine");
+    List<String> NAMES = List.of("constant", "step", "cosine");
 
     /** What a schedule can be, for a message or a hint. */
     String USAGE = "a schedule is constant, step(E, γ) such as step(5, 0.5), cosine, or cosine(MIN) such as cosine(0.01)";
@@ -47,12 +49,12 @@ public sealed interface RateSchedule {
      *
      * @throws IllegalArgumentException saying which number breaks which rule
      */
-    static RateSchedule of(String name, java.util.List<Double> args) {
+    static RateSchedule of(String name, List<Double> args) {
         return of(name, args, args.stream().map(NumberRule::show).toList());
     }
 
     /** @param shown each argument as the user wrote it, for the message */
-    private static RateSchedule of(String name, java.util.List<Double> args, java.util.List<String> shown) {
+    private static RateSchedule of(String name, List<Double> args, List<String> shown) {
         int[] arity = switch (name) {
             case "constant" -> new int[] {0, 0};
             case "step" -> new int[] {2, 2};
@@ -75,7 +77,7 @@ public sealed interface RateSchedule {
         };
     }
 
-    private static double check(String what, NumberRule rule, java.util.List<Double> args, java.util.List<String> shown, int k) {
+    private static double check(String what, NumberRule rule, List<Double> args, List<String> shown, int k) {
         double v = args.get(k);
         if (!rule.accepts(v)) throw new IllegalArgumentException(what + " must be " + rule.expected() + ", not " + shown.get(k));
         return v;
@@ -89,8 +91,8 @@ public sealed interface RateSchedule {
         if (!m.matches()) throw new IllegalArgumentException("cannot read the schedule \"" + text.strip() + "\"; " + USAGE);
         String name = m.group(1).toLowerCase(Locale.ROOT);
         String[] parts = m.group(2) == null || m.group(2).isBlank() ? new String[0] : m.group(2).split(",", -1);
-        var args = new java.util.ArrayList<Double>();
-        var shown = new java.util.ArrayList<String>();
+        var args = new ArrayList<Double>();
+        var shown = new ArrayList<String>();
         for (String part : parts) {
             String p = part.strip();
             if (!NumberRule.decimal(p)) {

@@ -1,6 +1,7 @@
 package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.data.Normalization;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ public record TrainSettings(List<Path> data, List<Path> validation, List<Path> t
 
         /** The split as a message names it: {@code --split 0.5}, or {@code split 0.5 in the train block}. */
         public String splitSource() {
-            String plain = java.math.BigDecimal.valueOf(split()).stripTrailingZeros().toPlainString(); // 0.0001, as written
+            String plain = BigDecimal.valueOf(split()).stripTrailingZeros().toPlainString(); // 0.0001, as written
             return options.split != null ? "--split " + plain : "split " + plain + " in the train block";
         }
 

@@ -7,6 +7,7 @@ import dev.nnc.runtime.checkpoint.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class Trainer {
         for (int k = 0; k < samples; k++) order[k] = k;
         shuffle(order, new SplittableRandom(seed));
         int cut = (int) Math.round(samples * trainingFraction);
-        return new int[][] {java.util.Arrays.copyOfRange(order, 0, cut), java.util.Arrays.copyOfRange(order, cut, samples)};
+        return new int[][] {Arrays.copyOfRange(order, 0, cut), Arrays.copyOfRange(order, cut, samples)};
     }
 
     /**
@@ -76,7 +77,7 @@ public final class Trainer {
             } else {
                 for (int b = 0; b < batches; b++) {
                     int from = b * options.batch(), to = Math.min(order.length, from + options.batch());
-                    Batch batch = train.rows(java.util.Arrays.copyOfRange(order, from, to));
+                    Batch batch = train.rows(Arrays.copyOfRange(order, from, to));
                     double loss = model.lossAndGradients(batch);
                     if (!Double.isFinite(loss) || model.nonFiniteGradient().isPresent()) throw stopped(epoch, b, batch, loss);
                     long step = (long) (epoch - 1) * batches + b;
@@ -121,7 +122,7 @@ public final class Trainer {
             for (int k = 0; k < run.losses().length; k++) {
                 int b = first + k, from = b * size, to = Math.min(order.length, from + size);
                 if (run.stopped() && k == run.losses().length - 1) {
-                    Batch batch = train.rows(java.util.Arrays.copyOfRange(order, from, to));
+                    Batch batch = train.rows(Arrays.copyOfRange(order, from, to));
                     throw stopped(epoch, b, batch, run.losses()[k] / (to - from));
                 }
                 lossSum += run.losses()[k];

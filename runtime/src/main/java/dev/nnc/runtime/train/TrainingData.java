@@ -61,6 +61,6 @@ record TrainingData(Dataset all, Dataset train, Dataset validation, Dataset test
     }
 
     private static String names(List<Path> files) {
-        return files.stream().map(dev.nnc.runtime.io.FileProblem::name).collect(Collectors.joining(", "));
+        return files.stream().map(FileProblem::name).collect(Collectors.joining(", "));
     }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,7 +199,7 @@ class CheckpointFuzzTest {
         int refused = 0;
         for (String field : fields) {
             for (String value : bad) {
-                var change = new java.util.HashMap<String, String>();
+                var change = new HashMap<String, String>();
                 change.put(field, value);
                 if (field.equals(Checkpoint.EPOCH) || field.equals(Checkpoint.HISTORY)) change.put(field.equals(Checkpoint.EPOCH) ? Checkpoint.HISTORY : Checkpoint.EPOCH, null);
                 Files.write(file, checkpoint(change));
@@ -239,7 +240,7 @@ class CheckpointFuzzTest {
         assertEquals(0.75, m.history().get(1).trainAccuracy());
         assertEquals("standard x=0.5:2,1:0.25", m.normalization().encode());
         assertEquals("BINARY", m.task());
-        Files.write(file, checkpoint(new java.util.HashMap<>(Map.of(Checkpoint.STEP, "x"))));
+        Files.write(file, checkpoint(new HashMap<>(Map.of(Checkpoint.STEP, "x"))));
         var e = assertThrows(CheckpointError.class, () -> Checkpoint.read(file));
         assertEquals(file + ": metadata nnc.step is \"x\"; expected the number of optimizer steps so far, a whole number ≥ 0", e.getMessage());
     }

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -63,9 +64,9 @@ class SafetensorsTest {
     @Test
     void refusesBrokenFilesWithOneLine() {
         byte[] good = Safetensors.encode(ENTRIES, Map.of());
-        assertBroken(java.util.Arrays.copyOf(good, 5), "f: not a safetensors file: 5 bytes, too short for the header length");
-        assertBroken(java.util.Arrays.copyOf(good, good.length - 8), "f: tensor b's data [60, 68) lies outside the file's 60 data bytes (is it truncated?)");
-        byte[] longer = java.util.Arrays.copyOf(good, good.length + 3);
+        assertBroken(Arrays.copyOf(good, 5), "f: not a safetensors file: 5 bytes, too short for the header length");
+        assertBroken(Arrays.copyOf(good, good.length - 8), "f: tensor b's data [60, 68) lies outside the file's 60 data bytes (is it truncated?)");
+        byte[] longer = Arrays.copyOf(good, good.length + 3);
         assertBroken(longer, "f: 3 bytes after the last tensor's data");
         byte[] text = "hello world, not a checkpoint".getBytes(StandardCharsets.US_ASCII);
         var e = assertThrows(CheckpointError.class, () -> Safetensors.decode(text, "f"));

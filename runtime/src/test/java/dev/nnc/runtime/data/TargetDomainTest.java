@@ -4,6 +4,7 @@ import static dev.nnc.runtime.data.Fixtures.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.nnc.runtime.Signature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,12 +19,12 @@ class TargetDomainTest {
     static final String WHY = "bce reads its target as a label 0 or 1, or a probability between them";
     static final List<TargetDomain> BCE = List.of(new TargetDomain.Range("y", TargetDomain.ALL, 0, 1, WHY));
 
-    Dataset csv(String text, List<TargetDomain> domains, dev.nnc.runtime.Signature sig) throws Exception {
+    Dataset csv(String text, List<TargetDomain> domains, Signature sig) throws Exception {
         Path f = Files.writeString(dir.resolve("d.csv"), text);
         return DataFiles.read(List.of(f), sig, true, domains);
     }
 
-    String csvProblem(String text, List<TargetDomain> domains, dev.nnc.runtime.Signature sig) {
+    String csvProblem(String text, List<TargetDomain> domains, Signature sig) {
         return assertThrows(DataError.class, () -> csv(text, domains, sig)).getMessage().replace(dir + "/", "");
     }
 

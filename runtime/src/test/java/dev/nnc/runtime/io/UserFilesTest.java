@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,9 +128,9 @@ class UserFilesTest {
         var e = assertThrows(FileProblem.class, () -> UserFiles.checkOutputs(List.of(dir.resolve("./d.csv")), List.of(data)));
         assertEquals(dir.resolve("./d.csv") + ": cannot write: it is one of this command's inputs (" + data
                 + "), which writing would overwrite; give another output file", e.getMessage());
-        var twice = assertThrows(FileProblem.class, () -> UserFiles.checkOutputs(java.util.Arrays.asList(dir.resolve("w"), null, dir.resolve("w")), List.of()));
+        var twice = assertThrows(FileProblem.class, () -> UserFiles.checkOutputs(Arrays.asList(dir.resolve("w"), null, dir.resolve("w")), List.of()));
         assertEquals(dir.resolve("w") + ": cannot write: two outputs of this command are this one file; give each its own", twice.getMessage());
-        UserFiles.checkOutputs(java.util.Arrays.asList(dir.resolve("w"), null, dir.resolve("p.png")), List.of(data));
+        UserFiles.checkOutputs(Arrays.asList(dir.resolve("w"), null, dir.resolve("p.png")), List.of(data));
     }
 
     @Test void theReasonsAFileSystemGivesAreSaidInWords() {

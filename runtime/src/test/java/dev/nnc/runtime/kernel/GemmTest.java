@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntPredicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -175,7 +176,7 @@ class GemmTest {
         assertTrue(Gemm.vectorized());
     }
 
-    private static void assertUntouchedOutside(Case t, int cOff, int cRow, int length, java.util.function.IntPredicate same) {
+    private static void assertUntouchedOutside(Case t, int cOff, int cRow, int length, IntPredicate same) {
         for (int i = 0; i < length; i++) {
             int rel = i - cOff, row = Math.floorDiv(rel, cRow), col = rel - row * cRow;
             boolean inside = rel >= 0 && row < t.m() && col < t.n();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RateScheduleTest {
     @Test
@@ -30,8 +32,8 @@ class RateScheduleTest {
     }
 
     /** Each kind of mistake, with the number as it was written; --schedule and a train block share these words. */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
             "linear | there is no schedule linear; USAGE",
             "step(5) | step takes two numbers, step(E, γ), not 1",
             "constant(1) | constant takes no numbers, not 1",
