@@ -3,9 +3,16 @@ package dev.nnc.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nnc.runtime.Primitive;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +38,31 @@ class TextMateGrammarTest {
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("9 files tokenized; 0 problems"), out);
+    }
+
+    /**
+     * The grammar colours a call of a library name as {@code support.function}: it must know every name the standard
+     * library declares (functions, neurons, optimizers, aliases) and every primitive of {@link Primitive}, so a new
+     * one is not silently left plain in editors.
+     */
+    @Test
+    void theGrammarKnowsEveryLibraryAndPrimitiveName() throws Exception {
+        String grammar = Files.readString(Repo.root().resolve("ide/textmate/nn.tmLanguage.json"));
+        Matcher calls = Pattern.compile("\"match\": \"\\(\\?<!\\[[^\\]]*\\]\\)\\(([^)]*)\\)").matcher(grammar);
+        Set<String> known = new TreeSet<>();
+        while (calls.find()) if (calls.group(1).contains("|relu|")) known.addAll(List.of(calls.group(1).split("\\|")));
+        assertTrue(known.size() > 30, "no list of library names in the grammar's calls: " + known);
+        Set<String> names = new TreeSet<>();
+        for (Primitive p : Primitive.values()) names.add(p.spelling);
+        try (Stream<Path> files = Files.list(Repo.root().resolve("stdlib"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".nn")).toList()) {
+                Matcher m = Pattern.compile("(?m)^(?:fn|neuron|optimizer|alias)\\s+([^\\s(=]+)").matcher(Files.readString(f));
+                while (m.find()) names.add(m.group(1));
+            }
+        }
+        assertTrue(names.size() > 30, "too few names found: " + names);
+        names.removeAll(known);
+        assertEquals(Set.of(), names, "ide/textmate/nn.tmLanguage.json's calls do not list these library names");
     }
 
     /**
