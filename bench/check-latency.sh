@@ -16,15 +16,17 @@ jmh() { "$java_bin" -jar bench/target/benchmarks.jar -p dir="$root/samples" "$@"
 jmh 'CheckLatency.cold' -jvmArgs "$flags" -f 20 -wi 0 -i 1 -rf text -rff bench/target/check-cold-plain.txt "$@"
 
 # 2. A fresh JVM with the class cache ./nnc keeps beside its jar (AOT cache on JDK 25+, AppCDS before).
+#    The cache is recorded from one in-process run of the same work (JMH -f 0), on the class path the forks use.
 cache_args="$flags"
 if [[ "$JAVA_VERSION" -ge 25 ]]; then
   rm -f bench/target/check.aot
-  "$java_bin" $flags -XX:AOTCacheOutput=bench/target/check.aot -cp bench/target/benchmarks.jar dev.nnc.cli.Main \
-    check -q samples/mlp.nn samples/seed.nn samples/seed_layers.nn >/dev/null 2>&1
+  "$java_bin" $flags -XX:AOTCacheOutput=bench/target/check.aot -cp bench/target/benchmarks.jar org.openjdk.jmh.Main \
+    -p dir="$root/samples" 'CheckLatency.cold' -f 0 -wi 0 -i 1 >/dev/null 2>&1
   cache_args="$flags -XX:AOTCache=$root/bench/target/check.aot -Xlog:aot=off -Xlog:cds=off"
 else
   cache_args="$flags -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$root/bench/target/check.jsa -Xlog:cds=off"
-  "$java_bin" $cache_args -cp bench/target/benchmarks.jar dev.nnc.cli.Main check -q samples/*.nn >/dev/null 2>&1
+  "$java_bin" $cache_args -cp bench/target/benchmarks.jar org.openjdk.jmh.Main \
+    -p dir="$root/samples" 'CheckLatency.cold' -f 0 -wi 0 -i 1 >/dev/null 2>&1
 fi
 jmh 'CheckLatency.cold' -jvmArgs "$cache_args" -f 20 -wi 0 -i 1 -rf text -rff bench/target/check-cold-cached.txt "$@"
 

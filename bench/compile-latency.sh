@@ -16,14 +16,16 @@ jmh() { "$JAVA_BIN" -jar bench/target/benchmarks.jar -p dir="$root/samples" "$@"
 jmh 'CompileLatency.cold' -jvmArgs "$flags" -f 20 -wi 0 -i 1 -rf text -rff bench/target/compile-cold-plain.txt "$@"
 
 # 2. With the class cache made as ./nnc makes it for train, predict and eval (AOT cache on JDK 25+, AppCDS before).
+#    The cache is recorded from one in-process run of the same work (JMH -f 0), on the class path the forks use.
 if [[ "$JAVA_VERSION" -ge 25 ]]; then
   rm -f bench/target/compile.aot
-  "$JAVA_BIN" $flags -XX:AOTCacheOutput=bench/target/compile.aot -cp bench/target/benchmarks.jar dev.nnc.cli.Main \
-    emit jvm samples/mlp.nn >/dev/null 2>&1
+  "$JAVA_BIN" $flags -XX:AOTCacheOutput=bench/target/compile.aot -cp bench/target/benchmarks.jar org.openjdk.jmh.Main \
+    -p dir="$root/samples" 'CompileLatency.cold' -f 0 -wi 0 -i 1 >/dev/null 2>&1
   cache_args="$flags -XX:AOTCache=$root/bench/target/compile.aot -Xlog:aot=off -Xlog:cds=off"
 else
   cache_args="$flags -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$root/bench/target/compile.jsa -Xlog:cds=off"
-  "$JAVA_BIN" $cache_args -cp bench/target/benchmarks.jar dev.nnc.cli.Main emit jvm samples/mlp.nn >/dev/null 2>&1
+  "$JAVA_BIN" $cache_args -cp bench/target/benchmarks.jar org.openjdk.jmh.Main \
+    -p dir="$root/samples" 'CompileLatency.cold' -f 0 -wi 0 -i 1 >/dev/null 2>&1
 fi
 jmh 'CompileLatency.cold' -jvmArgs "$cache_args" -f 20 -wi 0 -i 1 -rf text -rff bench/target/compile-cold-cached.txt "$@"
 
