@@ -86,7 +86,7 @@ public final class Throughput {
         Model model;
         try {
             model = Backends.create(o.backend, graph, optimizer);
-        } catch (IllegalArgumentException e) {
+        } catch (Build.BadRequest e) {
             System.err.println("throughput: " + e.getMessage());
             System.exit(3); // compare.sh reads 3 as "no such backend"
             return;

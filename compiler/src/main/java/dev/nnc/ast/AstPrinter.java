@@ -1,5 +1,6 @@
 package dev.nnc.ast;
 
+import dev.nnc.runtime.Primitive;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -346,7 +347,7 @@ public final class AstPrinter {
     }
 
     private void call(Expr.Call c) {
-        if (!ascii && c.callee().name().equals("sqrt") && c.args().size() == 1 && c.args().get(0).name() == null
+        if (!ascii && c.callee().name().equals(Primitive.SQRT.spelling) && c.args().size() == 1 && c.args().get(0).name() == null
                 && c.indices().isEmpty()) {
             out.append('√');
             Expr arg = c.args().get(0).value();

@@ -127,7 +127,7 @@ final class TrainChecker {
         Double v = Constants.eval(e, reporter, key);
         if (v != null && !rule.accepts(v)) {
             reporter.error(Key.BAD_SETTING, e.span(), key + " must be " + rule.expected() + ", not " + Constants.format(v),
-                    key.equals("split") ? "split is the fraction of the data used for training: 0.8 trains on 80 % and validates on the rest" : null);
+                    key.equals(TrainSettings.SPLIT) ? "split is the fraction of the data used for training: 0.8 trains on 80 % and validates on the rest" : null);
         }
     }
 

@@ -28,7 +28,7 @@ final class BackendOptions {
     Model create(Build.Built built, int batch) {
         try {
             return built.model(backend, precision, batch, note -> mixee.commandLine().getErr().println("nnc: note: " + note));
-        } catch (IllegalArgumentException e) {
+        } catch (Build.BadRequest e) {
             throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage());
         }
     }

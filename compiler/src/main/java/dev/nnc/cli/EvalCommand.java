@@ -60,7 +60,7 @@ final class EvalCommand implements Callable<Integer> {
         } catch (Weights.Missing e) {
             err.println("nnc: " + e.getMessage());
             return Main.USAGE;
-        } catch (IllegalArgumentException e) {
+        } catch (Build.BadRequest e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }

@@ -1,5 +1,6 @@
 package dev.nnc.cli;
 
+import dev.nnc.driver.Build;
 import dev.nnc.driver.DeepStack;
 import dev.nnc.driver.Memory;
 import dev.nnc.gen.jvm.JvmBackend;
@@ -7,7 +8,6 @@ import dev.nnc.runtime.BackendUnavailable;
 import dev.nnc.runtime.DeviceFailure;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -87,11 +87,7 @@ public final class Main implements Runnable {
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override public String[] getVersion() throws Exception {
-            var props = new Properties();
-            try (var in = Main.class.getResourceAsStream("/dev/nnc/nnc.properties")) {
-                if (in != null) props.load(in);
-            }
-            return new String[] {"nnc " + props.getProperty("version", "unknown"),
+            return new String[] {"nnc " + Build.version(),
                     "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
         }
     }

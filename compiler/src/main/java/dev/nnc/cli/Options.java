@@ -1,6 +1,7 @@
 package dev.nnc.cli;
 
 import dev.nnc.driver.Backends;
+import dev.nnc.driver.Build;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.runtime.data.Normalization;
 import dev.nnc.runtime.train.NumberRule;
@@ -106,7 +107,7 @@ final class Options {
         @Override public String convert(String text) {
             try {
                 Backends.precision(text);
-            } catch (IllegalArgumentException e) {
+            } catch (Build.BadRequest e) {
                 throw new BadValue(e.getMessage());
             }
             return text;

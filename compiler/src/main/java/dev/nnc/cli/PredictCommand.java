@@ -65,7 +65,7 @@ final class PredictCommand implements Callable<Integer> {
         } catch (Weights.Missing e) {
             err.println("nnc: " + e.getMessage());
             return Main.USAGE;
-        } catch (IllegalArgumentException e) {
+        } catch (Build.BadRequest e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         } catch (IOException e) {
             err.println("nnc: " + FileProblem.writing(output, e).getMessage());

@@ -15,7 +15,7 @@ final class Rewrites implements Iterable<String> {
     static Build.Request request(List<String> off, String optimizer, Double lr, CommandLine.Model.CommandSpec spec) {
         try {
             return new Build.Request(Set.copyOf(off), optimizer, lr);
-        } catch (IllegalArgumentException e) {
+        } catch (Build.BadRequest e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }

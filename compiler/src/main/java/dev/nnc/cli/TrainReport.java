@@ -25,19 +25,19 @@ final class TrainReport {
             out.println(r.resume() + " has already trained " + run.earlier().size() + " epochs (of " + epochs + "); nothing to do");
             return Main.OK;
         }
-        var claim = run.claim(); // before the first word of training: a second training stops here
-        String replacing = r.resume() != null && r.output().equals(r.resume()) ? null : OutputName.replacing(r.output());
-        if (replacing != null) err.println("nnc: note: " + replacing);
-        RateSchedule sched = r.settings().schedule();
-        out.printf(Locale.ROOT, "training %s (%s) on %s%s, %s, batch %d, %d epoch%s, %s backend%n",
-                network, Words.count(run.model().signature().parameterCount(), "parameter"), Words.count(run.train().size(), "sample"),
-                run.validation().size() > 0 ? String.format(Locale.ROOT, " (validating on %,d)", run.validation().size()) : "",
-                r.optimizer() + (sched instanceof RateSchedule.Constant ? "" : " with a " + sched.spelling() + " schedule"),
-                batch, epochs, epochs == 1 ? "" : "s", run.model().backend());
-        for (String note : run.all().notes()) err.println("nnc: note: " + note);
         var listener = new Progress(out, !quiet && Progress.interactive() ? err : null);
         Trainer.Result result;
-        try (claim) {
+        var claim = run.claim(); // before the first word of training: a second training stops here
+        try (claim) { // released whatever happens from here on
+            String replacing = r.resume() != null && r.output().equals(r.resume()) ? null : OutputName.replacing(r.output());
+            if (replacing != null) err.println("nnc: note: " + replacing);
+            RateSchedule sched = r.settings().schedule();
+            out.printf(Locale.ROOT, "training %s (%s) on %s%s, %s, batch %d, %d epoch%s, %s backend%n",
+                    network, Words.count(run.model().signature().parameterCount(), "parameter"), Words.count(run.train().size(), "sample"),
+                    run.validation().size() > 0 ? String.format(Locale.ROOT, " (validating on %,d)", run.validation().size()) : "",
+                    r.optimizer() + (sched instanceof RateSchedule.Constant ? "" : " with a " + sched.spelling() + " schedule"),
+                    batch, epochs, epochs == 1 ? "" : "s", run.model().backend());
+            for (String note : run.all().notes()) err.println("nnc: note: " + note);
             result = run.run(listener);
         } catch (TrainingStopped e) {
             listener.clear(); // no bar for the message to run into

@@ -38,19 +38,19 @@ public final class Backends {
     /**
      * @param precision f32, f64, or null for the backend's default
      * @param batch     the most samples run at once (a training batch; 1 for prediction, whose batches the runtime sizes)
-     * @throws IllegalArgumentException for a backend or precision that does not exist, or that the backend lacks
+     * @throws Build.BadRequest for a backend or precision that does not exist, or that the backend lacks
      * @throws Memory.TooLarge for a network this JVM cannot hold
      * @throws dev.nnc.runtime.BackendUnavailable for the cuda backend on a machine without a GPU, driver or nvcc
      */
     public static Model create(String name, String precision, Graph graph, OptimizerIr optimizer, int batch) {
         DType type = precision(precision);
-        if (!NAMES.contains(name)) throw new IllegalArgumentException(noSuchBackend(name));
+        if (!NAMES.contains(name)) throw new Build.BadRequest(noSuchBackend(name));
         Memory.require(graph, optimizer, name, type == null ? DType.F32 : type, batch);
         return switch (name) {
             case "jvm" -> JvmBackend.model(graph, optimizer, type == null ? DType.F32 : type);
             case "cuda" -> CudaBackend.model(graph, optimizer, type == null ? DType.F32 : type);
             case "interp" -> {
-                if (type == DType.F32) throw new IllegalArgumentException("the interpreter computes in f64 only; for f32 use --backend jvm");
+                if (type == DType.F32) throw new Build.BadRequest("the interpreter computes in f64 only; for f32 use --backend jvm");
                 yield new InterpreterModel(graph, optimizer);
             }
             default -> throw new IllegalStateException("internal: backend " + name);
@@ -72,13 +72,13 @@ public final class Backends {
     /**
      * The precision {@code --precision} names: f32 or f64 (float32, float64), or null for null.
      *
-     * @throws IllegalArgumentException for any other spelling (a usage mistake)
+     * @throws Build.BadRequest for any other spelling (a usage mistake)
      */
     public static DType precision(String precision) {
         return precision == null ? null : switch (precision.toLowerCase(Locale.ROOT)) {
             case "f32", "float32" -> DType.F32;
             case "f64", "float64" -> DType.F64;
-            default -> throw new IllegalArgumentException("there is no precision " + precision + "; give f32 or f64");
+            default -> throw new Build.BadRequest("there is no precision " + precision + "; give f32 or f64");
         };
     }
 }

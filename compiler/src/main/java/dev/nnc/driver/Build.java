@@ -30,7 +30,9 @@ import java.util.stream.Collectors;
 /**
  * The build driver: a checked network → its graph (the middle end, {@link Compile}) → the optimizer that trains it
  * (the train block's, or the one a request names, {@link OptimizerChoice}) → a model for a backend
- * ({@link Backends}) or a jar. Every command, benchmark and test builds a network here, so the chain is written once.
+ * ({@link Backends}) or a jar. Every command, benchmark and test that makes a model, a jar or generated code builds
+ * it here, so the chain is written once; what needs only the graph ({@code explain}, tests of one stage) calls
+ * {@link Compile#graph}.
  */
 public final class Build {
     private Build() {}
@@ -48,12 +50,12 @@ public final class Build {
         /** For predict and eval, which train nothing: plain gd, which keeps no state, whatever the train block says. */
         public static final Request UNTRAINED = new Request(Set.of(), "gd", null);
 
-        /** @throws IllegalArgumentException for a rewrite there is not, said for the user with the option's name */
+        /** @throws BadRequest for a rewrite there is not, said for the user with the option's name */
         public Request {
             noRewrite = Set.copyOf(noRewrite);
             for (String r : noRewrite) {
                 if (!Stability.RULES.contains(r)) {
-                    throw new IllegalArgumentException("--no-rewrite: there is no rewrite " + r + "; the rewrites are " + String.join(", ", Stability.RULES));
+                    throw new BadRequest("--no-rewrite: there is no rewrite " + r + "; the rewrites are " + String.join(", ", Stability.RULES));
                 }
             }
         }
@@ -105,7 +107,7 @@ public final class Build {
 
     /** A request the program cannot meet, said for the user with the option at fault ({@code --optimizer: …}). */
     public static final class BadRequest extends RuntimeException {
-        BadRequest(String message) { super(message, null, false, false); }
+        public BadRequest(String message) { super(message, null, false, false); }
     }
 
     public static Built network(CheckedProgram program, CheckedNetwork network, Path file, Request request) {

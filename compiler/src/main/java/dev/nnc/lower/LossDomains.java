@@ -3,6 +3,7 @@ package dev.nnc.lower;
 import dev.nnc.ast.Decl;
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Idx;
+import dev.nnc.ir.Offset;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.data.TargetDomain;
 import java.util.ArrayList;
@@ -90,12 +91,8 @@ final class LossDomains {
 
     /** The element a load reads, row-major from 0, or every element when an index variable picks it. */
     private static int offset(Ex.Load load) {
-        int offset = 0;
-        for (int d = 0; d < load.idx().size(); d++) {
-            if (!(load.idx().get(d) instanceof Idx.Fixed f)) return TargetDomain.ALL;
-            offset = offset * load.tensor().shape.get(d) + f.position();
-        }
-        return offset;
+        Offset at = Offset.of(load.tensor(), load.idx());
+        return at.terms().isEmpty() ? at.constant() : TargetDomain.ALL;
     }
 
     private static List<Idx> position(List<Integer> shape, int offset) {

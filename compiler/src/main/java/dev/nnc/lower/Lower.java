@@ -5,7 +5,6 @@ import dev.nnc.ast.Expr;
 import dev.nnc.ast.Member;
 import dev.nnc.check.CheckedNetwork;
 import dev.nnc.check.CheckedProgram;
-import dev.nnc.check.Kind;
 import dev.nnc.check.ParamInit;
 import dev.nnc.ir.Def;
 import dev.nnc.ir.Ex;

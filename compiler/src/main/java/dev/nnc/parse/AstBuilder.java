@@ -15,6 +15,7 @@ import dev.nnc.diag.Diagnostics;
 import dev.nnc.diag.Key;
 import dev.nnc.grammar.NnLexer;
 import dev.nnc.grammar.NnParser.*;
+import dev.nnc.runtime.Primitive;
 import dev.nnc.source.SourceFile;
 import dev.nnc.source.Span;
 import java.util.ArrayList;
@@ -331,7 +332,7 @@ public final class AstBuilder {
             case SqrtAtomContext c -> {
                 Expr arg = atom(c.atom());
                 Token root = c.SQRT().getSymbol();
-                yield new Expr.Call(new Ident("sqrt", span(root)), List.of(new Arg(null, arg)), List.of(), span(c));
+                yield new Expr.Call(new Ident(Primitive.SQRT.spelling, span(root)), List.of(new Arg(null, arg)), List.of(), span(c));
             }
             case DerivativeAtomContext c -> new Expr.Derivative(ident(c.of), ident(c.wrt), span(c));
             case IversonAtomContext c -> new Expr.Iverson(expr(c.left), compare(c.compareOp()), expr(c.right), span(c));

@@ -5,7 +5,6 @@ import dev.nnc.diag.Key;
 import dev.nnc.diag.Products;
 import dev.nnc.source.SourceFile;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.text.Normalizer;
 import java.util.List;
 import org.antlr.v4.runtime.Token;

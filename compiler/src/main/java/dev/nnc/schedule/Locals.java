@@ -4,7 +4,6 @@ import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.Tensor;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -39,8 +39,8 @@ class CheckpointFuzzTest {
         meta.put(Checkpoint.STEP, "12");
         meta.put(Checkpoint.EPOCH, "2");
         meta.put(Checkpoint.SEED, "-7");
-        meta.put("nnc.batch", "16");
-        meta.put("nnc.epochs", "10");
+        meta.put(Checkpoint.BATCH, "16");
+        meta.put(Checkpoint.EPOCHS, "10");
         meta.put(Checkpoint.NORMALIZATION, "standard x=0.5:2,1:0.25");
         meta.put(Checkpoint.TASK, "BINARY");
         meta.put(Checkpoint.HISTORY, "1:0.7,0.6,0.5,NaN,NaN,0.01;2:0.5,0.4,0.75,NaN,NaN,0.02");
@@ -193,7 +193,7 @@ class CheckpointFuzzTest {
         List<String> bad = List.of("", "abc", "-1", "1.5", "1e400", "NaN", "Infinity", "99999999999999999999", "0x10", " 3", "1:2",
                 ";", "3;", "minmax", "minmax x=", "minmax x=2:1", "standard x=1:-1", "standard x=1:0,1:NaN", "standard x=1:1 x=1:1",
                 "scale(0)", "1:1,2,3,4,5,6", "2:1,1,1,1,1,1", "\n", "0");
-        List<String> fields = List.of(Checkpoint.STEP, Checkpoint.EPOCH, Checkpoint.SEED, "nnc.batch", "nnc.epochs", Checkpoint.NORMALIZATION,
+        List<String> fields = List.of(Checkpoint.STEP, Checkpoint.EPOCH, Checkpoint.SEED, Checkpoint.BATCH, Checkpoint.EPOCHS, Checkpoint.NORMALIZATION,
                 Checkpoint.TASK, Checkpoint.HISTORY);
         Path file = dir.resolve(NAME);
         int refused = 0;
