@@ -1,13 +1,10 @@
 package dev.nnc.bench;
 
 import dev.nnc.diag.DiagnosticPrinter;
-import dev.nnc.driver.Backends;
 import dev.nnc.driver.Build;
 import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
 import dev.nnc.interp.InterpreterModel;
-import dev.nnc.ir.Graph;
-import dev.nnc.ir.OptimizerIr;
 import dev.nnc.runtime.BackendUnavailable;
 import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.Model;
@@ -80,12 +77,10 @@ public final class Throughput {
         var network = Compile.network(program, null);
         if (network == null) throw new IllegalArgumentException(o.file + " declares no network");
         var built = Build.network(program, network, o.file.toAbsolutePath(), Build.Request.DEFAULT);
-        Graph graph = built.graph();
-        OptimizerIr optimizer = built.optimizer();
 
         Model model;
         try {
-            model = Backends.create(o.backend, graph, optimizer);
+            model = built.model(o.backend, null, o.batch, note -> System.err.println("throughput: note: " + note));
         } catch (Build.BadRequest e) {
             System.err.println("throughput: " + e.getMessage());
             System.exit(3); // compare.sh reads 3 as "no such backend"
