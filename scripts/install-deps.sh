@@ -9,7 +9,8 @@ set -euo pipefail
 # dataset-fashion-mnist: the Fashion-MNIST IDX files in /usr/share/datasets/fashion-mnist/ (samples/mlp.nn).
 # neovim: a real editor for the language server's test (tests/src/test/nvim), with its built-in LSP client.
 # openjdk-17-jre-headless: the oldest Java a model jar runs on, which Java17Test runs them with (bookworm's default).
-PACKAGES=(python3-torch dataset-fashion-mnist neovim openjdk-17-jre-headless)
+# python3-onnx: ONNX's checker (onnx.checker.check_model), which OnnxExportTest runs on an exported model.
+PACKAGES=(python3-torch dataset-fashion-mnist neovim openjdk-17-jre-headless python3-onnx)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
