@@ -1,0 +1,177 @@
+package dev.nnc.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.nnc.driver.Build;
+import dev.nnc.export.OnnxExport;
+import dev.nnc.gen.RandomNetworks;
+import dev.nnc.interp.InterpreterModel;
+import dev.nnc.ir.Graph;
+import dev.nnc.ir.Tensor;
+import dev.nnc.onnx.proto.OnnxProto.ModelProto;
+import dev.nnc.runtime.Batch;
+import dev.nnc.runtime.DType;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every sample and a random family of networks exported to ONNX and run in ONNX Runtime: on a batch of inputs the
+ * outputs equal the interpreter's, 1e-5 relative in float32 (from the same float32-rounded weights and inputs) and
+ * 1e-9 in float64. ONNX's own checker (Debian's python3-onnx) passes an exported model, where it is installed.
+ */
+class OnnxExportTest {
+    static final int FAMILY = 120;
+    static final int BATCH = 7;
+    private static final String PYTHON = System.getProperty("nnc.python", "/usr/bin/python3");
+
+    @TestFactory
+    Stream<DynamicTest> everySample() throws Exception {
+        return Repo.nnFiles("samples").stream().map(f -> DynamicTest.dynamicTest(Repo.relative(f), () -> {
+            var built = Build.file(f, null, Build.Request.UNTRAINED);
+            agrees(Repo.relative(f), built.graph(), built.optimizer());
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> aRandomFamily() {
+        return LongStream.range(0, FAMILY).mapToObj(seed -> {
+            var program = RandomNetworks.generate(seed);
+            return DynamicTest.dynamicTest("seed " + seed + " " + program.name(), () -> {
+                var net = JvmBackendTest.compile("random" + seed + ".nn", program.source(), "gd");
+                agrees("seed " + seed + " " + program.name(), net.graph(), net.optimizer());
+            });
+        });
+    }
+
+    /** The network exported from initialised weights computes in ONNX Runtime what the interpreter computes. */
+    static void agrees(String what, Graph graph, dev.nnc.ir.OptimizerIr optimizer) throws OrtException {
+        for (DType type : DType.values()) {
+            try (var model = new InterpreterModel(graph, optimizer)) {
+                model.initialize(5);
+                Map<String, double[]> weights = new HashMap<>();
+                for (Tensor p : graph.params()) {
+                    double[] w = round(model.parameter(p.name), type);
+                    model.setParameter(p.name, w);
+                    weights.put(p.name, w);
+                }
+                Batch batch = EveryBackendTest.data(graph, BATCH, new SplittableRandom(what.hashCode()));
+                Map<String, double[]> columns = new HashMap<>(batch.columns());
+                for (Tensor t : graph.inputs()) columns.put(t.name, round(columns.get(t.name), type));
+                batch = new Batch(BATCH, columns);
+                var want = model.predict(batch);
+                ModelProto onnx = OnnxExport.export(graph, weights, type, what);
+                var got = run(onnx, graph, batch, type);
+                for (Tensor out : graph.outputs()) {
+                    double[] w = want.get(out.name), g = got.get(out.name);
+                    assertEquals(w.length, g.length, what + " " + type + ": the length of " + out.name);
+                    double tolerance = type == DType.F32 ? 1e-5 : 1e-9;
+                    for (int k = 0; k < w.length; k++) {
+                        if (!(Math.abs(w[k] - g[k]) <= tolerance * Math.max(1, Math.abs(w[k])))) {
+                            fail(what + " " + type + ": " + out.name + "[" + k + "] is " + g[k] + " in ONNX Runtime, " + w[k] + " in nnc");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    static double[] round(double[] v, DType type) {
+        double[] out = v.clone();
+        if (type == DType.F32) for (int k = 0; k < out.length; k++) out[k] = (float) out[k];
+        return out;
+    }
+
+    /** The model's outputs in ONNX Runtime, by name, batch-major. */
+    static Map<String, double[]> run(ModelProto onnx, Graph graph, Batch batch, DType type) throws OrtException {
+        var env = OrtEnvironment.getEnvironment();
+        Map<String, double[]> out = new HashMap<>();
+        try (var session = env.createSession(onnx.toByteArray(), new OrtSession.SessionOptions())) {
+            Map<String, OnnxTensor> inputs = new HashMap<>();
+            try {
+                for (Tensor t : graph.inputs()) {
+                    if (!session.getInputNames().contains(t.name)) continue;
+                    long[] shape = new long[t.rank() + 1];
+                    shape[0] = batch.size();
+                    for (int k = 0; k < t.rank(); k++) shape[k + 1] = t.shape.get(k);
+                    double[] c = batch.column(t.name);
+                    if (type == DType.F64) {
+                        inputs.put(t.name, OnnxTensor.createTensor(env, DoubleBuffer.wrap(c), shape));
+                    } else {
+                        float[] f = new float[c.length];
+                        for (int k = 0; k < c.length; k++) f[k] = (float) c[k];
+                        inputs.put(t.name, OnnxTensor.createTensor(env, FloatBuffer.wrap(f), shape));
+                    }
+                }
+                try (var result = session.run(inputs)) {
+                    for (Tensor t : graph.outputs()) {
+                        var v = (OnnxTensor) result.get(t.name).orElseThrow();
+                        if (type == DType.F64) {
+                            var b = v.getDoubleBuffer();
+                            double[] d = new double[b.remaining()];
+                            b.get(d);
+                            out.put(t.name, d);
+                        } else {
+                            var b = v.getFloatBuffer();
+                            double[] d = new double[b.remaining()];
+                            for (int k = 0; k < d.length; k++) d[k] = b.get();
+                            out.put(t.name, d);
+                        }
+                    }
+                }
+            } finally {
+                for (var t : inputs.values()) t.close();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theCheckerOfOnnxPassesAnExportedModel(@TempDir Path dir) throws Exception {
+        boolean onnx;
+        try {
+            Process p = new ProcessBuilder(PYTHON, "-c", "import onnx").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            onnx = p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (java.io.IOException e) {
+            onnx = false;
+        }
+        Assumptions.assumeTrue(onnx, "skipped: python3-onnx is not installed (scripts/install-deps.sh installs it); "
+                + PYTHON + " -c 'import onnx' failed");
+        for (String sample : List.of("samples/mlp.nn", "samples/seed.nn")) {
+            var built = Build.file(Repo.root().resolve(sample), null, Build.Request.UNTRAINED);
+            try (var model = new InterpreterModel(built.graph(), built.optimizer())) {
+                model.initialize(5);
+                Map<String, double[]> weights = new HashMap<>();
+                for (Tensor p : built.graph().params()) weights.put(p.name, model.parameter(p.name));
+                for (DType type : DType.values()) {
+                    Path file = dir.resolve("model-" + type + ".onnx");
+                    Files.write(file, OnnxExport.export(built.graph(), weights, type, sample).toByteArray());
+                    Process p = new ProcessBuilder(PYTHON, "-c", "import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)",
+                            file.toString()).redirectErrorStream(true).start();
+                    String log = new String(p.getInputStream().readAllBytes());
+                    assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, sample + " " + type + ": ONNX's checker says\n" + log);
+                }
+            }
+        }
+    }
+}
