@@ -19,6 +19,7 @@ import dev.nnc.onnx.proto.OnnxProto.TensorShapeProto;
 import dev.nnc.onnx.proto.OnnxProto.TypeProto;
 import dev.nnc.onnx.proto.OnnxProto.ValueInfoProto;
 import dev.nnc.runtime.DType;
+import dev.nnc.runtime.data.Normalization;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -78,8 +79,16 @@ public final class OnnxExport {
      * @throws Unsupported naming the first construct that has no ONNX form here
      */
     public static ModelProto export(Graph graph, Map<String, double[]> weights, DType type, String doc) {
+        return export(graph, weights, type, doc, new Normalization.None());
+    }
+
+    /**
+     * The model as above, scaling its inputs first by the normalisation training fitted (as {@code nnc predict}
+     * does), so that it takes the inputs as they are in the data.
+     */
+    public static ModelProto export(Graph graph, Map<String, double[]> weights, DType type, String doc, Normalization normalization) {
         var e = new OnnxExport(graph, type);
-        var g = e.build(weights);
+        var g = e.build(weights, normalization);
         return ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
@@ -89,12 +98,12 @@ public final class OnnxExport {
                 .build();
     }
 
-    private GraphProto build(Map<String, double[]> weights) {
+    private GraphProto build(Map<String, double[]> weights, Normalization normalization) {
         g.setName(graph.name());
         Set<Tensor> needed = needed();
         for (Tensor t : graph.inputs()) {
             if (!needed.contains(t)) continue;
-            names.put(t, t.name);
+            names.put(t, normalized(t, normalization));
             g.addInput(valueInfo(t.name, true, t.shape));
         }
         for (Tensor t : graph.params()) {
@@ -115,6 +124,58 @@ public final class OnnxExport {
         current = null;
         for (Tensor t : graph.outputs()) g.addOutput(valueInfo(t.name, t.perSample(), t.shape));
         return g.build();
+    }
+
+    /**
+     * The input as the network sees it: (x − shift) / divisor elementwise, as {@link Normalization#apply} computes
+     * it, times 0 where minmax found the element constant in training.
+     */
+    private String normalized(Tensor t, Normalization n) {
+        if (n instanceof Normalization.None) return t.name;
+        if (!n.fitted()) throw new Unsupported("the normalization " + n.encode() + " is not fitted");
+        int w = t.size();
+        double[] shift = new double[w], divisor = new double[w], keep = new double[w];
+        java.util.Arrays.fill(keep, 1);
+        boolean masked = false;
+        switch (n) {
+            case Normalization.Scale s -> java.util.Arrays.fill(divisor, s.divisor());
+            case Normalization.MinMax m -> {
+                double[] lo = fitted(m.min(), t), hi = fitted(m.max(), t);
+                for (int k = 0; k < w; k++) {
+                    shift[k] = lo[k];
+                    double range = hi[k] - lo[k];
+                    divisor[k] = range == 0 ? 1 : range;
+                    if (range == 0) {
+                        keep[k] = 0;
+                        masked = true;
+                    }
+                }
+            }
+            case Normalization.Standard st -> {
+                shift = fitted(st.mean(), t);
+                divisor = fitted(st.std(), t);
+            }
+            case Normalization.None none -> throw new IllegalStateException("internal");
+        }
+        String shifted = fresh(), scaled = fresh();
+        node("Sub", List.of(t.name, initializer(shift, t.shape)), shifted, List.of());
+        node("Div", List.of(shifted, initializer(divisor, t.shape)), scaled, List.of());
+        if (!masked) return scaled;
+        String out = fresh();
+        node("Mul", List.of(scaled, initializer(keep, t.shape)), out, List.of());
+        return out;
+    }
+
+    private static double[] fitted(Map<String, double[]> values, Tensor t) {
+        double[] v = values.get(t.name);
+        if (v == null || v.length != t.size()) throw new Unsupported("the normalization was not fitted for the input " + t.name + " of " + t.size() + " elements");
+        return v;
+    }
+
+    private String initializer(double[] values, List<Integer> shape) {
+        String name = fresh();
+        g.addInitializer(tensor(name, shape, values));
+        return name;
     }
 
     /** The outputs and every tensor they read, through the forward defs. */

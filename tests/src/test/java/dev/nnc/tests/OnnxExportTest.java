@@ -17,6 +17,9 @@ import dev.nnc.ir.Tensor;
 import dev.nnc.onnx.proto.OnnxProto.ModelProto;
 import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.DType;
+import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.data.Format;
+import dev.nnc.runtime.data.Normalization;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -63,8 +66,30 @@ class OnnxExportTest {
         });
     }
 
+    /** The exported model scales its inputs as the weights' normalisation says, as nnc predict does. */
+    @TestFactory
+    Stream<DynamicTest> theNormalizationOfTheWeights() throws Exception {
+        var built = Build.file(Repo.root().resolve("samples/spirals.nn"), null, Build.Request.UNTRAINED);
+        String x = built.graph().inputs().get(0).name;
+        int w = built.graph().inputs().get(0).size();
+        double[] lo = new double[w], hi = new double[w], mean = new double[w], std = new double[w];
+        for (int k = 0; k < w; k++) {
+            lo[k] = -0.5 - k;
+            hi[k] = k == 0 ? lo[k] : 2 + k; // the first element constant in training: 0 after minmax
+            mean[k] = 0.25 * k - 0.1;
+            std[k] = 1.5 + k;
+        }
+        return Stream.of(new Normalization.Scale(255), new Normalization.MinMax(Map.of(x, lo), Map.of(x, hi)),
+                new Normalization.Standard(Map.of(x, mean), Map.of(x, std))).map(n -> DynamicTest.dynamicTest(n.encode(), () ->
+                        agrees("samples/spirals.nn " + n.encode(), built.graph(), built.optimizer(), n)));
+    }
+
     /** The network exported from initialised weights computes in ONNX Runtime what the interpreter computes. */
     static void agrees(String what, Graph graph, dev.nnc.ir.OptimizerIr optimizer) throws OrtException {
+        agrees(what, graph, optimizer, new Normalization.None());
+    }
+
+    static void agrees(String what, Graph graph, dev.nnc.ir.OptimizerIr optimizer, Normalization normalization) throws OrtException {
         for (DType type : DType.values()) {
             try (var model = new InterpreterModel(graph, optimizer)) {
                 model.initialize(5);
@@ -78,8 +103,10 @@ class OnnxExportTest {
                 Map<String, double[]> columns = new HashMap<>(batch.columns());
                 for (Tensor t : graph.inputs()) columns.put(t.name, round(columns.get(t.name), type));
                 batch = new Batch(BATCH, columns);
-                var want = model.predict(batch);
-                ModelProto onnx = OnnxExport.export(graph, weights, type, what);
+                var sig = model.signature();
+                var want = model.predict(normalization.apply(new Dataset(BATCH, batch.columns(), sig.inputs(), List.of(), List.of(),
+                        new Format.Csv(), List.of())).batch());
+                ModelProto onnx = OnnxExport.export(graph, weights, type, what, normalization);
                 var got = run(onnx, graph, batch, type);
                 for (Tensor out : graph.outputs()) {
                     double[] w = want.get(out.name), g = got.get(out.name);
