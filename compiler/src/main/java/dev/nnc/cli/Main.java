@@ -18,7 +18,7 @@ import picocli.CommandLine;
 @Command(name = "nnc", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "The nnc compiler: neural networks written as the equations of a lecture note.",
         subcommands = {CheckCommand.class, ExplainCommand.class, GradcheckCommand.class, TrainCommand.class, PredictCommand.class,
-                EvalCommand.class, BuildCommand.class, EmitCommand.class, LspCommand.class, CommandLine.HelpCommand.class},
+                EvalCommand.class, BuildCommand.class, ExportCommand.class, EmitCommand.class, LspCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 clean, 1 errors in the program, its data or weights,", "or training stopped; 2 usage mistake, 3 internal error."})
 public final class Main implements Runnable {
     public static final int OK = 0, ERRORS = 1, USAGE = 2, INTERNAL = 3;

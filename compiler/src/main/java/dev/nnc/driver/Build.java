@@ -3,6 +3,7 @@ package dev.nnc.driver;
 import dev.nnc.check.CheckedNetwork;
 import dev.nnc.check.CheckedProgram;
 import dev.nnc.diag.DiagnosticPrinter;
+import dev.nnc.export.OnnxExport;
 import dev.nnc.gen.cuda.CudaBackend;
 import dev.nnc.gen.cuda.Toolchain;
 import dev.nnc.gen.jvm.ClassGen;
@@ -12,6 +13,9 @@ import dev.nnc.ir.OptimizerIr;
 import dev.nnc.opt.Stability;
 import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
+import dev.nnc.runtime.checkpoint.AtomicFile;
+import dev.nnc.runtime.data.Normalization;
+import dev.nnc.runtime.predict.Trained;
 import dev.nnc.runtime.compiled.ModelJar;
 import dev.nnc.runtime.io.FileProblem;
 import dev.nnc.schedule.LoopProgram;
@@ -20,7 +24,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -157,6 +163,26 @@ public final class Build {
             }
         } catch (IOException e) {
             throw FileProblem.writing(jar, e);
+        }
+    }
+
+    /**
+     * Writes {@code built}'s forward pass as an ONNX model ({@link OnnxExport}) with the trained model's weights and
+     * normalisation, in {@code type}; the model's doc string names {@code source} and its hash.
+     *
+     * @throws OnnxExport.Unsupported naming what cannot be exported (nothing is written then)
+     */
+    public static void onnx(Built built, Trained trained, Path onnx, DType type, Path source) throws IOException {
+        Map<String, double[]> weights = new HashMap<>();
+        for (var p : built.graph().params()) weights.put(p.name, trained.model().parameter(p.name));
+        Normalization n = trained.file() == null ? null : trained.file().parsed().normalization();
+        String doc = "exported by nnc " + version() + " from " + source.getFileName() + " (sha256 " + sourceHash(source) + "), network "
+                + built.graph().name() + ", " + type.name().toLowerCase(Locale.ROOT);
+        byte[] bytes = OnnxExport.export(built.graph(), weights, type, doc, n == null ? new Normalization.None() : n).toByteArray();
+        try {
+            AtomicFile.write(onnx, bytes);
+        } catch (IOException e) {
+            throw FileProblem.writing(onnx, e);
         }
     }
 

@@ -172,6 +172,95 @@ class OnnxExportTest {
         return out;
     }
 
+    /**
+     * nnc export of a network trained with nnc train (standard normalisation) runs in ONNX Runtime with nnc predict's
+     * outputs on the raw data, in float32 and float64.
+     */
+    @Test
+    void theExportOfATrainedNetworkPredictsAsNncPredictDoes(@TempDir Path dir) throws Exception {
+        String nn = CliTest.sample("spirals.nn"), data = Repo.root().resolve("samples/data/spirals.csv").toString();
+        Path w = dir.resolve("spirals.safetensors"), csv = dir.resolve("p.csv");
+        var train = CliTest.nnc("train", nn, "--epochs", "3", "--normalize", "standard", "--quiet", "-o", w.toString());
+        assertEquals(0, train.status(), train.err());
+        var predict = CliTest.nnc("predict", nn, "--weights", w.toString(), "--input", data, "-o", csv.toString());
+        assertEquals(0, predict.status(), predict.err());
+        List<String> rows = Files.readAllLines(csv);
+        List<String> in = Files.readAllLines(Path.of(data));
+        int n = rows.size() - 1;
+        assertEquals(List.of("p[1]", "p[2]", "p[3]", "class"), List.of(rows.get(0).split(",")));
+        for (String precision : List.of("f32", "f64")) {
+            Path onnx = dir.resolve("spirals-" + precision + ".onnx");
+            var export = CliTest.nnc("export", nn, "--weights", w.toString(), "--precision", precision, "-o", onnx.toString());
+            assertEquals(0, export.status(), export.err());
+            assertTrue(export.out().startsWith(onnx + " written: the network Spirals"), export.out());
+            var env = OrtEnvironment.getEnvironment();
+            try (var session = env.createSession(Files.readAllBytes(onnx), new OrtSession.SessionOptions())) {
+                assertEquals(List.of("x"), List.copyOf(session.getInputNames()));
+                assertEquals(List.of("p"), List.copyOf(session.getOutputNames()));
+                float[] f = new float[2 * n];
+                double[] d = new double[2 * n];
+                for (int r = 0; r < n; r++) {
+                    String[] cells = in.get(r + 1).split(",");
+                    for (int k = 0; k < 2; k++) {
+                        d[2 * r + k] = Double.parseDouble(cells[k]);
+                        f[2 * r + k] = (float) d[2 * r + k];
+                    }
+                }
+                var x = precision.equals("f32") ? OnnxTensor.createTensor(env, FloatBuffer.wrap(f), new long[] {n, 2})
+                        : OnnxTensor.createTensor(env, DoubleBuffer.wrap(d), new long[] {n, 2});
+                try (x; var result = session.run(Map.of("x", x))) {
+                    var p = (OnnxTensor) result.get("p").orElseThrow();
+                    double[] got = new double[3 * n];
+                    if (precision.equals("f32")) {
+                        var b = p.getFloatBuffer();
+                        for (int k = 0; k < got.length; k++) got[k] = b.get();
+                    } else {
+                        p.getDoubleBuffer().get(got);
+                    }
+                    for (int r = 0; r < n; r++) {
+                        String[] cells = rows.get(r + 1).split(",");
+                        for (int k = 0; k < 3; k++) {
+                            double want = Double.parseDouble(cells[k]);
+                            double tolerance = 1e-5; // nnc predict computes in float32 (the JVM backend's default)
+                            assertTrue(Math.abs(want - got[3 * r + k]) <= tolerance * Math.max(1, Math.abs(want)),
+                                    precision + " row " + r + " p[" + (k + 1) + "]: " + got[3 * r + k] + " in ONNX Runtime, " + want + " from nnc predict");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Bad weights and a network without the weights it needs: one line, and no file written. */
+    @Test
+    void badWeightsAreOneLineAndNoFile(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.safetensors"), onnx = dir.resolve("m.onnx");
+        Files.writeString(bad, "not weights");
+        var run = CliTest.nnc("export", CliTest.sample("xor.nn"), "--weights", bad.toString(), "-o", onnx.toString());
+        assertEquals(1, run.status(), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("nnc: ") && run.err().contains("bad.safetensors"), run.err());
+        assertTrue(!Files.exists(onnx));
+        var none = CliTest.nnc("export", CliTest.sample("xor.nn"), "-o", onnx.toString());
+        assertEquals(2, none.status(), none.err());
+        assertTrue(none.err().contains("give --weights WEIGHTS"), none.err());
+        assertTrue(!Files.exists(onnx));
+    }
+
+    /** A construct with no ONNX form here is refused naming it; the exporter writes nothing half-made. */
+    @Test
+    void aConstructItCannotExportIsNamed() {
+        var t = new Tensor("x", Tensor.Role.INPUT, List.of(3, 3), null);
+        var v = new dev.nnc.ir.IndexVar("i", 3);
+        var d = new Tensor("d", Tensor.Role.VALUE, List.of(3), null);
+        var body = new dev.nnc.ir.Ex.Load(t, List.of(dev.nnc.ir.Idx.of(v), dev.nnc.ir.Idx.of(v)));
+        var graph = new Graph("Diag", List.of(t), List.of(), List.of(), Map.of(), List.of(new dev.nnc.ir.Def(d, List.of(v), body)),
+                null, List.of(d), List.of(), Map.of(), List.of(), List.of());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(OnnxExport.Unsupported.class,
+                () -> OnnxExport.export(graph, Map.of(), DType.F32, "test"));
+        assertEquals("in d: a repeated subscript i in x (a diagonal)", e.getMessage());
+    }
+
     @Test
     void theCheckerOfOnnxPassesAnExportedModel(@TempDir Path dir) throws Exception {
         boolean onnx;
