@@ -56,7 +56,7 @@ final class ExportCommand implements Callable<Integer> {
             var trained = Weights.load(built, weights, new BackendOptions()).trained();
             Build.onnx(built, trained, onnx, type, file);
         } catch (OnnxExport.Unsupported e) {
-            err.println("nnc: " + file + ": cannot export " + name + " to ONNX: " + e.getMessage());
+            err.println((e.span != null ? e.span.location() : file.toString()) + ": error: cannot export " + name + " to ONNX: " + e.getMessage());
             return Main.ERRORS;
         } catch (CheckpointError e) {
             err.println("nnc: " + e.getMessage());

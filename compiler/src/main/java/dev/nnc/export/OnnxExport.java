@@ -47,7 +47,15 @@ public final class OnnxExport {
 
     /** A construct nnc cannot export (yet), named in the message. */
     public static final class Unsupported extends RuntimeException {
-        public Unsupported(String message) { super(message, null, false, false); }
+        /** Where the source defines the value that cannot be exported; null where none is known. */
+        public final dev.nnc.source.Span span;
+
+        public Unsupported(String message) { this(message, null); }
+
+        public Unsupported(String message, dev.nnc.source.Span span) {
+            super(message, null, false, false);
+            this.span = span;
+        }
     }
 
     /** A computed value: its ONNX name, whether its first axis is the batch, and the index variables of the rest. */
@@ -119,7 +127,13 @@ public final class OnnxExport {
         for (Def d : graph.forward()) {
             if (!needed.contains(d.tensor())) continue;
             current = d;
-            define(d);
+            try {
+                define(d);
+            } catch (Unsupported e) {
+                if (e.span != null) throw e;
+                Tensor t = d.tensor().preActivationOf != null ? d.tensor().preActivationOf : d.tensor();
+                throw new Unsupported(e.getMessage(), t.span != null ? t.span : d.tensor().span);
+            }
         }
         current = null;
         for (Tensor t : graph.outputs()) g.addOutput(valueInfo(t.name, t.perSample(), t.shape));

@@ -259,6 +259,20 @@ class OnnxExportTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(OnnxExport.Unsupported.class,
                 () -> OnnxExport.export(graph, Map.of(), DType.F32, "test"));
         assertEquals("in d: a repeated subscript i in x (a diagonal)", e.getMessage());
+        assertEquals(null, e.span);
+    }
+
+    /** nnc export of a network with a construct it cannot export: one located line, exit status 1, no file. */
+    @Test
+    void theCommandRefusesAConstructInOneLocatedLine(@TempDir Path dir) throws Exception {
+        Path nn = dir.resolve("diag.nn"), onnx = dir.resolve("diag.onnx");
+        Files.writeString(nn, "network Diag {\n  input  x[3]\n  target y\n  param  A[3,3] = 0.5\n  z = Σᵢ A[i,i] x[i]\n"
+                + "  output z\n  loss J = (z - y)²\n}\n");
+        var run = CliTest.nnc("export", nn.toString(), "-o", onnx.toString());
+        assertEquals(1, run.status(), run.err());
+        assertEquals(nn + ":5:3: error: cannot export Diag to ONNX: in z: a repeated subscript i in A (a diagonal)\n",
+                run.err().replace(System.lineSeparator(), "\n"));
+        assertTrue(!Files.exists(onnx));
     }
 
     @Test
