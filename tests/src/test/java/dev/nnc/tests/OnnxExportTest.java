@@ -47,12 +47,21 @@ class OnnxExportTest {
     static final int BATCH = 7;
     private static final String PYTHON = System.getProperty("nnc.python", "/usr/bin/python3");
 
+    /** Every network of every sample and of the language's examples (tests/examples). */
     @TestFactory
     Stream<DynamicTest> everySample() throws Exception {
-        return Repo.nnFiles("samples").stream().map(f -> DynamicTest.dynamicTest(Repo.relative(f), () -> {
-            var built = Build.file(f, null, Build.Request.UNTRAINED);
-            agrees(Repo.relative(f), built.graph(), built.optimizer());
-        }));
+        var files = new java.util.ArrayList<>(Repo.nnFiles("samples"));
+        files.addAll(Repo.nnFiles("tests/examples"));
+        List<DynamicTest> tests = new java.util.ArrayList<>();
+        for (Path f : files) {
+            for (var n : dev.nnc.driver.Frontend.check(f).checked().networks()) {
+                tests.add(DynamicTest.dynamicTest(Repo.relative(f) + " " + n.name(), () -> {
+                    var built = Build.file(f, n.name(), Build.Request.UNTRAINED);
+                    agrees(Repo.relative(f) + " " + n.name(), built.graph(), built.optimizer());
+                }));
+            }
+        }
+        return tests.stream();
     }
 
     @TestFactory
