@@ -255,7 +255,11 @@ public final class OnnxExport {
                 case LOG -> unary("Log", eval(c.a(), args));
                 case SQRT -> unary("Sqrt", eval(c.a(), args));
                 case ABS -> unary("Abs", eval(c.a(), args));
-                case ERF -> unary("Erf", eval(c.a(), args));
+                case ERF -> {
+                    // ONNX Runtime's Erf takes floats only; a float64 model would compute it in float32 unseen
+                    if (type == DType.F64) throw new Unsupported(where() + "erf in float64 (ONNX Runtime has Erf of float32 only; export it in f32)");
+                    yield unary("Erf", eval(c.a(), args));
+                }
                 case MAX -> elementwise("Max", List.of(eval(c.a(), args), eval(c.b(), args)));
                 case MIN -> elementwise("Min", List.of(eval(c.a(), args), eval(c.b(), args)));
                 default -> throw new Unsupported(where() + "the primitive " + c.f().spelling);

@@ -52,9 +52,25 @@ class OnnxExportTest {
     Stream<DynamicTest> everySample() throws Exception {
         var files = new java.util.ArrayList<>(Repo.nnFiles("samples"));
         files.addAll(Repo.nnFiles("tests/examples"));
+        return networks(files);
+    }
+
+    /** Every network of the behaviour suite (tests/behaviour) that checks without an error. */
+    @TestFactory
+    Stream<DynamicTest> theBehaviourSuite() throws Exception {
+        List<Path> files;
+        try (var walk = Files.walk(Repo.root().resolve("tests/behaviour"))) {
+            files = walk.filter(p -> p.toString().endsWith(".nn")).sorted().toList();
+        }
+        return networks(files);
+    }
+
+    static Stream<DynamicTest> networks(List<Path> files) throws java.io.IOException {
         List<DynamicTest> tests = new java.util.ArrayList<>();
         for (Path f : files) {
-            for (var n : dev.nnc.driver.Frontend.check(f).checked().networks()) {
+            var result = dev.nnc.driver.Frontend.check(f);
+            if (result.diagnostics().hasErrors()) continue;
+            for (var n : result.checked().networks()) {
                 tests.add(DynamicTest.dynamicTest(Repo.relative(f) + " " + n.name(), () -> {
                     var built = Build.file(f, n.name(), Build.Request.UNTRAINED);
                     agrees(Repo.relative(f) + " " + n.name(), built.graph(), built.optimizer());
@@ -115,7 +131,14 @@ class OnnxExportTest {
                 var sig = model.signature();
                 var want = model.predict(normalization.apply(new Dataset(BATCH, batch.columns(), sig.inputs(), List.of(), List.of(),
                         new Format.Csv(), List.of())).batch());
-                ModelProto onnx = OnnxExport.export(graph, weights, type, what, normalization);
+                ModelProto onnx;
+                try {
+                    onnx = OnnxExport.export(graph, weights, type, what, normalization);
+                } catch (OnnxExport.Unsupported e) {
+                    // the one construct refused in float64, refused by name; the float32 export ran above
+                    if (type == DType.F64 && e.getMessage().contains("erf in float64")) continue;
+                    throw e;
+                }
                 var got = run(onnx, graph, batch, type);
                 for (Tensor out : graph.outputs()) {
                     double[] w = want.get(out.name), g = got.get(out.name);
