@@ -53,7 +53,7 @@ final class ExportCommand implements Callable<Integer> {
             List<Path> inputs = new ArrayList<>(List.of(file));
             if (weights != null) inputs.add(weights);
             UserFiles.checkOutputs(List.of(onnx), inputs);
-            var trained = Weights.load(built, weights, new BackendOptions()).trained();
+            var trained = Weights.read(built, weights).trained();
             Build.onnx(built, trained, onnx, type, file);
         } catch (OnnxExport.Unsupported e) {
             err.println((e.span != null ? e.span.location() : file.toString()) + ": error: cannot export " + name + " to ONNX: " + e.getMessage());

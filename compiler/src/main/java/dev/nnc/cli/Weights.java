@@ -1,6 +1,7 @@
 package dev.nnc.cli;
 
 import dev.nnc.driver.Build;
+import dev.nnc.runtime.Model;
 import dev.nnc.runtime.checkpoint.CheckpointError;
 import dev.nnc.runtime.predict.Trained;
 import dev.nnc.runtime.data.TargetDomain;
@@ -24,7 +25,18 @@ final class Weights {
 
     /** @param built built as {@link Build.Request#UNTRAINED} asks: nothing trains here */
     static Loaded load(Build.Built built, Path weights, BackendOptions backend) throws CheckpointError {
-        var model = backend.create(built, 1);
+        return restore(built, weights, backend.create(built, 1));
+    }
+
+    /**
+     * The weights only read (nnc export): restored into the reference interpreter, which needs no generated code and
+     * so no backend's notes or fallbacks.
+     */
+    static Loaded read(Build.Built built, Path weights) throws CheckpointError {
+        return restore(built, weights, built.model("interp", null, 1, note -> { }));
+    }
+
+    private static Loaded restore(Build.Built built, Path weights, Model model) throws CheckpointError {
         try {
             return new Loaded(Trained.restore(model, weights), built.graph().domains());
         } catch (Trained.WeightsNeeded e) {
