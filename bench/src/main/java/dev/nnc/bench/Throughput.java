@@ -10,6 +10,7 @@ import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.TensorInfo;
 import dev.nnc.runtime.cuda.Driver;
+import dev.nnc.runtime.train.Metrics;
 import dev.nnc.runtime.train.NumberRule;
 import dev.nnc.runtime.train.ResidentTraining;
 import java.lang.management.ManagementFactory;
@@ -111,7 +112,7 @@ public final class Throughput {
                 }
                 columns.put(name, all);
             }
-            resident.keep(new Batch(BATCHES * o.batch, columns));
+            resident.keep(new Batch(BATCHES * o.batch, columns), Metrics.Task.OTHER);
             int[] order = new int[BATCHES * o.batch];
             for (int k = 0; k < order.length; k++) order[k] = k;
             double[] factors = new double[BATCHES];

@@ -50,6 +50,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar, only the summary")
     boolean quiet;
 
+    @Option(names = "--evaluate-training", description = "end each epoch with a pass over the training data for its loss and accuracy "
+            + "(by default they are the epoch's batches', as trained)")
+    boolean evaluateTraining;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override public Integer call() {
@@ -67,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
         Path weights = output != null ? output : resume != null ? resume : OutputName.weights(file, name, built.program().networks().size());
         try (Model model = backend.create(built, merged.batch())) {
             var request = new TrainingRun.Request(file, Build.sourceHash(file), merged, init, resume, weights, plot, built.optimizer().describe(),
-                    built.graph().domains());
+                    built.graph().domains(), evaluateTraining);
             return TrainReport.train(TrainingRun.prepare(model, request), name, quiet, out, err);
         } catch (CheckpointError | DataError e) {
             err.println("nnc: " + e.getMessage());

@@ -72,14 +72,16 @@ public final class Schedule {
     public static LoopProgram of(Graph g, OptimizerIr optimizer, Options options) {
         Graph split = Split.defs(g);
         Layout layout = new Layout(split);
-        var train = method(split, layout, split.defs(), true, true, Set.of(), options);
         Set<Tensor> outputs = new LinkedHashSet<>(split.outputs());
+        // On the CPU, train delivers the outputs too, so that a training run scores its batches as it trains them
+        // instead of evaluating the training data again after every epoch (a GPU's run does not read them).
+        var train = method(split, layout, split.defs(), true, true, options.target() == Target.CPU ? outputs : Set.of(), options);
         var predict = method(split, layout, needed(split, outputs), false, false, outputs, options);
         outputs.add(split.loss());
         var evaluate = method(split, layout, needed(split, outputs), false, true, new LinkedHashSet<>(split.outputs()), options);
-        // the runtime reads the outputs of both from one list of slots
-        if (!predict.outputs().equals(evaluate.outputs())) {
-            throw new IllegalStateException("internal: predict and evaluate deliver the outputs in different slots");
+        // the runtime reads the outputs of all three from one list of slots
+        if (!predict.outputs().equals(evaluate.outputs()) || options.target() == Target.CPU && !predict.outputs().equals(train.outputs())) {
+            throw new IllegalStateException("internal: train, predict and evaluate deliver the outputs in different slots");
         }
         long work = 0;
         for (Def d : split.defs()) work += (long) d.tensor().size() * Cost.of(d.body());

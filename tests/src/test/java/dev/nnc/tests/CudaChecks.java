@@ -10,6 +10,7 @@ import dev.nnc.gen.cuda.CudaBackend;
 import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.DType;
 import dev.nnc.runtime.cuda.CudaModel;
+import dev.nnc.runtime.train.Metrics;
 import dev.nnc.runtime.train.ResidentTraining;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -169,7 +170,7 @@ abstract class CudaChecks {
             resident.initialize(5);
             stepwise.initialize(5);
             ResidentTraining r = resident;
-            r.keep(data);
+            r.keep(data, Metrics.Task.OTHER);
             double[] factors = new double[batches];
             for (int b = 0; b < batches; b++) factors[b] = 1.0 / (1 + b);
             List<Double> losses = new ArrayList<>();
@@ -248,7 +249,7 @@ abstract class CudaChecks {
         try (CudaModel resident = onDevice(net, DType.F32); CudaModel stepwise = onDevice(net, DType.F32)) {
             resident.initialize(1);
             stepwise.initialize(1);
-            resident.keep(data);
+            resident.keep(data, Metrics.Task.OTHER);
             var got = resident.run(order, 10, 0, 4, new double[] {1, 1, 1, 1});
             assertTrue(got.stopped(), "the run goes on past a batch with an infinite input");
             assertEquals(3, got.losses().length, "the run stops at batch 2");

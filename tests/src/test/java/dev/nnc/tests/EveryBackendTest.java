@@ -1,5 +1,6 @@
 package dev.nnc.tests;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.train.Metrics;
 import dev.nnc.runtime.train.ResidentTraining;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,9 +30,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -231,8 +235,43 @@ class EveryBackendTest {
                 try (Model model = Backends.create("jvm", type.name().toLowerCase(Locale.ROOT), net.graph(), net.optimizer())) {
                     JvmBackendTest.against(p.name() + " " + p.network() + ", jvm " + type, net, model, type, 2, EveryBackendTest::data, 6, 1);
                 }
+                residentRunIsStepwise(p.name() + " " + p.network() + ", jvm " + type, net, type);
             }
         });
+    }
+
+    /**
+     * The JVM's run over kept data (as {@code nnc train} trains) is batch-by-batch training to the bit — losses,
+     * parameters — and counts each batch's right answers as {@link Metrics#right} does from the outputs before its step.
+     */
+    static void residentRunIsStepwise(String what, JvmBackendTest.Net net, DType type) throws Exception {
+        String precision = type.name().toLowerCase(Locale.ROOT);
+        try (Model kept = Backends.create("jvm", precision, net.graph(), net.optimizer());
+             Model stepwise = Backends.create("jvm", precision, net.graph(), net.optimizer())) {
+            kept.initialize(11);
+            stepwise.initialize(11);
+            var sig = kept.signature();
+            Batch data = data(net.graph(), 9, new SplittableRandom(9));
+            var target = sig.targets().isEmpty() ? null : sig.targets().get(0);
+            var task = Metrics.task(data, target);
+            int[] order = {4, 0, 7, 2, 8, 5, 1, 6, 3};
+            double[] factors = {1, 0.5, 0.25};
+            ((ResidentTraining) kept).keep(data, task);
+            var got = ((ResidentTraining) kept).run(order, 3, 0, 3, factors);
+            assertFalse(got.stopped(), what + ": the run stopped");
+            for (int b = 0; b < 3; b++) {
+                Batch batch = data.rows(Arrays.copyOfRange(order, 3 * b, 3 * b + 3));
+                Map<String, double[]> outputs = new HashMap<>();
+                stepwise.lossAndPredict(batch, outputs);
+                int k = sig.outputs().get(0).size();
+                int right = target == null ? 0
+                        : Metrics.right(Metrics.scored(task, sig), outputs.get(sig.outputs().get(0).name()), batch.column(target.name()), 3, k);
+                assertEquals(right, got.right()[b], what + ": right answers in batch " + b);
+                assertEquals(stepwise.lossAndGradients(batch), got.losses()[b] / 3, what + ": the loss of batch " + b);
+                stepwise.step(factors[b]);
+            }
+            for (var p : sig.params()) assertArrayEquals(stepwise.parameter(p.name()), kept.parameter(p.name()), what + ": " + p.name());
+        }
     }
 
     @TestFactory
@@ -261,7 +300,7 @@ class EveryBackendTest {
         Batch data = data(net.graph(), 9, new SplittableRandom(9));
         int[] order = {4, 0, 7, 2, 8, 5, 1, 6, 3};
         var run = ((ResidentTraining) model);
-        run.keep(data);
+        run.keep(data, Metrics.Task.OTHER);
         var got = run.run(order, 3, 0, 3, new double[] {1, 0.5, 0.25});
         assertFalse(got.stopped(), what + ": the run stopped");
         assertEquals(3, got.losses().length, what + ": losses of the run");

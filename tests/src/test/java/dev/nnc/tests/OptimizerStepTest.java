@@ -16,6 +16,7 @@ import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.cuda.CudaModel;
+import dev.nnc.runtime.train.Metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +128,7 @@ class OptimizerStepTest {
     /** As {@link #step}, as a resident run of one batch (where the training kernel may take the step itself). */
     static List<double[]> run(CudaModel m, List<String> states, long t) {
         start(m, states, t);
-        m.keep(batch());
+        m.keep(batch(), Metrics.Task.OTHER);
         var got = m.run(new int[] {0}, 1, 0, 1, new double[] {RATE_SCALE});
         assertEquals(1, got.losses().length);
         return after(m, states, t);

@@ -4,6 +4,7 @@ import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.TensorInfo;
 import dev.nnc.runtime.compiled.FlatModel;
+import dev.nnc.runtime.train.Metrics;
 import dev.nnc.runtime.train.ResidentTraining;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -349,7 +350,7 @@ public final class CudaModel extends FlatModel<Long> implements ResidentTraining
 
     // ─── Runs of steps on kept data ─────────────────────────────────────────────────────────────────
 
-    @Override public void keep(Batch data) {
+    @Override public void keep(Batch data, Metrics.Task task) { // a GPU run scores no batch: the trainer evaluates again
         Driver.device();
         int n = data.size();
         for (long p : keptData) gpu.free(p);
@@ -404,7 +405,7 @@ public final class CudaModel extends FlatModel<Long> implements ResidentTraining
         }
         int ran = stopped ? (int) c[1] + 1 : n;
         steps += stopped ? ran - 1 : n;
-        return new Run(gpu.downloadDoubles(losses, ran), stopped);
+        return new Run(gpu.downloadDoubles(losses, ran), null, stopped);
     }
 
     /**

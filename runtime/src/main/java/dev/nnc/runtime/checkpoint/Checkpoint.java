@@ -8,6 +8,7 @@ import dev.nnc.runtime.io.UserFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,14 @@ public final class Checkpoint {
 
     /** Writes the model's parameters and optimizer state, atomically replacing {@code file}. */
     public static void save(Model model, Path file, Map<String, String> metadata) throws IOException {
+        snapshot(model, metadata).write(file);
+    }
+
+    /**
+     * The model's parameters, optimizer state and metadata as they are now, copied: the model may train on while the
+     * snapshot is written.
+     */
+    public static Snapshot snapshot(Model model, Map<String, String> metadata) {
         Signature sig = model.signature();
         List<Safetensors.Entry> entries = new ArrayList<>();
         for (TensorInfo p : sig.params()) entries.add(new Safetensors.Entry(p.name(), model.precision(), p.shape(), model.parameter(p.name())));
@@ -53,7 +62,13 @@ public final class Checkpoint {
         meta.put(BACKEND, model.backend());
         meta.put(STEP, Long.toString(model.steps()));
         meta.putAll(metadata);
-        AtomicFile.write(file, Safetensors.encode(entries, meta));
+        return new Snapshot(List.copyOf(entries), Collections.unmodifiableMap(meta)); // in order: the file lists them so
+    }
+
+    /** A checkpoint's contents, taken by {@link #snapshot}: encoded and written by {@link #write}, on any thread. */
+    public record Snapshot(List<Safetensors.Entry> entries, Map<String, String> metadata) {
+        /** Atomically replaces {@code file} with this checkpoint. */
+        public void write(Path file) throws IOException { AtomicFile.write(file, Safetensors.encode(entries, metadata)); }
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.nnc.runtime.compiled;
 import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.train.Metrics;
+import dev.nnc.runtime.train.ResidentTraining;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +20,7 @@ import java.util.function.BiFunction;
  * gradient sums; the sums are added in slice order and divided by the batch size, so the result depends only on
  * how many slices there are, which depends only on the batch size and the machine's processors.
  */
-public final class CompiledModel extends FlatModel<Object> {
+public final class CompiledModel extends FlatModel<Object> implements ResidentTraining {
     /** Operations per slice below which another thread costs more than it saves. */
     private static final long SLICE_WORK = 400_000;
     /** Elements per piece of the optimizer's and the gradient mean's work, and the fewest worth a second thread. */
@@ -31,6 +33,10 @@ public final class CompiledModel extends FlatModel<Object> {
     private final int threads;
     private final Object[] columns;
     private final int pieces, pieceThreads;
+    /** The training data a run reads its batches from, per input and target slot, in the network's precision. */
+    private Object[] kept;
+    private int keptRows;
+    private Metrics.Task keptTask;
 
     /** On as many threads as the machine has processors, or as the system property {@code nnc.threads} says. */
     public CompiledModel(GeneratedNetwork net) { this(net, Integer.getInteger("nnc.threads", Runtime.getRuntime().availableProcessors())); }
@@ -109,20 +115,19 @@ public final class CompiledModel extends FlatModel<Object> {
 
     // ─── Running the generated methods over slices ──────────────────────────────────────────────────
 
-    /** Makes room for the batch's columns in the network's precision; returns how many slices to run. */
-    private int load(Batch batch, boolean targets) {
-        int n = batch.size();
-        allocate(batch, layout.inputs(), signature.inputs());
-        if (targets) allocate(batch, layout.targets(), signature.targets());
+    /** Makes room for a batch of {@code n} samples' columns in the network's precision; returns how many slices to run. */
+    private int load(int n, boolean targets) {
+        allocate(n, layout.inputs(), signature.inputs());
+        if (targets) allocate(n, layout.targets(), signature.targets());
         int slices = (int) Math.max(1, Math.min(Math.min(threads, n), (long) n * layout.work() / SLICE_WORK));
         while (workers.size() < slices) workers.add(new Worker());
         for (int w = 0; w < slices; w++) workers.get(w).prepare(sliceTo(n, slices, w) - sliceFrom(n, slices, w));
         return slices;
     }
 
-    private void allocate(Batch batch, List<Integer> slots, List<TensorInfo> infos) {
+    private void allocate(int n, List<Integer> slots, List<TensorInfo> infos) {
         for (int k = 0; k < slots.size(); k++) {
-            int s = slots.get(k), length = batch.column(infos.get(k).name()).length;
+            int s = slots.get(k), length = n * infos.get(k).size();
             if (columns[s] == null || Arrays.length(columns[s]) < length) columns[s] = Arrays.allocate(type, Math.max(1, length));
         }
     }
@@ -146,25 +151,26 @@ public final class CompiledModel extends FlatModel<Object> {
     private static int sliceTo(int n, int slices, int w) { return (int) ((long) n * (w + 1) / slices); }
 
     private interface SliceTask {
-        double run(Object[] buf, int from, int to);
+        /** Runs on slice {@code w}, rows {@code from} … {@code to} − 1 of the batch, with that slice's buffers. */
+        double run(int w, Object[] buf, int from, int to);
     }
 
-    /** Runs the task on every slice, each on its own thread, its rows converted first; the sum of the results, in slice order. */
-    private double slices(Batch batch, boolean targets, int slices, SliceTask task) {
-        int n = batch.size();
-        if (slices == 1) {
-            convert(batch, targets, 0, n);
-            return task.run(workers.get(0).buf, 0, n);
-        }
+    /** Runs the task on every slice of a batch of {@code n}, each on its own thread; the sum of the results, in slice order. */
+    private double slices(int n, int slices, SliceTask task) {
+        if (slices == 1) return task.run(0, workers.get(0).buf, 0, n);
         double[] results = new double[slices];
-        Pool.run(slices, w -> {
-            int from = sliceFrom(n, slices, w), to = sliceTo(n, slices, w);
-            convert(batch, targets, from, to);
-            results[w] = task.run(workers.get(w).buf, from, to);
-        });
+        Pool.run(slices, w -> results[w] = task.run(w, workers.get(w).buf, sliceFrom(n, slices, w), sliceTo(n, slices, w)));
         double sum = 0;
         for (double r : results) sum += r;
         return sum;
+    }
+
+    /** As {@link #slices(int, int, SliceTask)}, each slice's rows of {@code batch} converted first. */
+    private double slices(Batch batch, boolean targets, int slices, SliceTask task) {
+        return slices(batch.size(), slices, (w, buf, from, to) -> {
+            convert(batch, targets, from, to);
+            return task.run(w, buf, from, to);
+        });
     }
 
     private int pieceFrom(int i) { return (int) ((long) size * i / pieces); }
@@ -172,20 +178,24 @@ public final class CompiledModel extends FlatModel<Object> {
     private int pieceTo(int i) { return (int) ((long) size * (i + 1) / pieces); }
 
     @Override public double loss(Batch batch) {
-        int slices = load(batch, true);
-        return slices(batch, true, slices, net::evaluate) / batch.size();
+        int slices = load(batch.size(), true);
+        return slices(batch, true, slices, (w, buf, from, to) -> net.evaluate(buf, from, to)) / batch.size();
     }
 
     @Override public double lossAndGradients(Batch batch) {
-        int n = batch.size(), slices = load(batch, true);
-        double sum = slices(batch, true, slices, net::train); // writes every element of the slices' gradient sums
-        // the mean: worker 0's sums plus the others', divided by n
+        int slices = load(batch.size(), true);
+        double sum = slices(batch, true, slices, (w, buf, from, to) -> net.train(buf, from, to));
+        mean(batch.size(), slices);
+        return sum / batch.size();
+    }
+
+    /** The batch's mean gradient from the slices' sums (each sets every element): worker 0's plus the others', over n. */
+    private void mean(int n, int slices) {
         Object[] others = new Object[slices - 1];
         for (int w = 1; w < slices; w++) others[w - 1] = workers.get(w).gradients();
         Object mean = workers.get(0).gradients();
         Pool.run(pieceThreads, pieces, i -> Arrays.mean(mean, others, others.length, n, pieceFrom(i), pieceTo(i)));
         haveGradients = true;
-        return sum / n;
     }
 
     @Override public void step(double rateScale) {
@@ -200,10 +210,84 @@ public final class CompiledModel extends FlatModel<Object> {
         else Pool.run(pieceThreads, pieces, i -> net.step(arrays, pieceFrom(i), pieceTo(i), t, rate));
     }
 
+    // ─── Training on kept data ──────────────────────────────────────────────────────────────────────
+
+    @Override public void keep(Batch data, Metrics.Task task) {
+        kept = new Object[layout.slots().size()];
+        keep(data, layout.inputs(), signature.inputs());
+        keep(data, layout.targets(), signature.targets());
+        keptRows = data.size();
+        keptTask = Metrics.scored(task, signature);
+    }
+
+    private void keep(Batch data, List<Integer> slots, List<TensorInfo> infos) {
+        for (int k = 0; k < slots.size(); k++) {
+            double[] c = data.column(infos.get(k).name());
+            Object a = Arrays.allocate(type, Math.max(1, c.length));
+            Arrays.set(a, 0, c, c.length);
+            kept[slots.get(k)] = a;
+        }
+    }
+
+    /**
+     * Each batch's rows are copied from the kept data (already in the network's precision) straight into the batch
+     * columns, each slice its own rows on its own thread; the same conversion {@link #lossAndGradients} makes from a
+     * {@link Batch}, done once, so the two give the same bits.
+     */
+    @Override public Run run(int[] order, int size, int first, int last, double[] factors) {
+        requireOptimizer();
+        if (kept == null || order.length != keptRows) throw new IllegalArgumentException("the order has " + order.length + " rows, the kept data " + keptRows);
+        double[] losses = new double[last - first];
+        int[] right = new int[last - first];
+        int[] rightOf = new int[threads];
+        for (int b = first; b < last; b++) {
+            int start = b * size, n = Math.min(order.length, start + size) - start, slices = load(n, true);
+            double loss = slices(n, slices, (w, buf, from, to) -> {
+                gather(order, start, from, to);
+                double l = net.train(buf, from, to);
+                rightOf[w] = score(buf, from, to);
+                return l;
+            });
+            mean(n, slices);
+            losses[b - first] = loss;
+            for (int w = 0; w < slices; w++) right[b - first] += rightOf[w];
+            if (!Double.isFinite(loss) || firstNonFiniteGradient() >= 0) {
+                int ran = b - first + 1;
+                return new Run(java.util.Arrays.copyOf(losses, ran), java.util.Arrays.copyOf(right, ran), true);
+            }
+            step(factors[b - first]);
+        }
+        return new Run(losses, right, false);
+    }
+
+    /** Rows order[start + from] … order[start + to − 1] of the kept data into rows from … to − 1 of the batch columns. */
+    private void gather(int[] order, int start, int from, int to) {
+        gather(order, start, from, to, layout.inputs(), signature.inputs());
+        gather(order, start, from, to, layout.targets(), signature.targets());
+    }
+
+    private void gather(int[] order, int start, int from, int to, List<Integer> slots, List<TensorInfo> infos) {
+        for (int k = 0; k < slots.size(); k++) {
+            int s = slots.get(k), width = infos.get(k).size();
+            Object src = kept[s], dst = columns[s];
+            for (int r = from; r < to; r++) System.arraycopy(src, order[start + r] * width, dst, r * width, width);
+        }
+    }
+
+    /** How many of the slice's samples the outputs train just computed classify right. */
+    private int score(Object[] buf, int from, int to) {
+        if (keptTask == Metrics.Task.OTHER) return 0;
+        int k = signature.outputs().get(0).size(), n = to - from;
+        double[] out = new double[n * k], y = new double[n * k];
+        Arrays.get(buf[layout.outputs().get(0)], 0, out, 0, n * k);
+        Arrays.get(buf[layout.targets().get(0)], from * k, y, 0, n * k);
+        return Metrics.right(keptTask, out, y, n, k);
+    }
+
     @Override public Map<String, double[]> predict(Batch batch) {
         Map<String, double[]> out = new LinkedHashMap<>();
-        int slices = load(batch, false);
-        slices(batch, false, slices, (buf, from, to) -> {
+        int slices = load(batch.size(), false);
+        slices(batch, false, slices, (w, buf, from, to) -> {
             net.predict(buf, from, to);
             return 0;
         });
@@ -212,8 +296,8 @@ public final class CompiledModel extends FlatModel<Object> {
     }
 
     @Override public double lossAndPredict(Batch batch, Map<String, double[]> out) {
-        int slices = load(batch, true);
-        double loss = slices(batch, true, slices, net::evaluate) / batch.size();
+        int slices = load(batch.size(), true);
+        double loss = slices(batch, true, slices, (w, buf, from, to) -> net.evaluate(buf, from, to)) / batch.size();
         collect(batch.size(), slices, out);
         return loss;
     }

@@ -2,6 +2,7 @@ package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.Model;
+import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.TensorInfo;
 import java.util.HashMap;
 
@@ -50,12 +51,29 @@ public final class Metrics {
         return best;
     }
 
+    /** The task a model is scored on: {@code task}, or OTHER when its first output has no target of its size to compare with. */
+    public static Task scored(Task task, Signature sig) {
+        TensorInfo target = sig.targets().isEmpty() ? null : sig.targets().get(0);
+        return target == null || sig.outputs().get(0).size() != target.size() ? Task.OTHER : task;
+    }
+
+    /**
+     * How many of {@code samples} outputs (the first output, {@code k} values a sample) are the class of their targets
+     * ({@code k} values a sample too); 0 for a task that is not a classification.
+     */
+    public static int right(Task task, double[] outputs, double[] targets, int samples, int k) {
+        if (task == Task.OTHER) return 0;
+        int right = 0;
+        for (int s = 0; s < samples; s++) if (label(targets, s, k) == label(outputs, s, k)) right++;
+        return right;
+    }
+
     /** Mean loss, accuracy and the confusion matrix (rows: true class, columns: predicted) over all of {@code data}. */
     public static Result evaluate(Model model, Batch data, Task task) {
         var sig = model.signature();
         TensorInfo target = sig.targets().isEmpty() ? null : sig.targets().get(0);
         TensorInfo output = sig.outputs().get(0);
-        if (target == null || output.size() != target.size()) task = Task.OTHER; // no class to compare with
+        task = scored(task, sig);
         int classes = task == Task.BINARY ? 2 : task == Task.CLASSES ? target.size() : 0;
         long[][] confusion = new long[classes][classes];
         double lossSum = 0;

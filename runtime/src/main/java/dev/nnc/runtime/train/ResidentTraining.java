@@ -3,14 +3,14 @@ package dev.nnc.runtime.train;
 import dev.nnc.runtime.Batch;
 
 /**
- * A model that keeps the training data where it computes (a GPU's memory) and runs many optimizer steps without
- * coming back to the caller in between. The {@link Trainer} uses it when a model offers it; what it computes is
- * what calling {@link dev.nnc.runtime.Model#lossAndGradients} and {@link dev.nnc.runtime.Model#step} batch by batch
- * computes, to rounding.
+ * A model that keeps the training data where it computes — in its own precision and layout, in a GPU's memory or the
+ * JVM's — and runs many optimizer steps without coming back to the caller in between. The {@link Trainer} uses it when a
+ * model offers it; what it computes is what calling {@link dev.nnc.runtime.Model#lossAndGradients} and
+ * {@link dev.nnc.runtime.Model#step} batch by batch computes, to the bit on the JVM, to rounding on a GPU.
  */
 public interface ResidentTraining {
     /** Keeps these rows where the model computes; the runs that follow read their batches from them. */
-    void keep(Batch data);
+    void keep(Batch data, Metrics.Task task);
 
     /**
      * Trains on batches {@code first} … {@code last − 1} of an epoch: batch b is the kept rows {@code order[b·size]}
@@ -23,6 +23,11 @@ public interface ResidentTraining {
      */
     Run run(int[] order, int size, int first, int last, double[] factors);
 
-    /** @param stopped whether the last batch of {@code losses} stopped the run */
-    record Run(double[] losses, boolean stopped) {}
+    /**
+     * @param right   per batch of {@code losses}, how many of its samples the model classified right (as
+     *                {@link Metrics#right} counts, with the task {@link #keep} was given) before the batch's step;
+     *                null from a model that does not count them, whose training data the trainer then evaluates again
+     * @param stopped whether the last batch of {@code losses} stopped the run
+     */
+    record Run(double[] losses, int[] right, boolean stopped) {}
 }

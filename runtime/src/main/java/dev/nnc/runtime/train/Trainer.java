@@ -8,26 +8,31 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The training loop: epochs of shuffled mini-batches, one optimizer step each at the schedule's rate,
- * the model evaluated on the training and validation data after every epoch, and a checkpoint written
- * atomically after every epoch. Everything random comes from the seed, and an epoch's order from the
- * seed and the epoch's number alone, so a run resumed from any checkpoint ends bit for bit where the
- * uninterrupted run ends.
+ * The training loop: epochs of shuffled mini-batches, one optimizer step each at the schedule's rate, and a checkpoint
+ * written atomically after every epoch — on a thread of its own, while the next epoch trains. An epoch's loss and
+ * accuracy on the training data are those of its batches as they were trained (each before its step), gathered on the
+ * way, from a model that keeps the data ({@link ResidentTraining}) and scores its batches; otherwise, or when asked
+ * ({@code evaluateTraining}), the model at the end of the epoch is evaluated on the training data again. The validation
+ * data is evaluated after every epoch. Everything random comes from the seed, and an epoch's order from the seed and
+ * the epoch's number alone, so a run resumed from any checkpoint ends bit for bit where the uninterrupted run ends.
  */
 public final class Trainer {
     /**
-     * @param output   the checkpoint written after each epoch (and so at the end); null writes none
-     * @param metadata extra checkpoint metadata (source hash, optimizer, normalisation, …)
+     * @param output           the checkpoint written after each epoch (and so at the end); null writes none
+     * @param metadata         extra checkpoint metadata (source hash, optimizer, normalisation, …)
+     * @param evaluateTraining whether to evaluate the training data again after each epoch rather than score its batches
      */
-    public record Options(int epochs, int batch, long seed, RateSchedule schedule, Path output, Map<String, String> metadata) {
+    public record Options(int epochs, int batch, long seed, RateSchedule schedule, Path output, Map<String, String> metadata,
+                          boolean evaluateTraining) {
         public Options {
-            metadata = Map.copyOf(metadata);
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata)); // in order: Map.copyOf's differs from run to run
         }
     }
 
@@ -65,55 +70,75 @@ public final class Trainer {
         int batches = (train.size() + options.batch() - 1) / options.batch();
         long totalSteps = (long) batches * options.epochs();
         listener.begin(history.size() + 1, options.epochs(), batches, train.size());
-        if (model instanceof ResidentTraining resident) resident.keep(train);
-        for (int epoch = history.size() + 1; epoch <= options.epochs(); epoch++) {
-            long started = System.nanoTime();
-            int[] order = new int[train.size()];
-            for (int k = 0; k < order.length; k++) order[k] = k;
-            shuffle(order, new SplittableRandom(epochSeed(options.seed(), epoch)));
-            double lossSum = 0;
-            if (model instanceof ResidentTraining resident) {
-                lossSum = resident(resident, train, order, epoch, batches, totalSteps);
-            } else {
-                for (int b = 0; b < batches; b++) {
-                    int from = b * options.batch(), to = Math.min(order.length, from + options.batch());
-                    Batch batch = train.rows(Arrays.copyOfRange(order, from, to));
-                    double loss = model.lossAndGradients(batch);
-                    if (!Double.isFinite(loss) || model.nonFiniteGradient().isPresent()) throw stopped(epoch, b, batch, loss);
-                    long step = (long) (epoch - 1) * batches + b;
-                    model.step(options.schedule().factor(epoch - 1, step, totalSteps));
-                    lossSum += loss * (to - from);
-                    listener.batch(epoch, b + 1, to, lossSum / to);
+        if (model instanceof ResidentTraining resident) resident.keep(train, task);
+        try (var writer = new CheckpointWriter(listener)) {
+            for (int epoch = history.size() + 1; epoch <= options.epochs(); epoch++) {
+                long started = System.nanoTime();
+                int[] order = new int[train.size()];
+                for (int k = 0; k < order.length; k++) order[k] = k;
+                shuffle(order, new SplittableRandom(epochSeed(options.seed(), epoch)));
+                Trained trained;
+                try {
+                    trained = model instanceof ResidentTraining resident
+                            ? resident(resident, train, order, epoch, batches, totalSteps)
+                            : stepwise(train, order, epoch, batches, totalSteps);
+                    String broken = firstNonFiniteParameter();
+                    if (broken != null) {
+                        throw new TrainingStopped("training stopped in epoch " + epoch + ": after the optimizer step " + broken
+                                + " is not finite" + kept(epoch) + "; try a smaller learning rate (--lr)");
+                    }
+                } catch (TrainingStopped stop) {
+                    writer.finish(); // the message says the last checkpoint holds the epoch before: so it must
+                    throw stop;
                 }
-            }
-            String broken = firstNonFiniteParameter();
-            if (broken != null) {
-                throw new TrainingStopped("training stopped in epoch " + epoch + ": after the optimizer step " + broken
-                        + " is not finite" + kept(epoch) + "; try a smaller learning rate (--lr)");
-            }
-            var tr = Metrics.evaluate(model, train, task);
-            var va = validation.size() == 0 ? new Metrics.Result(Double.NaN, Double.NaN, null) : Metrics.evaluate(model, validation, task);
-            var stats = new EpochStats(epoch, lossSum / train.size(), tr.loss(), tr.accuracy(), va.loss(), va.accuracy(),
-                    (System.nanoTime() - started) / 1e9);
-            history.add(stats);
-            listener.epoch(stats);
-            if (options.output() != null) {
-                Map<String, String> meta = new LinkedHashMap<>(options.metadata());
-                meta.put(Checkpoint.EPOCH, Integer.toString(epoch));
-                meta.put(Checkpoint.SEED, Long.toString(options.seed()));
-                meta.put(Checkpoint.HISTORY, EpochStats.encode(history));
-                Checkpoint.save(model, options.output(), meta);
-                listener.saved(options.output(), epoch);
+                int n = train.size();
+                var tr = trained.right() == null || options.evaluateTraining()
+                        ? Metrics.evaluate(model, train, task)
+                        : new Metrics.Result(trained.lossSum() / n, Metrics.scored(task, model.signature()) == Metrics.Task.OTHER
+                                ? Double.NaN : (double) trained.right() / n, null);
+                var va = validation.size() == 0 ? new Metrics.Result(Double.NaN, Double.NaN, null) : Metrics.evaluate(model, validation, task);
+                var stats = new EpochStats(epoch, trained.lossSum() / n, tr.loss(), tr.accuracy(), va.loss(), va.accuracy(),
+                        (System.nanoTime() - started) / 1e9);
+                history.add(stats);
+                listener.epoch(stats);
+                if (options.output() != null) {
+                    Map<String, String> meta = new LinkedHashMap<>(options.metadata());
+                    meta.put(Checkpoint.EPOCH, Integer.toString(epoch));
+                    meta.put(Checkpoint.SEED, Long.toString(options.seed()));
+                    meta.put(Checkpoint.HISTORY, EpochStats.encode(history));
+                    writer.write(Checkpoint.snapshot(model, meta), options.output(), epoch);
+                }
             }
         }
         listener.end();
         return new Result(history, task);
     }
 
+    /** An epoch's summed loss over its batches as trained, and how many samples they classified right (null: not counted). */
+    private record Trained(double lossSum, Long right) {}
+
+    /** The epoch batch by batch, each copied out of the training data. */
+    private Trained stepwise(Batch train, int[] order, int epoch, int batches, long totalSteps) throws TrainingStopped {
+        double lossSum = 0;
+        for (int b = 0; b < batches; b++) {
+            int from = b * options.batch(), to = Math.min(order.length, from + options.batch());
+            Batch batch = train.rows(Arrays.copyOfRange(order, from, to));
+            double loss = model.lossAndGradients(batch);
+            if (!Double.isFinite(loss) || model.nonFiniteGradient().isPresent()) throw stopped(epoch, b, batch, loss);
+            long step = (long) (epoch - 1) * batches + b;
+            model.step(options.schedule().factor(epoch - 1, step, totalSteps));
+            lossSum += loss * (to - from);
+            listener.batch(epoch, b + 1, to, lossSum / to);
+        }
+        return new Trained(lossSum, null);
+    }
+
     /** Runs of steps in a model that keeps the data: a twentieth of the epoch each, so the progress still moves. */
-    private double resident(ResidentTraining model, Batch train, int[] order, int epoch, int batches, long totalSteps) throws TrainingStopped {
+    private Trained resident(ResidentTraining model, Batch train, int[] order, int epoch, int batches, long totalSteps) throws TrainingStopped {
         int size = options.batch(), chunk = Math.max(1, (batches + RUNS - 1) / RUNS);
         double lossSum = 0;
+        long right = 0;
+        boolean counted = true;
         for (int first = 0; first < batches; first += chunk) {
             int last = Math.min(batches, first + chunk);
             double[] factors = new double[last - first];
@@ -126,10 +151,12 @@ public final class Trainer {
                     throw stopped(epoch, b, batch, run.losses()[k] / (to - from));
                 }
                 lossSum += run.losses()[k];
+                if (run.right() != null) right += run.right()[k];
                 listener.batch(epoch, b + 1, to, lossSum / to);
             }
+            counted &= run.right() != null;
         }
-        return lossSum;
+        return new Trained(lossSum, counted ? right : null);
     }
 
     /** How many runs an epoch of a model that keeps the data is cut into. */

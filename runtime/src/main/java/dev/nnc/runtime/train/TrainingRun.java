@@ -33,9 +33,11 @@ public final class TrainingRun {
      * @param plot       where the curves go, or null: checked as an output before anything is read
      * @param optimizer  the optimizer compiled in, as checkpoints record it
      * @param domains    what the network's targets must satisfy
+     * @param evaluateTraining whether each epoch ends with a pass over the training data for its loss and accuracy
+     *                   (see {@link Trainer})
      */
     public record Request(Path source, String sourceHash, TrainSettings.Merged settings, Path init, Path resume, Path output, Path plot,
-                          String optimizer, List<TargetDomain> domains) {}
+                          String optimizer, List<TargetDomain> domains, boolean evaluateTraining) {}
 
     private final Model model;
     private final Request request;
@@ -106,7 +108,8 @@ public final class TrainingRun {
     /** Trains the epochs left, writing a checkpoint after each. */
     public Trainer.Result run(Listener listener) throws TrainingStopped, IOException {
         var s = request.settings();
-        var trainer = new Trainer(model, new Trainer.Options(s.epochs(), s.batch(), seed, s.schedule(), request.output(), metadata()), listener);
+        var trainer = new Trainer(model, new Trainer.Options(s.epochs(), s.batch(), seed, s.schedule(), request.output(), metadata(),
+                request.evaluateTraining()), listener);
         return trainer.run(train.batch(), validation.batch(), earlier);
     }
 
