@@ -104,7 +104,7 @@ timed() {
     exit 1
   fi
   "$python" bench/e2e_report.py record --tool "$tool" --case "$net" --batch "$batch" --epochs "$n" --setting "$setting" \
-    --repeat "$repeat" --stdout "$tmp/out" --time "$tmp/time" >>"$results"
+    --repeat "$repeat" --stdout "$tmp/out" --time "$tmp/time" >>"$results" || { cat "$tmp/out" >&2; exit 1; }
 }
 for c in ${cases//,/ }; do
   IFS=: read -r net batch n <<<"$c"
