@@ -18,14 +18,16 @@ The networks are those of bench/torch_throughput.py, initialised as nnc initiali
 Data: IDX files (inputs, then labels; byte pixels divided by 255, nnc's default normalisation of byte images)
 or one CSV file with a header (the last column is the target), read into float32 tensors before the clock.
 Each epoch: a `randperm` shuffle, then mini-batches in that order (index_select a batch: faster here than one
-gather of the whole shuffled set an epoch), the last one short when the batch does not divide the data (as nnc's); the epoch's training loss is the mean of the batches' losses weighted by their
-sizes, gathered on the way. At the end: loss and accuracy on the test files.
+gather of the whole shuffled set an epoch), the last one short when the batch does not divide the data (as
+nnc's); the epoch's training loss is the mean of the batches' losses weighted by their sizes, gathered on the
+way. At the end: loss and accuracy on the test files.
 
 --threads picks the thread setting before torch is imported (OpenBLAS reads its variables when it loads):
 `default` sets nothing (and clears OMP_NUM_THREADS, OPENBLAS_NUM_THREADS and OMP_WAIT_POLICY), N gives
 PyTorch's intra-op pool and OpenBLAS N threads each, T:B gives PyTorch T and OpenBLAS B.
 
-Output, one JSON object a line: {"event": "epoch", ...} per epoch, then {"event": "test", ...}.
+Output, one JSON object a line: {"event": "start", ...} (the setting, threads, BLAS) when the data is read, then
+{"event": "epoch", ...} per epoch, then {"event": "test", ...}.
 """
 import time
 
