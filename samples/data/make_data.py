@@ -52,9 +52,10 @@ def write_csv(name, header, rows):
     print(f"wrote {path} ({len(rows)} rows)")
 
 
-def seed_rows(rng):
+def seed_rows(rng, count=SEED_ROWS):
+    """seed.csv's rows; bench/e2e.sh draws larger sets by the same rule."""
     rows = []
-    for _ in range(SEED_ROWS):
+    for _ in range(count):
         x1, x2, x3 = (round(rng.uniform(-1.0, 1.0), 4) for _ in range(3))
         y = 1 if x1 * x2 + 0.5 * x3 > 0.1 else 0
         rows.append([fmt(x1), fmt(x2), fmt(x3), str(y)])
