@@ -111,6 +111,36 @@ class OptimizerStepTest {
         }
     }
 
+    /**
+     * Where a gradient is zero Adam's state decays by β a step; a state that would become subnormal is zero instead on
+     * the JVM (subnormal arithmetic made the whole step many times slower), and every other value is the formula's.
+     */
+    @Test
+    void theJvmBackendFlushesStateThatDecaysIntoTheSubnormals() {
+        var net = JvmBackendTest.compile("step.nn", NETWORK, "adam");
+        for (DType type : DType.values()) {
+            double normal = type == DType.F32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
+            // m·β1 of the first four elements falls below the smallest normal number, v·β2 of the first two
+            double[] state = {normal, -normal, 1.05 * normal, normal / 0.9995, 2 * normal, 0.5};
+            try (Model jvm = JvmBackend.model(net.graph(), net.optimizer(), type)) {
+                jvm.initialize(1);
+                jvm.setParameter("w", THETA);
+                for (String st : states(net)) jvm.setOptimizerState(st, "w", state);
+                jvm.lossAndGradients(new Batch(1, Map.of("x", new double[6], "y", new double[] {0}))); // every gradient 0
+                jvm.step(1);
+                double[] m = jvm.optimizerState("m", "w"), v = jvm.optimizerState("v", "w");
+                for (int k = 0; k < 4; k++) assertEquals(0.0, m[k], type + ": m[" + k + "] = 0.9 · " + state[k] + " is subnormal: flushed");
+                for (int k = 0; k < 2; k++) assertEquals(0.0, v[k], type + ": v[" + k + "] = 0.999 · " + state[k] + " is subnormal: flushed");
+                assertEquals(round(type, 0.9 * state[5]), m[5], type + ": m[5] as the formula says");
+                assertEquals(round(type, 0.999 * state[5]), v[5], type + ": v[5] as the formula says");
+                // within a factor 2 of the subnormals a value moves by the smallest normal number (and is flushed a step later)
+                assertEquals(round(type, round(type, 0.999 * state[4]) - normal), v[4], type + ": v[4]");
+            }
+        }
+    }
+
+    private static double round(DType type, double x) { return type == DType.F32 ? (float) x : x; }
+
     static List<String> states(JvmBackendTest.Net net) { return new InterpreterModel(net.graph(), net.optimizer()).signature().optimizerState(); }
 
     static List<double[]> interpreter(JvmBackendTest.Net net, long t) {
