@@ -37,7 +37,7 @@ final class TrainReport {
                     run.validation().size() > 0 ? String.format(Locale.ROOT, " (validating on %,d)", run.validation().size()) : "",
                     r.optimizer() + (sched instanceof RateSchedule.Constant ? "" : " with a " + sched.spelling() + " schedule"),
                     batch, epochs, epochs == 1 ? "" : "s", run.model().backend());
-            for (String note : run.all().notes()) err.println("nnc: note: " + note);
+            for (String note : run.notes()) err.println("nnc: note: " + note);
             result = run.run(listener);
         } catch (TrainingStopped e) {
             listener.clear(); // no bar for the message to run into

@@ -42,21 +42,23 @@ public final class TrainingRun {
     private final Model model;
     private final Request request;
     private final long seed;
-    private final TrainingData sets;
+    private final List<String> notes;
     private final Normalization normalization;
-    private final Dataset train, validation;
+    private final Dataset train, validation, test;
     private final List<EpochStats> earlier;
     private final boolean sourceChanged;
 
+    /** Keeps the training and validation sets scaled in place (their arrays were read for this run alone), the test set as read. */
     private TrainingRun(Model model, Request request, long seed, TrainingData sets, Normalization normalization, List<EpochStats> earlier,
                         boolean sourceChanged) {
         this.model = model;
         this.request = request;
         this.seed = seed;
-        this.sets = sets;
+        this.notes = sets.all().notes();
         this.normalization = normalization;
-        this.train = normalization.apply(sets.train());
-        this.validation = normalization.apply(sets.validation());
+        this.train = normalization.applyInPlace(sets.train());
+        this.validation = normalization.applyInPlace(sets.validation());
+        this.test = sets.test();
         this.earlier = earlier;
         this.sourceChanged = sourceChanged;
     }
@@ -95,9 +97,10 @@ public final class TrainingRun {
     /** Whether a resumed run has trained every epoch asked for already. */
     public boolean done() { return earlier.size() >= request.settings().epochs(); }
 
-    /** The training data as read (its notes say what of it is not used), and the sets trained and validated on, scaled. */
-    public Dataset all() { return sets.all(); }
+    /** What the training data's reader noted: warnings that are not errors (a CSV column no input reads), one line each. */
+    public List<String> notes() { return notes; }
 
+    /** The sets trained and validated on, scaled. */
     public Dataset train() { return train; }
 
     public Dataset validation() { return validation; }
@@ -130,8 +133,8 @@ public final class TrainingRun {
 
     /** The trained model on the test data, scaled as training was, with its size; null without test data. */
     public Tested test(Trainer.Result result) {
-        if (sets.test() == null) return null;
-        Batch b = normalization.apply(sets.test()).batch();
+        if (test == null) return null;
+        Batch b = normalization.apply(test).batch();
         return new Tested(Metrics.evaluate(model, b, result.task()), b.size());
     }
 
