@@ -27,7 +27,7 @@ public final class VectorGemm {
     private static final VectorSpecies<Float> FS = clamped(FloatVector.SPECIES_PREFERRED);
     private static final VectorSpecies<Double> DS = clamped(DoubleVector.SPECIES_PREFERRED);
     private static final int LF = FS.length(), LD = DS.length();
-    // For each lane bit h = 1, 2, 4, 8 (index log2 h): the lanes with bit h set, and the exchange of lane i with i ^ h.
+    // For each lane bit h = 1, 2, 4, 8 of the summation trees: the lanes with bit h set, and lane i exchanged with i ^ h.
     private static final VectorMask<Float> HI1_F = high(FS, 1), HI2_F = high(FS, 2), HI4_F = high(FS, 4), HI8_F = high(FS, 8);
     private static final VectorShuffle<Float> SW1_F = swap(FS, 1), SW2_F = swap(FS, 2), SW4_F = swap(FS, 4), SW8_F = swap(FS, 8);
     private static final VectorMask<Double> HI1_D = high(DS, 1), HI2_D = high(DS, 2), HI4_D = high(DS, 4), HI8_D = high(DS, 8);
@@ -139,7 +139,7 @@ public final class VectorGemm {
         if (LF >= 16) v = v.add(v.rearrange(SW8_F));
         if (LF >= 8) v = v.add(v.rearrange(SW4_F));
         if (LF >= 4) v = v.add(v.rearrange(SW2_F));
-        if (LF >= 2) v = v.add(v.rearrange(SW1_F));
+        v = v.add(v.rearrange(SW1_F));
         return v.lane(0);
     }
 
@@ -239,7 +239,7 @@ public final class VectorGemm {
         if (LD >= 16) v = v.add(v.rearrange(SW8_D));
         if (LD >= 8) v = v.add(v.rearrange(SW4_D));
         if (LD >= 4) v = v.add(v.rearrange(SW2_D));
-        if (LD >= 2) v = v.add(v.rearrange(SW1_D));
+        v = v.add(v.rearrange(SW1_D));
         return v.lane(0);
     }
 
@@ -323,7 +323,7 @@ public final class VectorGemm {
         c30.intoArray(c, s3); c31.intoArray(c, s3 + 1 * LD); c32.intoArray(c, s3 + 2 * LD); c33.intoArray(c, s3 + 3 * LD);
     }
 
-    /** 4×4 dot products over the full depth: rows of A and columns of B are both contiguous in p. */
+    /** 4×4 dot products over the full depth: rows of A and columns of B are both contiguous in p; s: 16 of scratch. */
     private static void dotF(int k, float[] a, int ai, int aRow, float[] b, int bi, int bCol, float[] c, int ci, int cRow, boolean add,
                              float[] s) {
         FloatVector c00 = FloatVector.zero(FS); FloatVector c01 = FloatVector.zero(FS); FloatVector c02 = FloatVector.zero(FS); FloatVector c03 = FloatVector.zero(FS);
@@ -401,7 +401,7 @@ public final class VectorGemm {
         c[o3] = add ? c[o3] + s30 : s30; c[o3 + 1] = add ? c[o3 + 1] + s31 : s31; c[o3 + 2] = add ? c[o3 + 2] + s32 : s32; c[o3 + 3] = add ? c[o3 + 3] + s33 : s33;
     }
 
-    /** 4×4 dot products over the full depth: rows of A and columns of B are both contiguous in p. */
+    /** 4×4 dot products over the full depth: rows of A and columns of B are both contiguous in p; s: 16 of scratch. */
     private static void dotD(int k, double[] a, int ai, int aRow, double[] b, int bi, int bCol, double[] c, int ci, int cRow, boolean add,
                              double[] s) {
         DoubleVector c00 = DoubleVector.zero(DS); DoubleVector c01 = DoubleVector.zero(DS); DoubleVector c02 = DoubleVector.zero(DS); DoubleVector c03 = DoubleVector.zero(DS);
