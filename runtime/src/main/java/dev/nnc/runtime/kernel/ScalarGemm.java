@@ -9,6 +9,10 @@ import java.util.Arrays;
  * same {@code j}: C2's superword pass vectorizes it only then, since it cannot rule out that two float
  * arrays are one array, and accesses at different offsets of one array might overlap. (An update of C in
  * place, or a tile of 64 columns, runs scalar; measured about 6 against 25 GFLOP/s on AVX-512.)
+ *
+ * <p>Deterministic: there is no horizontal sum, and C2 vectorizes the loop over j lanewise, keeping Java's
+ * order of additions for each element, so interpreted and compiled code give the same bits. They are not
+ * {@link VectorGemm}'s bits (that path fuses multiply and add and sums in another order).
  */
 public final class ScalarGemm {
     // A block of B (kc×nc) stays in L2 while every row of A passes over it.

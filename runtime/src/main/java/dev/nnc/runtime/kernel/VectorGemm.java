@@ -3,7 +3,9 @@ package dev.nnc.runtime.kernel;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,11 +16,22 @@ import jdk.incubator.vector.VectorSpecies;
  * too, no packing is done at all (see dotsF). The kernels are unrolled by hand so that C2 keeps each
  * accumulator in its own register. Only this class names jdk.incubator.vector types, so it is loaded only
  * when that module is present.
+ *
+ * <p>Deterministic: the same operands give the same bits whether the code runs interpreted, in C1 or in C2.
+ * Lanewise operations (fma, add, blend, rearrange) are exact IEEE operations in every mode, but reduceLanes
+ * leaves its order of additions open (the Java fallback adds lanes in sequence, C2's intrinsic as a tree), so
+ * no product here uses it: horizontal sums are fixed trees of lanewise adds (see dotF and sumF). The bits
+ * differ from {@link ScalarGemm}'s, which adds in another order; each path is reproducible by itself.
  */
 public final class VectorGemm {
-    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FS = clamped(FloatVector.SPECIES_PREFERRED);
+    private static final VectorSpecies<Double> DS = clamped(DoubleVector.SPECIES_PREFERRED);
     private static final int LF = FS.length(), LD = DS.length();
+    // For each lane bit h = 1, 2, 4, 8 of the summation trees: the lanes with bit h set, and lane i exchanged with i ^ h.
+    private static final VectorMask<Float> HI1_F = high(FS, 1), HI2_F = high(FS, 2), HI4_F = high(FS, 4), HI8_F = high(FS, 8);
+    private static final VectorShuffle<Float> SW1_F = swap(FS, 1), SW2_F = swap(FS, 2), SW4_F = swap(FS, 4), SW8_F = swap(FS, 8);
+    private static final VectorMask<Double> HI1_D = high(DS, 1), HI2_D = high(DS, 2), HI4_D = high(DS, 4), HI8_D = high(DS, 8);
+    private static final VectorShuffle<Double> SW1_D = swap(DS, 1), SW2_D = swap(DS, 2), SW4_D = swap(DS, 4), SW8_D = swap(DS, 8);
     // Register tile: MR rows × NV vectors; measured on AVX-512 (32 vector registers), see GemmBench.
     private static final int MR_F = 4, NR_F = 4 * LF, MR_D = 4, NR_D = 4 * LD;
     // Cache blocks: kc bounds the depth of a panel pair, mc×kc of A stays in L2, nc is effectively unbounded.
@@ -96,10 +109,11 @@ public final class VectorGemm {
     private static void dotsF(int m, int n, int k, float[] a, int aOff, int aRow, float[] b, int bOff, int bCol,
                               float[] c, int cOff, int cRow, boolean add) {
         int mw = m - m % DR_F, nw = n - n % DJ_F;
+        float[] sums = new float[DR_F * DJ_F];
         for (int j = 0; j < nw; j += DJ_F) {
             // DJ columns of B (a few KiB) stay in L1 while all rows of A stream past them.
             for (int i = 0; i < mw; i += DR_F) {
-                dotF(k, a, aOff + i * aRow, aRow, b, bOff + j * bCol, bCol, c, cOff + i * cRow + j, cRow, add);
+                dotF(k, a, aOff + i * aRow, aRow, b, bOff + j * bCol, bCol, c, cOff + i * cRow + j, cRow, add, sums);
             }
         }
         for (int i = 0; i < m; i++) {
@@ -115,9 +129,18 @@ public final class VectorGemm {
         FloatVector acc = FloatVector.zero(FS);
         int kv = k - k % LF, p = 0;
         for (; p < kv; p += LF) acc = FloatVector.fromArray(FS, a, ai + p).fma(FloatVector.fromArray(FS, b, bi + p), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumF(acc);
         for (; p < k; p++) s = Math.fma(a[ai + p], b[bi + p], s);
         return s;
+    }
+
+    /** The lanes' sum by a fixed butterfly (lane 0's tree is the same in every execution mode, unlike reduceLanes). */
+    private static float sumF(FloatVector v) {
+        if (LF >= 16) v = v.add(v.rearrange(SW8_F));
+        if (LF >= 8) v = v.add(v.rearrange(SW4_F));
+        if (LF >= 4) v = v.add(v.rearrange(SW2_F));
+        v = v.add(v.rearrange(SW1_F));
+        return v.lane(0);
     }
 
     /** See {@link Gemm#f64}. */
@@ -186,10 +209,11 @@ public final class VectorGemm {
     private static void dotsD(int m, int n, int k, double[] a, int aOff, int aRow, double[] b, int bOff, int bCol,
                               double[] c, int cOff, int cRow, boolean add) {
         int mw = m - m % DR_D, nw = n - n % DJ_D;
+        double[] sums = new double[DR_D * DJ_D];
         for (int j = 0; j < nw; j += DJ_D) {
             // DJ columns of B (a few KiB) stay in L1 while all rows of A stream past them.
             for (int i = 0; i < mw; i += DR_D) {
-                dotD(k, a, aOff + i * aRow, aRow, b, bOff + j * bCol, bCol, c, cOff + i * cRow + j, cRow, add);
+                dotD(k, a, aOff + i * aRow, aRow, b, bOff + j * bCol, bCol, c, cOff + i * cRow + j, cRow, add, sums);
             }
         }
         for (int i = 0; i < m; i++) {
@@ -205,9 +229,18 @@ public final class VectorGemm {
         DoubleVector acc = DoubleVector.zero(DS);
         int kv = k - k % LD, p = 0;
         for (; p < kv; p += LD) acc = DoubleVector.fromArray(DS, a, ai + p).fma(DoubleVector.fromArray(DS, b, bi + p), acc);
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = sumD(acc);
         for (; p < k; p++) s = Math.fma(a[ai + p], b[bi + p], s);
         return s;
+    }
+
+    /** The lanes' sum by a fixed butterfly (lane 0's tree is the same in every execution mode, unlike reduceLanes). */
+    private static double sumD(DoubleVector v) {
+        if (LD >= 16) v = v.add(v.rearrange(SW8_D));
+        if (LD >= 8) v = v.add(v.rearrange(SW4_D));
+        if (LD >= 4) v = v.add(v.rearrange(SW2_D));
+        v = v.add(v.rearrange(SW1_D));
+        return v.lane(0);
     }
 
     /** The 4×4-vector register tile: C tile (+)= A rows · B panel over depth kc; A[r, p] is ap[ai + r*ars + p*acs]. */
@@ -290,8 +323,9 @@ public final class VectorGemm {
         c30.intoArray(c, s3); c31.intoArray(c, s3 + 1 * LD); c32.intoArray(c, s3 + 2 * LD); c33.intoArray(c, s3 + 3 * LD);
     }
 
-    /** 4×4 dot products over the full depth: rows of A and columns of B are both contiguous in p. */
-    private static void dotF(int k, float[] a, int ai, int aRow, float[] b, int bi, int bCol, float[] c, int ci, int cRow, boolean add) {
+    /** 4×4 dot products over the full depth: rows of A and columns of B are both contiguous in p; s: 16 of scratch. */
+    private static void dotF(int k, float[] a, int ai, int aRow, float[] b, int bi, int bCol, float[] c, int ci, int cRow, boolean add,
+                             float[] s) {
         FloatVector c00 = FloatVector.zero(FS); FloatVector c01 = FloatVector.zero(FS); FloatVector c02 = FloatVector.zero(FS); FloatVector c03 = FloatVector.zero(FS);
         FloatVector c10 = FloatVector.zero(FS); FloatVector c11 = FloatVector.zero(FS); FloatVector c12 = FloatVector.zero(FS); FloatVector c13 = FloatVector.zero(FS);
         FloatVector c20 = FloatVector.zero(FS); FloatVector c21 = FloatVector.zero(FS); FloatVector c22 = FloatVector.zero(FS); FloatVector c23 = FloatVector.zero(FS);
@@ -311,10 +345,38 @@ public final class VectorGemm {
             FloatVector b3 = FloatVector.fromArray(FS, b, bi + 3 * bCol + p);
             c03 = a0.fma(b3, c03); c13 = a1.fma(b3, c13); c23 = a2.fma(b3, c23); c33 = a3.fma(b3, c33);
         }
-        float s00 = c00.reduceLanes(VectorOperators.ADD); float s01 = c01.reduceLanes(VectorOperators.ADD); float s02 = c02.reduceLanes(VectorOperators.ADD); float s03 = c03.reduceLanes(VectorOperators.ADD);
-        float s10 = c10.reduceLanes(VectorOperators.ADD); float s11 = c11.reduceLanes(VectorOperators.ADD); float s12 = c12.reduceLanes(VectorOperators.ADD); float s13 = c13.reduceLanes(VectorOperators.ADD);
-        float s20 = c20.reduceLanes(VectorOperators.ADD); float s21 = c21.reduceLanes(VectorOperators.ADD); float s22 = c22.reduceLanes(VectorOperators.ADD); float s23 = c23.reduceLanes(VectorOperators.ADD);
-        float s30 = c30.reduceLanes(VectorOperators.ADD); float s31 = c31.reduceLanes(VectorOperators.ADD); float s32 = c32.reduceLanes(VectorOperators.ADD); float s33 = c33.reduceLanes(VectorOperators.ADD);
+        // The 16 sums by one fixed tree of lanewise adds. A merge of x and y for lane bit h gives, in lane i,
+        // x[i] + x[i ^ h] where bit h of i is clear and y[i] + y[i ^ h] where it is set: the 16 accumulators merge in
+        // pairs, one lane bit a level, until each lane holds one sum. (Written out: a helper method would not be
+        // inlined in a method this large, and its vectors would be boxed.)
+        c00 = c00.blend(c01, HI1_F).add(c01.blend(c00, HI1_F).rearrange(SW1_F));
+        c02 = c02.blend(c03, HI1_F).add(c03.blend(c02, HI1_F).rearrange(SW1_F));
+        c10 = c10.blend(c11, HI1_F).add(c11.blend(c10, HI1_F).rearrange(SW1_F));
+        c12 = c12.blend(c13, HI1_F).add(c13.blend(c12, HI1_F).rearrange(SW1_F));
+        c20 = c20.blend(c21, HI1_F).add(c21.blend(c20, HI1_F).rearrange(SW1_F));
+        c22 = c22.blend(c23, HI1_F).add(c23.blend(c22, HI1_F).rearrange(SW1_F));
+        c30 = c30.blend(c31, HI1_F).add(c31.blend(c30, HI1_F).rearrange(SW1_F));
+        c32 = c32.blend(c33, HI1_F).add(c33.blend(c32, HI1_F).rearrange(SW1_F));
+        if (LF >= 4) {
+            c00 = c00.blend(c02, HI2_F).add(c02.blend(c00, HI2_F).rearrange(SW2_F));
+            c10 = c10.blend(c12, HI2_F).add(c12.blend(c10, HI2_F).rearrange(SW2_F));
+            c20 = c20.blend(c22, HI2_F).add(c22.blend(c20, HI2_F).rearrange(SW2_F));
+            c30 = c30.blend(c32, HI2_F).add(c32.blend(c30, HI2_F).rearrange(SW2_F));
+        }
+        if (LF >= 8) {
+            c00 = c00.blend(c10, HI4_F).add(c10.blend(c00, HI4_F).rearrange(SW4_F));
+            c20 = c20.blend(c30, HI4_F).add(c30.blend(c20, HI4_F).rearrange(SW4_F));
+        }
+        if (LF >= 16) c00 = c00.blend(c20, HI8_F).add(c20.blend(c00, HI8_F).rearrange(SW8_F));
+        // Each accumulator left, the one that started at x = 4r + j (a multiple of LF), holds sums x to x + LF - 1 in order.
+        c00.intoArray(s, 0);
+        if (LF <= 8) c20.intoArray(s, 8);
+        if (LF <= 4) { c10.intoArray(s, 4); c30.intoArray(s, 12); }
+        if (LF <= 2) { c02.intoArray(s, 2); c12.intoArray(s, 6); c22.intoArray(s, 10); c32.intoArray(s, 14); }
+        float s00 = s[0], s01 = s[1], s02 = s[2], s03 = s[3];
+        float s10 = s[4], s11 = s[5], s12 = s[6], s13 = s[7];
+        float s20 = s[8], s21 = s[9], s22 = s[10], s23 = s[11];
+        float s30 = s[12], s31 = s[13], s32 = s[14], s33 = s[15];
         for (; p < k; p++) {
             float x0 = a[ai + p];
             float x1 = a[ai + 1 * aRow + p];
@@ -339,8 +401,9 @@ public final class VectorGemm {
         c[o3] = add ? c[o3] + s30 : s30; c[o3 + 1] = add ? c[o3 + 1] + s31 : s31; c[o3 + 2] = add ? c[o3 + 2] + s32 : s32; c[o3 + 3] = add ? c[o3 + 3] + s33 : s33;
     }
 
-    /** 4×4 dot products over the full depth: rows of A and columns of B are both contiguous in p. */
-    private static void dotD(int k, double[] a, int ai, int aRow, double[] b, int bi, int bCol, double[] c, int ci, int cRow, boolean add) {
+    /** 4×4 dot products over the full depth: rows of A and columns of B are both contiguous in p; s: 16 of scratch. */
+    private static void dotD(int k, double[] a, int ai, int aRow, double[] b, int bi, int bCol, double[] c, int ci, int cRow, boolean add,
+                             double[] s) {
         DoubleVector c00 = DoubleVector.zero(DS); DoubleVector c01 = DoubleVector.zero(DS); DoubleVector c02 = DoubleVector.zero(DS); DoubleVector c03 = DoubleVector.zero(DS);
         DoubleVector c10 = DoubleVector.zero(DS); DoubleVector c11 = DoubleVector.zero(DS); DoubleVector c12 = DoubleVector.zero(DS); DoubleVector c13 = DoubleVector.zero(DS);
         DoubleVector c20 = DoubleVector.zero(DS); DoubleVector c21 = DoubleVector.zero(DS); DoubleVector c22 = DoubleVector.zero(DS); DoubleVector c23 = DoubleVector.zero(DS);
@@ -360,10 +423,38 @@ public final class VectorGemm {
             DoubleVector b3 = DoubleVector.fromArray(DS, b, bi + 3 * bCol + p);
             c03 = a0.fma(b3, c03); c13 = a1.fma(b3, c13); c23 = a2.fma(b3, c23); c33 = a3.fma(b3, c33);
         }
-        double s00 = c00.reduceLanes(VectorOperators.ADD); double s01 = c01.reduceLanes(VectorOperators.ADD); double s02 = c02.reduceLanes(VectorOperators.ADD); double s03 = c03.reduceLanes(VectorOperators.ADD);
-        double s10 = c10.reduceLanes(VectorOperators.ADD); double s11 = c11.reduceLanes(VectorOperators.ADD); double s12 = c12.reduceLanes(VectorOperators.ADD); double s13 = c13.reduceLanes(VectorOperators.ADD);
-        double s20 = c20.reduceLanes(VectorOperators.ADD); double s21 = c21.reduceLanes(VectorOperators.ADD); double s22 = c22.reduceLanes(VectorOperators.ADD); double s23 = c23.reduceLanes(VectorOperators.ADD);
-        double s30 = c30.reduceLanes(VectorOperators.ADD); double s31 = c31.reduceLanes(VectorOperators.ADD); double s32 = c32.reduceLanes(VectorOperators.ADD); double s33 = c33.reduceLanes(VectorOperators.ADD);
+        // The 16 sums by one fixed tree of lanewise adds. A merge of x and y for lane bit h gives, in lane i,
+        // x[i] + x[i ^ h] where bit h of i is clear and y[i] + y[i ^ h] where it is set: the 16 accumulators merge in
+        // pairs, one lane bit a level, until each lane holds one sum. (Written out: a helper method would not be
+        // inlined in a method this large, and its vectors would be boxed.)
+        c00 = c00.blend(c01, HI1_D).add(c01.blend(c00, HI1_D).rearrange(SW1_D));
+        c02 = c02.blend(c03, HI1_D).add(c03.blend(c02, HI1_D).rearrange(SW1_D));
+        c10 = c10.blend(c11, HI1_D).add(c11.blend(c10, HI1_D).rearrange(SW1_D));
+        c12 = c12.blend(c13, HI1_D).add(c13.blend(c12, HI1_D).rearrange(SW1_D));
+        c20 = c20.blend(c21, HI1_D).add(c21.blend(c20, HI1_D).rearrange(SW1_D));
+        c22 = c22.blend(c23, HI1_D).add(c23.blend(c22, HI1_D).rearrange(SW1_D));
+        c30 = c30.blend(c31, HI1_D).add(c31.blend(c30, HI1_D).rearrange(SW1_D));
+        c32 = c32.blend(c33, HI1_D).add(c33.blend(c32, HI1_D).rearrange(SW1_D));
+        if (LD >= 4) {
+            c00 = c00.blend(c02, HI2_D).add(c02.blend(c00, HI2_D).rearrange(SW2_D));
+            c10 = c10.blend(c12, HI2_D).add(c12.blend(c10, HI2_D).rearrange(SW2_D));
+            c20 = c20.blend(c22, HI2_D).add(c22.blend(c20, HI2_D).rearrange(SW2_D));
+            c30 = c30.blend(c32, HI2_D).add(c32.blend(c30, HI2_D).rearrange(SW2_D));
+        }
+        if (LD >= 8) {
+            c00 = c00.blend(c10, HI4_D).add(c10.blend(c00, HI4_D).rearrange(SW4_D));
+            c20 = c20.blend(c30, HI4_D).add(c30.blend(c20, HI4_D).rearrange(SW4_D));
+        }
+        if (LD >= 16) c00 = c00.blend(c20, HI8_D).add(c20.blend(c00, HI8_D).rearrange(SW8_D));
+        // Each accumulator left, the one that started at x = 4r + j (a multiple of LD), holds sums x to x + LD - 1 in order.
+        c00.intoArray(s, 0);
+        if (LD <= 8) c20.intoArray(s, 8);
+        if (LD <= 4) { c10.intoArray(s, 4); c30.intoArray(s, 12); }
+        if (LD <= 2) { c02.intoArray(s, 2); c12.intoArray(s, 6); c22.intoArray(s, 10); c32.intoArray(s, 14); }
+        double s00 = s[0], s01 = s[1], s02 = s[2], s03 = s[3];
+        double s10 = s[4], s11 = s[5], s12 = s[6], s13 = s[7];
+        double s20 = s[8], s21 = s[9], s22 = s[10], s23 = s[11];
+        double s30 = s[12], s31 = s[13], s32 = s[14], s33 = s[15];
         for (; p < k; p++) {
             double x0 = a[ai + p];
             double x1 = a[ai + 1 * aRow + p];
@@ -386,6 +477,24 @@ public final class VectorGemm {
         c[o2] = add ? c[o2] + s20 : s20; c[o2 + 1] = add ? c[o2 + 1] + s21 : s21; c[o2 + 2] = add ? c[o2 + 2] + s22 : s22; c[o2 + 3] = add ? c[o2 + 3] + s23 : s23;
         int o3 = ci + 3 * cRow;
         c[o3] = add ? c[o3] + s30 : s30; c[o3 + 1] = add ? c[o3 + 1] + s31 : s31; c[o3 + 2] = add ? c[o3 + 2] + s32 : s32; c[o3 + 3] = add ? c[o3 + 3] + s33 : s33;
+    }
+
+    /** The preferred species within 2 lanes and 512 bits, the widths whose summation trees dotF and dotD spell out. */
+    private static <E> VectorSpecies<E> clamped(VectorSpecies<E> preferred) {
+        int bits = Math.min(Math.max(preferred.vectorBitSize(), 2 * preferred.elementSize()), 512);
+        return VectorSpecies.of(preferred.elementType(), VectorShape.forBitSize(bits));
+    }
+
+    /** The lanes whose index has bit h set (none where h is past the species' lanes). */
+    private static <E> VectorMask<E> high(VectorSpecies<E> species, int h) {
+        long bits = 0;
+        for (int i = 0; i < species.length(); i++) if ((i & h) != 0) bits |= 1L << i;
+        return VectorMask.fromLong(species, bits);
+    }
+
+    /** The shuffle that exchanges lane i with lane i ^ h (the identity where h is past the species' lanes). */
+    private static <E> VectorShuffle<E> swap(VectorSpecies<E> species, int h) {
+        return VectorShuffle.fromOp(species, i -> (i ^ h) & (species.length() - 1));
     }
 
     private static int roundUp(int x, int to) {
