@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * asked to validate, is refused with the counts — training on no samples would report a NaN loss and write weights
  * nothing trained.
  *
- * @param all        the training data as read, before any split
+ * @param all        the training data as read, before any split (its samples shuffled, when all of them are trained on)
  * @param validation empty when neither validation data nor a split below 1 was asked for
  * @param test       null when no test data was asked for
  */
@@ -43,6 +43,8 @@ record TrainingData(Dataset all, Dataset train, Dataset validation, Dataset test
         if (split < 1 && parts[1].length == 0) {
             throw new DataError(splitSource + " leaves none of the " + of + " to validate on; give a smaller fraction, or 1 to train on all of them");
         }
+        // all of it trained on: shuffled where it is (it was read for this run alone), not copied
+        if (parts[1].length == 0) return new TrainingData(all, all.permuteInPlace(parts[0]), all.select(parts[1]), testing);
         return new TrainingData(all, all.select(parts[0]), all.select(parts[1]), testing);
     }
 
