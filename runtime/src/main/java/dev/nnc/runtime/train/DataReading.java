@@ -17,8 +17,9 @@ import java.util.concurrent.FutureTask;
  * backend generates, so it overlaps making the model, and the sets overlap each other. Nothing is reported early: a
  * set's failure is thrown by its getter, which {@link TrainingData#read} calls in the order it always read them
  * (training, validation, test), after the checkpoint and the outputs are checked, so a run says exactly what it said
- * when it read them one after another. {@link #close} stops what is still being read and waits for it, so a command
- * that fails before using the data leaves no thread running and no file open.
+ * when it read them one after another. {@link #close} stops what is still being read (at its next file, chunk or row) and
+ * waits for it, so a command that fails before using the data says so at once and leaves no thread running and no
+ * file open.
  */
 public final class DataReading implements AutoCloseable {
     private final Pending data, validation, test;
@@ -96,7 +97,7 @@ public final class DataReading implements AutoCloseable {
             }
         }
 
-        /** Stops the reading (an interrupted read closes its file) and waits for the thread to end. */
+        /** Stops the reading (interrupted, a read closes its file and stops at its next file, chunk or row) and waits for the thread to end. */
         void stop() {
             if (task == null) return;
             task.cancel(true);

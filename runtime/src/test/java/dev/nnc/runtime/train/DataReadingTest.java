@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.TensorInfo;
 import dev.nnc.runtime.data.DataError;
+import dev.nnc.runtime.data.DataFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,19 @@ class DataReadingTest {
             assertTrue(e.getMessage().startsWith(badTest.toString()), e.getMessage());
         }
         assertEquals(List.of(), readers());
+    }
+
+    /** A read given up stops at its next row, chunk or file instead of finishing what nobody will use. */
+    @Test void aReadOnAnInterruptedThreadStops() throws Exception {
+        Path data = csv("train.csv", "x1,x2,y\n1,2,3\n");
+        Thread.currentThread().interrupt();
+        try {
+            var e = assertThrows(DataError.class, () -> DataFiles.read(List.of(data), SIG, true));
+            assertEquals(data + ": reading stopped (interrupted)", e.getMessage());
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(1, DataFiles.read(List.of(data), SIG, true).size());
     }
 
     @Test void closingBeforeTheDataIsTakenLeavesNoReaderRunning() throws Exception {
