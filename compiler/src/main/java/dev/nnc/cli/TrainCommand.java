@@ -6,6 +6,7 @@ import dev.nnc.runtime.Model;
 import dev.nnc.runtime.checkpoint.CheckpointError;
 import dev.nnc.runtime.data.DataError;
 import dev.nnc.runtime.io.FileProblem;
+import dev.nnc.runtime.train.DataReading;
 import dev.nnc.runtime.train.TrainingRun;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,10 +70,12 @@ final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Path weights = output != null ? output : resume != null ? resume : OutputName.weights(file, name, built.program().networks().size());
-        try (Model model = backend.create(built, merged.batch())) {
+        // the data is read while the backend makes the model; what is wrong with it is said where it always was
+        try (var reading = DataReading.start(merged, built.signature(), built.graph().domains());
+             Model model = backend.create(built, merged.batch())) {
             var request = new TrainingRun.Request(file, Build.sourceHash(file), merged, init, resume, weights, plot, built.optimizer().describe(),
-                    built.graph().domains(), evaluateTraining);
-            return TrainReport.train(TrainingRun.prepare(model, request), name, quiet, out, err);
+                    evaluateTraining);
+            return TrainReport.train(TrainingRun.prepare(model, request, reading), name, quiet, out, err);
         } catch (CheckpointError | DataError e) {
             err.println("nnc: " + e.getMessage());
             return Main.ERRORS;

@@ -8,11 +8,13 @@ import dev.nnc.gen.cuda.CudaBackend;
 import dev.nnc.gen.cuda.Toolchain;
 import dev.nnc.gen.jvm.ClassGen;
 import dev.nnc.gen.jvm.JvmBackend;
+import dev.nnc.interp.InterpreterModel;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.opt.Stability;
 import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
+import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.checkpoint.AtomicFile;
 import dev.nnc.runtime.data.Normalization;
 import dev.nnc.runtime.predict.Trained;
@@ -76,6 +78,9 @@ public final class Build {
         public Model model(String backend, String precision, int batch, Consumer<String> notes) {
             return Backends.create(backend, precision, graph, optimizer, batch, notes);
         }
+
+        /** The names and shapes every backend's model of it has, known before one is made. */
+        public Signature signature() { return InterpreterModel.signature(graph, optimizer); }
 
         /** The loop programs the JVM backend generates from. */
         public LoopProgram loops() { return Schedule.of(graph, optimizer, Schedule.Options.DEFAULT); }

@@ -72,4 +72,28 @@ class TrainOutputsTest {
             assertEquals(List.of(), Files.list(dir).toList(), "nothing written");
         }
     }
+
+    /**
+     * The data is read while the model is made, but what is wrong with it is said where it always was: after the
+     * weights to start from and the outputs, and the training data's mistake before the test data's.
+     */
+    @Test
+    void theDataIsReadEarlyButItsMistakesAreSaidInTheirOldPlace(@TempDir Path dir) throws Exception {
+        Path w = dir.resolve("w.safetensors");
+        Path bad = Files.writeString(dir.resolve("bad.csv"), "x1,x2,y\n0,oops,1\n"), missing = dir.resolve("no.csv");
+        String badData = "nnc: " + bad + ":2:2: \"oops\" in column x2 is not a number";
+        for (var c : List.of(
+                List.of("--init", dir.resolve("i.safetensors").toString(), "nnc: " + dir.resolve("i.safetensors") + ": cannot read: no such file"),
+                List.of("--plot", dir.resolve("no/p.png").toString(), "nnc: " + dir.resolve("no/p.png") + ": cannot write: no such folder " + dir.resolve("no")),
+                List.of("--test", missing.toString(), badData))) {
+            var args = new ArrayList<>(List.of("--data", bad.toString(), "--split", "1"));
+            args.addAll(c.subList(0, c.size() - 1));
+            var run = train(w, args.toArray(String[]::new));
+            assertEquals(1, run.status(), run.err());
+            assertEquals(c.get(c.size() - 1) + "\n", run.err());
+            assertEquals("", run.out(), "nothing trained");
+        }
+        assertEquals(List.of(), Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("nnc-data") && t.isAlive()).toList(),
+                "no reader left running");
+    }
 }

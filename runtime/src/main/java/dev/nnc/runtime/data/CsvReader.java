@@ -36,6 +36,7 @@ final class CsvReader {
         int count = 0;
         int blankLine = 0;
         for (CsvCells.Row row = rows.next(); row != null; row = rows.next()) {
+            DataError.stopIfInterrupted(file);
             if (row.blank()) {
                 if (blankLine == 0) blankLine = row.line();
                 continue;

@@ -17,6 +17,15 @@ public final class DataError extends Exception {
         super(message.replace("\r", "\\r").replace("\n", "\\n"));
     }
 
+    /**
+     * Stops a read whose thread was interrupted — the reading was given up, as a training that fails before it uses
+     * its data gives up the reads it started ({@code DataReading}) — at the next file, chunk or row, rather than
+     * finishing what nobody will use.
+     */
+    static void stopIfInterrupted(Path file) throws DataError {
+        if (Thread.currentThread().isInterrupted()) throw new DataError(file + ": reading stopped (interrupted)");
+    }
+
     static DataError at(Path file, int line, int column, String what) {
         return new DataError(file + ":" + line + ":" + column + ": " + what);
     }

@@ -45,6 +45,7 @@ final class FileBytes {
             byte[] out = new byte[size];
             int n = 0;
             while (true) {
+                DataError.stopIfInterrupted(file);
                 int got = in.read(out, n, out.length - n);
                 if (got < 0) break;
                 n += got;

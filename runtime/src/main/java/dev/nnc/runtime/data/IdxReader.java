@@ -45,6 +45,7 @@ final class IdxReader {
         Map<String, double[]> columns = new HashMap<>();
         Map<String, IdxType> types = new HashMap<>();
         for (int f = 0; f < idx.length; f++) {
+            DataError.stopIfInterrupted(files.get(f));
             TensorInfo t = all.get(f);
             boolean labels = labels(idx[f], t, f >= inputs);
             columns.put(t.name(), labels ? oneHot(idx[f], t) : values(idx[f]));

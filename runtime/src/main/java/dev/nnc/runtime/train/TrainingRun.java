@@ -8,7 +8,6 @@ import dev.nnc.runtime.checkpoint.OutputLock;
 import dev.nnc.runtime.data.DataError;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.Normalization;
-import dev.nnc.runtime.data.TargetDomain;
 import dev.nnc.runtime.io.FileProblem;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,14 +29,13 @@ public final class TrainingRun {
      * @param init       weights to start from, or null
      * @param resume     a checkpoint to continue, or null (not both)
      * @param output     where the weights and checkpoints go
-     * @param plot       where the curves go, or null: checked as an output before anything is read
+     * @param plot       where the curves go, or null: checked as an output before the data is taken
      * @param optimizer  the optimizer compiled in, as checkpoints record it
-     * @param domains    what the network's targets must satisfy
      * @param evaluateTraining whether each epoch ends with a pass over the training data for its loss and accuracy
      *                   (see {@link Trainer})
      */
     public record Request(Path source, String sourceHash, TrainSettings.Merged settings, Path init, Path resume, Path output, Path plot,
-                          String optimizer, List<TargetDomain> domains, boolean evaluateTraining) {}
+                          String optimizer, boolean evaluateTraining) {}
 
     private final Model model;
     private final Request request;
@@ -63,15 +61,18 @@ public final class TrainingRun {
         this.sourceChanged = sourceChanged;
     }
 
-    /** Sets the model's weights, checks the outputs and reads the data: everything before the first epoch. */
-    public static TrainingRun prepare(Model model, Request r) throws CheckpointError, DataError, FileProblem {
+    /**
+     * Sets the model's weights, checks the outputs and takes the data {@code reading} reads (started with this run's
+     * settings, {@link DataReading#start}): everything before the first epoch.
+     */
+    public static TrainingRun prepare(Model model, Request r, DataReading reading) throws CheckpointError, DataError, FileProblem {
         boolean resume = r.resume() != null;
         Checkpoint.Loaded start = resume || r.init() != null ? Checkpoint.read(resume ? r.resume() : r.init()) : null;
         long seed = r.settings().seed(resume ? start.parsed().seed() : null);
         model.initialize(seed);
         if (start != null) Checkpoint.restore(start, model, resume); // the weights checked before the data is read
         TrainingData.checkOutputs(r.output(), r.plot(), r.source(), r.init(), r.settings());
-        var sets = TrainingData.read(r.settings(), seed, model.signature(), r.domains());
+        var sets = TrainingData.read(r.settings(), seed, reading);
         Normalization norm;
         if (resume && start.parsed().normalization() != null) {
             norm = start.parsed().normalization(); // the fitted values of the run resumed

@@ -137,6 +137,27 @@ class CsvDataTest {
         assertEquals(List.of(dir.resolve("r.csv") + ":1: target y[3] is not read: no column for y[2]"), partial.notes());
     }
 
+    /** A shuffle of the whole set in place gives the samples select copies, in every column, whatever its cycles. */
+    @Test void permutingInPlaceGivesWhatSelectCopies() throws Exception {
+        var sig = sig(List.of(t("x", 3)), List.of(t("y", 2)));
+        var rnd = new java.util.SplittableRandom(7);
+        for (int n : new int[] {1, 2, 5, 97}) {
+            var csv = new StringBuilder("x1,x2,x3,y\n");
+            for (int r = 0; r < n; r++) csv.append(r).append(',').append(r + 0.5).append(',').append(-r).append(',').append(r % 2).append('\n');
+            int[] order = new int[n];
+            for (int k = 0; k < n; k++) order[k] = k;
+            for (int k = n - 1; k > 0; k--) { int j = rnd.nextInt(k + 1), t = order[k]; order[k] = order[j]; order[j] = t; }
+            Dataset copied = read(csv.toString(), sig).select(order);
+            Dataset d = read(csv.toString(), sig);
+            Dataset permuted = d.permuteInPlace(order);
+            assertSame(d.column("x"), permuted.column("x"), "no copy");
+            assertArrayEquals(copied.column("x"), permuted.column("x"));
+            assertArrayEquals(copied.column("y"), permuted.column("y"));
+        }
+        Dataset d = read("x1,x2,x3,y\n1,2,3,0\n4,5,6,1\n", sig);
+        assertThrows(IllegalArgumentException.class, () -> d.permuteInPlace(new int[] {0, 0}));
+    }
+
     @Test void rowsAndSelectTakeSamplesInTheOrderAsked() throws Exception {
         Dataset d = read("x1,x2,y\n1,2,0\n3,4,1\n5,6,2\n", x2y3());
         Batch b = d.rows(new int[] {2, 0});
