@@ -241,8 +241,9 @@ class EveryBackendTest {
     }
 
     /**
-     * The JVM's run over kept data (as {@code nnc train} trains) is batch-by-batch training to the bit — losses,
-     * parameters — and counts each batch's right answers as {@link Metrics#right} does from the outputs before its step.
+     * The JVM's run over kept data (as {@code nnc train} trains, after a warm-up) is batch-by-batch training to the bit —
+     * losses, parameters — and counts each batch's right answers as {@link Metrics#right} does from the outputs before
+     * its step.
      */
     static void residentRunIsStepwise(String what, JvmBackendTest.Net net, DType type) throws Exception {
         String precision = type.name().toLowerCase(Locale.ROOT);
@@ -256,6 +257,10 @@ class EveryBackendTest {
             var task = Metrics.task(data, target);
             int[] order = {4, 0, 7, 2, 8, 5, 1, 6, 3};
             double[] factors = {1, 0.5, 0.25};
+            int[] warmUps = {0};
+            ((ResidentTraining) kept).warmUp(3, () -> ++warmUps[0] > 20); // as nnc train does while it reads the data: changes nothing
+            assertEquals(21, warmUps[0], what + ": the warm-up ran its steps until told to stop");
+            assertEquals(0, kept.steps(), what + ": the warm-up took no step of the model's own");
             ((ResidentTraining) kept).keep(data, task);
             var got = ((ResidentTraining) kept).run(order, 3, 0, 3, factors);
             assertFalse(got.stopped(), what + ": the run stopped");

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 
 /**
  * A generated network as a {@link Model}: owns its parameters, gradients and optimizer state, and runs the
@@ -211,6 +212,8 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     }
 
     // ─── Training on kept data ──────────────────────────────────────────────────────────────────────
+
+    @Override public void warmUp(int size, BooleanSupplier enough) { WarmUp.run(net, size, enough); }
 
     @Override public void keep(Batch data, Metrics.Task task) {
         kept = new Object[layout.slots().size()];

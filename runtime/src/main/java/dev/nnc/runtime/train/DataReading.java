@@ -49,6 +49,9 @@ public final class DataReading implements AutoCloseable {
     /** The test data, or null when no test files are given. */
     Dataset test() throws DataError { return test.take(); }
 
+    /** Whether every set has been read (or failed), so that taking it will not wait. */
+    public boolean done() { return data.done() && validation.done() && test.done(); }
+
     @Override public void close() {
         data.stop();
         validation.stop();
@@ -73,6 +76,8 @@ public final class DataReading implements AutoCloseable {
             thread.start();
             return new Pending(task, thread);
         }
+
+        boolean done() { return task == null || task.isDone(); }
 
         Dataset take() throws DataError {
             if (task == null) return null;

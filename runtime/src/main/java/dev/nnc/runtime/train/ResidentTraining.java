@@ -1,6 +1,7 @@
 package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.Batch;
+import java.util.function.BooleanSupplier;
 
 /**
  * A model that keeps the training data where it computes — in its own precision and layout, in a GPU's memory or the
@@ -9,6 +10,14 @@ import dev.nnc.runtime.Batch;
  * {@link dev.nnc.runtime.Model#step} batch by batch computes, to the bit on the JVM, to rounding on a GPU.
  */
 public interface ResidentTraining {
+    /**
+     * While the training data is still being read: runs of training steps of {@code size} samples on data and
+     * parameters of the warm-up's own, so that a JIT compiles what the runs will execute before the first epoch
+     * rather than during it. Changes nothing of this model; returns once {@code enough} says so, or sooner. A model
+     * with nothing to warm up does nothing.
+     */
+    default void warmUp(int size, BooleanSupplier enough) {}
+
     /** Keeps these rows where the model computes; the runs that follow read their batches from them. */
     void keep(Batch data, Metrics.Task task);
 

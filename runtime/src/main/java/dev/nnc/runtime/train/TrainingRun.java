@@ -72,6 +72,7 @@ public final class TrainingRun {
         model.initialize(seed);
         if (start != null) Checkpoint.restore(start, model, resume); // the weights checked before the data is read
         TrainingData.checkOutputs(r.output(), r.plot(), r.source(), r.init(), r.settings());
+        if (model instanceof ResidentTraining resident) resident.warmUp(r.settings().batch(), reading::done); // the time would be spent waiting
         var sets = TrainingData.read(r.settings(), seed, reading);
         Normalization norm;
         if (resume && start.parsed().normalization() != null) {
