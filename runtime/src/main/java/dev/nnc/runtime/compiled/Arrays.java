@@ -58,53 +58,36 @@ final class Arrays {
 
     /**
      * dst[k] = (dst[k] + Σ others[k]) / n for k in [from, to): the mean of per-thread gradient sums, the others added in
-     * order. Returns the first k whose mean is not finite, or −1: the check rides on the pass that writes the mean (see
-     * {@link #nonFinite}), so the training loop reads the gradient once.
+     * order. Returns the first k whose mean is not finite, or −1: the check follows the mean piece by piece, on the
+     * piece's thread, while it is in cache. (It is a loop of its own: C2 vectorises the mean's loop and the check's
+     * apart, not the two as one.)
      */
     static int mean(Object dst, Object[] others, int count, int n, int from, int to) {
         if (dst instanceof float[] f) {
-            int flags = 0;
             if (count == 1) { // one pass for the common case of two slices
                 float[] x = (float[]) others[0];
-                for (int k = from; k < to; k++) {
-                    float v = (f[k] + x[k]) / n;
-                    f[k] = v;
-                    flags |= (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000;
-                }
+                for (int k = from; k < to; k++) f[k] = (f[k] + x[k]) / n;
             } else {
                 for (int o = 0; o < count; o++) {
                     float[] x = (float[]) others[o];
                     for (int k = from; k < to; k++) f[k] += x[k];
                 }
-                for (int k = from; k < to; k++) {
-                    float v = f[k] / n;
-                    f[k] = v;
-                    flags |= (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000;
-                }
+                for (int k = from; k < to; k++) f[k] /= n;
             }
-            return flags >= 0 ? -1 : nonFinite(f, from, to);
+            return nonFinite(f, from, to);
         }
         double[] d = doubles(dst);
-        long flags = 0;
         if (count == 1) {
             double[] x = (double[]) others[0];
-            for (int k = from; k < to; k++) {
-                double v = (d[k] + x[k]) / n;
-                d[k] = v;
-                flags |= (Double.doubleToRawLongBits(v) & 0x7ff0000000000000L) + 0x0010000000000000L;
-            }
+            for (int k = from; k < to; k++) d[k] = (d[k] + x[k]) / n;
         } else {
             for (int o = 0; o < count; o++) {
                 double[] x = (double[]) others[o];
                 for (int k = from; k < to; k++) d[k] += x[k];
             }
-            for (int k = from; k < to; k++) {
-                double v = d[k] / n;
-                d[k] = v;
-                flags |= (Double.doubleToRawLongBits(v) & 0x7ff0000000000000L) + 0x0010000000000000L;
-            }
+            for (int k = from; k < to; k++) d[k] /= n;
         }
-        return flags >= 0 ? -1 : nonFinite(d, from, to);
+        return nonFinite(d, from, to);
     }
 
     /**
@@ -113,25 +96,25 @@ final class Arrays {
      * carries into the sign bit when its lowest bit is added.
      */
     static int nonFinite(Object a) {
-        if (a instanceof float[] f) {
-            int flags = 0;
-            for (float v : f) flags |= (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000;
-            return flags >= 0 ? -1 : nonFinite(f, 0, f.length);
-        }
+        if (a instanceof float[] f) return nonFinite(f, 0, f.length);
         double[] d = doubles(a);
-        long flags = 0;
-        for (double v : d) flags |= (Double.doubleToRawLongBits(v) & 0x7ff0000000000000L) + 0x0010000000000000L;
-        return flags >= 0 ? -1 : nonFinite(d, 0, d.length);
+        return nonFinite(d, 0, d.length);
     }
 
     private static int nonFinite(float[] f, int from, int to) {
+        int flags = 0;
+        for (int k = from; k < to; k++) flags |= (Float.floatToRawIntBits(f[k]) & 0x7f800000) + 0x00800000;
+        if (flags >= 0) return -1;
         for (int k = from; k < to; k++) if (!Float.isFinite(f[k])) return k;
-        return -1;
+        throw new IllegalStateException("internal: a non-finite value flagged and not found");
     }
 
     private static int nonFinite(double[] d, int from, int to) {
+        long flags = 0;
+        for (int k = from; k < to; k++) flags |= (Double.doubleToRawLongBits(d[k]) & 0x7ff0000000000000L) + 0x0010000000000000L;
+        if (flags >= 0) return -1;
         for (int k = from; k < to; k++) if (!Double.isFinite(d[k])) return k;
-        return -1;
+        throw new IllegalStateException("internal: a non-finite value flagged and not found");
     }
 
     /**
