@@ -4,67 +4,68 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Helper threads that stay: after a job each spins a while for the next before it parks, so the hand-offs of a
  * training loop (a batch's slices, the gradient mean, the optimizer step, one after another) cost about a
- * microsecond each rather than a thread's wake-up and a future. One job at a time: {@link #tryRun} declines when
- * another thread's job holds the crew (or a job's task runs a job of its own), and the caller then goes elsewhere.
+ * microsecond each rather than a thread's wake-up and a future. The caller waits for the tasks, not for the helpers:
+ * a helper the operating system has not run yet (the machine busy with other work) finds the tasks taken by the
+ * caller and nothing to do, and holds nobody up. One job at a time: {@link #tryRun} declines when another thread's
+ * job holds the crew (or a job's task runs a job of its own), and the caller then goes elsewhere.
  */
 final class Crew {
-    /** How long a helper, or the caller waiting for its helpers, spins before it parks. */
+    /** How long a helper, or the caller waiting for a helper's task, spins before it parks. */
     private static final long SPIN_NANOS = 50_000;
 
     /** Not a lock the holder may take again: a task that runs a job of its own must not hand it to the busy helpers. */
     private final AtomicBoolean busy = new AtomicBoolean();
     private final List<Helper> helpers = new ArrayList<>();
 
-    /** One call's tasks: handed out one at a time from {@code next}; {@code running} helpers have not finished. */
+    /** One call's tasks, taken one at a time from {@code next} by whichever thread comes; {@code finished} of them done. */
     private static final class Job {
         final Pool.ThreadTask task;
         final int count;
         final Thread caller = Thread.currentThread();
-        final AtomicInteger next = new AtomicInteger(), running;
+        final AtomicInteger next = new AtomicInteger(), finished = new AtomicInteger();
         volatile boolean callerParked;
+        /** The first failure; the tasks not yet started are then skipped (taken and counted, not run). */
         volatile Throwable failure;
 
-        Job(Pool.ThreadTask task, int count, int helpers) {
+        Job(Pool.ThreadTask task, int count) {
             this.task = task;
             this.count = count;
-            running = new AtomicInteger(helpers);
         }
 
-        /** Runs tasks until none is left; a failure stops the others from starting new ones. */
         void work(int thread) {
-            try {
-                for (int i; (i = next.getAndIncrement()) < count; ) task.run(thread, i);
-            } catch (Throwable t) {
-                if (failure == null) failure = t;
-                next.set(count);
+            for (int i; (i = next.getAndIncrement()) < count; ) {
+                try {
+                    if (failure == null) task.run(thread, i);
+                } catch (Throwable t) {
+                    if (failure == null) failure = t;
+                }
+                if (finished.incrementAndGet() == count && callerParked) LockSupport.unpark(caller);
             }
         }
 
-        void helperDone() {
-            if (running.decrementAndGet() == 0 && callerParked) LockSupport.unpark(caller);
-        }
-
-        void awaitHelpers() {
+        void awaitTasks() {
             long until = System.nanoTime() + SPIN_NANOS;
-            while (running.get() > 0) {
+            while (finished.get() < count) {
                 if (System.nanoTime() < until) {
                     Thread.onSpinWait();
                     continue;
                 }
-                callerParked = true; // then look again: the last helper either sees this or has already finished
-                if (running.get() > 0) LockSupport.park(this);
+                callerParked = true; // then look again: the thread that finishes the last task sees this, or has finished it
+                if (finished.get() < count) LockSupport.park(this);
             }
         }
     }
 
     private static final class Helper extends Thread {
         final int index;
-        volatile Job job;
+        /** The job handed to this helper and not yet taken; a newer one replaces it (the older one's tasks are all done). */
+        final AtomicReference<Job> job = new AtomicReference<>();
         volatile boolean parked;
 
         Helper(int index) {
@@ -74,32 +75,26 @@ final class Crew {
         }
 
         void hand(Job j) {
-            job = j;
+            job.set(j);
             if (parked) LockSupport.unpark(this);
         }
 
         @Override public void run() {
-            while (true) {
-                Job j = await();
-                job = null; // before the caller can learn this job is done, so its next one is not lost
-                j.work(index);
-                j.helperDone();
-            }
+            while (true) await().work(index);
         }
 
         private Job await() {
             long until = System.nanoTime() + SPIN_NANOS;
             while (true) {
-                Job j = job;
+                Job j = job.getAndSet(null);
                 if (j != null) return j;
                 if (System.nanoTime() < until) {
                     Thread.onSpinWait();
                     continue;
                 }
                 parked = true; // then look again: the caller either sees this and unparks, or its job is already there
-                if ((j = job) == null) LockSupport.park(this);
+                if (job.get() == null) LockSupport.park(this);
                 parked = false;
-                if (j != null) return j;
                 until = System.nanoTime() + SPIN_NANOS;
             }
         }
@@ -118,10 +113,10 @@ final class Crew {
                 h.start();
                 helpers.add(h);
             }
-            j = new Job(task, count, threads - 1);
+            j = new Job(task, count);
             for (int p = 0; p < threads - 1; p++) helpers.get(p).hand(j);
             j.work(0);
-            j.awaitHelpers();
+            j.awaitTasks();
         } finally {
             busy.set(false);
         }
