@@ -56,32 +56,38 @@ final class Arrays {
         else java.util.Arrays.fill(doubles(a), v);
     }
 
-    /** dst[k] = (dst[k] + Σ others[k]) / n for k in [from, to): the mean of per-thread gradient sums. */
-    static void mean(Object dst, Object[] others, int count, int n, int from, int to) {
+    /**
+     * dst[k] = (dst[k] + Σ others[k]) / n for k in [from, to): the mean of per-thread gradient sums, the others added in
+     * order. Returns the first k whose mean is not finite, or −1: the check follows the mean piece by piece, on the
+     * piece's thread, while it is in cache. (It is a loop of its own: C2 vectorises the mean's loop and the check's
+     * apart, not the two as one.)
+     */
+    static int mean(Object dst, Object[] others, int count, int n, int from, int to) {
         if (dst instanceof float[] f) {
             if (count == 1) { // one pass for the common case of two slices
                 float[] x = (float[]) others[0];
                 for (int k = from; k < to; k++) f[k] = (f[k] + x[k]) / n;
-                return;
+            } else {
+                for (int o = 0; o < count; o++) {
+                    float[] x = (float[]) others[o];
+                    for (int k = from; k < to; k++) f[k] += x[k];
+                }
+                for (int k = from; k < to; k++) f[k] /= n;
             }
-            for (int o = 0; o < count; o++) {
-                float[] x = (float[]) others[o];
-                for (int k = from; k < to; k++) f[k] += x[k];
-            }
-            for (int k = from; k < to; k++) f[k] /= n;
+            return nonFinite(f, from, to);
+        }
+        double[] d = doubles(dst);
+        if (count == 1) {
+            double[] x = (double[]) others[0];
+            for (int k = from; k < to; k++) d[k] = (d[k] + x[k]) / n;
         } else {
-            double[] d = doubles(dst);
-            if (count == 1) {
-                double[] x = (double[]) others[0];
-                for (int k = from; k < to; k++) d[k] = (d[k] + x[k]) / n;
-                return;
-            }
             for (int o = 0; o < count; o++) {
                 double[] x = (double[]) others[o];
                 for (int k = from; k < to; k++) d[k] += x[k];
             }
             for (int k = from; k < to; k++) d[k] /= n;
         }
+        return nonFinite(d, from, to);
     }
 
     /**
@@ -90,18 +96,80 @@ final class Arrays {
      * carries into the sign bit when its lowest bit is added.
      */
     static int nonFinite(Object a) {
-        if (a instanceof float[] f) {
-            int flags = 0;
-            for (float v : f) flags |= (Float.floatToRawIntBits(v) & 0x7f800000) + 0x00800000;
-            if (flags >= 0) return -1;
-            for (int k = 0; k < f.length; k++) if (!Float.isFinite(f[k])) return k;
+        if (a instanceof float[] f) return nonFinite(f, 0, f.length);
+        double[] d = doubles(a);
+        return nonFinite(d, 0, d.length);
+    }
+
+    private static int nonFinite(float[] f, int from, int to) {
+        int flags = 0;
+        for (int k = from; k < to; k++) flags |= (Float.floatToRawIntBits(f[k]) & 0x7f800000) + 0x00800000;
+        if (flags >= 0) return -1;
+        for (int k = from; k < to; k++) if (!Float.isFinite(f[k])) return k;
+        throw new IllegalStateException("internal: a non-finite value flagged and not found");
+    }
+
+    private static int nonFinite(double[] d, int from, int to) {
+        long flags = 0;
+        for (int k = from; k < to; k++) flags |= (Double.doubleToRawLongBits(d[k]) & 0x7ff0000000000000L) + 0x0010000000000000L;
+        if (flags >= 0) return -1;
+        for (int k = from; k < to; k++) if (!Double.isFinite(d[k])) return k;
+        throw new IllegalStateException("internal: a non-finite value flagged and not found");
+    }
+
+    /**
+     * How many of rows {@code from} … {@code to − 1} of {@code outputs} ({@code k} values a row, from row 0) have the
+     * class of the same rows of {@code targets} (from row {@code from}): {@link dev.nnc.runtime.train.Metrics#right}'s
+     * count, read in the network's precision with no copy (widening a float to a double is exact, so every comparison
+     * comes out the same).
+     */
+    static int right(Object outputs, Object targets, int from, int to, int k) {
+        int right = 0;
+        if (outputs instanceof float[] out) {
+            float[] y = (float[]) targets;
+            for (int r = 0; r < to - from; r++) if (label(y, from + r, k) == label(out, r, k)) right++;
         } else {
-            double[] d = doubles(a);
-            long flags = 0;
-            for (double v : d) flags |= (Double.doubleToRawLongBits(v) & 0x7ff0000000000000L) + 0x0010000000000000L;
-            if (flags >= 0) return -1;
-            for (int k = 0; k < d.length; k++) if (!Double.isFinite(d[k])) return k;
+            double[] out = doubles(outputs), y = doubles(targets);
+            for (int r = 0; r < to - from; r++) if (label(y, from + r, k) == label(out, r, k)) right++;
         }
-        return -1;
+        return right;
+    }
+
+    /** As {@link dev.nnc.runtime.train.Metrics#label}. */
+    private static int label(float[] values, int row, int k) {
+        if (k == 1) return values[row] > 0.5f ? 1 : 0;
+        int best = 0, at = row * k;
+        for (int c = 1; c < k; c++) if (values[at + c] > values[at + best]) best = c;
+        return best;
+    }
+
+    private static int label(double[] values, int row, int k) {
+        if (k == 1) return values[row] > 0.5 ? 1 : 0;
+        int best = 0, at = row * k;
+        for (int c = 1; c < k; c++) if (values[at + c] > values[at + best]) best = c;
+        return best;
+    }
+
+    /**
+     * Rows {@code order[start + r]} of {@code src} into rows r of {@code dst}, for r in [from, to), {@code width} values
+     * a row. Narrow rows (a handful of inputs, a scalar target) are copied value by value: a call to arraycopy costs
+     * more than the copy.
+     */
+    static void gather(Object src, Object dst, int width, int[] order, int start, int from, int to) {
+        if (width >= 16) {
+            for (int r = from; r < to; r++) System.arraycopy(src, order[start + r] * width, dst, r * width, width);
+        } else if (src instanceof float[] s) {
+            float[] d = (float[]) dst;
+            for (int r = from; r < to; r++) {
+                int a = order[start + r] * width, b = r * width;
+                for (int c = 0; c < width; c++) d[b + c] = s[a + c];
+            }
+        } else {
+            double[] s = doubles(src), d = doubles(dst);
+            for (int r = from; r < to; r++) {
+                int a = order[start + r] * width, b = r * width;
+                for (int c = 0; c < width; c++) d[b + c] = s[a + c];
+            }
+        }
     }
 }

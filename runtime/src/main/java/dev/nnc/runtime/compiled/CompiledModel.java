@@ -34,6 +34,20 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     private final int threads;
     private final Object[] columns;
     private final int pieces, pieceThreads;
+    /** Values a sample of each input and target, as {@code layout.inputs()} and {@code layout.targets()} list them; of the first output. */
+    private final int[] inputWidths, targetWidths;
+    private final int outputWidth;
+    /** What the last {@link #load} was asked for and answered: a batch of the same size needs nothing done again. */
+    private int loadedRows = -1, loadedSlices;
+    private boolean loadedTargets;
+    /** The optimizer's arrays as the generated step takes them: parameters, gradients, then each state. */
+    private final Object[] stepArrays;
+    /** Per-batch scratch, kept so a batch allocates nothing: each slice's result, each piece's first non-finite mean. */
+    private final double[] sliceResults;
+    private final int[] sliceRight, pieceNonFinite;
+    /** The gradient sums the mean adds to worker 0's, for the slice count of {@link #othersSlices}. */
+    private Object[] others = new Object[0];
+    private int othersSlices = 1;
     /** The training data a run reads its batches from, per input and target slot, in the network's precision. */
     private Object[] kept;
     private int keptRows;
@@ -55,6 +69,16 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         pieceThreads = size < 2 * PIECE ? 1 : Math.min(this.threads, pieces);
         resetState();
         workers.add(new Worker());
+        inputWidths = signature.inputs().stream().mapToInt(TensorInfo::size).toArray();
+        targetWidths = signature.targets().stream().mapToInt(TensorInfo::size).toArray();
+        outputWidth = signature.outputs().get(0).size();
+        stepArrays = new Object[2 + state.length];
+        stepArrays[0] = params;
+        stepArrays[1] = workers.get(0).gradients();
+        System.arraycopy(state, 0, stepArrays, 2, state.length);
+        sliceResults = new double[this.threads];
+        sliceRight = new int[this.threads];
+        pieceNonFinite = new int[pieces];
     }
 
     /** A model of the generated class {@code className}, found by {@code loader}. */
@@ -118,17 +142,21 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
 
     /** Makes room for a batch of {@code n} samples' columns in the network's precision; returns how many slices to run. */
     private int load(int n, boolean targets) {
-        allocate(n, layout.inputs(), signature.inputs());
-        if (targets) allocate(n, layout.targets(), signature.targets());
+        if (n == loadedRows && targets == loadedTargets) return loadedSlices;
+        allocate(n, layout.inputs(), inputWidths);
+        if (targets) allocate(n, layout.targets(), targetWidths);
         int slices = (int) Math.max(1, Math.min(Math.min(threads, n), (long) n * layout.work() / SLICE_WORK));
         while (workers.size() < slices) workers.add(new Worker());
         for (int w = 0; w < slices; w++) workers.get(w).prepare(sliceTo(n, slices, w) - sliceFrom(n, slices, w));
+        loadedRows = n;
+        loadedTargets = targets;
+        loadedSlices = slices;
         return slices;
     }
 
-    private void allocate(int n, List<Integer> slots, List<TensorInfo> infos) {
+    private void allocate(int n, List<Integer> slots, int[] widths) {
         for (int k = 0; k < slots.size(); k++) {
-            int s = slots.get(k), length = n * infos.get(k).size();
+            int s = slots.get(k), length = n * widths[k];
             if (columns[s] == null || Arrays.length(columns[s]) < length) columns[s] = Arrays.allocate(type, Math.max(1, length));
         }
     }
@@ -159,10 +187,9 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     /** Runs the task on every slice of a batch of {@code n}, each on its own thread; the sum of the results, in slice order. */
     private double slices(int n, int slices, SliceTask task) {
         if (slices == 1) return task.run(0, workers.get(0).buf, 0, n);
-        double[] results = new double[slices];
-        Pool.run(slices, w -> results[w] = task.run(w, workers.get(w).buf, sliceFrom(n, slices, w), sliceTo(n, slices, w)));
+        Pool.run(slices, w -> sliceResults[w] = task.run(w, workers.get(w).buf, sliceFrom(n, slices, w), sliceTo(n, slices, w)));
         double sum = 0;
-        for (double r : results) sum += r;
+        for (int w = 0; w < slices; w++) sum += sliceResults[w];
         return sum;
     }
 
@@ -190,25 +217,30 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         return sum / batch.size();
     }
 
-    /** The batch's mean gradient from the slices' sums (each sets every element): worker 0's plus the others', over n. */
-    private void mean(int n, int slices) {
-        Object[] others = new Object[slices - 1];
-        for (int w = 1; w < slices; w++) others[w - 1] = workers.get(w).gradients();
-        Object mean = workers.get(0).gradients();
-        Pool.run(pieceThreads, pieces, i -> Arrays.mean(mean, others, others.length, n, pieceFrom(i), pieceTo(i)));
+    /**
+     * The batch's mean gradient from the slices' sums (each sets every element): worker 0's plus the others', over n.
+     * Returns the first element of the mean that is not finite, or −1.
+     */
+    private int mean(int n, int slices) {
+        if (othersSlices != slices) {
+            others = new Object[slices - 1];
+            for (int w = 1; w < slices; w++) others[w - 1] = workers.get(w).gradients();
+            othersSlices = slices;
+        }
         haveGradients = true;
+        Object mean = workers.get(0).gradients();
+        if (pieces == 1) return Arrays.mean(mean, others, slices - 1, n, 0, size);
+        Pool.run(pieceThreads, pieces, i -> pieceNonFinite[i] = Arrays.mean(mean, others, slices - 1, n, pieceFrom(i), pieceTo(i)));
+        for (int at : pieceNonFinite) if (at >= 0) return at;
+        return -1;
     }
 
     @Override public void step(double rateScale) {
         requireOptimizer();
         steps++;
         double t = steps, rate = layout.optimizer().rate() * rateScale;
-        Object[] arrays = new Object[2 + state.length];
-        arrays[0] = params;
-        arrays[1] = workers.get(0).gradients();
-        System.arraycopy(state, 0, arrays, 2, state.length);
-        if (pieces == 1) net.step(arrays, 0, size, t, rate);
-        else Pool.run(pieceThreads, pieces, i -> net.step(arrays, pieceFrom(i), pieceTo(i), t, rate));
+        if (pieces == 1) net.step(stepArrays, 0, size, t, rate);
+        else Pool.run(pieceThreads, pieces, i -> net.step(stepArrays, pieceFrom(i), pieceTo(i), t, rate));
     }
 
     // ─── Training on kept data ──────────────────────────────────────────────────────────────────────
@@ -242,19 +274,14 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         if (kept == null || order.length != keptRows) throw new IllegalArgumentException("the order has " + order.length + " rows, the kept data " + keptRows);
         double[] losses = new double[last - first];
         int[] right = new int[last - first];
-        int[] rightOf = new int[threads];
         for (int b = first; b < last; b++) {
             int start = b * size, n = Math.min(order.length, start + size) - start, slices = load(n, true);
-            double loss = slices(n, slices, (w, buf, from, to) -> {
-                gather(order, start, from, to);
-                double l = net.train(buf, from, to);
-                rightOf[w] = score(buf, from, to);
-                return l;
-            });
-            mean(n, slices);
+            double loss = slices == 1 ? trainKept(0, workers.get(0).buf, order, start, 0, n)
+                    : slices(n, slices, (w, buf, from, to) -> trainKept(w, buf, order, start, from, to));
+            int nonFinite = mean(n, slices);
             losses[b - first] = loss;
-            for (int w = 0; w < slices; w++) right[b - first] += rightOf[w];
-            if (!Double.isFinite(loss) || firstNonFiniteGradient() >= 0) {
+            for (int w = 0; w < slices; w++) right[b - first] += sliceRight[w];
+            if (!Double.isFinite(loss) || nonFinite >= 0) {
                 int ran = b - first + 1;
                 return new Run(java.util.Arrays.copyOf(losses, ran), java.util.Arrays.copyOf(right, ran), true);
             }
@@ -263,28 +290,22 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         return new Run(losses, right, false);
     }
 
+    /** Slice w of a batch from the kept data: its rows gathered, trained on and scored (into {@link #sliceRight}); its summed loss. */
+    private double trainKept(int w, Object[] buf, int[] order, int start, int from, int to) {
+        gather(order, start, from, to, layout.inputs(), inputWidths);
+        gather(order, start, from, to, layout.targets(), targetWidths);
+        double loss = net.train(buf, from, to);
+        sliceRight[w] = keptTask == Metrics.Task.OTHER ? 0
+                : Arrays.right(buf[layout.outputs().get(0)], buf[layout.targets().get(0)], from, to, outputWidth);
+        return loss;
+    }
+
     /** Rows order[start + from] … order[start + to − 1] of the kept data into rows from … to − 1 of the batch columns. */
-    private void gather(int[] order, int start, int from, int to) {
-        gather(order, start, from, to, layout.inputs(), signature.inputs());
-        gather(order, start, from, to, layout.targets(), signature.targets());
-    }
-
-    private void gather(int[] order, int start, int from, int to, List<Integer> slots, List<TensorInfo> infos) {
+    private void gather(int[] order, int start, int from, int to, List<Integer> slots, int[] widths) {
         for (int k = 0; k < slots.size(); k++) {
-            int s = slots.get(k), width = infos.get(k).size();
-            Object src = kept[s], dst = columns[s];
-            for (int r = from; r < to; r++) System.arraycopy(src, order[start + r] * width, dst, r * width, width);
+            int s = slots.get(k);
+            Arrays.gather(kept[s], columns[s], widths[k], order, start, from, to);
         }
-    }
-
-    /** How many of the slice's samples the outputs train just computed classify right. */
-    private int score(Object[] buf, int from, int to) {
-        if (keptTask == Metrics.Task.OTHER) return 0;
-        int k = signature.outputs().get(0).size(), n = to - from;
-        double[] out = new double[n * k], y = new double[n * k];
-        Arrays.get(buf[layout.outputs().get(0)], 0, out, 0, n * k);
-        Arrays.get(buf[layout.targets().get(0)], from * k, y, 0, n * k);
-        return Metrics.right(keptTask, out, y, n, k);
     }
 
     @Override public Map<String, double[]> predict(Batch batch) {

@@ -11,11 +11,14 @@ import java.util.function.IntConsumer;
 
 /**
  * Daemon threads for running a model's slices and pieces (a compiled model's, the reference interpreter's chunks);
- * the caller's thread takes part.
+ * the caller's thread takes part. A call goes to the {@link Crew}, whose threads are waiting for it; a call made while
+ * another holds the crew (another model's training, or a task of the crew's own) to a cached thread pool.
  */
 public final class Pool {
     private Pool() {}
 
+    /** Runs calls one at a time, with threads that wait for the next call spinning; calls that overlap go to {@link #POOL}. */
+    private static final Crew CREW = new Crew();
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "nnc-model");
         t.setDaemon(true);
@@ -39,6 +42,7 @@ public final class Pool {
             for (int i = 0; i < count; i++) task.run(0, i);
             return;
         }
+        if (CREW.tryRun(threads, count, task)) return;
         var next = new AtomicInteger();
         List<Future<?>> helpers = new ArrayList<>();
         for (int p = 1; p < threads; p++) {
