@@ -245,7 +245,7 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
 
     // ─── Training on kept data ──────────────────────────────────────────────────────────────────────
 
-    @Override public void warmUp(int size, BooleanSupplier enough) { WarmUp.run(net, size, enough); }
+    @Override public void warmUp(int batch, BooleanSupplier enough) { WarmUp.run(net, size, batch, enough); }
 
     @Override public void keep(Batch data, Metrics.Task task) {
         kept = new Object[layout.slots().size()];

@@ -23,8 +23,21 @@ final class WarmUp {
     /** The most a warm-up runs, however long the data takes: enough for the JIT to compile a network's hot code. */
     static final long BUDGET_NANOS = 2_000_000_000L;
 
-    static void run(GeneratedNetwork net, int size, BooleanSupplier enough) {
-        if (enough.getAsBoolean()) return;
+    /**
+     * The most samples a warm-up batch has: the code compiled is the same for any batch, and a training's batch may be
+     * its whole data set, which a scratch copy must not double.
+     */
+    static final int MOST_SAMPLES = 256;
+
+    /**
+     * The most parameter elements a network warmed up has: a scratch copy holds as many again, with their gradients and
+     * optimizer state, and a network this large trains epochs long enough that its first seconds of JIT do not matter.
+     */
+    static final int MOST_PARAMETERS = 1 << 22;
+
+    static void run(GeneratedNetwork net, int parameters, int batch, BooleanSupplier enough) {
+        if (parameters > MOST_PARAMETERS || enough.getAsBoolean()) return;
+        int size = Math.min(batch, MOST_SAMPLES);
         var scratch = new CompiledModel(net, 1);
         if (scratch.layout().optimizer() == null) return;
         scratch.initialize(1);
