@@ -1,6 +1,7 @@
 package dev.nnc.runtime.compiled;
 
 import dev.nnc.runtime.DType;
+import dev.nnc.runtime.train.Metrics;
 
 /** The few operations on a generated network's arrays, {@code float[]} or {@code double[]} alike. */
 final class Arrays {
@@ -119,7 +120,7 @@ final class Arrays {
 
     /**
      * How many of rows {@code from} … {@code to − 1} of {@code outputs} ({@code k} values a row, from row 0) have the
-     * class of the same rows of {@code targets} (from row {@code from}): {@link dev.nnc.runtime.train.Metrics#right}'s
+     * class of the same rows of {@code targets} (from row {@code from}): {@link Metrics#right}'s
      * count, read in the network's precision with no copy (widening a float to a double is exact, so every comparison
      * comes out the same).
      */
@@ -130,21 +131,14 @@ final class Arrays {
             for (int r = 0; r < to - from; r++) if (label(y, from + r, k) == label(out, r, k)) right++;
         } else {
             double[] out = doubles(outputs), y = doubles(targets);
-            for (int r = 0; r < to - from; r++) if (label(y, from + r, k) == label(out, r, k)) right++;
+            for (int r = 0; r < to - from; r++) if (Metrics.label(y, from + r, k) == Metrics.label(out, r, k)) right++;
         }
         return right;
     }
 
-    /** As {@link dev.nnc.runtime.train.Metrics#label}. */
+    /** {@link Metrics#label} for float32 outputs, compared as floats (widening each to double would give the same class). */
     private static int label(float[] values, int row, int k) {
         if (k == 1) return values[row] > 0.5f ? 1 : 0;
-        int best = 0, at = row * k;
-        for (int c = 1; c < k; c++) if (values[at + c] > values[at + best]) best = c;
-        return best;
-    }
-
-    private static int label(double[] values, int row, int k) {
-        if (k == 1) return values[row] > 0.5 ? 1 : 0;
         int best = 0, at = row * k;
         for (int c = 1; c < k; c++) if (values[at + c] > values[at + best]) best = c;
         return best;
