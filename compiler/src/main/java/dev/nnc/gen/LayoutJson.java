@@ -30,6 +30,9 @@ public final class LayoutJson {
                 + p.predict().outputs().get(o).slot() + "}").collect(Collectors.joining(","))).append(']');
         b.append(",\"params\":[").append(g.params().stream().map(t -> info(t) + ",\"offset\":" + p.offsets().get(t)
                 + ",\"init\":" + init(g.inits().get(t)) + "}").collect(Collectors.joining(","))).append(']');
+        // the gradient sums the train method leaves to the rows method: where each starts, its rows and their length
+        b.append(",\"rows\":[").append(p.train().rows().stream().map(r -> "{\"offset\":" + p.train().storage().get(r.c().t()).offset()
+                + ",\"rows\":" + r.m() + ",\"width\":" + r.n() + "}").collect(Collectors.joining(","))).append(']');
         OptimizerIr o = p.optimizer();
         if (o != null) {
             b.append(",\"optimizer\":{\"description\":").append(Json.quote(o.describe()));

@@ -32,6 +32,8 @@ public final class LoopPrinter {
                 }
             }
         }
+        if (!p.rows().isEmpty()) b.append("  then over all the slices' samples, each thread a share of the rows:\n");
+        for (Block.Product m : p.rows()) b.append("    matrix product ").append(product(m, style)).append('\n');
         b.append("  storage: ").append(storage(p.storage(), style)).append('\n');
     }
 

@@ -38,13 +38,18 @@ public record LoopProgram(Graph graph, OptimizerIr optimizer, List<Slot> slots, 
     /**
      * One entry point of the network (train, predict or evaluate): its blocks, and where each tensor it touches lives.
      *
+     * @param blocks  what runs on each slice of the batch, in order
+     * @param rows    training on a CPU: the products that set weights' gradient sums, run once every slice's blocks have
+     *                run, over all the slices' samples, each thread computing a share of each product's rows into the
+     *                one array of gradient sums ({@link Rows}); empty otherwise
      * @param outputs for prediction and evaluation, the workspace array each of the graph's outputs is in when the
      *                program ends, where the runtime collects it — whether the output is computed or is an input or
      *                a parameter (copied there); empty for training
      */
-    public record Entry(List<Block> blocks, Map<Tensor, Storage> storage, Map<Tensor, Storage.Work> outputs) {
+    public record Entry(List<Block> blocks, List<Block.Product> rows, Map<Tensor, Storage> storage, Map<Tensor, Storage.Work> outputs) {
         public Entry {
             blocks = List.copyOf(blocks);
+            rows = List.copyOf(rows);
             storage = Collections.unmodifiableMap(new LinkedHashMap<>(storage));
             outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
         }

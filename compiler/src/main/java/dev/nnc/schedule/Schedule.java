@@ -28,7 +28,8 @@ import java.util.Set;
  *       subscript a constant, every value a local variable (a register), and the gradients of scalar parameters
  *       summed in locals across the samples ({@link Locals}) — the notes' network becomes straight-line code.
  *   <li>Values another block reads live in per-sample workspace arrays; the batch is split into slices, one per
- *       core, by the runtime, each with its own workspace and gradient sums.
+ *       core, by the runtime, each with its own workspace and gradient sums — except the weights' gradients, whose
+ *       products run after the slices, by rows of the gradient across the cores ({@link Rows}).
  * </ul>
  */
 public final class Schedule {
@@ -67,7 +68,8 @@ public final class Schedule {
      * SCHEDULE as a flat list of passes. For the network: SPLIT DEFS (Graph → Graph), LAYOUT (Graph → the shared
      * arrays). For each of its methods (train, predict, evaluate): ITEMS (defs → nests and products), GROUP (→ runs
      * unrolled or as loops, and products), SUMS APART (on a GPU), SPLIT RUNS, PLACE (→ where each tensor lives),
-     * BLOCKS (→ the blocks, with what each keeps in locals).
+     * BLOCKS (→ the blocks, with what each keeps in locals), ROWS (training on a CPU: the weights' gradient products
+     * out of the slices, to run over the whole batch by rows).
      */
     public static LoopProgram of(Graph g, OptimizerIr optimizer, Options options) {
         Graph split = Split.defs(g);
@@ -107,6 +109,7 @@ public final class Schedule {
         List<Tensor> cleared = gradients ? Blocks.cleared(groups, layout) : List.of();
         Map<Tensor, Storage> storage = Placement.of(groups, layout, new LinkedHashSet<>(delivered.values()), cleared);
         List<Block> blocks = Blocks.of(groups, cleared, storage, options.target());
+        var rows = gradients && options.target() == Target.CPU ? Rows.of(blocks, storage) : new Rows.Split(blocks, List.of());
 
         Map<Tensor, Storage.Work> outputSlots = new LinkedHashMap<>();
         for (var e : delivered.entrySet()) {
@@ -115,7 +118,7 @@ public final class Schedule {
             }
             outputSlots.put(e.getKey(), w);
         }
-        return new LoopProgram.Entry(blocks, storage, outputSlots);
+        return new LoopProgram.Entry(rows.slices(), rows.rows(), storage, outputSlots);
     }
 
     /** The forward defs the given tensors depend on, in order. */
@@ -152,6 +155,19 @@ public final class Schedule {
     static Set<Tensor> touched(List<Stmt> body) {
         Set<Tensor> out = new LinkedHashSet<>();
         touched(body, out);
+        return out;
+    }
+
+    /** Every tensor these statements write. */
+    static Set<Tensor> written(List<Stmt> body) {
+        Set<Tensor> out = new LinkedHashSet<>();
+        for (Stmt s : body) {
+            switch (s) {
+                case Stmt.Loop l -> out.addAll(written(l.body()));
+                case Stmt.Assign a -> out.add(a.t());
+                case Stmt.AddLoss l -> { }
+            }
+        }
         return out;
     }
 

@@ -100,8 +100,9 @@ class JvmBackendTest {
             for (DType type : DType.values()) {
                 byte[] bytes = JvmBackend.compile(net.graph(), net.optimizer(), type, schedule.getValue());
                 verify(bytes, name);
-                // three threads at most: the MLP's batch of 13 runs as slices of 4, 4 and 5 whatever the machine
-                var jvm = new CompiledModel(JvmBackend.load(net.graph().name(), bytes), 3);
+                // three threads, and slices however little work they have: a batch of 13 runs as slices of 4, 4 and 5
+                // whatever the machine and the network, and the row products as three parts over the three slices
+                var jvm = new CompiledModel(JvmBackend.load(net.graph().name(), bytes), 3, 1);
                 // batch sizes that split into slices unevenly, and a single sample
                 against(name + ", " + schedule.getKey() + " schedule, " + type, net, jvm, type, steps, 13, 1);
             }

@@ -89,6 +89,7 @@ public final class ClassGen {
         slices(cw, "train", "([Ljava/lang/Object;II)D", program.train(), t, true, name, anySize);
         slices(cw, "predict", "([Ljava/lang/Object;II)V", program.predict(), t, false, name, anySize);
         slices(cw, "evaluate", "([Ljava/lang/Object;II)D", program.evaluate(), t, true, name, anySize);
+        rows(cw, program.train(), t);
         step(cw, program.optimizer(), t);
         cw.visitEnd();
         return cw.toByteArray();
@@ -186,6 +187,65 @@ public final class ClassGen {
         String arr = e.t.array;
         mv.visitMethodInsn(INVOKESTATIC, GEMM, e.t == Num.F ? "f32" : "f64",
                 "(III" + arr + "III" + arr + "III" + arr + "IIZ)V", false);
+    }
+
+    /** Locals of {@code rows}: this, buf, from, to, part, parts, accumulate. */
+    private static final int PART = 4, PARTS = 5, ACCUMULATE = 6, ROWS_FIRST_FREE = 7;
+
+    /**
+     * {@code rows(buf, from, to, part, parts, accumulate)}: each of the training's row products for rows
+     * {@code GeneratedNetwork.rowFrom(m, part, parts)} … {@code rowFrom(m, part + 1, parts) − 1}, over the slice's
+     * samples — its A and C (the gradient sum) from that row on, B whole.
+     */
+    private static void rows(ClassWriter cw, LoopProgram.Entry p, Num t) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "rows", "([Ljava/lang/Object;IIIIZ)V", null, null);
+        mv.visitCode();
+        var e = new Emitter(mv, t, p.storage(), ROWS_FIRST_FREE, FROM);
+        for (Block.Product r : p.rows()) {
+            e.loadArrays(BUF, r);
+            int first = e.local(1), count = e.local(1);
+            rowFrom(e, r.m(), false);
+            mv.visitVarInsn(ISTORE, first);
+            rowFrom(e, r.m(), true);
+            mv.visitVarInsn(ILOAD, first);
+            mv.visitInsn(ISUB);
+            mv.visitVarInsn(ISTORE, count);
+            mv.visitVarInsn(ILOAD, count);
+            e.push(r.n());
+            extent(e, r.k());
+            operandFromRow(e, r.a(), first);
+            e.push(r.a().col());
+            operand(e, r.b(), true);
+            operandFromRow(e, r.c(), first);
+            mv.visitVarInsn(ILOAD, ACCUMULATE);
+            String arr = e.t.array;
+            mv.visitMethodInsn(INVOKESTATIC, GEMM, e.t == Num.F ? "f32" : "f64", "(III" + arr + "III" + arr + "III" + arr + "IIZ)V", false);
+        }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** {@code GeneratedNetwork.rowFrom(m, part (+ 1), parts)}. */
+    private static void rowFrom(Emitter e, int m, boolean next) {
+        e.push(m);
+        e.mv.visitVarInsn(ILOAD, PART);
+        if (next) {
+            e.mv.visitInsn(ICONST_1);
+            e.mv.visitInsn(IADD);
+        }
+        e.mv.visitVarInsn(ILOAD, PARTS);
+        e.mv.visitMethodInsn(INVOKESTATIC, BASE, "rowFrom", "(III)I", false);
+    }
+
+    /** The operand's array, where its row {@code first} starts, and its row stride. */
+    private static void operandFromRow(Emitter e, Block.Operand o, int first) {
+        e.operandStart(o.t());
+        e.mv.visitVarInsn(ILOAD, first);
+        e.push(o.row());
+        e.mv.visitInsn(IMUL);
+        e.mv.visitInsn(IADD);
+        e.push(o.row());
     }
 
     private static void extent(Emitter e, int n) {

@@ -1,6 +1,7 @@
 package dev.nnc.runtime.compiled;
 
 import dev.nnc.runtime.DType;
+import dev.nnc.runtime.kernel.Mean;
 import dev.nnc.runtime.train.Metrics;
 
 /** The few operations on a generated network's arrays, {@code float[]} or {@code double[]} alike. */
@@ -59,63 +60,19 @@ final class Arrays {
 
     /**
      * dst[k] = (dst[k] + Σ others[k]) / n for k in [from, to): the mean of per-thread gradient sums, the others added in
-     * order. Returns the first k whose mean is not finite, or −1: the check follows the mean piece by piece, on the
-     * piece's thread, while it is in cache. (It is a loop of its own: C2 vectorises the mean's loop and the check's
-     * apart, not the two as one.)
+     * order. Returns the first k whose mean is not finite, or −1: the check follows the mean in the same pass, on the
+     * piece's thread, while it is in cache ({@link Mean}).
      */
     static int mean(Object dst, Object[] others, int count, int n, int from, int to) {
-        if (dst instanceof float[] f) {
-            if (count == 1) { // one pass for the common case of two slices
-                float[] x = (float[]) others[0];
-                for (int k = from; k < to; k++) f[k] = (f[k] + x[k]) / n;
-            } else {
-                for (int o = 0; o < count; o++) {
-                    float[] x = (float[]) others[o];
-                    for (int k = from; k < to; k++) f[k] += x[k];
-                }
-                for (int k = from; k < to; k++) f[k] /= n;
-            }
-            return nonFinite(f, from, to);
-        }
-        double[] d = doubles(dst);
-        if (count == 1) {
-            double[] x = (double[]) others[0];
-            for (int k = from; k < to; k++) d[k] = (d[k] + x[k]) / n;
-        } else {
-            for (int o = 0; o < count; o++) {
-                double[] x = (double[]) others[o];
-                for (int k = from; k < to; k++) d[k] += x[k];
-            }
-            for (int k = from; k < to; k++) d[k] /= n;
-        }
-        return nonFinite(d, from, to);
+        if (dst instanceof float[] f) return Mean.f32(f, others, count, n, from, to);
+        return Mean.f64(doubles(dst), others, count, n, from, to);
     }
 
-    /**
-     * The first element that is not finite, or −1. The training loop asks after every step, so the common answer
-     * (all finite) comes from one branch-free pass the JIT vectorises: an exponent of all ones, and only that,
-     * carries into the sign bit when its lowest bit is added.
-     */
+    /** The first element that is not finite, or −1 ({@link Mean#nonFinite}). */
     static int nonFinite(Object a) {
-        if (a instanceof float[] f) return nonFinite(f, 0, f.length);
+        if (a instanceof float[] f) return Mean.nonFinite(f, 0, f.length);
         double[] d = doubles(a);
-        return nonFinite(d, 0, d.length);
-    }
-
-    private static int nonFinite(float[] f, int from, int to) {
-        int flags = 0;
-        for (int k = from; k < to; k++) flags |= (Float.floatToRawIntBits(f[k]) & 0x7f800000) + 0x00800000;
-        if (flags >= 0) return -1;
-        for (int k = from; k < to; k++) if (!Float.isFinite(f[k])) return k;
-        throw new IllegalStateException("internal: a non-finite value flagged and not found");
-    }
-
-    private static int nonFinite(double[] d, int from, int to) {
-        long flags = 0;
-        for (int k = from; k < to; k++) flags |= (Double.doubleToRawLongBits(d[k]) & 0x7ff0000000000000L) + 0x0010000000000000L;
-        if (flags >= 0) return -1;
-        for (int k = from; k < to; k++) if (!Double.isFinite(d[k])) return k;
-        throw new IllegalStateException("internal: a non-finite value flagged and not found");
+        return Mean.nonFinite(d, 0, d.length);
     }
 
     /**

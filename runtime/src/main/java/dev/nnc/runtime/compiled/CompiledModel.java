@@ -6,6 +6,7 @@ import dev.nnc.runtime.TensorInfo;
 import dev.nnc.runtime.train.Metrics;
 import dev.nnc.runtime.train.ResidentTraining;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.function.BooleanSupplier;
 public final class CompiledModel extends FlatModel<Object> implements ResidentTraining {
     /** Operations per slice below which another thread costs more than it saves. */
     private static final long SLICE_WORK = 400_000;
+    private final long sliceWork;
     /** Elements per piece of the optimizer's and the gradient mean's work, and the fewest worth a second thread. */
     private static final int PIECE = 1 << 15;
 
@@ -44,7 +46,9 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     private final Object[] stepArrays;
     /** Per-batch scratch, kept so a batch allocates nothing: each slice's result, each piece's first non-finite mean. */
     private final double[] sliceResults;
-    private final int[] sliceRight, pieceNonFinite;
+    private final int[] sliceRight, pieceNonFinite, partNonFinite;
+    /** Each part's ranges of the gradient, when the network has row products ({@link #ranges(Layout, int, int)}). */
+    private final int[][] ranges;
     /** The gradient sums the mean adds to worker 0's, for the slice count of {@link #othersSlices}. */
     private Object[] others = new Object[0];
     private int othersSlices = 1;
@@ -57,8 +61,12 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     public CompiledModel(GeneratedNetwork net) { this(net, Integer.getInteger("nnc.threads", Runtime.getRuntime().availableProcessors())); }
 
     /** @param threads the most threads a batch is split over */
-    public CompiledModel(GeneratedNetwork net, int threads) {
+    public CompiledModel(GeneratedNetwork net, int threads) { this(net, threads, SLICE_WORK); }
+
+    /** @param sliceWork the fewest operations a slice has (tests split small batches with 1) */
+    public CompiledModel(GeneratedNetwork net, int threads, long sliceWork) {
         super(Layout.parse(net.layout()));
+        this.sliceWork = Math.max(1, sliceWork);
         this.net = net;
         this.threads = Math.max(1, threads);
         params = Arrays.allocate(type, size);
@@ -79,6 +87,8 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         sliceResults = new double[this.threads];
         sliceRight = new int[this.threads];
         pieceNonFinite = new int[pieces];
+        partNonFinite = new int[this.threads];
+        ranges = ranges(layout, size, this.threads);
     }
 
     /** A model of the generated class {@code className}, found by {@code loader}. */
@@ -95,6 +105,8 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     /** One thread's buffers: the shared parameters and batch columns, its own workspace and gradient sums. */
     private final class Worker {
         final Object[] buf = new Object[layout.slots().size()];
+        /** As buf, with worker 0's gradient sums: what the row products read of this slice and write to. */
+        Object[] rows;
         int capacity;
 
         Worker() {
@@ -113,6 +125,8 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
             }
             for (int s : layout.inputs()) buf[s] = columns[s];
             for (int s : layout.targets()) buf[s] = columns[s];
+            rows = buf.clone();
+            rows[layout.gradients()] = workers.get(0).gradients();
         }
 
         Object gradients() { return buf[layout.gradients()]; }
@@ -145,7 +159,7 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         if (n == loadedRows && targets == loadedTargets) return loadedSlices;
         allocate(n, layout.inputs(), inputWidths);
         if (targets) allocate(n, layout.targets(), targetWidths);
-        int slices = (int) Math.max(1, Math.min(Math.min(threads, n), (long) n * layout.work() / SLICE_WORK));
+        int slices = (int) Math.max(1, Math.min(Math.min(threads, n), (long) n * layout.work() / sliceWork));
         while (workers.size() < slices) workers.add(new Worker());
         for (int w = 0; w < slices; w++) workers.get(w).prepare(sliceTo(n, slices, w) - sliceFrom(n, slices, w));
         loadedRows = n;
@@ -218,8 +232,10 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     }
 
     /**
-     * The batch's mean gradient from the slices' sums (each sets every element): worker 0's plus the others', over n.
-     * Returns the first element of the mean that is not finite, or −1.
+     * The batch's mean gradient, into worker 0's gradient sums: without row products, the slices' sums added piece by
+     * piece; with them, each part of the gradient on its own thread (see {@link #ranges}): its rows of the row
+     * products over every slice's samples, slice after slice, and its share of the slices' own sums added; all over
+     * n. Returns the first element of the mean that is not finite, or −1.
      */
     private int mean(int n, int slices) {
         if (othersSlices != slices) {
@@ -229,18 +245,88 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         }
         haveGradients = true;
         Object mean = workers.get(0).gradients();
-        if (pieces == 1) return Arrays.mean(mean, others, slices - 1, n, 0, size);
-        Pool.run(pieceThreads, pieces, i -> pieceNonFinite[i] = Arrays.mean(mean, others, slices - 1, n, pieceFrom(i), pieceTo(i)));
-        for (int at : pieceNonFinite) if (at >= 0) return at;
-        return -1;
+        if (ranges == null) {
+            if (pieces == 1) return Arrays.mean(mean, others, slices - 1, n, 0, size);
+            Pool.run(pieceThreads, pieces, i -> pieceNonFinite[i] = Arrays.mean(mean, others, slices - 1, n, pieceFrom(i), pieceTo(i)));
+            return first(pieceNonFinite, pieces);
+        }
+        if (ranges.length == 1) return mean(n, slices, 0);
+        Pool.run(ranges.length, part -> partNonFinite[part] = mean(n, slices, part));
+        return first(partNonFinite, ranges.length);
+    }
+
+    /** Part {@code part} of the mean. */
+    private int mean(int n, int slices, int part) {
+        Object mean = workers.get(0).gradients();
+        for (int w = 0; w < slices; w++) net.rows(workers.get(w).rows, sliceFrom(n, slices, w), sliceTo(n, slices, w), part, ranges.length, w > 0);
+        int first = -1;
+        int[] r = ranges[part];
+        for (int k = 0; k < r.length; k += 3) first = earlier(first, Arrays.mean(mean, others, r[k + 2] == ROWS ? 0 : slices - 1, n, r[k], r[k + 1]));
+        return first;
+    }
+
+    private static int earlier(int a, int b) { return a < 0 ? b : b < 0 ? a : Math.min(a, b); }
+
+    private static int first(int[] nonFinite, int count) {
+        int first = -1;
+        for (int k = 0; k < count; k++) first = earlier(first, nonFinite[k]);
+        return first;
+    }
+
+    /** What a range of {@link #ranges} holds: rows of a row product's sum, or sums each slice has of its own. */
+    private static final int ROWS = 0, SLICES = 1;
+
+    /**
+     * Each part's ranges of the gradient sums, as triples (from, to, {@link #ROWS} or {@link #SLICES}), when the
+     * network has row products; null when it has none. Part p has rows {@link GeneratedNetwork#rowFrom}{@code (m, p,
+     * parts)} … of each row product, and its share of the elements the row products do not set (biases, say), by
+     * count. The same part computes a range's mean and then steps it, so the gradient it reads is still in its core's
+     * cache, and the step needs no other partition.
+     */
+    private static int[][] ranges(Layout layout, int size, int parts) {
+        if (layout.rows().isEmpty()) return null;
+        List<Layout.Rows> rows = layout.rows().stream().sorted(Comparator.comparingInt(Layout.Rows::offset)).toList();
+        List<int[]> rest = new ArrayList<>();
+        int at = 0;
+        long total = 0;
+        for (Layout.Rows r : rows) {
+            if (r.offset() > at) rest.add(new int[] {at, r.offset()});
+            at = r.offset() + r.rows() * r.width();
+        }
+        if (size > at) rest.add(new int[] {at, size});
+        for (int[] run : rest) total += run[1] - run[0];
+        int[][] out = new int[parts][];
+        for (int part = 0; part < parts; part++) {
+            List<Integer> triples = new ArrayList<>();
+            for (Layout.Rows r : rows) {
+                int from = GeneratedNetwork.rowFrom(r.rows(), part, parts), to = GeneratedNetwork.rowFrom(r.rows(), part + 1, parts);
+                if (from < to) triples.addAll(List.of(r.offset() + from * r.width(), r.offset() + to * r.width(), ROWS));
+            }
+            long share = total * part / parts, end = total * (part + 1) / parts, seen = 0;
+            for (int[] run : rest) {
+                long from = Math.max(share, seen), to = Math.min(end, seen + run[1] - run[0]);
+                if (from < to) triples.addAll(List.of(run[0] + (int) (from - seen), run[0] + (int) (to - seen), SLICES));
+                seen += run[1] - run[0];
+            }
+            out[part] = triples.stream().mapToInt(Integer::intValue).toArray();
+        }
+        return out;
     }
 
     @Override public void step(double rateScale) {
         requireOptimizer();
         steps++;
         double t = steps, rate = layout.optimizer().rate() * rateScale;
-        if (pieces == 1) net.step(stepArrays, 0, size, t, rate);
-        else Pool.run(pieceThreads, pieces, i -> net.step(stepArrays, pieceFrom(i), pieceTo(i), t, rate));
+        if (ranges != null) {
+            Pool.run(ranges.length, part -> {
+                int[] r = ranges[part];
+                for (int k = 0; k < r.length; k += 3) net.step(stepArrays, r[k], r[k + 1], t, rate);
+            });
+        } else if (pieces == 1) {
+            net.step(stepArrays, 0, size, t, rate);
+        } else {
+            Pool.run(pieceThreads, pieces, i -> net.step(stepArrays, pieceFrom(i), pieceTo(i), t, rate));
+        }
     }
 
     // ─── Training on kept data ──────────────────────────────────────────────────────────────────────

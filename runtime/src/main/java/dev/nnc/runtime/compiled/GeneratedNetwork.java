@@ -16,9 +16,21 @@ public abstract class GeneratedNetwork {
 
     /**
      * Forward and backward for samples {@code from} (inclusive) to {@code to} of the batch: sets the gradient sums
-     * (every element) to the sum of the samples' gradients and returns the sum of the samples' losses.
+     * (every element but those {@link #rows} sets) to the sum of the samples' gradients and returns the sum of the
+     * samples' losses.
      */
     public abstract double train(Object[] buf, int from, int to);
+
+    /**
+     * After {@link #train} has run on every slice of a batch: share {@code part} of {@code parts} of the products that
+     * sum weights' gradients over the samples (the layout's {@code rows}), for the samples {@code from} to {@code to}
+     * of one slice, whose workspace {@code buf} holds — rows {@link #rowFrom}{@code (m, part, parts)} to
+     * {@code rowFrom(m, part + 1, parts)} of each, into the gradient sums of {@code buf}, set or added to.
+     */
+    public abstract void rows(Object[] buf, int from, int to, int part, int parts, boolean accumulate);
+
+    /** The first of a product's {@code m} rows that share {@code part} of {@code parts} computes (the runtime's and the generated code's rule). */
+    public static int rowFrom(int m, int part, int parts) { return (int) ((long) m * part / parts); }
 
     /** Forward for samples {@code from} to {@code to}: the outputs, into their workspace slots; no targets needed. */
     public abstract void predict(Object[] buf, int from, int to);

@@ -20,10 +20,12 @@ import java.util.Optional;
  * @param params      for each parameter: where it starts in the array of all parameters (and its gradient sum
  *                    in the array of all gradient sums), its initializer
  * @param work        operations per sample, roughly: whether a batch is worth splitting across threads
+ * @param rows        the gradient sums {@link GeneratedNetwork#rows} computes, by rows, after the slices have trained
  */
 public record Layout(Signature signature, DType precision, List<Slot> slots, List<Integer> inputs, List<Integer> targets,
-                     List<Integer> outputs, List<Param> params, Optimizer optimizer, long work) {
+                     List<Integer> outputs, List<Param> params, Optimizer optimizer, long work, List<Rows> rows) {
     public Layout {
+        rows = List.copyOf(rows);
         slots = List.copyOf(slots);
         inputs = List.copyOf(inputs);
         targets = List.copyOf(targets);
@@ -40,6 +42,9 @@ public record Layout(Signature signature, DType precision, List<Slot> slots, Lis
     public enum Kind { PARAM, GRADIENT, INPUT, TARGET, WORK }
 
     public record Param(int offset, Initializer init) {}
+
+    /** A gradient sum set by {@link GeneratedNetwork#rows}: {@code rows} rows of {@code width} elements from {@code offset} on. */
+    public record Rows(int offset, int rows, int width) {}
 
     /** See {@link dev.nnc.runtime.Model#drawnParameter}. */
     public Optional<String> drawnParameter() {
@@ -89,10 +94,17 @@ public record Layout(Signature signature, DType precision, List<Slot> slots, Lis
             stateNames = ((List<?>) m.get("states")).stream().map(String.class::cast).toList();
             optimizer = new Optimizer((String) m.get("description"), number(m.get("rate")), stateNames, numbers(m.get("initial")));
         }
+        List<Rows> rows = new ArrayList<>();
+        if (o.get("rows") instanceof List<?> rs) {
+            for (Object r : rs) {
+                Map<?, ?> m = (Map<?, ?>) r;
+                rows.add(new Rows(integer(m.get("offset")), integer(m.get("rows")), integer(m.get("width"))));
+            }
+        }
         var signature = new Signature((String) o.get("network"), infos(o, "inputs"), infos(o, "targets"), paramInfos,
                 infos(o, "outputs"), (String) o.get("loss"), stateNames);
         return new Layout(signature, DType.valueOf((String) o.get("precision")), slots, slotsOf(o, "inputs"),
-                slotsOf(o, "targets"), slotsOf(o, "outputs"), params, optimizer, ((Number) o.get("work")).longValue());
+                slotsOf(o, "targets"), slotsOf(o, "outputs"), params, optimizer, ((Number) o.get("work")).longValue(), rows);
     }
 
     private static List<?> list(Map<?, ?> o, String key) { return (List<?>) o.get(key); }

@@ -18,7 +18,7 @@ package dev.nnc.runtime.kernel;
  * VectorGemm is compiled against Java 17's version of the module and calls only what every version since has.
  */
 public final class Gemm {
-    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !"false".equals(System.getProperty("nnc.vector"));
 
     private Gemm() {}
