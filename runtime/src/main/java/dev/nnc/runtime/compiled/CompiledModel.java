@@ -331,7 +331,7 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
 
     // ─── Training on kept data ──────────────────────────────────────────────────────────────────────
 
-    @Override public void warmUp(int batch, BooleanSupplier enough) { WarmUp.run(net, size, batch, enough); }
+    @Override public void warmUp(int batch, BooleanSupplier enough) { WarmUp.run(net, size, threads, batch, enough); }
 
     @Override public void keep(Batch data, Metrics.Task task) {
         kept = new Object[layout.slots().size()];
@@ -345,7 +345,8 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         for (int k = 0; k < slots.size(); k++) {
             double[] c = data.column(infos.get(k).name());
             Object a = Arrays.allocate(type, Math.max(1, c.length));
-            Arrays.set(a, 0, c, c.length);
+            // Fashion-MNIST's 47M values take a core a tenth of a second, before the first epoch
+            Pool.ranges(c.length, (from, to) -> Arrays.set(a, from, c, from, to - from));
             kept[slots.get(k)] = a;
         }
     }

@@ -30,6 +30,23 @@ public final class Pool {
         void run(int thread, int i);
     }
 
+    /** Work on the elements from … to − 1 of an array. */
+    public interface RangeTask {
+        void run(int from, int to);
+    }
+
+    /** Elements below which a pass over an array runs on one thread: a million take a core about a millisecond. */
+    static final int RANGE = 1 << 20;
+
+    /**
+     * Runs a pass over elements 0 … length − 1 of arrays in as many ranges as the machine has processors (one, for
+     * fewer than {@link #RANGE} elements): for passes element by element, whose result does not depend on the split.
+     */
+    public static void ranges(int length, RangeTask task) {
+        int parts = length < RANGE ? 1 : Math.min(Runtime.getRuntime().availableProcessors(), length / (RANGE / 2));
+        run(parts, part -> task.run((int) ((long) length * part / parts), (int) ((long) length * (part + 1) / parts)));
+    }
+
     /** Runs tasks 0 … count − 1, one per thread. */
     public static void run(int count, IntConsumer task) { run(count, count, task); }
 

@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The JIT's warm-up while a training's data is read ({@link CompiledModel#warmUp}): runs of one training step of a
- * scratch model of the same generated class — its own parameters, optimizer state and random data, on one thread —
+ * scratch model of the same generated class — its own parameters, optimizer state and random data, on the training's threads —
  * until the data is there. The matrix kernels and the generated methods are then compiled by the optimizing JIT
  * before the first epoch, which would otherwise run its first half second or more interpreted and in the JIT's first
  * tier, while the compiler took the cores the epoch was using. The model trained is not touched; neither are the
@@ -35,10 +35,15 @@ final class WarmUp {
      */
     static final int MOST_PARAMETERS = 1 << 22;
 
-    static void run(GeneratedNetwork net, int parameters, int batch, BooleanSupplier enough) {
+    /**
+     * @param threads the training's: the scratch model splits its batches as the training will, so the code compiled
+     *                has taken the same branches (a second slice's sums, a part's rows added to the first slice's), not
+     *                branches the JIT would compile as traps, to be compiled again after the first epoch has begun
+     */
+    static void run(GeneratedNetwork net, int parameters, int threads, int batch, BooleanSupplier enough) {
         if (parameters > MOST_PARAMETERS || enough.getAsBoolean()) return;
         int size = Math.min(batch, MOST_SAMPLES);
-        var scratch = new CompiledModel(net, 1);
+        var scratch = new CompiledModel(net, threads);
         if (scratch.layout().optimizer() == null) return;
         scratch.initialize(1);
         var random = new SplittableRandom(1);

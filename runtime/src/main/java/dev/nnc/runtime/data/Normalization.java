@@ -2,6 +2,7 @@ package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.Signature;
 import dev.nnc.runtime.TensorInfo;
+import dev.nnc.runtime.compiled.Pool;
 import dev.nnc.runtime.train.NumberRule;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -196,21 +197,29 @@ public sealed interface Normalization {
             double[] y = copy ? new double[x.length] : x;
             int w = t.size();
             // if chains over the kinds here and below: the runtime runs on Java 17, which has no switch over patterns
+            // element by element, on the runtime's threads: Fashion-MNIST's 47M values take a core a quarter second
             if (this instanceof Scale s) {
-                for (int k = 0; k < x.length; k++) y[k] = x[k] / s.divisor();
+                double divisor = s.divisor();
+                Pool.ranges(x.length, (from, to) -> {
+                    for (int k = from; k < to; k++) y[k] = x[k] / divisor;
+                });
             } else if (this instanceof MinMax m) {
                 double[] lo = fitted(m.min(), t);
                 double[] hi = fitted(m.max(), t);
-                for (int k = 0; k < x.length; k++) {
-                    int e = k % w;
-                    double range = hi[e] - lo[e];
-                    y[k] = range == 0 ? 0 : (x[k] - lo[e]) / range;
-                }
+                Pool.ranges(x.length, (from, to) -> {
+                    for (int k = from; k < to; k++) {
+                        int e = k % w;
+                        double range = hi[e] - lo[e];
+                        y[k] = range == 0 ? 0 : (x[k] - lo[e]) / range;
+                    }
+                });
             } else {
                 Standard st = (Standard) this;
                 double[] mean = fitted(st.mean(), t);
                 double[] std = fitted(st.std(), t);
-                for (int k = 0; k < x.length; k++) y[k] = (x[k] - mean[k % w]) / std[k % w];
+                Pool.ranges(x.length, (from, to) -> {
+                    for (int k = from; k < to; k++) y[k] = (x[k] - mean[k % w]) / std[k % w];
+                });
             }
             columns.put(t.name(), y);
         }

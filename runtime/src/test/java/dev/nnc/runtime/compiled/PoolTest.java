@@ -30,6 +30,21 @@ class PoolTest {
     }
 
     @Test
+    void rangesCoverEveryElementOnceInOrderedPieces() {
+        for (int length : new int[] {0, 1, 7, Pool.RANGE - 1, Pool.RANGE, Pool.RANGE + 1, 3 * Pool.RANGE + 5}) {
+            var seen = new AtomicIntegerArray(length);
+            var pieces = new java.util.concurrent.atomic.AtomicInteger();
+            Pool.ranges(length, (from, to) -> {
+                assertTrue(0 <= from && from <= to && to <= length, from + " … " + to + " of " + length);
+                pieces.incrementAndGet();
+                for (int k = from; k < to; k++) seen.incrementAndGet(k);
+            });
+            for (int k = 0; k < length; k++) assertEquals(1, seen.get(k), "element " + k + " of " + length);
+            if (length < Pool.RANGE) assertEquals(1, pieces.get(), "a short pass is one piece");
+        }
+    }
+
+    @Test
     void aCallInsideACallRunsElsewhere() {
         var ran = new AtomicIntegerArray(4 * 3);
         Pool.run(2, 4, (thread, i) -> Pool.run(2, 3, (inner, j) -> ran.incrementAndGet(i * 3 + j)));
