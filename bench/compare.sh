@@ -84,6 +84,7 @@ fi
 mkdir -p bench/target
 results="bench/target/compare-$(date +%Y%m%d-%H%M%S).jsonl"
 echo "nnc ($backend backend, $threads threads, $("$java_bin" -version 2>&1 | head -n1)) vs PyTorch; ${seconds} s x ${repeats} per measurement; JSON lines in $results" >&2
+echo "CPU: $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) processors" >&2
 for c in ${cases//,/ }; do
   net="${c%%:*}" batch="${c##*:}"
   [[ -f "samples/$net.nn" ]] || { echo "compare.sh: no samples/$net.nn" >&2; exit 2; }

@@ -126,3 +126,5 @@ for c in ${cases//,/ }; do
   done
 done
 "$python" bench/e2e_report.py table "$results"
+# the machine, which the ratios hold for: the same tools on another CPU give other ratios
+echo "CPU: $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) processors, $(grep -m1 '^cpu MHz' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') MHz"
