@@ -40,6 +40,11 @@ public final class VectorGemm {
 
     // Dot-product tile (rows of A × columns of B) for the unpacked path; it beat packing at m = 32 and 128.
     private static final int DR_F = 4, DJ_F = 4, DR_D = 4, DJ_D = 4;
+    /**
+     * Elements of A a block of the dot-product path's rows holds: half a MiB, within L2 (a slice of a training batch of
+     * 256, 128 rows of 784, is one block).
+     */
+    private static final int DOT_BLOCK_F = 1 << 17, DOT_BLOCK_D = 1 << 16;
 
     private VectorGemm() {}
 
@@ -110,10 +115,17 @@ public final class VectorGemm {
                               float[] c, int cOff, int cRow, boolean add) {
         int mw = m - m % DR_F, nw = n - n % DJ_F;
         float[] sums = new float[DR_F * DJ_F];
-        for (int j = 0; j < nw; j += DJ_F) {
-            // DJ columns of B (a few KiB) stay in L1 while all rows of A stream past them.
-            for (int i = 0; i < mw; i += DR_F) {
-                dotF(k, a, aOff + i * aRow, aRow, b, bOff + j * bCol, bCol, c, cOff + i * cRow + j, cRow, add, sums);
+        // A block of rows of A (half a MiB) stays in L2 while every column of B passes; within it, DJ columns of B
+        // (a few KiB) stay in L1 while the block's rows stream past them. Unblocked, a prediction over a whole data
+        // set streamed all of A from memory once for every DJ columns: 16 GFLOP/s instead of 100. Each element's
+        // sum is the same dot product either way.
+        int block = Math.max(DR_F, DOT_BLOCK_F / Math.max(1, k) / DR_F * DR_F);
+        for (int i0 = 0; i0 < mw; i0 += block) {
+            int i1 = Math.min(mw, i0 + block);
+            for (int j = 0; j < nw; j += DJ_F) {
+                for (int i = i0; i < i1; i += DR_F) {
+                    dotF(k, a, aOff + i * aRow, aRow, b, bOff + j * bCol, bCol, c, cOff + i * cRow + j, cRow, add, sums);
+                }
             }
         }
         for (int i = 0; i < m; i++) {
@@ -210,10 +222,17 @@ public final class VectorGemm {
                               double[] c, int cOff, int cRow, boolean add) {
         int mw = m - m % DR_D, nw = n - n % DJ_D;
         double[] sums = new double[DR_D * DJ_D];
-        for (int j = 0; j < nw; j += DJ_D) {
-            // DJ columns of B (a few KiB) stay in L1 while all rows of A stream past them.
-            for (int i = 0; i < mw; i += DR_D) {
-                dotD(k, a, aOff + i * aRow, aRow, b, bOff + j * bCol, bCol, c, cOff + i * cRow + j, cRow, add, sums);
+        // A block of rows of A (half a MiB) stays in L2 while every column of B passes; within it, DJ columns of B
+        // (a few KiB) stay in L1 while the block's rows stream past them. Unblocked, a prediction over a whole data
+        // set streamed all of A from memory once for every DJ columns: 16 GFLOP/s instead of 100. Each element's
+        // sum is the same dot product either way.
+        int block = Math.max(DR_D, DOT_BLOCK_D / Math.max(1, k) / DR_D * DR_D);
+        for (int i0 = 0; i0 < mw; i0 += block) {
+            int i1 = Math.min(mw, i0 + block);
+            for (int j = 0; j < nw; j += DJ_D) {
+                for (int i = i0; i < i1; i += DR_D) {
+                    dotD(k, a, aOff + i * aRow, aRow, b, bOff + j * bCol, bCol, c, cOff + i * cRow + j, cRow, add, sums);
+                }
             }
         }
         for (int i = 0; i < m; i++) {

@@ -56,6 +56,12 @@ class GemmTest {
                 add(out, new Case(s, l[0], l[1], Layout.ROW, Layout.ROW, false));
             }
         }
+        // The dot-product path (rows of A and columns of B contiguous) over several blocks of A's rows and a partial one:
+        // a prediction over a whole data set
+        for (int[] mk : new int[][] {{1001, 784}, {170, 784}, {333, 2000}}) {
+            add(out, new Case(mk[0], 13, mk[1], Layout.ROW, Layout.COL, false));
+            add(out, new Case(mk[0], 6, mk[1], Layout.ROW, Layout.COL, true));
+        }
         // Depths past one cache block, with every layout pair.
         for (Layout la : Layout.values()) {
             for (Layout lb : Layout.values()) add(out, new Case(19, 70, 600, la, lb, true));
