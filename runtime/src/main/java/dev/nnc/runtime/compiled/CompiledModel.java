@@ -47,8 +47,13 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     /** Per-batch scratch, kept so a batch allocates nothing: each slice's result, each piece's first non-finite mean. */
     private final double[] sliceResults;
     private final int[] sliceRight, pieceNonFinite, partNonFinite;
-    /** Each part's ranges of the gradient, when the network has row products ({@link #ranges(Layout, int, int)}). */
-    private final int[][] ranges;
+    /**
+     * For each number of parts, each part's ranges of the gradient ({@link #ranges(Layout, int, int)}), made when first
+     * asked for; null when the network has no row products.
+     */
+    private final int[][][] ranges;
+    /** How many parts the last mean was cut into: the step cuts the same, so each part steps what it computed. */
+    private int parts = 1;
     /** The gradient sums the mean adds to worker 0's, for the slice count of {@link #othersSlices}. */
     private Object[] others = new Object[0];
     private int othersSlices = 1;
@@ -88,7 +93,7 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         sliceRight = new int[this.threads];
         pieceNonFinite = new int[pieces];
         partNonFinite = new int[this.threads];
-        ranges = ranges(layout, size, this.threads);
+        ranges = layout.rows().isEmpty() ? null : new int[this.threads + 1][][];
     }
 
     /** A model of the generated class {@code className}, found by {@code loader}. */
@@ -250,17 +255,19 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
             Pool.run(pieceThreads, pieces, i -> pieceNonFinite[i] = Arrays.mean(mean, others, slices - 1, n, pieceFrom(i), pieceTo(i)));
             return first(pieceNonFinite, pieces);
         }
-        if (ranges.length == 1) return mean(n, slices, 0);
-        Pool.run(ranges.length, part -> partNonFinite[part] = mean(n, slices, part));
-        return first(partNonFinite, ranges.length);
+        // as many parts as slices: a batch worth that many threads for its samples is worth as many for its gradient
+        parts = slices;
+        int[][] cut = ranges(parts); // made here, before the hand-off publishes it to the helpers
+        if (parts == 1) return mean(n, slices, 0, cut[0]);
+        Pool.run(parts, part -> partNonFinite[part] = mean(n, slices, part, cut[part]));
+        return first(partNonFinite, parts);
     }
 
-    /** Part {@code part} of the mean. */
-    private int mean(int n, int slices, int part) {
+    /** Part {@code part} of {@link #parts} of the mean, whose ranges are r. */
+    private int mean(int n, int slices, int part, int[] r) {
         Object mean = workers.get(0).gradients();
-        for (int w = 0; w < slices; w++) net.rows(workers.get(w).rows, sliceFrom(n, slices, w), sliceTo(n, slices, w), part, ranges.length, w > 0);
+        for (int w = 0; w < slices; w++) net.rows(workers.get(w).rows, sliceFrom(n, slices, w), sliceTo(n, slices, w), part, parts, w > 0);
         int first = -1;
-        int[] r = ranges[part];
         for (int k = 0; k < r.length; k += 3) first = earlier(first, Arrays.mean(mean, others, r[k + 2] == ROWS ? 0 : slices - 1, n, r[k], r[k + 1]));
         return first;
     }
@@ -278,13 +285,17 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
 
     /**
      * Each part's ranges of the gradient sums, as triples (from, to, {@link #ROWS} or {@link #SLICES}), when the
-     * network has row products; null when it has none. Part p has rows {@link GeneratedNetwork#rowFrom}{@code (m, p,
+     * network has row products. Part p has rows {@link GeneratedNetwork#rowFrom}{@code (m, p,
      * parts)} … of each row product, and its share of the elements the row products do not set (biases, say), by
      * count. The same part computes a range's mean and then steps it, so the gradient it reads is still in its core's
      * cache, and the step needs no other partition.
      */
+    private int[][] ranges(int parts) {
+        if (ranges[parts] == null) ranges[parts] = ranges(layout, size, parts);
+        return ranges[parts];
+    }
+
     private static int[][] ranges(Layout layout, int size, int parts) {
-        if (layout.rows().isEmpty()) return null;
         List<Layout.Rows> rows = layout.rows().stream().sorted(Comparator.comparingInt(Layout.Rows::offset)).toList();
         List<int[]> rest = new ArrayList<>();
         int at = 0;
@@ -318,8 +329,9 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         steps++;
         double t = steps, rate = layout.optimizer().rate() * rateScale;
         if (ranges != null) {
-            Pool.run(ranges.length, part -> {
-                int[] r = ranges[part];
+            int[][] cut = ranges(parts);
+            Pool.run(parts, part -> {
+                int[] r = cut[part];
                 for (int k = 0; k < r.length; k += 3) net.step(stepArrays, r[k], r[k + 1], t, rate);
             });
         } else if (pieces == 1) {
