@@ -43,7 +43,10 @@ final class Rows {
         for (int k = 0; k < blocks.size(); k++) {
             if (k == at) continue;
             if (Schedule.touched(blocks.get(k)).contains(c)) return false;
-            if (k > at && (written(blocks.get(k)).contains(p.a().t()) || written(blocks.get(k)).contains(p.b().t()))) return false;
+            if (k > at) {
+                Set<Tensor> written = written(blocks.get(k));
+                if (written.contains(p.a().t()) || written.contains(p.b().t())) return false;
+            }
         }
         return true;
     }

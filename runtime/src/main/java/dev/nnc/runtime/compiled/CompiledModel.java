@@ -19,15 +19,14 @@ import java.util.function.BooleanSupplier;
  * generated methods over slices of a batch, one slice per thread. All parameters lie in one array, their
  * gradients in another and each optimizer state in one more, so zeroing, averaging and stepping are a few passes
  * over long arrays whether a network has three matrices or thirty scalars. Each thread has its own workspace and
- * gradient sums; the sums are added in slice order and divided by the batch size, so the result depends only on
- * how many slices there are, which depends only on the batch size and the machine's processors.
+ * gradient sums, added in slice order; a weight's gradient is summed by rows instead, over the slices in order ({@link
+ * GeneratedNetwork#rows}); all divided by the batch size, so the result depends only on how many slices there are,
+ * which depends only on the batch size and the machine's processors.
  */
 public final class CompiledModel extends FlatModel<Object> implements ResidentTraining {
     /** Operations per slice below which another thread costs more than it saves. */
     private static final long SLICE_WORK = 400_000;
     private final long sliceWork;
-    /** Elements per piece of the optimizer's and the gradient mean's work, and the fewest worth a second thread. */
-    private static final int PIECE = 1 << 15;
 
     private final GeneratedNetwork net;
     private final Object params;
@@ -35,7 +34,6 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     private final List<Worker> workers = new ArrayList<>();
     private final int threads;
     private final Object[] columns;
-    private final int pieces, pieceThreads;
     /** Values a sample of each input and target, as {@code layout.inputs()} and {@code layout.targets()} list them; of the first output. */
     private final int[] inputWidths, targetWidths;
     private final int outputWidth;
@@ -44,13 +42,10 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     private boolean loadedTargets;
     /** The optimizer's arrays as the generated step takes them: parameters, gradients, then each state. */
     private final Object[] stepArrays;
-    /** Per-batch scratch, kept so a batch allocates nothing: each slice's result, each piece's first non-finite mean. */
+    /** Per-batch scratch, kept so a batch allocates nothing: each slice's result, each part's first non-finite mean. */
     private final double[] sliceResults;
-    private final int[] sliceRight, pieceNonFinite, partNonFinite;
-    /**
-     * For each number of parts, each part's ranges of the gradient ({@link #ranges(Layout, int, int)}), made when first
-     * asked for; null when the network has no row products.
-     */
+    private final int[] sliceRight, partNonFinite;
+    /** For each number of parts, each part's ranges of the gradient ({@link #ranges(Layout, int, int)}), made when first asked for. */
     private final int[][][] ranges;
     /** How many parts the last mean was cut into: the step cuts the same, so each part steps what it computed. */
     private int parts = 1;
@@ -78,8 +73,6 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         state = new Object[stateCount()];
         for (int s = 0; s < state.length; s++) state[s] = Arrays.allocate(type, size);
         columns = new Object[layout.slots().size()];
-        pieces = Math.max(1, (size + PIECE - 1) / PIECE);
-        pieceThreads = size < 2 * PIECE ? 1 : Math.min(this.threads, pieces);
         resetState();
         workers.add(new Worker());
         inputWidths = signature.inputs().stream().mapToInt(TensorInfo::size).toArray();
@@ -91,9 +84,8 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         System.arraycopy(state, 0, stepArrays, 2, state.length);
         sliceResults = new double[this.threads];
         sliceRight = new int[this.threads];
-        pieceNonFinite = new int[pieces];
         partNonFinite = new int[this.threads];
-        ranges = layout.rows().isEmpty() ? null : new int[this.threads + 1][][];
+        ranges = new int[this.threads + 1][][];
     }
 
     /** A model of the generated class {@code className}, found by {@code loader}. */
@@ -220,10 +212,6 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         });
     }
 
-    private int pieceFrom(int i) { return (int) ((long) size * i / pieces); }
-
-    private int pieceTo(int i) { return (int) ((long) size * (i + 1) / pieces); }
-
     @Override public double loss(Batch batch) {
         int slices = load(batch.size(), true);
         return slices(batch, true, slices, (w, buf, from, to) -> net.evaluate(buf, from, to)) / batch.size();
@@ -237,10 +225,9 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     }
 
     /**
-     * The batch's mean gradient, into worker 0's gradient sums: without row products, the slices' sums added piece by
-     * piece; with them, each part of the gradient on its own thread (see {@link #ranges}): its rows of the row
-     * products over every slice's samples, slice after slice, and its share of the slices' own sums added; all over
-     * n. Returns the first element of the mean that is not finite, or −1.
+     * The batch's mean gradient, into worker 0's gradient sums, each part of the gradient on its own thread (see
+     * {@link #ranges}): its rows of the row products over every slice's samples, slice after slice, and its share of
+     * the slices' own sums added; all over n. Returns the first element of the mean that is not finite, or −1.
      */
     private int mean(int n, int slices) {
         if (othersSlices != slices) {
@@ -249,12 +236,6 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
             othersSlices = slices;
         }
         haveGradients = true;
-        Object mean = workers.get(0).gradients();
-        if (ranges == null) {
-            if (pieces == 1) return Arrays.mean(mean, others, slices - 1, n, 0, size);
-            Pool.run(pieceThreads, pieces, i -> pieceNonFinite[i] = Arrays.mean(mean, others, slices - 1, n, pieceFrom(i), pieceTo(i)));
-            return first(pieceNonFinite, pieces);
-        }
         // as many parts as slices: a batch worth that many threads for its samples is worth as many for its gradient
         parts = slices;
         int[][] cut = ranges(parts); // made here, before the hand-off publishes it to the helpers
@@ -284,8 +265,7 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     private static final int ROWS = 0, SLICES = 1;
 
     /**
-     * Each part's ranges of the gradient sums, as triples (from, to, {@link #ROWS} or {@link #SLICES}), when the
-     * network has row products. Part p has rows {@link GeneratedNetwork#rowFrom}{@code (m, p,
+     * Each part's ranges of the gradient sums, as triples (from, to, {@link #ROWS} or {@link #SLICES}). Part p has rows {@link GeneratedNetwork#rowFrom}{@code (m, p,
      * parts)} … of each row product, and its share of the elements the row products do not set (biases, say), by
      * count. The same part computes a range's mean and then steps it, so the gradient it reads is still in its core's
      * cache, and the step needs no other partition.
@@ -328,17 +308,14 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         requireOptimizer();
         steps++;
         double t = steps, rate = layout.optimizer().rate() * rateScale;
-        if (ranges != null) {
-            int[][] cut = ranges(parts);
-            Pool.run(parts, part -> {
-                int[] r = cut[part];
-                for (int k = 0; k < r.length; k += 3) net.step(stepArrays, r[k], r[k + 1], t, rate);
-            });
-        } else if (pieces == 1) {
-            net.step(stepArrays, 0, size, t, rate);
-        } else {
-            Pool.run(pieceThreads, pieces, i -> net.step(stepArrays, pieceFrom(i), pieceTo(i), t, rate));
-        }
+        int[][] cut = ranges(parts);
+        if (parts == 1) step(cut[0], t, rate);
+        else Pool.run(parts, part -> step(cut[part], t, rate));
+    }
+
+    /** The step over one part's ranges. */
+    private void step(int[] r, double t, double rate) {
+        for (int k = 0; k < r.length; k += 3) net.step(stepArrays, r[k], r[k + 1], t, rate);
     }
 
     // ─── Training on kept data ──────────────────────────────────────────────────────────────────────

@@ -476,14 +476,22 @@ public final class VectorGemm {
         }
         if (LD >= 16) c00 = c00.blend(c20, HI8_D).add(c20.blend(c00, HI8_D).rearrange(SW8_D));
         // Each accumulator left, the one that started at x = 4r + j (a multiple of LD), holds sums x to x + LD - 1 in order.
-        c00.intoArray(s, 0);
-        if (LD <= 8) c20.intoArray(s, 8);
-        if (LD <= 4) { c10.intoArray(s, 4); c30.intoArray(s, 12); }
-        if (LD <= 2) { c02.intoArray(s, 2); c12.intoArray(s, 6); c22.intoArray(s, 10); c32.intoArray(s, 14); }
-        double s00 = s[0], s01 = s[1], s02 = s[2], s03 = s[3];
-        double s10 = s[4], s11 = s[5], s12 = s[6], s13 = s[7];
-        double s20 = s[8], s21 = s[9], s22 = s[10], s23 = s[11];
-        double s30 = s[12], s31 = s[13], s32 = s[14], s33 = s[15];
+        double s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33;
+        if (LD == 8) { // lane reads, as in dotF: the store to s was left to the Vector API's Java code
+            s00 = c00.lane(0); s01 = c00.lane(1); s02 = c00.lane(2); s03 = c00.lane(3);
+            s10 = c00.lane(4); s11 = c00.lane(5); s12 = c00.lane(6); s13 = c00.lane(7);
+            s20 = c20.lane(0); s21 = c20.lane(1); s22 = c20.lane(2); s23 = c20.lane(3);
+            s30 = c20.lane(4); s31 = c20.lane(5); s32 = c20.lane(6); s33 = c20.lane(7);
+        } else {
+            c00.intoArray(s, 0);
+            if (LD <= 8) c20.intoArray(s, 8);
+            if (LD <= 4) { c10.intoArray(s, 4); c30.intoArray(s, 12); }
+            if (LD <= 2) { c02.intoArray(s, 2); c12.intoArray(s, 6); c22.intoArray(s, 10); c32.intoArray(s, 14); }
+            s00 = s[0]; s01 = s[1]; s02 = s[2]; s03 = s[3];
+            s10 = s[4]; s11 = s[5]; s12 = s[6]; s13 = s[7];
+            s20 = s[8]; s21 = s[9]; s22 = s[10]; s23 = s[11];
+            s30 = s[12]; s31 = s[13]; s32 = s[14]; s33 = s[15];
+        }
         for (; p < k; p++) {
             double x0 = a[ai + p];
             double x1 = a[ai + 1 * aRow + p];
