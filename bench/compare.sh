@@ -63,8 +63,10 @@ if ! "$python" -c 'import torch' 2>/dev/null; then
   have_torch=0
 fi
 
-# Full JIT (no TieredStopAtLevel), the Vector API, and the processor count the JVM sizes its pools by.
+# Full JIT (no TieredStopAtLevel), the Vector API, objects on cache lines (as ./nnc runs), and the processor count the
+# JVM sizes its pools by.
 java_flags=(-XX:ActiveProcessorCount="$threads" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+            -XX:ObjectAlignmentInBytes=64
             ${NNC_BENCH_JAVA_OPTS:-})
 nnc() { "$java_bin" "${java_flags[@]}" -cp "$jar" dev.nnc.bench.Throughput --backend "$backend" --threads "$threads" "$@" \
           2> >(grep -v 'Using incubator modules' >&2); }

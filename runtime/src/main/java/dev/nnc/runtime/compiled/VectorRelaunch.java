@@ -22,8 +22,8 @@ import java.util.function.Predicate;
  * only when its command line names it: {@code java --add-modules jdk.incubator.vector -jar model.jar}. A jar's
  * manifest cannot name it (the launcher reads {@code Add-Exports} and {@code Add-Opens}, no {@code Add-Modules}), and
  * a running JVM cannot add it to itself. So for the commands that compute, {@link ModelMain} runs its own command line
- * once more, with the module added, in a JVM with this one's standard input and output and its other options (heap
- * size, system properties), and exits with that JVM's status.
+ * once more, with the module added (and objects aligned to cache lines, as ./nnc runs), in a JVM with this one's standard
+ * input and output and its other options (heap size, system properties), and exits with that JVM's status.
  *
  * <p>It does so only where the module is there to add (Java 17 and newer; not a runtime image linked without it),
  * where this JVM has it not, where {@code -Dnnc.vector=false} does not ask for the scalar kernels, and where the
@@ -37,6 +37,12 @@ final class VectorRelaunch {
     private VectorRelaunch() {}
 
     static final String MODULE = "jdk.incubator.vector";
+
+    /**
+     * Objects on 64-byte cache lines, as ./nnc starts its JVM: the kernels line their vector loads up with them
+     * ({@link dev.nnc.runtime.kernel.VectorGemm}); added unless the command line sets an alignment itself.
+     */
+    static final String ALIGNMENT = "-XX:ObjectAlignmentInBytes=64";
 
     /** In the started JVM's environment: it never starts another, whatever it finds. */
     static final String STARTED = "NNC_VECTOR_RELAUNCHED";
@@ -71,6 +77,7 @@ final class VectorRelaunch {
         if (!ours) return null;
         for (int k = 0; k < main; k++) if (isAgent(arguments[k])) return null;
         List<String> command = new ArrayList<>(List.of(java, "--add-modules", MODULE));
+        if (Arrays.stream(arguments, 0, main).noneMatch(a -> a.startsWith("-XX:ObjectAlignmentInBytes="))) command.add(ALIGNMENT);
         command.addAll(Arrays.asList(arguments));
         return command;
     }

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * operand's layout: this is what lets one micro-kernel serve every stride combination.
  *
  * <p>The block is {@code X[r, p]} for {@code r < rows, p < depth}, {@code X[r, p] = src[off + r*rowStride +
- * p*depthStride]}. It is cut into panels of {@code w} rows; panel {@code q} starts at {@code q*w*depth} and
+ * p*depthStride]}. It is cut into panels of {@code w} rows; panel {@code q} starts at {@code at + q*w*depth} and
  * holds {@code X[q*w + r, p]} at {@code p*w + r}. Rows past {@code rows} in the last panel are zero, so
  * kernels may always compute full panels. A is packed with its rows as X's rows; B with its columns.
  */
@@ -17,9 +17,9 @@ final class Pack {
 
     private Pack() {}
 
-    static void f32(float[] src, int off, int rowStride, int depthStride, int rows, int depth, int w, float[] dst) {
+    static void f32(float[] src, int off, int rowStride, int depthStride, int rows, int depth, int w, float[] dst, int at) {
         for (int r0 = 0; r0 < rows; r0 += w) {
-            int base = r0 * depth, live = Math.min(w, rows - r0), s0 = off + r0 * rowStride;
+            int base = at + r0 * depth, live = Math.min(w, rows - r0), s0 = off + r0 * rowStride;
             if (rowStride == 1) {
                 // The panel's rows are adjacent in memory: one copy per depth step.
                 for (int p = 0; p < depth; p++) System.arraycopy(src, s0 + p * depthStride, dst, base + p * w, live);
@@ -45,9 +45,9 @@ final class Pack {
         }
     }
 
-    static void f64(double[] src, int off, int rowStride, int depthStride, int rows, int depth, int w, double[] dst) {
+    static void f64(double[] src, int off, int rowStride, int depthStride, int rows, int depth, int w, double[] dst, int at) {
         for (int r0 = 0; r0 < rows; r0 += w) {
-            int base = r0 * depth, live = Math.min(w, rows - r0), s0 = off + r0 * rowStride;
+            int base = at + r0 * depth, live = Math.min(w, rows - r0), s0 = off + r0 * rowStride;
             if (rowStride == 1) {
                 // The panel's rows are adjacent in memory: one copy per depth step.
                 for (int p = 0; p < depth; p++) System.arraycopy(src, s0 + p * depthStride, dst, base + p * w, live);

@@ -45,6 +45,14 @@ public final class VectorGemm {
      * 256, 128 rows of 784, is one block).
      */
     private static final int DOT_BLOCK_F = 1 << 17, DOT_BLOCK_D = 1 << 16;
+    /**
+     * The first element of an array that starts a cache line, which the dot tile's loads are lined up with: HotSpot puts
+     * an array's elements 16 bytes after the object's start (the header, on every JDK and default setting the runtime
+     * runs on), and nnc's launchers start the JVM with {@code -XX:ObjectAlignmentInBytes=64}, which starts every object
+     * on a cache line. Under other settings the guess costs only speed: which lanes go where depends on offsets alone,
+     * never on addresses, so the bits are the same.
+     */
+    static final int ALIGNED_F = (64 - 16) / Float.BYTES, ALIGNED_D = (64 - 16) / Double.BYTES;
 
     private VectorGemm() {}
 
@@ -64,7 +72,7 @@ public final class VectorGemm {
         boolean inPlace = aCol == 1;
         Workspace ws = Workspace.get();
         int ncMax = Math.min(n, NC_F), mcMax = Math.min(m, MC_F), kcMax = Math.min(k, KC_F);
-        float[] bp = ws.floatB(roundUp(ncMax, NR_F) * kcMax);
+        float[] bp = ws.floatB(ALIGNED_F + roundUp(ncMax, NR_F) * kcMax);
         float[] ap = ws.floatA(roundUp(mcMax, MR_F) * kcMax);
         float[] tile = ws.floatTile(MR_F * NR_F);
         for (int jc = 0; jc < n; jc += NC_F) {
@@ -72,13 +80,13 @@ public final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC_F) {
                 int kc = Math.min(KC_F, k - pc);
                 boolean add = accumulate || pc > 0;
-                Pack.f32(b, bOff + pc * bRow + jc * bCol, bCol, bRow, nc, kc, NR_F, bp);
+                Pack.f32(b, bOff + pc * bRow + jc * bCol, bCol, bRow, nc, kc, NR_F, bp, ALIGNED_F); // panels on cache lines
                 for (int ic = 0; ic < m; ic += MC_F) {
                     int mc = Math.min(MC_F, m - ic);
                     int aBlock = aOff + ic * aRow + pc * aCol, whole = mc - mc % MR_F;
                     // Rows contiguous along p are read in place; only a partial last panel is packed (zero rows).
-                    if (inPlace) Pack.f32(a, aBlock + whole * aRow, aRow, aCol, mc - whole, kc, MR_F, ap);
-                    else Pack.f32(a, aBlock, aRow, aCol, mc, kc, MR_F, ap);
+                    if (inPlace) Pack.f32(a, aBlock + whole * aRow, aRow, aCol, mc - whole, kc, MR_F, ap, 0);
+                    else Pack.f32(a, aBlock, aRow, aCol, mc, kc, MR_F, ap, 0);
                     for (int jr = 0; jr < nc; jr += NR_F) {
                         int cols = Math.min(NR_F, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR_F) {
@@ -88,10 +96,10 @@ public final class VectorGemm {
                             int ai = direct ? aBlock + ir * aRow : inPlace ? 0 : ir * kc;
                             int ars = direct ? aRow : 1, acs = direct ? 1 : MR_F;
                             if (rows == MR_F && cols == NR_F) {
-                                kernelF(kc, ar, ai, ars, acs, bp, jr * kc, c, ci, cRow, add);
+                                kernelF(kc, ar, ai, ars, acs, bp, ALIGNED_F + jr * kc, c, ci, cRow, add);
                             } else {
                                 // A partial tile is computed whole into a scratch tile, then the live part copied.
-                                kernelF(kc, ar, ai, ars, acs, bp, jr * kc, tile, 0, NR_F, false);
+                                kernelF(kc, ar, ai, ars, acs, bp, ALIGNED_F + jr * kc, tile, 0, NR_F, false);
                                 for (int r = 0; r < rows; r++) {
                                     for (int j = 0; j < cols; j++) {
                                         int o = ci + r * cRow + j;
@@ -113,7 +121,7 @@ public final class VectorGemm {
      */
     private static void dotsF(int m, int n, int k, float[] a, int aOff, int aRow, float[] b, int bOff, int bCol,
                               float[] c, int cOff, int cRow, boolean add) {
-        int mw = m - m % DR_F, nw = n - n % DJ_F;
+        int mw = k < LF ? 0 : m - m % DR_F, nw = n - n % DJ_F; // the tile reads whole vectors of every row
         float[] sums = new float[DR_F * DJ_F];
         // A block of rows of A (half a MiB) stays in L2 while every column of B passes; within it, DJ columns of B
         // (a few KiB) stay in L1 while the block's rows stream past them. Unblocked, a prediction over a whole data
@@ -171,7 +179,7 @@ public final class VectorGemm {
         boolean inPlace = aCol == 1;
         Workspace ws = Workspace.get();
         int ncMax = Math.min(n, NC_D), mcMax = Math.min(m, MC_D), kcMax = Math.min(k, KC_D);
-        double[] bp = ws.doubleB(roundUp(ncMax, NR_D) * kcMax);
+        double[] bp = ws.doubleB(ALIGNED_D + roundUp(ncMax, NR_D) * kcMax);
         double[] ap = ws.doubleA(roundUp(mcMax, MR_D) * kcMax);
         double[] tile = ws.doubleTile(MR_D * NR_D);
         for (int jc = 0; jc < n; jc += NC_D) {
@@ -179,13 +187,13 @@ public final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC_D) {
                 int kc = Math.min(KC_D, k - pc);
                 boolean add = accumulate || pc > 0;
-                Pack.f64(b, bOff + pc * bRow + jc * bCol, bCol, bRow, nc, kc, NR_D, bp);
+                Pack.f64(b, bOff + pc * bRow + jc * bCol, bCol, bRow, nc, kc, NR_D, bp, ALIGNED_D); // panels on cache lines
                 for (int ic = 0; ic < m; ic += MC_D) {
                     int mc = Math.min(MC_D, m - ic);
                     int aBlock = aOff + ic * aRow + pc * aCol, whole = mc - mc % MR_D;
                     // Rows contiguous along p are read in place; only a partial last panel is packed (zero rows).
-                    if (inPlace) Pack.f64(a, aBlock + whole * aRow, aRow, aCol, mc - whole, kc, MR_D, ap);
-                    else Pack.f64(a, aBlock, aRow, aCol, mc, kc, MR_D, ap);
+                    if (inPlace) Pack.f64(a, aBlock + whole * aRow, aRow, aCol, mc - whole, kc, MR_D, ap, 0);
+                    else Pack.f64(a, aBlock, aRow, aCol, mc, kc, MR_D, ap, 0);
                     for (int jr = 0; jr < nc; jr += NR_D) {
                         int cols = Math.min(NR_D, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR_D) {
@@ -195,10 +203,10 @@ public final class VectorGemm {
                             int ai = direct ? aBlock + ir * aRow : inPlace ? 0 : ir * kc;
                             int ars = direct ? aRow : 1, acs = direct ? 1 : MR_D;
                             if (rows == MR_D && cols == NR_D) {
-                                kernelD(kc, ar, ai, ars, acs, bp, jr * kc, c, ci, cRow, add);
+                                kernelD(kc, ar, ai, ars, acs, bp, ALIGNED_D + jr * kc, c, ci, cRow, add);
                             } else {
                                 // A partial tile is computed whole into a scratch tile, then the live part copied.
-                                kernelD(kc, ar, ai, ars, acs, bp, jr * kc, tile, 0, NR_D, false);
+                                kernelD(kc, ar, ai, ars, acs, bp, ALIGNED_D + jr * kc, tile, 0, NR_D, false);
                                 for (int r = 0; r < rows; r++) {
                                     for (int j = 0; j < cols; j++) {
                                         int o = ci + r * cRow + j;
@@ -220,7 +228,7 @@ public final class VectorGemm {
      */
     private static void dotsD(int m, int n, int k, double[] a, int aOff, int aRow, double[] b, int bOff, int bCol,
                               double[] c, int cOff, int cRow, boolean add) {
-        int mw = m - m % DR_D, nw = n - n % DJ_D;
+        int mw = k < LD ? 0 : m - m % DR_D, nw = n - n % DJ_D; // the tile reads whole vectors of every row
         double[] sums = new double[DR_D * DJ_D];
         // A block of rows of A (half a MiB) stays in L2 while every column of B passes; within it, DJ columns of B
         // (a few KiB) stay in L1 while the block's rows stream past them. Unblocked, a prediction over a whole data
@@ -349,19 +357,45 @@ public final class VectorGemm {
         FloatVector c10 = FloatVector.zero(FS); FloatVector c11 = FloatVector.zero(FS); FloatVector c12 = FloatVector.zero(FS); FloatVector c13 = FloatVector.zero(FS);
         FloatVector c20 = FloatVector.zero(FS); FloatVector c21 = FloatVector.zero(FS); FloatVector c22 = FloatVector.zero(FS); FloatVector c23 = FloatVector.zero(FS);
         FloatVector c30 = FloatVector.zero(FS); FloatVector c31 = FloatVector.zero(FS); FloatVector c32 = FloatVector.zero(FS); FloatVector c33 = FloatVector.zero(FS);
-        int kv = k - k % LF, p = 0;
-        for (; p < kv; p += LF) {
-            FloatVector a0 = FloatVector.fromArray(FS, a, ai + p);
-            FloatVector a1 = FloatVector.fromArray(FS, a, ai + 1 * aRow + p);
-            FloatVector a2 = FloatVector.fromArray(FS, a, ai + 2 * aRow + p);
-            FloatVector a3 = FloatVector.fromArray(FS, a, ai + 3 * aRow + p);
-            FloatVector b0 = FloatVector.fromArray(FS, b, bi + p);
+        // Every row of A starts at the same lane of a cache line when the rows' lengths are whole vectors: the main loop then
+        // runs from A's first 64-byte boundary, so none of its loads splits a cache line (a split load costs two; with all
+        // loads split the tile ran at 90 GFLOP/s, aligned at 140). The head before that boundary and the tail after the
+        // last whole vector are one partial vector each, after the loop.
+        int h = aRow % LF == 0 && bCol % LF == 0 ? Math.floorMod(ALIGNED_F - ai, LF) : 0;
+        if (k < h + LF) h = 0;
+        int end = h + (k - h) / LF * LF, ah = ai + h, bh = bi + h, kv = end - h; // (a loop from 0: C2 then keeps 64-bit row pointers)
+        for (int p = 0; p < kv; p += LF) {
+            FloatVector a0 = FloatVector.fromArray(FS, a, ah + p);
+            FloatVector a1 = FloatVector.fromArray(FS, a, ah + 1 * aRow + p);
+            FloatVector a2 = FloatVector.fromArray(FS, a, ah + 2 * aRow + p);
+            FloatVector a3 = FloatVector.fromArray(FS, a, ah + 3 * aRow + p);
+            FloatVector b0 = FloatVector.fromArray(FS, b, bh + p);
             c00 = a0.fma(b0, c00); c10 = a1.fma(b0, c10); c20 = a2.fma(b0, c20); c30 = a3.fma(b0, c30);
-            FloatVector b1 = FloatVector.fromArray(FS, b, bi + 1 * bCol + p);
+            FloatVector b1 = FloatVector.fromArray(FS, b, bh + 1 * bCol + p);
             c01 = a0.fma(b1, c01); c11 = a1.fma(b1, c11); c21 = a2.fma(b1, c21); c31 = a3.fma(b1, c31);
-            FloatVector b2 = FloatVector.fromArray(FS, b, bi + 2 * bCol + p);
+            FloatVector b2 = FloatVector.fromArray(FS, b, bh + 2 * bCol + p);
             c02 = a0.fma(b2, c02); c12 = a1.fma(b2, c12); c22 = a2.fma(b2, c22); c32 = a3.fma(b2, c32);
-            FloatVector b3 = FloatVector.fromArray(FS, b, bi + 3 * bCol + p);
+            FloatVector b3 = FloatVector.fromArray(FS, b, bh + 3 * bCol + p);
+            c03 = a0.fma(b3, c03); c13 = a1.fma(b3, c13); c23 = a2.fma(b3, c23); c33 = a3.fma(b3, c33);
+        }
+        // The head (lanes 0 … h − 1 of the vector at 0) and the tail (the last k − end lanes of the vector at k − LF): whole
+        // vectors within the rows, the lanes outside zeroed in both operands, so that they add exact zeros (not 0·∞).
+        for (int e = 0; e < 2; e++) {
+            if (e == 0 ? h == 0 : end == k) continue;
+            int p = e == 0 ? 0 : k - LF;
+            VectorMask<Float> live = e == 0 ? FS.indexInRange(0, h) : FS.indexInRange(0, LF - (k - end)).not();
+            FloatVector z = FloatVector.zero(FS);
+            FloatVector a0 = z.blend(FloatVector.fromArray(FS, a, ai + p), live);
+            FloatVector a1 = z.blend(FloatVector.fromArray(FS, a, ai + 1 * aRow + p), live);
+            FloatVector a2 = z.blend(FloatVector.fromArray(FS, a, ai + 2 * aRow + p), live);
+            FloatVector a3 = z.blend(FloatVector.fromArray(FS, a, ai + 3 * aRow + p), live);
+            FloatVector b0 = z.blend(FloatVector.fromArray(FS, b, bi + p), live);
+            c00 = a0.fma(b0, c00); c10 = a1.fma(b0, c10); c20 = a2.fma(b0, c20); c30 = a3.fma(b0, c30);
+            FloatVector b1 = z.blend(FloatVector.fromArray(FS, b, bi + 1 * bCol + p), live);
+            c01 = a0.fma(b1, c01); c11 = a1.fma(b1, c11); c21 = a2.fma(b1, c21); c31 = a3.fma(b1, c31);
+            FloatVector b2 = z.blend(FloatVector.fromArray(FS, b, bi + 2 * bCol + p), live);
+            c02 = a0.fma(b2, c02); c12 = a1.fma(b2, c12); c22 = a2.fma(b2, c22); c32 = a3.fma(b2, c32);
+            FloatVector b3 = z.blend(FloatVector.fromArray(FS, b, bi + 3 * bCol + p), live);
             c03 = a0.fma(b3, c03); c13 = a1.fma(b3, c13); c23 = a2.fma(b3, c23); c33 = a3.fma(b3, c33);
         }
         // The 16 sums by one fixed tree of lanewise adds. A merge of x and y for lane bit h gives, in lane i,
@@ -406,20 +440,6 @@ public final class VectorGemm {
             s20 = s[8]; s21 = s[9]; s22 = s[10]; s23 = s[11];
             s30 = s[12]; s31 = s[13]; s32 = s[14]; s33 = s[15];
         }
-        for (; p < k; p++) {
-            float x0 = a[ai + p];
-            float x1 = a[ai + 1 * aRow + p];
-            float x2 = a[ai + 2 * aRow + p];
-            float x3 = a[ai + 3 * aRow + p];
-            float y0 = b[bi + p];
-            float y1 = b[bi + 1 * bCol + p];
-            float y2 = b[bi + 2 * bCol + p];
-            float y3 = b[bi + 3 * bCol + p];
-            s00 = Math.fma(x0, y0, s00); s01 = Math.fma(x0, y1, s01); s02 = Math.fma(x0, y2, s02); s03 = Math.fma(x0, y3, s03);
-            s10 = Math.fma(x1, y0, s10); s11 = Math.fma(x1, y1, s11); s12 = Math.fma(x1, y2, s12); s13 = Math.fma(x1, y3, s13);
-            s20 = Math.fma(x2, y0, s20); s21 = Math.fma(x2, y1, s21); s22 = Math.fma(x2, y2, s22); s23 = Math.fma(x2, y3, s23);
-            s30 = Math.fma(x3, y0, s30); s31 = Math.fma(x3, y1, s31); s32 = Math.fma(x3, y2, s32); s33 = Math.fma(x3, y3, s33);
-        }
         int o0 = ci;
         c[o0] = add ? c[o0] + s00 : s00; c[o0 + 1] = add ? c[o0 + 1] + s01 : s01; c[o0 + 2] = add ? c[o0 + 2] + s02 : s02; c[o0 + 3] = add ? c[o0 + 3] + s03 : s03;
         int o1 = ci + 1 * cRow;
@@ -437,19 +457,45 @@ public final class VectorGemm {
         DoubleVector c10 = DoubleVector.zero(DS); DoubleVector c11 = DoubleVector.zero(DS); DoubleVector c12 = DoubleVector.zero(DS); DoubleVector c13 = DoubleVector.zero(DS);
         DoubleVector c20 = DoubleVector.zero(DS); DoubleVector c21 = DoubleVector.zero(DS); DoubleVector c22 = DoubleVector.zero(DS); DoubleVector c23 = DoubleVector.zero(DS);
         DoubleVector c30 = DoubleVector.zero(DS); DoubleVector c31 = DoubleVector.zero(DS); DoubleVector c32 = DoubleVector.zero(DS); DoubleVector c33 = DoubleVector.zero(DS);
-        int kv = k - k % LD, p = 0;
-        for (; p < kv; p += LD) {
-            DoubleVector a0 = DoubleVector.fromArray(DS, a, ai + p);
-            DoubleVector a1 = DoubleVector.fromArray(DS, a, ai + 1 * aRow + p);
-            DoubleVector a2 = DoubleVector.fromArray(DS, a, ai + 2 * aRow + p);
-            DoubleVector a3 = DoubleVector.fromArray(DS, a, ai + 3 * aRow + p);
-            DoubleVector b0 = DoubleVector.fromArray(DS, b, bi + p);
+        // Every row of A starts at the same lane of a cache line when the rows' lengths are whole vectors: the main loop then
+        // runs from A's first 64-byte boundary, so none of its loads splits a cache line (a split load costs two; with all
+        // loads split the tile ran at 90 GFLOP/s, aligned at 140). The head before that boundary and the tail after the
+        // last whole vector are one partial vector each, after the loop.
+        int h = aRow % LD == 0 && bCol % LD == 0 ? Math.floorMod(ALIGNED_D - ai, LD) : 0;
+        if (k < h + LD) h = 0;
+        int end = h + (k - h) / LD * LD, ah = ai + h, bh = bi + h, kv = end - h; // (a loop from 0: C2 then keeps 64-bit row pointers)
+        for (int p = 0; p < kv; p += LD) {
+            DoubleVector a0 = DoubleVector.fromArray(DS, a, ah + p);
+            DoubleVector a1 = DoubleVector.fromArray(DS, a, ah + 1 * aRow + p);
+            DoubleVector a2 = DoubleVector.fromArray(DS, a, ah + 2 * aRow + p);
+            DoubleVector a3 = DoubleVector.fromArray(DS, a, ah + 3 * aRow + p);
+            DoubleVector b0 = DoubleVector.fromArray(DS, b, bh + p);
             c00 = a0.fma(b0, c00); c10 = a1.fma(b0, c10); c20 = a2.fma(b0, c20); c30 = a3.fma(b0, c30);
-            DoubleVector b1 = DoubleVector.fromArray(DS, b, bi + 1 * bCol + p);
+            DoubleVector b1 = DoubleVector.fromArray(DS, b, bh + 1 * bCol + p);
             c01 = a0.fma(b1, c01); c11 = a1.fma(b1, c11); c21 = a2.fma(b1, c21); c31 = a3.fma(b1, c31);
-            DoubleVector b2 = DoubleVector.fromArray(DS, b, bi + 2 * bCol + p);
+            DoubleVector b2 = DoubleVector.fromArray(DS, b, bh + 2 * bCol + p);
             c02 = a0.fma(b2, c02); c12 = a1.fma(b2, c12); c22 = a2.fma(b2, c22); c32 = a3.fma(b2, c32);
-            DoubleVector b3 = DoubleVector.fromArray(DS, b, bi + 3 * bCol + p);
+            DoubleVector b3 = DoubleVector.fromArray(DS, b, bh + 3 * bCol + p);
+            c03 = a0.fma(b3, c03); c13 = a1.fma(b3, c13); c23 = a2.fma(b3, c23); c33 = a3.fma(b3, c33);
+        }
+        // The head (lanes 0 … h − 1 of the vector at 0) and the tail (the last k − end lanes of the vector at k − LD): whole
+        // vectors within the rows, the lanes outside zeroed in both operands, so that they add exact zeros (not 0·∞).
+        for (int e = 0; e < 2; e++) {
+            if (e == 0 ? h == 0 : end == k) continue;
+            int p = e == 0 ? 0 : k - LD;
+            VectorMask<Double> live = e == 0 ? DS.indexInRange(0, h) : DS.indexInRange(0, LD - (k - end)).not();
+            DoubleVector z = DoubleVector.zero(DS);
+            DoubleVector a0 = z.blend(DoubleVector.fromArray(DS, a, ai + p), live);
+            DoubleVector a1 = z.blend(DoubleVector.fromArray(DS, a, ai + 1 * aRow + p), live);
+            DoubleVector a2 = z.blend(DoubleVector.fromArray(DS, a, ai + 2 * aRow + p), live);
+            DoubleVector a3 = z.blend(DoubleVector.fromArray(DS, a, ai + 3 * aRow + p), live);
+            DoubleVector b0 = z.blend(DoubleVector.fromArray(DS, b, bi + p), live);
+            c00 = a0.fma(b0, c00); c10 = a1.fma(b0, c10); c20 = a2.fma(b0, c20); c30 = a3.fma(b0, c30);
+            DoubleVector b1 = z.blend(DoubleVector.fromArray(DS, b, bi + 1 * bCol + p), live);
+            c01 = a0.fma(b1, c01); c11 = a1.fma(b1, c11); c21 = a2.fma(b1, c21); c31 = a3.fma(b1, c31);
+            DoubleVector b2 = z.blend(DoubleVector.fromArray(DS, b, bi + 2 * bCol + p), live);
+            c02 = a0.fma(b2, c02); c12 = a1.fma(b2, c12); c22 = a2.fma(b2, c22); c32 = a3.fma(b2, c32);
+            DoubleVector b3 = z.blend(DoubleVector.fromArray(DS, b, bi + 3 * bCol + p), live);
             c03 = a0.fma(b3, c03); c13 = a1.fma(b3, c13); c23 = a2.fma(b3, c23); c33 = a3.fma(b3, c33);
         }
         // The 16 sums by one fixed tree of lanewise adds. A merge of x and y for lane bit h gives, in lane i,
@@ -491,20 +537,6 @@ public final class VectorGemm {
             s10 = s[4]; s11 = s[5]; s12 = s[6]; s13 = s[7];
             s20 = s[8]; s21 = s[9]; s22 = s[10]; s23 = s[11];
             s30 = s[12]; s31 = s[13]; s32 = s[14]; s33 = s[15];
-        }
-        for (; p < k; p++) {
-            double x0 = a[ai + p];
-            double x1 = a[ai + 1 * aRow + p];
-            double x2 = a[ai + 2 * aRow + p];
-            double x3 = a[ai + 3 * aRow + p];
-            double y0 = b[bi + p];
-            double y1 = b[bi + 1 * bCol + p];
-            double y2 = b[bi + 2 * bCol + p];
-            double y3 = b[bi + 3 * bCol + p];
-            s00 = Math.fma(x0, y0, s00); s01 = Math.fma(x0, y1, s01); s02 = Math.fma(x0, y2, s02); s03 = Math.fma(x0, y3, s03);
-            s10 = Math.fma(x1, y0, s10); s11 = Math.fma(x1, y1, s11); s12 = Math.fma(x1, y2, s12); s13 = Math.fma(x1, y3, s13);
-            s20 = Math.fma(x2, y0, s20); s21 = Math.fma(x2, y1, s21); s22 = Math.fma(x2, y2, s22); s23 = Math.fma(x2, y3, s23);
-            s30 = Math.fma(x3, y0, s30); s31 = Math.fma(x3, y1, s31); s32 = Math.fma(x3, y2, s32); s33 = Math.fma(x3, y3, s33);
         }
         int o0 = ci;
         c[o0] = add ? c[o0] + s00 : s00; c[o0 + 1] = add ? c[o0 + 1] + s01 : s01; c[o0 + 2] = add ? c[o0 + 2] + s02 : s02; c[o0 + 3] = add ? c[o0 + 3] + s03 : s03;

@@ -22,12 +22,15 @@ class VectorRelaunchTest {
 
     @Test
     void theModuleGoesFirstAndEverythingElseStays() {
-        assertEquals(List.of("/jdk/bin/java", "--add-modules", "jdk.incubator.vector", "-jar", "model.jar", "predict", "--weights",
+        assertEquals(List.of("/jdk/bin/java", "--add-modules", "jdk.incubator.vector", VectorRelaunch.ALIGNMENT, "-jar", "model.jar", "predict", "--weights",
                 "w.safetensors", "--input", "x.csv"), command("-jar", "model.jar"));
-        assertEquals(List.of("/jdk/bin/java", "--add-modules", "jdk.incubator.vector", "-Xmx2g", "-Dx=y", "-jar", "model.jar", "predict",
+        assertEquals(List.of("/jdk/bin/java", "--add-modules", "jdk.incubator.vector", VectorRelaunch.ALIGNMENT, "-Xmx2g", "-Dx=y", "-jar", "model.jar", "predict",
                 "--weights", "w.safetensors", "--input", "x.csv"), command("-Xmx2g", "-Dx=y", "-jar", "model.jar"));
-        assertEquals(List.of("/jdk/bin/java", "--add-modules", "jdk.incubator.vector", "-cp", "other.jar", ModelJar.MAIN_CLASS, "predict",
+        assertEquals(List.of("/jdk/bin/java", "--add-modules", "jdk.incubator.vector", VectorRelaunch.ALIGNMENT, "-cp", "other.jar", ModelJar.MAIN_CLASS, "predict",
                 "--weights", "w.safetensors", "--input", "x.csv"), command("-cp", "other.jar", ModelJar.MAIN_CLASS));
+        assertEquals(List.of("/jdk/bin/java", "--add-modules", "jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=16", "-jar", "model.jar",
+                "predict", "--weights", "w.safetensors", "--input", "x.csv"), command("-XX:ObjectAlignmentInBytes=16", "-jar", "model.jar"),
+                "an alignment the user chose stays");
     }
 
     @Test

@@ -145,6 +145,61 @@ class GemmTest {
         assertUntouchedOutside(t, cOff, cRow, c.length, i -> c[i] == before[i]);
     }
 
+    /**
+     * The dot-product tile lines its loads up with A's rows: a head before the first cache line boundary and a tail after
+     * the last whole vector, each a partial vector. Every alignment of A's and B's rows, depths around the vector length,
+     * row strides that keep the rows' alignment and that do not; and an infinity in B, wherever it falls, gives an infinite
+     * sum, not NaN (the lanes outside the head and the tail add exact zeros, not 0·∞).
+     */
+    @Test
+    void dotTileOverEveryAlignment() {
+        assumeTrue(Gemm.vectorized(), "the Vector API module is not in this JVM");
+        Random rnd = new Random(11);
+        for (int k : new int[] {1, 15, 16, 17, 31, 32, 33, 47, 48, 80, 784}) {
+            for (int aOff = 0; aOff < 16; aOff++) {
+                for (int bOff : new int[] {aOff, aOff + 1, rnd.nextInt(16)}) {
+                    for (boolean lined : new boolean[] {true, false}) {
+                        int stride = lined ? (k + 15) / 16 * 16 : k, m = 5, n = 6;
+                        float[] a = randomFloats(rnd, aOff + m * stride), b = randomFloats(rnd, bOff + n * stride);
+                        double[] ad = new double[a.length], bd = new double[b.length];
+                        for (int i = 0; i < a.length; i++) ad[i] = a[i];
+                        for (int i = 0; i < b.length; i++) bd[i] = b[i];
+                        float[] c = new float[m * n];
+                        double[] cd = new double[m * n];
+                        VectorGemm.f32(m, n, k, a, aOff, stride, 1, b, bOff, 1, stride, c, 0, n, false);
+                        VectorGemm.f64(m, n, k, ad, aOff, stride, 1, bd, bOff, 1, stride, cd, 0, n, false);
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                double want = 0, mag = 0;
+                                for (int p = 0; p < k; p++) {
+                                    double term = ad[aOff + i * stride + p] * bd[bOff + j * stride + p];
+                                    want += term;
+                                    mag += Math.abs(term);
+                                }
+                                String at = "k " + k + ", A at " + aOff + ", B at " + bOff + ", stride " + stride + ": C[" + i + "," + j + "]";
+                                assertEquals(want, c[i * n + j], 4e-6 * Math.sqrt(k + 1) * (mag + 1e-30), at);
+                                assertEquals(want, cd[i * n + j], 1e-12 * (mag + 1e-300), at);
+                            }
+                        }
+                        // an infinity at each of a few places of B's column 0 (A positive): +∞ in column 0, finite elsewhere
+                        for (int i = 0; i < a.length; i++) a[i] = Math.abs(a[i]) + 0.5f;
+                        for (int e : new int[] {0, 3, 11, 12, 15, k / 2, k - 16, k - 5, k - 1}) {
+                            if (e < 0 || e >= k) continue;
+                            float kept = b[bOff + e];
+                            b[bOff + e] = Float.POSITIVE_INFINITY;
+                            VectorGemm.f32(m, n, k, a, aOff, stride, 1, b, bOff, 1, stride, c, 0, n, false);
+                            b[bOff + e] = kept;
+                            for (int i = 0; i < m; i++) {
+                                assertEquals(Float.POSITIVE_INFINITY, c[i * n], "k " + k + ", A at " + aOff + ", ∞ at " + e + ": C[" + i + ",0]");
+                                for (int j = 1; j < n; j++) assertTrue(Float.isFinite(c[i * n + j]), "k " + k + ", ∞ at " + e + ": C[" + i + "," + j + "]");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void facadeMatchesScalarPath() {
         Random rnd = new Random(7);
