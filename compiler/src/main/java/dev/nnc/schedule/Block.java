@@ -28,6 +28,12 @@ public sealed interface Block {
         public static final int SAMPLES = -1;
     }
 
+    /**
+     * Every sample's {@code row} (a workspace tensor of one row) set to the parameter {@code from}, of as many elements:
+     * the rows a product then adds into ({@link Bias}).
+     */
+    record Broadcast(Tensor row, Tensor from) implements Block {}
+
     /** Sets these tensors (gradient sums that per-sample loops add into) to zero, before anything adds to them. */
     record Clear(List<Tensor> tensors) implements Block {
         public Clear { tensors = List.copyOf(tensors); }

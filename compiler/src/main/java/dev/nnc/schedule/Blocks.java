@@ -38,7 +38,7 @@ final class Blocks {
         return blocks;
     }
 
-    private static Block.PerSample perSample(List<Stmt> body, boolean unrolled, Map<Tensor, Storage> storage, Schedule.Target target) {
+    static Block.PerSample perSample(List<Stmt> body, boolean unrolled, Map<Tensor, Storage> storage, Schedule.Target target) {
         return new Block.PerSample(body, unrolled, Locals.accumulators(body, unrolled, target, storage),
                 Locals.parameters(body, unrolled, target, storage));
     }

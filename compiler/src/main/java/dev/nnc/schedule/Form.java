@@ -31,6 +31,7 @@ sealed interface Form permits Form.Samples, Form.Sums, Kernel.Elements, Kernel.P
         for (Block b : p.blocks()) {
             switch (b) {
                 case Block.Clear c -> { }
+                case Block.Broadcast r -> throw new IllegalStateException("internal: BIAS runs on a CPU's schedule only");
                 case Block.Product m -> forms.add(new Kernel.Product(m));
                 case Block.PerSample s -> forms.add(perSample(s, p.storage()));
             }

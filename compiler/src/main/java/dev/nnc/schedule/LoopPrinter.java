@@ -24,6 +24,8 @@ public final class LoopPrinter {
         for (int k = 0; k < p.blocks().size(); k++) {
             switch (p.blocks().get(k)) {
                 case Block.Product m -> b.append("  block ").append(k).append(": matrix product ").append(product(m, style)).append('\n');
+                case Block.Broadcast r -> b.append("  block ").append(k).append(": for each sample b, ").append(name(r.row(), style))
+                        .append(" = ").append(name(r.from(), style)).append('\n');
                 case Block.Clear c -> b.append("  block ").append(k).append(": ")
                         .append(String.join(", ", c.tensors().stream().map(t -> name(t, style)).toList())).append(" = 0\n");
                 case Block.PerSample s -> {

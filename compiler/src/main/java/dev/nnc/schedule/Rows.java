@@ -56,6 +56,7 @@ final class Rows {
         return switch (b) {
             case Block.Product p -> Set.of(p.c().t());
             case Block.Clear c -> Set.copyOf(c.tensors());
+            case Block.Broadcast r -> Set.of(r.row());
             case Block.PerSample s -> Schedule.written(s.body());
         };
     }

@@ -68,7 +68,8 @@ public final class Schedule {
      * SCHEDULE as a flat list of passes. For the network: SPLIT DEFS (Graph → Graph), LAYOUT (Graph → the shared
      * arrays). For each of its methods (train, predict, evaluate): ITEMS (defs → nests and products), GROUP (→ runs
      * unrolled or as loops, and products), SUMS APART (on a GPU), SPLIT RUNS, PLACE (→ where each tensor lives),
-     * BLOCKS (→ the blocks, with what each keeps in locals), ROWS (training on a CPU: the weights' gradient products
+     * BLOCKS (→ the blocks, with what each keeps in locals), BIAS (on a CPU: a product's rows start as the bias its next
+     * block would add), ROWS (training on a CPU: the weights' gradient products
      * out of the slices, to run over the whole batch by rows).
      */
     public static LoopProgram of(Graph g, OptimizerIr optimizer, Options options) {
@@ -109,6 +110,7 @@ public final class Schedule {
         List<Tensor> cleared = gradients ? Blocks.cleared(groups, layout) : List.of();
         Map<Tensor, Storage> storage = Placement.of(groups, layout, new LinkedHashSet<>(delivered.values()), cleared);
         List<Block> blocks = Blocks.of(groups, cleared, storage, options.target());
+        if (options.target() == Target.CPU) blocks = Bias.of(blocks, storage, options.target());
         var rows = gradients && options.target() == Target.CPU ? Rows.of(blocks, storage) : new Rows.Split(blocks, List.of());
 
         Map<Tensor, Storage.Work> outputSlots = new LinkedHashMap<>();
@@ -147,6 +149,10 @@ public final class Schedule {
             }
             case Block.PerSample s -> out.addAll(touched(s.body()));
             case Block.Clear c -> out.addAll(c.tensors());
+            case Block.Broadcast r -> {
+                out.add(r.row());
+                out.add(r.from());
+            }
         }
         return out;
     }

@@ -140,6 +140,7 @@ public final class ClassGen {
             case Block.Product product -> product(e, product);
             case Block.PerSample s -> perSample(e, s, lossSum);
             case Block.Clear c -> clear(e, c, p);
+            case Block.Broadcast r -> broadcast(e, r);
         }
         mv.visitVarInsn(DLOAD, lossSum);
         mv.visitInsn(DRETURN);
@@ -172,6 +173,15 @@ public final class ClassGen {
             e.t.constant(e.mv, 0);
             e.mv.visitMethodInsn(INVOKESTATIC, "java/util/Arrays", "fill", "(" + e.t.array + "II" + e.t.desc + ")V", false);
         }
+    }
+
+    /** {@code GeneratedNetwork.broadcast(from's array, where from starts, row's array, where it starts, to − from, row's size)}. */
+    private static void broadcast(Emitter e, Block.Broadcast r) {
+        e.operandStart(r.from());
+        e.operandStart(r.row());
+        extent(e, Block.Product.SAMPLES);
+        e.push(r.row().size());
+        e.mv.visitMethodInsn(INVOKESTATIC, BASE, "broadcast", "(Ljava/lang/Object;ILjava/lang/Object;III)V", false);
     }
 
     /** The kernel call {@code Gemm.f32(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, accumulate)}. */

@@ -32,6 +32,14 @@ public abstract class GeneratedNetwork {
     /** The first of a product's {@code m} rows that share {@code part} of {@code parts} computes (the runtime's and the generated code's rule). */
     public static int rowFrom(int m, int part, int parts) { return (int) ((long) m * part / parts); }
 
+    /**
+     * Rows 0 … {@code rows} − 1 of {@code to} from {@code at} on, {@code width} values a row, each set to the {@code width}
+     * values of {@code from} at {@code fromAt}: the rows a product adds into (a bias, the generated code's {@code Broadcast}).
+     */
+    public static void broadcast(Object from, int fromAt, Object to, int at, int rows, int width) {
+        for (int r = 0; r < rows; r++) System.arraycopy(from, fromAt, to, at + r * width, width);
+    }
+
     /** Forward for samples {@code from} to {@code to}: the outputs, into their workspace slots; no targets needed. */
     public abstract void predict(Object[] buf, int from, int to);
 
