@@ -327,8 +327,8 @@ public final class AstPrinter {
 
     private void sumHead(Expr.Sum s) {
         String index = name(s.index());
-        String sigma = ascii ? "sum" : "Σ";
-        if (s.lower() == null && s.upper() == null) {
+        String sigma = ascii ? s.op().ascii : s.op().unicode;
+        if (s.lower() == null && s.upper() == null && s.op() == Expr.Reduction.SUM) {
             String sub = ascii ? null : Names.subscript(index);
             out.append(sub != null && sub.length() == 1 ? sigma + sub : sigma + "_" + index);
             return;
@@ -384,6 +384,8 @@ public final class AstPrinter {
             String sub = switch (indices.get(0)) {
                 case Index.Var v -> Names.subscript(v.name().name());
                 case Index.Const k -> Names.subscript(String.valueOf(k.value()));
+                case Index.Affine a -> null;
+                case Index.Broken b -> null;
             };
             if (sub != null) {
                 out.append(sub);
@@ -397,7 +399,26 @@ public final class AstPrinter {
         return indices.stream().map(i -> switch (i) {
             case Index.Var v -> name(v.name());
             case Index.Const k -> String.valueOf(k.value());
+            case Index.Affine a -> affine(a);
+            case Index.Broken b -> b.span().text();
         }).collect(Collectors.joining(","));
+    }
+
+    /** 2·i + p - 2: the coefficient with an explicit product, since 2e1 would read as a number. */
+    private String affine(Index.Affine a) {
+        var b = new StringBuilder();
+        for (var t : a.terms()) {
+            long c = t.coefficient();
+            if (b.isEmpty()) {
+                if (c < 0) b.append('-');
+            } else {
+                b.append(c < 0 ? " - " : " + ");
+            }
+            if (Math.abs(c) != 1) b.append(Math.abs(c)).append(ascii ? "*" : "·");
+            b.append(name(t.name()));
+        }
+        if (a.constant() != 0) b.append(a.constant() < 0 ? " - " : " + ").append(Math.abs((long) a.constant()));
+        return b.toString();
     }
 
     // ─── Tokens ───────────────────────────────────────────────────────────────────────────────────

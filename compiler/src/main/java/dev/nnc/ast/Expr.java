@@ -30,9 +30,23 @@ public sealed interface Expr {
     record Binary(Op op, Expr left, Expr right, Span span) implements Expr {}
 
     /**
-     * {@code Σᵢ body}; {@code lower} and {@code upper} are null unless written ({@code Σ_{i=1}^{n}}).
+     * {@code Σᵢ body}, or {@code max_{p=1}^{2} body} (a reduction by max, as in max pooling); {@code lower} and
+     * {@code upper} are null unless written ({@code Σ_{i=1}^{n}}).
      */
-    record Sum(Ident index, Integer lower, Bound upper, Expr body, Span span) implements Expr {}
+    record Sum(Reduction op, Ident index, Integer lower, Bound upper, Expr body, Span span) implements Expr {}
+
+    /** What a {@link Sum} reduces by. */
+    enum Reduction {
+        SUM("Σ", "sum"), MAX("max", "max");
+
+        public final String unicode;
+        public final String ascii;
+
+        Reduction(String unicode, String ascii) {
+            this.unicode = unicode;
+            this.ascii = ascii;
+        }
+    }
 
     /** {@code ∂J/∂θ} */
     record Derivative(Ident of, Ident wrt, Span span) implements Expr {}

@@ -2,9 +2,11 @@ package dev.nnc.check;
 
 import dev.nnc.ast.Arg;
 import dev.nnc.ast.Expr;
+import dev.nnc.ast.Ident;
 import dev.nnc.ast.Index;
 import dev.nnc.diag.Key;
 import dev.nnc.diag.Products;
+import dev.nnc.ir.Windows;
 import dev.nnc.resolve.Builtins;
 import dev.nnc.resolve.Suggest;
 import dev.nnc.resolve.Symbol;
@@ -44,9 +46,10 @@ final class ExprChecker {
     private int depth;
 
     Shape check(Expr e) {
-        if (depth++ == 0) Constants.checkFinite(e, reporter);
+        boolean whole = depth++ == 0;
+        if (whole) Constants.checkFinite(e, reporter);
         try {
-            return switch (e) {
+            Shape shape = switch (e) {
                 case Expr.Num n -> Shape.SCALAR;
                 case Expr.Ref r -> ref(r);
                 case Expr.Call c -> call(c);
@@ -56,6 +59,8 @@ final class ExprChecker {
                 case Expr.Derivative d -> derivative(d);
                 case Expr.Iverson i -> broadcast(i.span(), check(i.left()), i.left(), check(i.right()), i.right());
             };
+            if (whole) windows();
+            return shape;
         } finally {
             depth--;
         }
@@ -133,6 +138,27 @@ final class ExprChecker {
                     if (iv == null) ok = false;
                     else constrain(iv, size, where, shown);
                 }
+                case Index.Broken b -> {
+                    // reported where it was read; its names count as used, values and indices alike
+                    touch(List.of(b));
+                    for (Ident n : b.names()) if (locals.has(n.name())) locals.markUsed(n.name());
+                    ok = false;
+                }
+                case Index.Affine a -> {
+                    List<Windows.Term<InferredIndex>> terms = new ArrayList<>();
+                    for (Index.Term t : a.terms()) {
+                        InferredIndex iv = bound(new Index.Var(t.name()));
+                        if (iv == null) {
+                            ok = false;
+                            continue;
+                        }
+                        iv.subscripts = true;
+                        terms.add(new Windows.Term<>(iv, t.coefficient()));
+                    }
+                    if (terms.size() == a.terms().size()) {
+                        affine.add(new Windows.Use<>(terms, a.constant(), size, new Read(name, a, k, subs.size(), shown, where)));
+                    }
+                }
                 case Index.Const c -> {
                     if (c.value() < 1 || c.value() > size) {
                         reporter.error(Key.INDEX_OUT_OF_RANGE, c.span(), "index " + c.value() + " is out of range for "
@@ -149,9 +175,88 @@ final class ExprChecker {
     /** Marks the indices of a reference that failed for another reason as used, without reporting them. */
     private void touch(List<Index> subs) {
         for (Index i : subs) {
-            if (i instanceof Index.Var v && indices.get(v.name().name()) instanceof InferredIndex iv) iv.subscripts = true;
+            for (Ident n : names(i)) if (indices.get(n.name()) instanceof InferredIndex iv) iv.subscripts = true;
         }
     }
+
+    private static List<Ident> names(Index i) {
+        return switch (i) {
+            case Index.Var v -> List.of(v.name());
+            case Index.Const c -> List.of();
+            case Index.Affine a -> a.terms().stream().map(Index.Term::name).toList();
+            case Index.Broken b -> b.names();
+        };
+    }
+
+    // ─── Index arithmetic ─────────────────────────────────────────────────────────────────────────
+
+    /** An affine subscript as read: for messages. */
+    private record Read(String tensor, Index.Affine subscript, int k, int of, String shown, Span where) {}
+
+    /** The affine subscripts of the body being checked, settled when it has been checked whole. */
+    private final List<Windows.Use<InferredIndex, Read>> affine = new ArrayList<>();
+
+    /**
+     * The ranges affine subscripts imply (an index that subscripts only through them gets the largest range that
+     * reads inside; {@link Windows}), then every affine read checked to stay inside its tensor.
+     */
+    private void windows() {
+        if (affine.isEmpty()) return;
+        var uses = List.copyOf(affine);
+        affine.clear();
+        var found = Windows.solve(uses, iv -> iv.range);
+        Set<InferredIndex> empty = new HashSet<>();
+        for (var e : found.entrySet()) {
+            InferredIndex iv = e.getKey();
+            var limit = Windows.limiting(uses, iv, v -> v == iv ? null : v.range != null ? v.range : found.containsKey(v)
+                    ? (Integer) (int) Math.max(1, found.get(v)) : null);
+            Read r = limit.where();
+            if (e.getValue() < 1) {
+                reporter.error(Key.EMPTY_RANGE, r.where(), "no value of " + iv.name + " keeps " + r.shown() + " inside "
+                        + r.tensor() + ", whose " + ordinal(r.k(), r.of()) + "dimension has " + limit.extent()
+                        + (limit.extent() == 1 ? " element" : " elements"), "a window cannot be wider than what it slides over");
+                iv.range = 1;
+                empty.add(iv);
+            } else {
+                iv.range = (int) (long) e.getValue();
+            }
+            iv.rangeSpan = r.where();
+            iv.rangeWhat = r.shown();
+        }
+        boolean unknown = false;
+        for (var u : uses) {
+            for (var t : u.terms()) {
+                InferredIndex iv = t.v();
+                if (iv.range != null) continue;
+                if (!unknown) {
+                    reporter.error(Key.UNKNOWN_RANGE, u.where().where(), "cannot tell the range of " + iv.name + " from "
+                            + u.where().shown() + ": every index in " + subscript(u.where().subscript())
+                            + " is without a range of its own", "give one of them its range: a bounded sum Σ_{" + iv.name
+                            + "=1}^{5} …, or a read such as K[" + iv.name + "] where it stands alone", iv.declared,
+                            iv.name + " is bound here");
+                }
+                unknown = true;
+                iv.range = 1; // reported once; quiet from here
+            }
+        }
+        if (unknown) return;
+        for (var u : uses) {
+            long lo = Windows.min(u, v -> v.range), hi = Windows.max(u, v -> v.range);
+            if (lo >= 1 && hi <= u.extent() || u.terms().stream().anyMatch(t -> empty.contains(t.v()))) continue;
+            Read r = u.where();
+            InferredIndex blame = u.terms().get(0).v();
+            for (var t : u.terms()) if (t.v().rangeSpan != null && t.v().rangeSpan != r.where()) blame = t.v();
+            String span = lo == hi ? "is " + lo : "runs from " + lo + " to " + hi;
+            reporter.error(Key.OUT_OF_BOUNDS, r.where(), r.shown() + " reads outside " + r.tensor() + ": its "
+                            + ordinal(r.k(), r.of()) + "subscript " + subscript(r.subscript()) + " " + span + ", but "
+                            + r.tensor() + " has " + u.extent() + " there",
+                    "pad it to read zeros outside (pad(" + r.tensor() + ", …)), or let the index's range come from the read",
+                    blame.rangeSpan != null ? blame.rangeSpan : blame.declared, blame.name + " ranges over " + blame.range
+                            + (blame.rangeWhat != null ? " from " + blame.rangeWhat : "") + " here");
+        }
+    }
+
+    private static String subscript(Index.Affine a) { return a.span().text(); }
 
     private static String indices(int n) { return n == 1 ? "1 index" : n + " indices"; }
 
@@ -342,19 +447,32 @@ final class ExprChecker {
         if (outer != null) indices.put(name, outer);
         else indices.remove(name);
 
+        String what = s.op() == Expr.Reduction.MAX ? "max" : "sum";
         if (!iv.subscripts) {
             reporter.error(Key.UNKNOWN_RANGE, s.index().span(), "cannot tell the range of " + name
-                    + ": it subscripts nothing in this sum", "ranges come from what an index subscripts, as in Σᵢ w[i]·x[i]");
+                    + ": it subscripts nothing in this " + what, "ranges come from what an index subscripts, as in Σᵢ w[i]·x[i]");
             return null;
         }
         if (s.lower() != null && s.lower() != 1) {
-            reporter.error(Key.SUM_BOUNDS, s.span(), "sums run over whole ranges from 1, not from " + s.lower(),
-                    "write Σ_{" + name + "=1}^{n} or just Σ_" + name);
+            reporter.error(Key.SUM_BOUNDS, s.span(), "a " + what + " runs over a whole range from 1, not from " + s.lower(),
+                    "write " + (s.op() == Expr.Reduction.MAX ? "max" : "Σ") + "_{" + name + "=1}^{n}"
+                            + (s.op() == Expr.Reduction.MAX ? "" : " or just Σ_" + name));
         }
-        if (s.upper() instanceof Expr.NumberBound nb && iv.range != null && nb.value() != iv.range) {
-            reporter.error(Key.INDEX_RANGE, nb.span(), "the sum says " + name + " runs to " + nb.value()
-                    + " but " + name + " ranges over " + iv.range + " in " + iv.rangeWhat, null,
-                    iv.rangeSpan, name + " ranges over " + iv.range + " here");
+        if (s.upper() instanceof Expr.NumberBound nb) {
+            if (iv.range == null && nb.value() >= 1) {
+                // only affine subscripts use it (x[i+p−1]): the written bound is its range, the window's width
+                iv.range = nb.value();
+                iv.rangeSpan = nb.span();
+                iv.rangeWhat = "the " + what + "'s bound";
+            } else if (nb.value() < 1) {
+                reporter.error(Key.EMPTY_RANGE, nb.span(), "the " + what + " says " + name + " runs to " + nb.value()
+                        + ", an empty range", "an index runs from 1 to at least 1");
+                if (iv.range == null) iv.range = 1; // reported: quiet from here
+            } else if (nb.value() != iv.range) {
+                reporter.error(Key.INDEX_RANGE, nb.span(), "the " + what + " says " + name + " runs to " + nb.value()
+                        + " but " + name + " ranges over " + iv.range + " in " + iv.rangeWhat, null,
+                        iv.rangeSpan, name + " ranges over " + iv.range + " here");
+            }
         }
         return body;
     }
@@ -398,6 +516,7 @@ final class ExprChecker {
         Symbol target = symbol.target();
         Shape result = switch (target) {
             case Symbol.Builtin b -> builtin(c, b);
+            case Symbol.Pad p -> pad(c);
             case Symbol.Fn f -> function(c, f);
             case Symbol.Neuron n -> {
                 checkArgs(c.args());
@@ -435,6 +554,50 @@ final class ExprChecker {
         Shape shape = check(bound[0]);
         if (b.arity() == 2) shape = broadcast(c.span(), shape, bound[0], check(bound[1]), bound[1]);
         return shape;
+    }
+
+    /** {@code pad(x, n…)}: one whole number of zeros for each of x's last dimensions, on both sides. */
+    private Shape pad(Expr.Call c) {
+        if (c.args().isEmpty() || c.args().stream().anyMatch(a -> a.name() != null)) {
+            checkArgs(c.args());
+            reporter.error(Key.BAD_PAD, c.span(), "pad takes a tensor and how many zeros to put around each of its last "
+                    + "dimensions, all by position", "pad(x, 2, 2) puts 2 zeros on both sides of x's last two dimensions");
+            return null;
+        }
+        Shape x = check(c.args().get(0).value());
+        List<Integer> amounts = new ArrayList<>();
+        for (var a : c.args().subList(1, c.args().size())) {
+            new ExprChecker(functions, locals, d -> { }).check(a.value()); // its names count as used; the error is below
+            Double v = Constants.eval(a.value(), reporter, "how much pad puts around a dimension");
+            if (v == null) return null;
+            if (v != Math.rint(v) || v < 0 || v > Integer.MAX_VALUE) {
+                reporter.error(Key.BAD_PAD, a.value().span(), "pad puts a whole number of zeros, 0 or more, around a "
+                        + "dimension, not " + Constants.format(v), null);
+                return null;
+            }
+            amounts.add((int) (double) v);
+        }
+        if (x == null) return null;
+        if (amounts.isEmpty() || x.isScalar() || amounts.size() > x.rank()) {
+            reporter.error(Key.BAD_PAD, c.span(), x.isScalar() ? "pad pads a tensor, and " + c.args().get(0).value().span().text()
+                            + " is a number" : amounts.isEmpty() ? "pad needs how many zeros to put around a dimension"
+                            : "pad is given " + amounts.size() + " amounts, but " + c.args().get(0).value().span().text()
+                            + " has " + x.rank() + (x.rank() == 1 ? " dimension" : " dimensions"),
+                    "one amount for each of the last dimensions: pad(x, 2, 2) for the 28×28 of x[1,28,28]");
+            return null;
+        }
+        List<Integer> dims = new ArrayList<>(x.dims());
+        int first = dims.size() - amounts.size();
+        for (int k = 0; k < amounts.size(); k++) {
+            long padded = dims.get(first + k) + 2L * amounts.get(k);
+            if (padded > Integer.MAX_VALUE) {
+                reporter.error(Key.BAD_PAD, c.args().get(k + 1).value().span(), "pad would make a dimension of " + padded
+                        + " elements, more than one array holds", null);
+                return null;
+            }
+            dims.set(first + k, (int) padded);
+        }
+        return Shape.of(dims);
     }
 
     private Shape function(Expr.Call c, Symbol.Fn f) {

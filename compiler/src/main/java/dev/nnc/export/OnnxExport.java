@@ -314,6 +314,8 @@ public final class OnnxExport {
                 yield t;
             }
             case Ex.Same s -> throw new Unsupported(where() + "Kronecker's delta on subscripts");
+            case Ex.InRange r -> throw new Unsupported(where() + "a bounds guard on a subscript");
+            case Ex.FirstMax m -> throw new Unsupported(where() + "the first maximum of a window");
         };
     }
 
@@ -326,6 +328,10 @@ public final class OnnxExport {
         List<IndexVar> axes = new ArrayList<>();
         // Gather fixed subscripts from the last to the first, so the earlier axes keep their positions
         List<Idx> idx = l.idx();
+        for (Idx i : idx) {
+            // a convolution's read; ONNX has Conv for it, which this exporter does not yet map onto
+            if (i instanceof Idx.Affine) throw new Unsupported(where() + "index arithmetic in " + t.name + " (a convolution or a window)");
+        }
         for (int k = idx.size() - 1; k >= 0; k--) {
             if (idx.get(k) instanceof Idx.Fixed f) {
                 String out = fresh();

@@ -150,24 +150,62 @@ public final class Differentiate {
 
     /**
      * One contribution: {@code t[idx] += seed} for every assignment of the variables in scope, rewritten
-     * onto t's own variables.
+     * onto t's own variables. A subscript that is a variable of the scope becomes t's variable. An affine one
+     * ({@code x[i+p−1]}) is solved for one of its summed variables whose coefficient is ±1 — the one of largest
+     * range, so that the sum left runs over the window, not over the image — and that variable is replaced by
+     * the solution under a bounds guard: {@code δx[m] = Σₚ [1 ≤ m−p+1 ≤ n] δy[m−p+1] K[p]}, the transposed
+     * convolution as a gather. What cannot be solved so (a fixed subscript, a repeated variable, a stride on every
+     * variable) stays a Kronecker delta, a sum that scatters.
      */
     private void contribute(Ex.Load load, Ex seed, List<IndexVar> scope) {
         Tensor t = load.tensor();
         List<IndexVar> own = adjointVars.computeIfAbsent(t, x -> vars(x, load.idx()));
         Map<IndexVar, Idx> rename = new HashMap<>();
-        List<Ex> deltas = new ArrayList<>();
+        List<Integer> rest = new ArrayList<>();
         for (int p = 0; p < load.idx().size(); p++) {
-            Idx target = Idx.of(own.get(p));
-            switch (load.idx().get(p)) {
-                case Idx.Var v when !rename.containsKey(v.v()) && scope.contains(v.v()) -> rename.put(v.v(), target);
-                case Idx.Var v when rename.containsKey(v.v()) -> deltas.add(new Ex.Same(target, rename.get(v.v())));
-                case Idx.Var v -> deltas.add(new Ex.Same(target, v)); // not in scope: cannot happen in a verified graph
-                case Idx.Fixed f -> deltas.add(new Ex.Same(target, f));
+            if (load.idx().get(p) instanceof Idx.Var v && !rename.containsKey(v.v()) && scope.contains(v.v())) {
+                rename.put(v.v(), Idx.of(own.get(p)));
+            } else {
+                rest.add(p);
             }
+        }
+        List<Ex> guards = new ArrayList<>();
+        List<Ex> deltas = new ArrayList<>();
+        for (int p : rest) {
+            Idx target = Idx.of(own.get(p));
+            Idx at = Idx.substitute(load.idx().get(p), rename);
+            IndexVar solve = null;
+            int sign = 0;
+            for (Idx.Term term : Idx.terms(at)) {
+                boolean free = scope.contains(term.v()) && !rename.containsKey(term.v()) && !own.contains(term.v());
+                if (free && Math.abs(term.coefficient()) == 1 && (solve == null || term.v().range() > solve.range())) {
+                    solve = term.v();
+                    sign = term.coefficient();
+                }
+            }
+            if (solve == null) {
+                deltas.add(new Ex.Same(target, at));
+                continue;
+            }
+            // target = sign·solve + others  ⇒  solve = sign·(target − others)
+            List<Idx.Term> others = new ArrayList<>();
+            for (Idx.Term term : Idx.terms(at)) if (term.v() != solve) others.add(term);
+            Idx rem = Idx.affine(others, Idx.constant(at));
+            List<Idx.Term> sol = new ArrayList<>();
+            sol.add(new Idx.Term(own.get(p), sign));
+            for (Idx.Term term : Idx.terms(rem)) sol.add(new Idx.Term(term.v(), -sign * term.coefficient()));
+            Idx solution = Idx.affine(sol, -sign * Idx.constant(rem));
+            // the solution replaces solve everywhere, in the subscripts still to solve too
+            Map<IndexVar, Idx> step = Map.of(solve, solution);
+            rename.replaceAll((v, i) -> Idx.substitute(i, step));
+            rename.put(solve, solution);
+            guards.replaceAll(g -> Exprs.substitute(g, step));
+            deltas.replaceAll(g -> Exprs.substitute(g, step));
+            guards.add(new Ex.InRange(solution, solve.range()));
         }
         Ex e = Exprs.substitute(seed, rename);
         for (Ex delta : deltas) e = new Ex.Select(delta, e, new Ex.Num(0));
+        for (Ex guard : guards) e = new Ex.Select(guard, e, new Ex.Num(0)); // printed in subscript order
         for (int k = scope.size() - 1; k >= 0; k--) {
             IndexVar v = scope.get(k);
             if (!rename.containsKey(v)) e = new Ex.Sum(v, e);
@@ -176,13 +214,15 @@ public final class Differentiate {
         contributions.computeIfAbsent(t, x -> new ArrayList<>()).add(Exprs.copy(e));
     }
 
-    /** Variables for t's adjoint, named after the subscripts of its first read where they are variables. */
+    /** Variables for t's adjoint, named after the subscripts of its first read where they hold variables. */
     private static List<IndexVar> vars(Tensor t, List<Idx> idx) {
         String letters = "ijklmn";
         List<IndexVar> out = new ArrayList<>();
         Set<String> used = new HashSet<>();
         for (int p = 0; p < t.rank(); p++) {
-            String name = p < idx.size() && idx.get(p) instanceof Idx.Var v ? v.v().name : String.valueOf(letters.charAt(p % 6));
+            // x[k, i+p−1] names δx's variables k and i, after the index that moves the position most
+            String name = p < idx.size() && !Idx.terms(idx.get(p)).isEmpty() ? Idx.terms(idx.get(p)).get(0).v().name
+                    : String.valueOf(letters.charAt(p % 6));
             while (used.contains(name)) name = name + "′";
             used.add(name);
             out.add(new IndexVar(name, t.shape.get(p)));

@@ -4,6 +4,7 @@ import dev.nnc.ast.Expr.Compare;
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Function;
+import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.Primitive;
@@ -120,8 +121,17 @@ final class Rules {
                 case Ex.Num n -> { }
                 case Ex.Cmp c -> { }      // piecewise constant
                 case Ex.Same s -> { }
+                case Ex.InRange r -> { }  // a guard: piecewise constant
+                case Ex.FirstMax f -> { }
                 case Ex.NoGrad n -> { }   // a shift whose effect cancels out
-                case Ex.Max m -> { }      // only under NoGrad
+                case Ex.Max m -> {
+                    // the subgradient goes to the window's first maximum, as PyTorch's max pooling sends it
+                    var inner = new ArrayList<>(scope);
+                    inner.add(m.i());
+                    IndexVar other = m.i().fresh();
+                    Ex window = Exprs.substitute(m.body(), Map.of(m.i(), Idx.of(other)));
+                    go(m.body(), new Ex.Select(new Ex.FirstMax(other, window, Idx.of(m.i())), g, new Ex.Num(0)), inner);
+                }
                 case Ex.Arg a -> args.accept(a, g);
                 case Ex.Load l -> out.add(l, g, scope);
                 case Ex.Neg u -> go(u.a(), Ex.neg(g), scope);

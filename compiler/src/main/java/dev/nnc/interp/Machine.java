@@ -149,6 +149,31 @@ final class Machine {
                 Node a = index(s.a()), b = index(s.b());
                 yield () -> a.eval() == b.eval() ? 1 : 0;
             }
+            case Ex.InRange g -> {
+                Node at = index(g.at());
+                int size = g.size();
+                yield () -> {
+                    double v = at.eval();
+                    return v >= 0 && v < size ? 1 : 0;
+                };
+            }
+            case Ex.FirstMax m -> {
+                int r = register(m.i()), n = m.i().range();
+                Node body = compile(m.body()), at = index(m.at());
+                yield () -> {
+                    double best = Double.NEGATIVE_INFINITY;
+                    int arg = 0;
+                    for (int v = 0; v < n; v++) {
+                        idx[r] = v;
+                        double x = body.eval();
+                        if (v == 0 || x > best) { // strictly greater: the first maximum
+                            best = x;
+                            arg = v;
+                        }
+                    }
+                    return arg == at.eval() ? 1 : 0;
+                };
+            }
             case Ex.Neg u -> {
                 Node a = compile(u.a());
                 yield () -> -a.eval();
@@ -261,6 +286,19 @@ final class Machine {
             case Idx.Var v -> {
                 int r = register(v.v());
                 yield () -> idx[r];
+            }
+            case Idx.Affine a -> {
+                int n = a.terms().size(), constant = a.constant();
+                int[] regs = new int[n], coefficients = new int[n];
+                for (int k = 0; k < n; k++) {
+                    regs[k] = register(a.terms().get(k).v());
+                    coefficients[k] = a.terms().get(k).coefficient();
+                }
+                yield () -> {
+                    int value = constant;
+                    for (int k = 0; k < n; k++) value += idx[regs[k]] * coefficients[k];
+                    return value;
+                };
             }
         };
     }

@@ -50,10 +50,22 @@ public sealed interface Ex {
     /** Kronecker's delta on subscripts, [a = b]: how adjoints of constant or repeated subscripts look. */
     record Same(Idx a, Idx b) implements Ex {}
 
+    /**
+     * 1 where the subscript lies within a dimension of {@code size} (0 ≤ at < size), else 0: the bounds guard of a
+     * solved adjoint ({@code δx[m] = Σₚ [1 ≤ m−p+1 ≤ 24] …}) and of a padded read. Its derivative is 0.
+     */
+    record InRange(Idx at, int size) implements Ex {}
+
+    /**
+     * 1 where {@code at} is the first value of i at which body is largest, else 0: the subgradient of a max over a
+     * window goes to its first maximum, as in PyTorch's max pooling. Its derivative is 0.
+     */
+    record FirstMax(IndexVar i, Ex body, Idx at) implements Ex {}
+
     /** Σ over i = 1 … range. */
     record Sum(IndexVar i, Ex body) implements Ex {}
 
-    /** max over i = 1 … range; only ever under {@link NoGrad} (the max-shift of a softmax). */
+    /** max over i = 1 … range: a softmax's shift (under {@link NoGrad}), max pooling. */
     record Max(IndexVar i, Ex body) implements Ex {}
 
     /**

@@ -22,6 +22,8 @@ public final class Exprs {
             case Ex.Load l -> l;
             case Ex.Arg a -> a;
             case Ex.Same s -> s;
+            case Ex.InRange r -> r;
+            case Ex.FirstMax m -> new Ex.FirstMax(m.i(), f.apply(m.body()), m.at());
             case Ex.Neg u -> new Ex.Neg(f.apply(u.a()));
             case Ex.Binary b -> new Ex.Binary(b.op(), f.apply(b.a()), f.apply(b.b()));
             case Ex.Call c -> new Ex.Call(c.f(), c.args().stream().map(f).toList());
@@ -73,6 +75,13 @@ public final class Exprs {
         return switch (e) {
             case Ex.Load l -> new Ex.Load(l.tensor(), l.idx().stream().map(i -> sub(i, map)).toList());
             case Ex.Same s -> new Ex.Same(sub(s.a(), map), sub(s.b(), map));
+            case Ex.InRange r -> new Ex.InRange(sub(r.at(), map), r.size());
+            case Ex.FirstMax m -> {
+                var fresh = m.i().fresh();
+                var inner = new HashMap<>(map);
+                inner.put(m.i(), Idx.of(fresh));
+                yield new Ex.FirstMax(fresh, substitute(m.body(), inner), sub(m.at(), map));
+            }
             case Ex.Sum s -> {
                 var fresh = s.i().fresh();
                 var inner = new HashMap<>(map);
@@ -104,7 +113,7 @@ public final class Exprs {
     }
 
     private static Idx sub(Idx i, Map<IndexVar, Idx> map) {
-        return i instanceof Idx.Var v && map.containsKey(v.v()) ? map.get(v.v()) : i;
+        return map.isEmpty() ? i : Idx.substitute(i, map);
     }
 
     /** A copy of e with every binder fresh, so it can be placed beside or inside the original. */
@@ -136,6 +145,13 @@ public final class Exprs {
                 idxFree(s.a(), bound, out);
                 idxFree(s.b(), bound, out);
             }
+            case Ex.InRange r -> idxFree(r.at(), bound, out);
+            case Ex.FirstMax m -> {
+                idxFree(m.at(), bound, out);
+                var inner = new HashSet<>(bound);
+                inner.add(m.i());
+                free(m.body(), inner, out);
+            }
             case Ex.Sum s -> {
                 var inner = new HashSet<>(bound);
                 inner.add(s.i());
@@ -163,7 +179,7 @@ public final class Exprs {
     }
 
     private static void idxFree(Idx i, Set<IndexVar> bound, Set<IndexVar> out) {
-        if (i instanceof Idx.Var v && !bound.contains(v.v())) out.add(v.v());
+        for (Idx.Term t : Idx.terms(i)) if (!bound.contains(t.v())) out.add(t.v());
     }
 
     /**
@@ -189,6 +205,17 @@ public final class Exprs {
                 sb.append("S(");
                 idxKey(s.a(), bound, sb);
                 idxKey(s.b(), bound, sb);
+                sb.append(')');
+            }
+            case Ex.InRange r -> {
+                sb.append("R").append(r.size()).append('(');
+                idxKey(r.at(), bound, sb);
+                sb.append(')');
+            }
+            case Ex.FirstMax m -> {
+                sb.append("FM(");
+                idxKey(m.at(), bound, sb);
+                binderKey("", m.i(), m.body(), bound, sb);
                 sb.append(')');
             }
             case Ex.Neg u -> {
@@ -259,16 +286,33 @@ public final class Exprs {
         bound.remove(i);
     }
 
+    /** A subscript's key, its variables by identity: equal for equal subscripts. */
+    public static String idxKey(Idx i) {
+        var sb = new StringBuilder();
+        idxKey(i, Map.of(), sb);
+        return sb.toString();
+    }
+
     private static void idxKey(Idx i, Map<IndexVar, Integer> bound, StringBuilder sb) {
         switch (i) {
             case Idx.Fixed f -> sb.append('#').append(f.position());
-            case Idx.Var v -> {
-                Integer b = bound.get(v.v());
-                if (b != null) sb.append('b').append(b);
-                else sb.append('v').append(v.v().id);
+            case Idx.Var v -> varKey(v.v(), bound, sb);
+            case Idx.Affine a -> {
+                for (Idx.Term t : a.terms()) {
+                    sb.append(t.coefficient()).append('*');
+                    varKey(t.v(), bound, sb);
+                    sb.append('+');
+                }
+                sb.append(a.constant());
             }
         }
         sb.append(';');
+    }
+
+    private static void varKey(IndexVar v, Map<IndexVar, Integer> bound, StringBuilder sb) {
+        Integer b = bound.get(v);
+        if (b != null) sb.append('b').append(b);
+        else sb.append('v').append(v.id);
     }
 
     public static boolean isNum(Ex e, double v) { return e instanceof Ex.Num n && n.value() == v; }

@@ -139,7 +139,41 @@ public final class IrPrinter {
         return switch (i) {
             case Idx.Var v -> var(v.v());
             case Idx.Fixed f -> String.valueOf(f.position() + 1);
+            case Idx.Affine a -> affine(a);
         };
+    }
+
+    /**
+     * An affine subscript as the source writes it, 1-based: the IR's {@code i + p} (0-based values) is the source's
+     * {@code i+p−1}, since each 1-based variable is one more than its 0-based value.
+     */
+    private String affine(Idx.Affine a) {
+        var out = new StringBuilder();
+        long constant = a.constant() + 1;
+        for (Idx.Term t : a.terms()) constant -= t.coefficient();
+        String minus = style == Style.UNICODE ? "−" : "-";
+        for (Idx.Term t : a.terms()) {
+            int c = t.coefficient();
+            if (out.isEmpty()) {
+                if (c < 0) out.append(minus);
+            } else {
+                out.append(c < 0 ? minus : "+");
+            }
+            if (Math.abs(c) != 1) out.append(Math.abs((long) c));
+            out.append(var(t.v()));
+        }
+        if (constant != 0) out.append(constant < 0 ? minus : "+").append(Math.abs(constant));
+        return out.toString();
+    }
+
+    /** [1 ≤ m−p+1 ≤ 24]: the guard as a person writes it. */
+    private String inRange(Ex.InRange r) {
+        String le = switch (style) {
+            case UNICODE -> " ≤ ";
+            case ASCII -> " <= ";
+            case LATEX -> " \\le ";
+        };
+        return "[1" + le + idx(r.at()) + le + r.size() + "]";
     }
 
     private String load(Tensor t, List<Idx> idx) {
@@ -169,6 +203,15 @@ public final class IrPrinter {
             case Ex.Load l -> load(l.tensor(), l.idx());
             case Ex.Arg a -> "#" + a.k();
             case Ex.Same s2 -> "[" + idx(s2.a()) + (style == Style.ASCII ? " == " : " = ") + idx(s2.b()) + "]";
+            case Ex.InRange r -> inRange(r);
+            case Ex.FirstMax m -> {
+                String v = var(m.i());
+                String arg = switch (style) {
+                    case LATEX -> "\\operatorname{argmax}_{" + v + "} ";
+                    default -> "argmax_" + v + " ";
+                };
+                yield "[" + idx(m.at()) + (style == Style.ASCII ? " == " : " = ") + arg + expr(m.body(), 2) + "]";
+            }
             case Ex.Neg u -> "-" + expr(u.a(), 4);
             case Ex.Binary b -> binary(b);
             case Ex.Call c -> call(c);
@@ -305,7 +348,8 @@ public final class IrPrinter {
     }
 
     private String bracket(Ex cond) {
-        return cond instanceof Ex.Cmp ? expr(cond, 6) : "[" + expr(cond, 0) + " ≠ 0]";
+        return cond instanceof Ex.Cmp || cond instanceof Ex.InRange || cond instanceof Ex.FirstMax || cond instanceof Ex.Same
+                ? expr(cond, 6) : "[" + expr(cond, 0) + " ≠ 0]";
     }
 
     private String sum(String sigma, IndexVar i, Ex body) {

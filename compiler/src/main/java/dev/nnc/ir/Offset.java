@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where an element lies in its tensor's row-major storage: {@code constant + Σ stride · var} over the subscripts
- * that are variables, the fixed ones folded into the constant. The interpreter, the JVM generator and the CUDA
+ * Where an element lies in its tensor's row-major storage: {@code constant + Σ stride · var} over the subscripts'
+ * variables (an affine subscript's coefficient times its dimension's stride), the fixed parts folded into the
+ * constant. The interpreter, the JVM generator and the CUDA
  * generator all address elements by it.
  *
- * @param terms one per variable subscript, in the order of the subscripts (a repeated variable twice)
+ * @param terms one per variable of each subscript, in the order of the subscripts (a repeated variable twice)
  */
 public record Offset(int constant, List<Term> terms) {
     public record Term(IndexVar v, int stride) {}
@@ -23,6 +24,12 @@ public record Offset(int constant, List<Term> terms) {
             switch (at.get(k)) {
                 case Idx.Fixed f -> constant += f.position() * stride;
                 case Idx.Var v -> terms.add(0, new Term(v.v(), stride));
+                case Idx.Affine a -> {
+                    constant += a.constant() * stride;
+                    var these = new ArrayList<Term>();
+                    for (Idx.Term u : a.terms()) these.add(new Term(u.v(), u.coefficient() * stride));
+                    terms.addAll(0, these);
+                }
             }
             stride *= t.shape.get(k);
         }

@@ -1,5 +1,6 @@
 package dev.nnc.ir;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -51,16 +52,39 @@ public final class Verifier {
         if (!names.add(t.name)) throw new IllegalStateException("internal: after " + stage + ": two tensors named " + t.name);
     }
 
+    /** The variables bound where an expression stands, and the guards ([0 ≤ at < size]) that hold there. */
+    private record Scope(Set<IndexVar> vars, Set<Guard> guards) {
+        Scope with(IndexVar i) {
+            var inner = new HashSet<>(vars);
+            inner.add(i);
+            return new Scope(inner, guards);
+        }
+    }
+
+    /** [0 ≤ at < size] holds. */
+    private record Guard(Idx at, int size) {
+        /**
+         * Whether a subscript s stays in 0 … dim − 1 where the guard holds: s = at + d, d over its variables'
+         * ranges, at over 0 … size − 1.
+         */
+        boolean keeps(Idx s, int dim) {
+            List<Idx.Term> terms = new ArrayList<>(Idx.terms(s));
+            for (Idx.Term t : Idx.terms(at)) terms.add(new Idx.Term(t.v(), -t.coefficient()));
+            Idx d = Idx.affine(terms, Idx.constant(s) - Idx.constant(at));
+            return Idx.min(d) >= 0 && size - 1 + Idx.max(d) < dim;
+        }
+    }
+
     private static void check(Def d, Set<Tensor> known, String stage) {
         for (int k = 0; k < d.vars().size(); k++) {
             if (d.vars().get(k).range() != d.tensor().shape.get(k)) fail(stage, d, "variable " + d.vars().get(k) + " has the wrong range");
         }
-        Set<IndexVar> scope = new HashSet<>(d.vars());
-        if (scope.size() != d.vars().size()) fail(stage, d, "a variable repeats on the left");
-        ex(d.body(), scope, known, d, stage);
+        Set<IndexVar> vars = new HashSet<>(d.vars());
+        if (vars.size() != d.vars().size()) fail(stage, d, "a variable repeats on the left");
+        ex(d.body(), new Scope(vars, Set.of()), known, d, stage);
     }
 
-    private static void ex(Ex e, Set<IndexVar> scope, Set<Tensor> known, Def d, String stage) {
+    private static void ex(Ex e, Scope scope, Set<Tensor> known, Def d, String stage) {
         switch (e) {
             case Ex.Load l -> {
                 if (!known.contains(l.tensor())) fail(stage, d, "reads " + l.tensor() + " before it is defined");
@@ -70,6 +94,19 @@ public final class Verifier {
             case Ex.Same s -> {
                 idx(s.a(), Integer.MAX_VALUE, scope, d, stage);
                 idx(s.b(), Integer.MAX_VALUE, scope, d, stage);
+            }
+            case Ex.InRange r -> idx(r.at(), Integer.MAX_VALUE, scope, d, stage);
+            case Ex.FirstMax m -> {
+                idx(m.at(), Integer.MAX_VALUE, scope, d, stage);
+                binder(m.i(), m.body(), scope, known, d, stage);
+            }
+            case Ex.Select s when Ex.Annotated.strip(s.cond()) instanceof Ex.InRange r -> {
+                // the guard keeps the reads of its subscript within their tensor, where the subscript alone may leave it
+                ex(s.cond(), scope, known, d, stage);
+                var guarded = new HashSet<>(scope.guards());
+                guarded.add(new Guard(r.at(), r.size()));
+                ex(s.then(), new Scope(scope.vars(), guarded), known, d, stage);
+                ex(s.otherwise(), scope, known, d, stage);
             }
             case Ex.Arg a -> fail(stage, d, "a function argument outside a function");
             case Ex.Sum s -> binder(s.i(), s.body(), scope, known, d, stage);
@@ -81,8 +118,8 @@ public final class Verifier {
             case Ex.Fused f -> {
                 ex(f.value(), scope, known, d, stage);
                 for (var p : f.partials()) {
-                    var inner = new HashSet<>(scope);
-                    inner.addAll(p.vars());
+                    var inner = scope;
+                    for (IndexVar v : p.vars()) inner = inner.with(v);
                     ex(p.target(), inner, known, d, stage);
                     ex(p.derivative(), inner, known, d, stage);
                 }
@@ -94,22 +131,27 @@ public final class Verifier {
         }
     }
 
-    private static void binder(IndexVar i, Ex body, Set<IndexVar> scope, Set<Tensor> known, Def d, String stage) {
+    private static void binder(IndexVar i, Ex body, Scope scope, Set<Tensor> known, Def d, String stage) {
         if (!i.bound()) fail(stage, d, "Σ over " + i + " has no range");
-        if (scope.contains(i)) fail(stage, d, i + " is bound twice");
-        var inner = new HashSet<>(scope);
-        inner.add(i);
-        ex(body, inner, known, d, stage);
+        if (scope.vars().contains(i)) fail(stage, d, i + " is bound twice");
+        ex(body, scope.with(i), known, d, stage);
     }
 
-    private static void idx(Idx i, int size, Set<IndexVar> scope, Def d, String stage) {
+    private static void idx(Idx i, int size, Scope scope, Def d, String stage) {
         switch (i) {
             case Idx.Fixed f -> {
                 if (f.position() < 0 || f.position() >= size) fail(stage, d, "fixed subscript " + (f.position() + 1) + " out of range");
             }
             case Idx.Var v -> {
-                if (!scope.contains(v.v())) fail(stage, d, "free variable " + v.v());
+                if (!scope.vars().contains(v.v())) fail(stage, d, "free variable " + v.v());
                 if (size != Integer.MAX_VALUE && v.v().range() != size) fail(stage, d, v.v() + " ranges over " + v.v().range() + ", not " + size);
+            }
+            case Idx.Affine a -> {
+                for (Idx.Term t : a.terms()) if (!scope.vars().contains(t.v())) fail(stage, d, "free variable " + t.v());
+                if (size != Integer.MAX_VALUE && (Idx.min(a) < 0 || Idx.max(a) >= size)
+                        && scope.guards().stream().noneMatch(g -> g.keeps(a, size))) {
+                    fail(stage, d, "the subscript " + a + " leaves a dimension of " + size + " unguarded");
+                }
             }
         }
     }

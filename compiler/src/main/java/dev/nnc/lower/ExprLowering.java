@@ -11,6 +11,7 @@ import dev.nnc.ir.Function;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
+import dev.nnc.ir.Windows;
 import dev.nnc.resolve.Builtins;
 import dev.nnc.resolve.Scope;
 import dev.nnc.resolve.Symbol;
@@ -83,8 +84,13 @@ final class ExprLowering {
             case Expr.Iverson i -> zip(lower(i.left(), env), lower(i.right(), env), (x, y) -> new Ex.Cmp(i.op(), x, y));
             case Expr.Sum s -> {
                 var iv = new IndexVar(s.index().name());
+                // a written bound is the range of an index only affine subscripts use (the checker made sure they agree)
+                if (s.upper() instanceof Expr.NumberBound nb) iv.bind(nb.value());
                 View body = lower(s.body(), env.withIndex(s.index().name(), iv));
-                yield new View(body.shape(), at -> new Ex.Sum(iv, body.at(at)));
+                yield switch (s.op()) {
+                    case SUM -> new View(body.shape(), at -> new Ex.Sum(iv, body.at(at)));
+                    case MAX -> new View(body.shape(), at -> new Ex.Max(iv, body.at(at)));
+                };
             }
             case Expr.Derivative d -> {
                 View g = env.values().get(GRADIENT);
@@ -112,23 +118,56 @@ final class ExprLowering {
         return subscript(v, r.indices(), env);
     }
 
-    /** {@code v[i, 2]}: binds the ranges of the index variables from v's shape, now. */
-    private static View subscript(View v, List<Index> subs, Env env) {
+    /**
+     * {@code v[i, 2]}: binds the ranges of the index variables from v's shape, now; an affine subscript's variables
+     * are settled by {@link #settle} once the whole body is lowered.
+     */
+    private View subscript(View v, List<Index> subs, Env env) {
         if (subs.isEmpty()) return v;
         List<Idx> idx = new ArrayList<>();
         for (int k = 0; k < subs.size(); k++) {
             switch (subs.get(k)) {
                 case Index.Var var -> {
-                    IndexVar iv = env.indices().get(var.name().name());
-                    if (iv == null) throw new IllegalStateException("internal: unbound index " + var.name().name());
+                    IndexVar iv = index(env, var.name().name());
                     iv.bind(v.shape().get(k));
                     idx.add(Idx.of(iv));
                 }
                 case Index.Const c -> idx.add(new Idx.Fixed(c.value() - 1));
+                case Index.Broken b -> throw new IllegalStateException("internal: a broken subscript after checking");
+                case Index.Affine a -> {
+                    // 1-based Σ c·v + k over 1-based variables is Σ c·v + (k + Σ c − 1) over 0-based ones
+                    List<Idx.Term> terms = new ArrayList<>();
+                    List<Windows.Term<IndexVar>> use = new ArrayList<>();
+                    int constant = a.constant() - 1;
+                    for (Index.Term t : a.terms()) {
+                        IndexVar iv = index(env, t.name().name());
+                        terms.add(new Idx.Term(iv, t.coefficient()));
+                        use.add(new Windows.Term<>(iv, t.coefficient()));
+                        constant += t.coefficient();
+                    }
+                    idx.add(Idx.affine(terms, constant));
+                    windows.add(new Windows.Use<>(use, a.constant(), v.shape().get(k), null));
+                }
             }
         }
         View whole = v;
         return new View(List.of(), at -> whole.at(idx));
+    }
+
+    private static IndexVar index(Env env, String name) {
+        IndexVar iv = env.indices().get(name);
+        if (iv == null) throw new IllegalStateException("internal: unbound index " + name);
+        return iv;
+    }
+
+    /** Affine subscripts lowered but not yet settled. */
+    private final List<Windows.Use<IndexVar, Void>> windows = new ArrayList<>();
+
+    /** Binds the ranges affine subscripts imply ({@link Windows}, as the checker inferred them); before a def is made. */
+    void settle() {
+        var found = Windows.solve(windows, v -> v.bound() ? v.range() : null);
+        found.forEach((v, n) -> v.bind((int) (long) n));
+        windows.removeIf(u -> u.terms().stream().allMatch(t -> t.v().bound()));
     }
 
     // ─── Calls ────────────────────────────────────────────────────────────────────────────────────
@@ -145,9 +184,36 @@ final class ExprLowering {
         if (s == null) throw new IllegalStateException("internal: unbound function " + name);
         return switch (s.target()) {
             case Symbol.Builtin b -> builtin(b, c, env);
+            case Symbol.Pad p -> subscript(pad(c, env), c.indices(), env);
             case Symbol.Fn f -> subscript(function(f.decl(), c.args(), env, null), c.indices(), env);
             default -> throw new IllegalStateException("internal: " + name + " is not callable after checking");
         };
+    }
+
+    /**
+     * {@code pad(x, n…)} as a tensor of its own: {@code x̃[…, i] = [1 ≤ i−n ≤ size] · x[…, i−n]} for each padded
+     * dimension, the guards keeping the read inside x (only the chosen branch of a select is evaluated).
+     */
+    private View pad(Expr.Call c, Env env) {
+        View x = lower(c.args().get(0).value(), env);
+        List<Integer> amounts = new ArrayList<>();
+        for (var a : c.args().subList(1, c.args().size())) amounts.add((int) Constants.of(a.value()));
+        int first = x.shape().size() - amounts.size();
+        List<IndexVar> vars = new ArrayList<>();
+        List<Idx> at = new ArrayList<>();
+        List<Ex> guards = new ArrayList<>();
+        for (int k = 0; k < x.shape().size(); k++) {
+            int n = k < first ? 0 : amounts.get(k - first), size = x.shape().get(k);
+            var v = new IndexVar(String.valueOf("ijklmn".charAt(k % 6)), size + 2 * n);
+            vars.add(v);
+            Idx read = Idx.affine(List.of(new Idx.Term(v, 1)), -n);
+            at.add(read);
+            if (n > 0) guards.add(new Ex.InRange(read, size));
+        }
+        Ex body = x.at(at);
+        for (int k = guards.size() - 1; k >= 0; k--) body = new Ex.Select(guards.get(k), body, new Ex.Num(0));
+        Tensor t = sink.define("pad_" + (++temps), vars, body, c.callee().span());
+        return View.of(t);
     }
 
     private View builtin(Symbol.Builtin b, Expr.Call c, Env env) {

@@ -124,6 +124,7 @@ public final class Lower {
         View v = lowering.lower(e.value(), env);
         if (vars.isEmpty()) vars = freshVars(v.shape());
         Ex body = v.at(vars.stream().map(Idx::of).toList());
+        lowering.settle();
         List<Integer> shape = vars.stream().map(IndexVar::range).toList();
         add(new Tensor(name, Tensor.Role.VALUE, shape, e.name().span()), vars, body);
     }
@@ -169,6 +170,7 @@ public final class Lower {
 
     /** A vector-valued call's own tensor (ExprLowering's sink). */
     private Tensor define(String name, List<IndexVar> vars, Ex body, Span span) {
+        lowering.settle();
         Tensor t = new Tensor(unique(name), Tensor.Role.VALUE, vars.stream().map(IndexVar::range).toList(), span);
         add(t, vars, body);
         return t;

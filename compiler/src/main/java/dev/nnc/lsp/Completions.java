@@ -68,6 +68,7 @@ final class Completions {
         List<CompletionItem> out = new ArrayList<>();
         for (String k : KEYWORDS) out.add(item(k, CompletionItemKind.Keyword, "keyword"));
         for (var b : Builtins.FUNCTIONS.values()) out.add(item(b.name(), CompletionItemKind.Function, "built in"));
+        out.add(item(Builtins.PAD.name(), CompletionItemKind.Function, "built in"));
         var scope = a.result.checked().scope();
         for (var programs : List.of(scope.preludeSymbols(), scope.userSymbols())) {
             for (Symbol s : programs) out.add(item(s.name(), kind(s), (scope.isPrelude(s) ? "standard library " : "") + describe(s)));
@@ -114,6 +115,7 @@ final class Completions {
             case Symbol.Network n -> CompletionItemKind.Struct;
             case Symbol.Alias al -> CompletionItemKind.Reference;
             case Symbol.Builtin b -> CompletionItemKind.Function;
+            case Symbol.Pad p -> CompletionItemKind.Function;
         };
     }
 
@@ -125,6 +127,7 @@ final class Completions {
             case Symbol.Network n -> "network";
             case Symbol.Alias al -> "alias";
             case Symbol.Builtin b -> "built in";
+            case Symbol.Pad p -> "built in";
         };
     }
 }

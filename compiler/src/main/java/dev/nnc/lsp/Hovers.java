@@ -88,6 +88,7 @@ final class Hovers {
     private static String top(Symbol s, boolean stdlib) {
         return switch (s) {
             case Symbol.Builtin b -> "`" + b.name() + "` — built in, " + b.arity() + (b.arity() == 1 ? " argument" : " arguments");
+            case Symbol.Pad p -> "`pad(x, n…)` — built in: x with n zeros on both sides of each of its last dimensions";
             case Symbol.Fn f -> code(f.decl().span(), stdlib);
             case Symbol.Neuron n -> code(n.decl().span(), stdlib);
             case Symbol.Optimizer o -> code(o.decl().span(), stdlib);

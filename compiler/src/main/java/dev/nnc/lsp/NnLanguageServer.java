@@ -214,6 +214,7 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
                     case Symbol.Network n -> n.decl().name().span();
                     case Symbol.Alias al -> al.decl().name().span();
                     case Symbol.Builtin b -> null;
+                    case Symbol.Pad pad -> null;
                 };
                 case Meaning.Local l -> l.declared().span();
                 case Meaning.Index i -> null;

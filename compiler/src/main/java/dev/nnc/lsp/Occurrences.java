@@ -70,7 +70,8 @@ final class Occurrences {
 
     /** What the names in component {@code name} of {@code parent} do. */
     private static Role role(Record parent, String name, Role inherited) {
-        if (parent instanceof Index.Var || parent instanceof Expr.Sum && name.equals("index")
+        if (parent instanceof Index.Var || parent instanceof Index.Term || parent instanceof Index.Broken
+                || parent instanceof Expr.Sum && name.equals("index")
                 || parent instanceof Member.Equation && name.equals("indices")) {
             return Role.INDEX;
         }

@@ -32,6 +32,9 @@ final class Match {
             case Ex.Arg a -> t instanceof Ex.Arg b && a.k() == b.k();
             case Ex.Load l -> t instanceof Ex.Load m && l.tensor() == m.tensor() && idx(l.idx(), m.idx());
             case Ex.Same s -> t instanceof Ex.Same u && idx(List.of(s.a(), s.b()), List.of(u.a(), u.b()));
+            case Ex.InRange r -> t instanceof Ex.InRange u && r.size() == u.size() && idx(List.of(r.at()), List.of(u.at()));
+            case Ex.FirstMax m -> t instanceof Ex.FirstMax u && idx(List.of(m.at()), List.of(u.at()))
+                    && binder(m.i(), u.i(), m.body(), u.body());
             case Ex.Neg u -> t instanceof Ex.Neg v && ex(u.a(), v.a());
             case Ex.Call c -> t instanceof Ex.Call d && c.f() == d.f() && all(c.args(), d.args());
             case Ex.Binary b -> t instanceof Ex.Binary c && b.op() == c.op() && ex(b.a(), c.a()) && ex(b.b(), c.b());
@@ -74,6 +77,16 @@ final class Match {
                         if (prev != null && !prev.equals(t)) return false;
                     } else if (!p.equals(t)) {
                         return false;
+                    }
+                }
+                case Idx.Affine a -> {
+                    // the same coefficients and constant, term by term; a hole only ever stands for a variable here
+                    if (!(t instanceof Idx.Affine b) || a.constant() != b.constant() || a.terms().size() != b.terms().size()) return false;
+                    for (int j = 0; j < a.terms().size(); j++) {
+                        var pt = a.terms().get(j);
+                        var tt = b.terms().get(j);
+                        if (pt.coefficient() != tt.coefficient()) return false;
+                        if (!idx(List.of(Idx.of(pt.v())), List.of(Idx.of(tt.v())))) return false;
                     }
                 }
             }

@@ -154,6 +154,8 @@ public final class AstBuilder {
                 case Index.Const k -> diagnostics.error(Key.SYNTAX, k.span(),
                         "the left side of an equation names its indices; it cannot define one element",
                         "write " + c.ID().getText() + "[i] = … for all elements, with i ranging over the right side");
+                case Index.Affine a -> throw new IllegalStateException("internal: a subscript character made " + a);
+                case Index.Broken b -> throw new IllegalStateException("internal: a subscript character made " + b);
             }
         }
         return names;
@@ -273,7 +275,7 @@ public final class AstBuilder {
                 Token t = h.SUM_SUB().getSymbol();
                 int letter = t.getText().codePointAt(1);
                 var index = new Ident(String.valueOf(Names.subscriptLetter(letter)), span(t.getStartIndex() + 1, t.getStartIndex() + 2));
-                yield new Expr.Sum(index, null, null, body, whole);
+                yield new Expr.Sum(Expr.Reduction.SUM, index, null, null, body, whole);
             }
             case SumUnderscoreContext h -> {
                 Token t = h.SUM_UNDERSCORE().getSymbol();
@@ -282,25 +284,26 @@ public final class AstBuilder {
                 int offset = text.codePointCount(0, underscore + 1);
                 var index = new Ident(Names.canonical(text.substring(underscore + 1)),
                         span(t.getStartIndex() + offset, t.getStopIndex() + 1));
-                yield new Expr.Sum(index, null, null, body, whole);
+                yield new Expr.Sum(Expr.Reduction.SUM, index, null, null, body, whole);
             }
-            case SumBoundedContext h -> {
-                Integer lower = h.lower == null ? null : integer(h.lower);
-                Expr.Bound upper = null;
-                if (h.sumUpper() != null) {
-                    Token b = switch (h.sumUpper()) {
-                        case BracedUpperContext u -> u.bound;
-                        case PlainUpperContext u -> u.bound;
-                        default -> throw new Incomplete();
-                    };
-                    upper = need(b).getType() == NnLexer.INT
-                            ? new Expr.NumberBound(integer(b), span(b))
-                            : new Expr.NameBound(new Ident(Names.canonical(b.getText()), span(b)), span(b));
-                }
-                yield new Expr.Sum(ident(h.indexName), lower, upper, body, whole);
-            }
+            case SumBoundedContext h -> new Expr.Sum(Expr.Reduction.SUM, ident(h.indexName),
+                    h.lower == null ? null : integer(h.lower), upper(h.sumUpper()), body, whole);
+            case MaxBoundedContext h -> new Expr.Sum(Expr.Reduction.MAX, ident(h.indexName),
+                    h.lower == null ? null : integer(h.lower), upper(h.sumUpper()), body, whole);
             default -> throw new Incomplete();
         };
+    }
+
+    private Expr.Bound upper(SumUpperContext ctx) {
+        if (ctx == null) return null;
+        Token b = switch (ctx) {
+            case BracedUpperContext u -> u.bound;
+            case PlainUpperContext u -> u.bound;
+            default -> throw new Incomplete();
+        };
+        return need(b).getType() == NnLexer.INT
+                ? new Expr.NumberBound(integer(b), span(b))
+                : new Expr.NameBound(new Ident(Names.canonical(b.getText()), span(b)), span(b));
     }
 
     private Expr power(PowerContext ctx) {
@@ -363,11 +366,11 @@ public final class AstBuilder {
     }
 
     private List<Index> indices(IndicesContext ctx) {
-        return need(ctx).index().stream().map(i -> switch (i) {
-            case VariableIndexContext v -> (Index) new Index.Var(ident(v.ID()));
-            case ConstantIndexContext k -> new Index.Const(integer(k.INT().getSymbol()), span(k));
-            default -> throw new Incomplete();
-        }).toList();
+        List<Index> out = new ArrayList<>();
+        for (var e : need(ctx).expression()) {
+            out.add(Subscripts.of(expr(e), diagnostics));
+        }
+        return out;
     }
 
     /** ᵢⱼ is two indices i, j; ₁₂ is the one number 12. */

@@ -11,11 +11,17 @@ public final class Builtins {
 
     public static final Map<String, Symbol.Builtin> FUNCTIONS = functions();
 
+    /** pad(x, n…), the one built-in function that is not a primitive. */
+    public static final Symbol.Pad PAD = new Symbol.Pad();
+
     /** Named constants usable anywhere a number is. */
     public static final Map<String, Double> CONSTANTS = Map.of("π", Math.PI);
 
     /** The functions' names, for a hint: {@code exp/log/…}. */
     public static String functionNames() { return String.join("/", FUNCTIONS.keySet()); }
+
+    /** The built-in function of that name, else null. */
+    public static Symbol function(String name) { return name.equals(PAD.name()) ? PAD : FUNCTIONS.get(name); }
 
     private static Map<String, Symbol.Builtin> functions() {
         var m = new LinkedHashMap<String, Symbol.Builtin>();

@@ -97,7 +97,7 @@ public final class Resolver {
         for (Decl d : program.decls()) {
             Symbol s = Scope.symbolOf(d);
             if (s == null) continue;
-            if (Builtins.FUNCTIONS.containsKey(s.name()) || Builtins.CONSTANTS.containsKey(s.name())) {
+            if (Builtins.function(s.name()) != null || Builtins.CONSTANTS.containsKey(s.name())) {
                 diagnostics.error(Key.REDEFINES_BUILTIN, s.span(), s.name() + " is built into the language",
                         "choose another name");
                 continue;

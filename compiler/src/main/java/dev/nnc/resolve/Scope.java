@@ -29,13 +29,14 @@ public final class Scope {
     public Symbol lookup(String name) {
         Symbol s = user.get(name);
         if (s == null) s = prelude.get(name);
-        if (s == null) s = Builtins.FUNCTIONS.get(name);
+        if (s == null) s = Builtins.function(name);
         return s;
     }
 
     /** Every name in scope, for "did you mean" hints. */
     public Collection<String> names() {
         var all = new ArrayList<String>(Builtins.FUNCTIONS.keySet());
+        all.add(Builtins.PAD.name());
         all.addAll(prelude.keySet());
         all.addAll(user.keySet());
         return all;

@@ -48,6 +48,15 @@ public sealed interface Symbol {
         public Span span() { return null; }
     }
 
+    /**
+     * {@code pad(x, n₁, …)}: x with n zeros on both sides of each of its last dimensions, a tensor of its own. Built
+     * in because no .nn body can say it: it reads outside x, where it gives 0.
+     */
+    record Pad() implements Symbol {
+        public String name() { return "pad"; }
+        public Span span() { return null; }
+    }
+
     default String kind() {
         return switch (this) {
             case Fn f -> "function";
@@ -56,6 +65,7 @@ public sealed interface Symbol {
             case Network n -> "network";
             case Alias a -> "alias";
             case Builtin b -> "built-in function";
+            case Pad p -> "built-in function";
         };
     }
 }

@@ -71,7 +71,7 @@ final class Fusion {
         List<Stmt> body = new ArrayList<>(first.body());
         for (Stmt s : second.body()) {
             var x = (Stmt.Assign) s; // fusable: assignments only
-            List<Idx> at = x.at().stream().map(i -> i instanceof Idx.Var v && rename.containsKey(v.v()) ? rename.get(v.v()) : i).toList();
+            List<Idx> at = x.at().stream().map(i -> Idx.substitute(i, rename)).toList();
             body.add(new Stmt.Assign(x.t(), at, Exprs.substitute(x.value(), rename), x.add()));
         }
         return new Nest(a, body);

@@ -1,5 +1,6 @@
 package dev.nnc.schedule;
 
+import dev.nnc.ast.Expr.Compare;
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Idx;
@@ -32,7 +33,7 @@ final class Unroll {
                         out.add(s); // adding the loss: no subscripts
                         continue;
                     }
-                    List<Idx> idx = a.at().stream().map(i -> i instanceof Idx.Var v && fixed.containsKey(v.v()) ? fixed.get(v.v()) : i).toList();
+                    List<Idx> idx = a.at().stream().map(i -> Idx.substitute(i, fixed)).toList();
                     out.add(new Stmt.Assign(a.t(), idx, expand(Exprs.substitute(a.value(), fixed)), a.add()));
                 }
                 for (int k = vars.size() - 1; k >= 0; k--) { // row-major odometer: the last index runs fastest
@@ -50,8 +51,29 @@ final class Unroll {
             case Ex.Sum s -> fold(s.i(), s.body(), Ex::add);
             case Ex.Max m -> fold(m.i(), m.body(), (a, b) -> Ex.call(Primitive.MAX, a, b));
             case Ex.Fused f -> expand(f.value());
+            // a guard on a fixed subscript is decided here, so the branch not taken (a read outside) is never emitted
+            case Ex.Select s when s.cond() instanceof Ex.InRange r && r.at() instanceof Idx.Fixed f ->
+                    expand(f.position() >= 0 && f.position() < r.size() ? s.then() : s.otherwise());
+            case Ex.FirstMax m when m.at() instanceof Idx.Fixed f -> firstMax(m, f.position());
             default -> Exprs.mapChildren(e, Unroll::expand);
         };
+    }
+
+    /**
+     * Whether window element a is the first maximum, written out: greater than each before it, and no later one
+     * greater — what the loop's strict comparison decides.
+     */
+    private static Ex firstMax(Ex.FirstMax m, int a) {
+        if (a < 0 || a >= m.i().range()) return new Ex.Num(0);
+        Ex at = expand(Exprs.substitute(m.body(), Map.of(m.i(), new Idx.Fixed(a))));
+        Ex all = null;
+        for (int k = 0; k < m.i().range(); k++) {
+            if (k == a) continue;
+            Ex v = expand(Exprs.substitute(m.body(), Map.of(m.i(), new Idx.Fixed(k))));
+            Ex holds = k < a ? new Ex.Cmp(Compare.GT, at, v) : Ex.sub(new Ex.Num(1), new Ex.Cmp(Compare.GT, v, at));
+            all = all == null ? holds : Ex.mul(all, holds);
+        }
+        return all == null ? new Ex.Num(1) : all;
     }
 
     private static Ex fold(IndexVar i, Ex body, BinaryOperator<Ex> op) {

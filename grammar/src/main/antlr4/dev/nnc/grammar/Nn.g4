@@ -113,6 +113,7 @@ sumHead
     : SUM_SUB                                                               # sumSubscript
     | SUM_UNDERSCORE                                                        # sumUnderscore
     | SUM_OPEN indexName=ID (ASSIGN lower=INT)? RBRACE (CARET sumUpper)?        # sumBounded
+    | MAX_OPEN indexName=ID (ASSIGN lower=INT)? RBRACE (CARET sumUpper)?        # maxBounded
     ;
 
 sumUpper
@@ -146,11 +147,9 @@ name : ID (DOT ID)* ;
 arguments : argument (COMMA argument)* ;
 argument  : (ID ASSIGN)? expression ;
 
-indices : index (COMMA index)* ;
-index
-    : ID                                                                    # variableIndex
-    | INT                                                                   # constantIndex
-    ;
+// A subscript is written as an expression so that a wrong one (x[i·j]) can be told in the user's terms; the
+// compiler keeps only affine ones: an index variable or integer, or integers times indices added (x[2i+p−2]).
+indices : expression (COMMA expression)* ;
 
 compareOp : LT | LE | GT | GE | EQ | NE ;
 
@@ -178,6 +177,8 @@ PARTIAL   : '∂' | 'partial' ;
 SUM_SUB        : 'Σ' SUB_LETTER ;
 SUM_UNDERSCORE : ('Σ' | 'sum') '_' ID_START (ID_START | DIGIT)* ;
 SUM_OPEN       : ('Σ' | 'sum') '_{' ;
+// The reduction max_{p=1}^{2} (max pooling); max(a, b) of two values stays a call.
+MAX_OPEN       : 'max_{' ;
 
 ARROW  : '←' | '<-' ;
 SQRT   : '√' ;

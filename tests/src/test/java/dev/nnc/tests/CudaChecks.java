@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nnc.gen.RandomConvNetworks;
 import dev.nnc.gen.RandomNetworks;
 import dev.nnc.gen.cuda.CudaBackend;
 import dev.nnc.runtime.Batch;
@@ -101,9 +102,24 @@ abstract class CudaChecks {
     @MethodSource("samples")
     void sample(String name, String source, String optimizer, DType type) { check(name, source, optimizer, type); }
 
+    /** Every tenth network of the convolution family, in float64 and float32 by turns. */
+    static Stream<Arguments> convNetworks() {
+        List<Arguments> out = new ArrayList<>();
+        for (long seed = 0; seed < GradcheckFamilyTest.CONV_NETWORKS; seed += 10) {
+            var p = RandomConvNetworks.generate(seed);
+            String optimizer = JvmBackendTest.OPTIMIZERS.get((int) (seed / 10 % JvmBackendTest.OPTIMIZERS.size()));
+            out.add(Arguments.of("conv " + seed + " (" + p.name() + ")", p.source(), optimizer, seed % 20 == 0 ? DType.F64 : DType.F32));
+        }
+        return out.stream();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("randomNetworks")
     void randomNetwork(String name, String source, String optimizer, DType type) { check(name, source, optimizer, type); }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("convNetworks")
+    void convNetwork(String name, String source, String optimizer, DType type) { check(name, source, optimizer, type, 3e-4); }
 
     /** The samples again with cuBLAS computing the matrix products (nnc.cuda.gemm=cublas) instead of the tiled kernels. */
     @ParameterizedTest(name = "{0}, cuBLAS")
@@ -131,10 +147,14 @@ abstract class CudaChecks {
         }
     }
 
-    void check(String name, String source, String optimizer, DType type) {
+    void check(String name, String source, String optimizer, DType type) { check(name, source, optimizer, type, JvmBackendTest.F32); }
+
+    /** Against the interpreter, with {@code f32} the float32 tolerance ({@link JvmBackendTest#check}). */
+    void check(String name, String source, String optimizer, DType type, double f32) {
         Assumptions.assumeTrue(unavailable == null, () -> unavailable);
         try (CudaModel model = onDevice(JvmBackendTest.compile(name, source, optimizer), type)) {
-            JvmBackendTest.against(name + ", cuda, " + type, JvmBackendTest.compile(name, source, optimizer), model, type, 2, 13, 1, 300);
+            JvmBackendTest.against(name + ", cuda, " + type, JvmBackendTest.compile(name, source, optimizer), model, type, 2,
+                    JvmBackendTest::batch, f32, 13, 1, 300);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.driver.Compile;
+import dev.nnc.gen.RandomConvNetworks;
 import dev.nnc.gen.RandomNetworks;
 import dev.nnc.interp.Gradcheck;
 import dev.nnc.ir.Graph;
@@ -239,5 +240,46 @@ class GradcheckFamilyTest {
     void theRandomFamilyIsLargeEnough() {
         assertEquals(RANDOM_NETWORKS, randomNetworks().count());
         assertTrue(RANDOM_NETWORKS >= 200);
+    }
+
+    // ─── (d) convolutions ─────────────────────────────────────────────────────────────────────────
+
+    static final int CONV_NETWORKS = 210;
+
+    static Stream<Arguments> convNetworks() {
+        var cases = new ArrayList<Arguments>();
+        for (long seed = 0; seed < CONV_NETWORKS; seed++) {
+            var program = RandomConvNetworks.generate(seed);
+            cases.add(Arguments.of(seed, program.name(), program.source()));
+        }
+        return cases.stream();
+    }
+
+    /**
+     * Index arithmetic: 1-D and 2-D convolutions over several channels, strides, "same" padding, kernels as wide as
+     * the input, max and average pooling, stacked — each adjoint solved for its summed variable and guarded.
+     */
+    @ParameterizedTest(name = "seed {0}: {1}")
+    @MethodSource("convNetworks")
+    void convNetwork(long seed, String name, String source) {
+        Graph graph = Nets.compile("conv_" + seed + ".nn", source);
+        Nets.assertGradcheck("RandomConvNetworks.generate(" + seed + ") — " + name, source, graph,
+                new Gradcheck.Options(seed, 2, 24, TOLERANCE));
+    }
+
+    /** The family reaches every form it promises, so a generator change cannot quietly drop one. */
+    @Test
+    void theConvFamilyCoversItsForms() {
+        var names = convNetworks().map(a -> (String) a.get()[1]).toList();
+        assertTrue(CONV_NETWORKS >= 200);
+        for (String form : List.of("1-D", "2-D", " s2", " pad1", " pad2", " max", " avg", " ce", " mse")) {
+            assertTrue(names.stream().anyMatch(n -> n.contains(form)), "no network with " + form);
+        }
+        assertTrue(names.stream().anyMatch(n -> n.matches(".*×(\\d+)(×\\d+)? conv\\d+ .*conv\\d+.*")), "no second convolution");
+        // a kernel as wide as the (unpadded) input: 2-D 1×5×5 conv5
+        assertTrue(names.stream().anyMatch(n -> {
+            var m = java.util.regex.Pattern.compile("×(\\d+) conv(\\d+) s\\d+ [a-z]").matcher(n);
+            return m.find() && m.group(1).equals(m.group(2));
+        }), "no kernel as wide as its input");
     }
 }

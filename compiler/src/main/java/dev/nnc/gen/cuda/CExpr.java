@@ -109,6 +109,12 @@ final class CExpr {
         return switch (i) {
             case Idx.Fixed f -> Integer.toString(f.position());
             case Idx.Var v -> var(v.v());
+            case Idx.Affine a -> {
+                var parts = new ArrayList<String>();
+                for (Idx.Term t : a.terms()) parts.add(t.coefficient() == 1 ? var(t.v()) : t.coefficient() + " * " + var(t.v()));
+                parts.add(Integer.toString(a.constant()));
+                yield "(" + String.join(" + ", parts) + ")";
+            }
         };
     }
 
@@ -131,6 +137,11 @@ final class CExpr {
             case Ex.Load l -> element(l.tensor(), l.idx());
             case Ex.Arg a -> args[a.k()];
             case Ex.Same s -> "(" + index(s.a()) + " == " + index(s.b()) + " ? (real) 1 : (real) 0)";
+            case Ex.InRange r -> {
+                String at = index(r.at());
+                yield "(" + at + " >= 0 && " + at + " < " + r.size() + " ? (real) 1 : (real) 0)";
+            }
+            case Ex.FirstMax m -> firstMax(m, pre, indent);
             case Ex.Neg u -> "(-" + expr(u.a(), pre, indent) + ")";
             case Ex.Call c -> {
                 var args = new ArrayList<String>();
@@ -191,6 +202,23 @@ final class CExpr {
                 yield v;
             }
         };
+    }
+
+    /** The first i at which the body is largest (a strict > keeps the first), compared with the subscript. */
+    private String firstMax(Ex.FirstMax m, StringBuilder pre, String indent) {
+        String best = fresh("best"), arg = fresh("arg"), n = bind(m.i());
+        pre.append(indent).append("real ").append(best).append(" = ").append(number(Double.NEGATIVE_INFINITY)).append(";\n");
+        pre.append(indent).append("int ").append(arg).append(" = 0;\n");
+        pre.append(indent).append("for (int ").append(n).append(" = 0; ").append(n).append(" < ").append(m.i().range()).append("; ")
+                .append(n).append("++) {\n");
+        var inner = new StringBuilder();
+        String v = expr(m.body(), inner, indent + "    ");
+        String x = fresh("x");
+        pre.append(inner).append(indent).append("    real ").append(x).append(" = ").append(v).append(";\n");
+        pre.append(indent).append("    if (").append(n).append(" == 0 || ").append(x).append(" > ").append(best).append(") { ")
+                .append(best).append(" = ").append(x).append("; ").append(arg).append(" = ").append(n).append("; }\n");
+        pre.append(indent).append("}\n");
+        return "(" + arg + " == " + index(m.at()) + " ? (real) 1 : (real) 0)";
     }
 
     private String reduce(IndexVar i, Ex body, boolean max, StringBuilder pre, String indent) {

@@ -252,6 +252,8 @@ final class Emitter {
                 mv.visitJumpInsn(IF_ICMPNE, differ);
                 bool(differ);
             }
+            case Ex.InRange r -> inRange(r);
+            case Ex.FirstMax m -> firstMax(m);
             case Ex.Neg u -> {
                 expr(u.a());
                 mv.visitInsn(t.neg);
@@ -365,7 +367,59 @@ final class Emitter {
         switch (i) {
             case Idx.Fixed f -> push(f.position());
             case Idx.Var v -> mv.visitVarInsn(ILOAD, var(v.v()));
+            case Idx.Affine a -> {
+                push(a.constant());
+                for (Idx.Term term : a.terms()) {
+                    mv.visitVarInsn(ILOAD, var(term.v()));
+                    if (term.coefficient() != 1) {
+                        push(term.coefficient());
+                        mv.visitInsn(IMUL);
+                    }
+                    mv.visitInsn(IADD);
+                }
+            }
         }
+    }
+
+    /** 1 when 0 ≤ at < size: one unsigned comparison, as the JDK checks an index. */
+    private void inRange(Ex.InRange r) {
+        index(r.at());
+        push(r.size());
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+        Label no = new Label();
+        mv.visitJumpInsn(IFGE, no);
+        bool(no);
+    }
+
+    /** 1 when {@code at} is the first i at which the body is largest (a strict > keeps the first maximum). */
+    private void firstMax(Ex.FirstMax m) {
+        int best = local(t.size), x = local(t.size), arg = local(1);
+        t.constant(mv, Double.NEGATIVE_INFINITY);
+        mv.visitVarInsn(t.store, best);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, arg);
+        loop(m.i(), () -> {
+            expr(m.body());
+            mv.visitVarInsn(t.store, x);
+            Label take = new Label(), skip = new Label();
+            mv.visitVarInsn(ILOAD, var(m.i()));
+            mv.visitJumpInsn(IFEQ, take);
+            mv.visitVarInsn(t.load, x);
+            mv.visitVarInsn(t.load, best);
+            mv.visitInsn(t.cmpl);
+            mv.visitJumpInsn(IFLE, skip);
+            mv.visitLabel(take);
+            mv.visitVarInsn(t.load, x);
+            mv.visitVarInsn(t.store, best);
+            mv.visitVarInsn(ILOAD, var(m.i()));
+            mv.visitVarInsn(ISTORE, arg);
+            mv.visitLabel(skip);
+        });
+        mv.visitVarInsn(ILOAD, arg);
+        index(m.at());
+        Label differ = new Label();
+        mv.visitJumpInsn(IF_ICMPNE, differ);
+        bool(differ);
     }
 
     void load(Ex.Load l) {
