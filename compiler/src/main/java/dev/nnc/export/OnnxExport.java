@@ -314,38 +314,83 @@ public final class OnnxExport {
                 yield t;
             }
             case Ex.Same s -> throw new Unsupported(where() + "Kronecker's delta on subscripts");
-            case Ex.InRange r -> throw new Unsupported(where() + "a bounds guard on a subscript");
+            case Ex.InRange r -> inRange(r);
             case Ex.FirstMax m -> throw new Unsupported(where() + "the first maximum of a window");
         };
     }
 
-    /** One element of a tensor: fixed subscripts taken by Gather, variables named as axes. */
+    /**
+     * One element of a tensor: fixed subscripts taken by Gather, variables named as axes, and an affine subscript
+     * (a convolution's x[i+p−1]) by a Gather with a table of its positions over its variables, whose axes replace the
+     * tensor's (im2col as one operator). A position outside the tensor (under a guard that masks it) is clamped.
+     */
     private Term load(Ex.Load l) {
         Tensor t = l.tensor();
         String name = names.get(t);
         if (name == null) throw new Unsupported(where() + "the value " + t.name + ", which the forward pass does not compute before it");
         boolean batched = t.perSample();
-        List<IndexVar> axes = new ArrayList<>();
-        // Gather fixed subscripts from the last to the first, so the earlier axes keep their positions
+        // from the last subscript to the first, so the earlier axes keep their positions
         List<Idx> idx = l.idx();
-        for (Idx i : idx) {
-            // a convolution's read; ONNX has Conv for it, which this exporter does not yet map onto
-            if (i instanceof Idx.Affine) throw new Unsupported(where() + "index arithmetic in " + t.name + " (a convolution or a window)");
-        }
         for (int k = idx.size() - 1; k >= 0; k--) {
-            if (idx.get(k) instanceof Idx.Fixed f) {
-                String out = fresh();
-                node("Gather", List.of(name, longConstant(f.position())), out, List.of(intAttr("axis", (batched ? 1 : 0) + k)));
-                name = out;
-            }
+            String table = switch (idx.get(k)) {
+                case Idx.Fixed f -> longConstant(f.position());
+                case Idx.Affine a -> positions(a, t.shape.get(k));
+                case Idx.Var v -> null;
+            };
+            if (table == null) continue;
+            String out = fresh();
+            node("Gather", List.of(name, table), out, List.of(intAttr("axis", (batched ? 1 : 0) + k)));
+            name = out;
         }
+        List<IndexVar> axes = new ArrayList<>();
         for (Idx i : idx) {
-            if (i instanceof Idx.Var v) {
-                if (axes.contains(v.v())) throw new Unsupported(where() + "a repeated subscript " + v.v().name + " in " + t.name + " (a diagonal)");
-                axes.add(v.v());
+            for (Idx.Term term : i instanceof Idx.Fixed ? List.<Idx.Term>of() : Idx.terms(i)) {
+                if (axes.contains(term.v())) throw new Unsupported(where() + "a repeated subscript " + term.v().name + " in " + t.name + " (a diagonal)");
+                axes.add(term.v());
             }
         }
         return new Term(name, batched, axes);
+    }
+
+    /** The int64 table of an affine subscript's positions, over its variables in order, clamped to 0 … size − 1. */
+    private String positions(Idx.Affine a, int size) {
+        List<Integer> dims = a.terms().stream().map(t -> t.v().range()).toList();
+        long[] values = new long[dims.stream().reduce(1, (x, y) -> x * y)];
+        int[] at = new int[dims.size()];
+        for (int e = 0; e < values.length; e++) {
+            long v = a.constant();
+            for (int k = 0; k < at.length; k++) v += (long) a.terms().get(k).coefficient() * at[k];
+            values[e] = Math.max(0, Math.min(size - 1, v));
+            for (int k = at.length - 1; k >= 0; k--) { // row-major odometer
+                if (++at[k] < dims.get(k)) break;
+                at[k] = 0;
+            }
+        }
+        String name = fresh();
+        var b = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE);
+        for (int d : dims) b.addDims(d);
+        for (long v : values) b.addInt64Data(v);
+        g.addInitializer(b);
+        return name;
+    }
+
+    /** [0 ≤ at < size] as a constant of the element type over the subscript's variables: known at export. */
+    private Term inRange(Ex.InRange r) {
+        List<Idx.Term> terms = Idx.terms(r.at());
+        List<Integer> dims = terms.stream().map(t -> t.v().range()).toList();
+        double[] values = new double[dims.stream().reduce(1, (x, y) -> x * y)];
+        int[] at = new int[dims.size()];
+        for (int e = 0; e < values.length; e++) {
+            long v = Idx.constant(r.at());
+            for (int k = 0; k < at.length; k++) v += (long) terms.get(k).coefficient() * at[k];
+            values[e] = v >= 0 && v < r.size() ? 1 : 0;
+            for (int k = at.length - 1; k >= 0; k--) {
+                if (++at[k] < dims.get(k)) break;
+                at[k] = 0;
+            }
+        }
+        if (dims.isEmpty()) return new Term(constant(values[0]), false, List.of());
+        return new Term(initializer(values, dims), false, terms.stream().map(Idx.Term::v).toList());
     }
 
     private Term sum(Ex.Sum s, Map<Integer, Term> args) {

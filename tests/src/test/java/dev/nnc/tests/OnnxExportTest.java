@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.nnc.driver.Build;
 import dev.nnc.export.OnnxExport;
+import dev.nnc.gen.RandomConvNetworks;
 import dev.nnc.gen.RandomNetworks;
 import dev.nnc.interp.InterpreterModel;
 import dev.nnc.ir.Graph;
@@ -83,6 +84,18 @@ class OnnxExportTest {
             }
         }
         return tests.stream();
+    }
+
+    /** Every fifth convolutional network: affine reads as Gathers of position tables, pad's guards as masks, max pooling. */
+    @TestFactory
+    Stream<DynamicTest> theConvolutionFamily() {
+        return LongStream.range(0, GradcheckFamilyTest.CONV_NETWORKS).filter(seed -> seed % 5 == 0).mapToObj(seed -> {
+            var program = RandomConvNetworks.generate(seed);
+            return DynamicTest.dynamicTest("conv " + seed + " " + program.name(), () -> {
+                var net = JvmBackendTest.compile("conv" + seed + ".nn", program.source(), "gd");
+                agrees("conv " + seed + " " + program.name(), net.graph(), net.optimizer());
+            });
+        });
     }
 
     @TestFactory
