@@ -205,11 +205,21 @@ public final class Differentiate {
         }
         Ex e = Exprs.substitute(seed, rename);
         for (Ex delta : deltas) e = new Ex.Select(delta, e, new Ex.Num(0));
-        for (Ex guard : guards) e = new Ex.Select(guard, e, new Ex.Num(0)); // printed in subscript order
+        // each guard directly under the sum of the innermost summed variable it bounds, where every evaluator
+        // narrows that sum's loop to the values it lets through (ir.Guards): a pool's adjoint visits its own window
+        List<Ex> unplaced = new ArrayList<>(guards);
         for (int k = scope.size() - 1; k >= 0; k--) {
             IndexVar v = scope.get(k);
-            if (!rename.containsKey(v)) e = new Ex.Sum(v, e);
+            if (rename.containsKey(v)) continue;
+            for (var it = unplaced.iterator(); it.hasNext(); ) {
+                Ex guard = it.next();
+                if (!Exprs.freeVars(guard).contains(v)) continue;
+                e = new Ex.Select(guard, e, new Ex.Num(0));
+                it.remove();
+            }
+            e = new Ex.Sum(v, e);
         }
+        for (Ex guard : unplaced) e = new Ex.Select(guard, e, new Ex.Num(0));
         // the summed variables were the def's own; copy them so that binders stay distinct objects
         contributions.computeIfAbsent(t, x -> new ArrayList<>()).add(Exprs.copy(e));
     }

@@ -3,6 +3,7 @@ package dev.nnc.interp;
 import dev.nnc.ir.Def;
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Function;
+import dev.nnc.ir.Guards;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Offset;
@@ -211,6 +212,8 @@ final class Machine {
                 int r = register(s.i()), n = s.i().range();
                 Node quick = fast ? fastSum(s.body(), r, n) : null;
                 if (quick != null) yield quick;
+                var bounds = Guards.of(s.i(), s.body());
+                if (!bounds.isEmpty()) yield guardedSum(r, n, bounds, compile(s.body()));
                 Node body = compile(s.body());
                 yield () -> {
                     double acc = 0;
@@ -235,6 +238,27 @@ final class Machine {
             }
             case Ex.Annotated w -> compile(w.value());
             case Ex.Apply a -> apply(a);
+        };
+    }
+
+    /** A Σ over only the values its guards let through ({@link Guards}); the same terms, the zero ones left out. */
+    private Node guardedSum(int r, int n, java.util.List<Guards.Bound> bounds, Node body) {
+        Guards.Bound[] bs = bounds.toArray(Guards.Bound[]::new);
+        Node[] rests = bounds.stream().map(b -> index(b.rest())).toArray(Node[]::new);
+        return () -> {
+            int lo = 0, hi = n - 1;
+            for (int k = 0; k < bs.length; k++) {
+                int rest = (int) rests[k].eval();
+                lo = Math.max(lo, Guards.lowest(bs[k], rest));
+                hi = Math.min(hi, Guards.highest(bs[k], rest));
+            }
+            double acc = 0;
+            for (int v = lo; v <= hi; v++) {
+                idx[r] = v;
+                acc += body.eval();
+            }
+            idx[r] = n - 1;
+            return acc;
         };
     }
 

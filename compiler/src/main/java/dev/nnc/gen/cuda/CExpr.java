@@ -2,6 +2,7 @@ package dev.nnc.gen.cuda;
 
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Idx;
+import dev.nnc.ir.Guards;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Offset;
 import dev.nnc.ir.Tensor;
@@ -222,9 +223,17 @@ final class CExpr {
     }
 
     private String reduce(IndexVar i, Ex body, boolean max, StringBuilder pre, String indent) {
-        String acc = fresh("sum"), n = bind(i);
+        String acc = fresh("sum");
         pre.append(indent).append("real ").append(acc).append(" = ").append(max ? number(Double.NEGATIVE_INFINITY) : "0").append(";\n");
-        pre.append(indent).append("for (int ").append(n).append(" = 0; ").append(n).append(" < ").append(i.range()).append("; ")
+        // a solved adjoint's sum runs over the values its guards allow (ir.Guards), not the whole range
+        String from = "0", to = Integer.toString(i.range());
+        for (Guards.Bound b : max ? List.<Guards.Bound>of() : Guards.of(i, body)) {
+            String rest = index(b.rest());
+            from = "nnc_imax(" + from + ", nnc_lowest(" + b.coefficient() + ", " + b.size() + ", " + rest + "))";
+            to = "nnc_imin(" + to + ", nnc_highest(" + b.coefficient() + ", " + b.size() + ", " + rest + ") + 1)";
+        }
+        String n = bind(i);
+        pre.append(indent).append("for (int ").append(n).append(" = ").append(from).append("; ").append(n).append(" < ").append(to).append("; ")
                 .append(n).append("++) {\n");
         var inner = new StringBuilder();
         String v = expr(body, inner, indent + "    ");

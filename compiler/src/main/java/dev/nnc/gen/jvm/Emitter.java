@@ -3,7 +3,9 @@ package dev.nnc.gen.jvm;
 import static org.objectweb.asm.Opcodes.*;
 
 import dev.nnc.ir.Ex;
+import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Idx;
+import dev.nnc.ir.Guards;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Offset;
 import dev.nnc.ir.Tensor;
@@ -142,27 +144,61 @@ final class Emitter {
     }
 
     /** {@code for (v = 0; v < range; v++) body}. */
-    void loop(IndexVar v, Runnable body) {
-        int i = local(1);
+    void loop(IndexVar v, Runnable body) { loop(v, List.of(), body); }
+
+    /** {@code for (v = lo; v <= hi; v++) body}, lo and hi the tightest of 0, range − 1 and what each guard allows. */
+    void loop(IndexVar v, List<Guards.Bound> bounds, Runnable body) {
+        int i = local(1), end = local(1);
         vars.put(v, i);
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, i);
-        Label top = new Label(), end = new Label();
+        push(v.range());
+        mv.visitVarInsn(ISTORE, end);
+        for (Guards.Bound b : bounds) {
+            bound(b, "lowest", i, "max");
+            bound(b, "highest", end, "min");
+        }
+        Label top = new Label(), done = new Label();
         mv.visitLabel(top);
         mv.visitVarInsn(ILOAD, i);
-        push(v.range());
-        mv.visitJumpInsn(IF_ICMPGE, end);
+        mv.visitVarInsn(ILOAD, end);
+        mv.visitJumpInsn(IF_ICMPGE, done);
         body.run();
         mv.visitIincInsn(i, 1);
         mv.visitJumpInsn(GOTO, top);
-        mv.visitLabel(end);
+        mv.visitLabel(done);
+    }
+
+    /**
+     * {@code local = max(local, Guards.lowest(b, rest))} or {@code min(local, Guards.highest(…))}: the bound's
+     * arithmetic is the runtime's own static method beside the IR's, so the two cannot disagree.
+     */
+    private void bound(Guards.Bound b, String which, int local, String combine) {
+        mv.visitVarInsn(ILOAD, local);
+        push(b.coefficient());
+        push(b.size());
+        index(b.rest());
+        mv.visitMethodInsn(INVOKESTATIC, "dev/nnc/runtime/compiled/GeneratedNetwork", which, "(III)I", false);
+        if (which.equals("highest")) { // the loop's end is exclusive
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(IADD);
+        }
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", combine, "(II)I", false);
+        mv.visitVarInsn(ISTORE, local);
     }
 
     void assign(Stmt.Assign a) {
+        // a value with a loop in it is computed first, with nothing on the operand stack (see expr)
+        int value = -1;
+        if (hasLoop(a.value())) {
+            expr(a.value());
+            value = local(t.size);
+            mv.visitVarInsn(t.store, value);
+        }
         if (isRegister(a.t())) {
             int r = register(a.t(), Offset.fixed(a.t(), a.at()));
             if (a.add()) mv.visitVarInsn(t.load, r);
-            expr(a.value());
+            operand(a.value(), value);
             if (a.add()) mv.visitInsn(t.add);
             mv.visitVarInsn(t.store, r);
             return;
@@ -172,9 +208,46 @@ final class Emitter {
             mv.visitInsn(DUP2);
             mv.visitInsn(t.aload);
         }
-        expr(a.value());
+        operand(a.value(), value);
         if (a.add()) mv.visitInsn(t.add);
         mv.visitInsn(t.astore);
+    }
+
+    /** Pushes e, or the local it was computed into (≥ 0). */
+    private void operand(Ex e, int local) {
+        if (local >= 0) mv.visitVarInsn(t.load, local);
+        else expr(e);
+    }
+
+    private final Map<Ex, Boolean> loops = new IdentityHashMap<>();
+
+    /**
+     * Whether computing e runs a loop (Σ, max, a window's first maximum). HotSpot compiles a long-running loop on
+     * stack replacement only when the operand stack is empty at its head, and a generated method runs once per slice,
+     * so a loop entered with operands pending would run interpreted for good; operands are kept in locals instead.
+     */
+    private boolean hasLoop(Ex e) {
+        Boolean known = loops.get(e);
+        if (known != null) return known;
+        boolean[] any = {false};
+        Exprs.visit(e, x -> any[0] |= x instanceof Ex.Sum || x instanceof Ex.Max || x instanceof Ex.FirstMax);
+        loops.put(e, any[0]);
+        return any[0];
+    }
+
+    /** Pushes a then b; when b runs a loop, a waits in a local meanwhile. */
+    private void pair(Ex a, Ex b) {
+        expr(a);
+        if (!hasLoop(b)) {
+            expr(b);
+            return;
+        }
+        int first = local(t.size), second = local(t.size);
+        mv.visitVarInsn(t.store, first);
+        expr(b);
+        mv.visitVarInsn(t.store, second);
+        mv.visitVarInsn(t.load, first);
+        mv.visitVarInsn(t.load, second);
     }
 
     private boolean isRegister(Tensor x) {
@@ -260,15 +333,22 @@ final class Emitter {
             }
             case Ex.Binary b -> binary(b);
             case Ex.Call c -> {
-                for (Ex a : c.args()) {
-                    expr(a);
-                    if (t.argument(c.f().jvm) != t) t.toDouble(mv);
+                if (c.args().size() == 2) pair(c.a(), c.b());
+                else expr(c.a());
+                if (t.argument(c.f().jvm) != t) {
+                    // the arguments are pushed in this type; a double method converts them (the last on top, then the first)
+                    if (c.args().size() == 2) {
+                        int second = local(t.size);
+                        mv.visitVarInsn(t.store, second);
+                        t.toDouble(mv);
+                        mv.visitVarInsn(t.load, second);
+                    }
+                    t.toDouble(mv);
                 }
                 t.call(mv, c.f().jvm, c.f().arity);
             }
             case Ex.Cmp c -> {
-                expr(c.a());
-                expr(c.b());
+                pair(c.a(), c.b());
                 Label no = new Label();
                 // NaN compares false for < <= > >= ==, true for ≠, as Java's operators do
                 switch (c.op()) {
@@ -329,16 +409,17 @@ final class Emitter {
                 mv.visitInsn(t.mul);
                 return;
             }
-            expr(b.a());
+            pair(b.a(), b.b());
+            int exponent = local(t.size);
+            mv.visitVarInsn(t.store, exponent);
             t.toDouble(mv);
-            expr(b.b());
+            mv.visitVarInsn(t.load, exponent);
             t.toDouble(mv);
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "pow", "(DD)D", false);
             t.fromDouble(mv);
             return;
         }
-        expr(b.a());
-        expr(b.b());
+        pair(b.a(), b.b());
         switch (b.op()) {
             case ADD -> mv.visitInsn(t.add);
             case SUB -> mv.visitInsn(t.sub);
@@ -348,14 +429,17 @@ final class Emitter {
         }
     }
 
-    /** Σ or max over i: an accumulator in a local, a loop over i. */
+    /** Σ or max over i: an accumulator in a local, a loop over i (over the values its guards allow, {@link Guards}). */
     private void reduce(IndexVar i, Ex body, boolean max) {
         int acc = local(t.size);
         t.constant(mv, max ? Double.NEGATIVE_INFINITY : 0);
         mv.visitVarInsn(t.store, acc);
-        loop(i, () -> {
+        int term = local(t.size);
+        loop(i, max ? List.of() : Guards.of(i, body), () -> {
+            expr(body); // first, on an empty stack: it may hold a loop of its own
+            mv.visitVarInsn(t.store, term);
             mv.visitVarInsn(t.load, acc);
-            expr(body);
+            mv.visitVarInsn(t.load, term);
             if (max) t.call(mv, Primitive.MAX.jvm, 2);
             else mv.visitInsn(t.add);
             mv.visitVarInsn(t.store, acc);

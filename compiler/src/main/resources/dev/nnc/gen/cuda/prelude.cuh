@@ -25,6 +25,26 @@ __device__ __forceinline__ real nnc_min(real a, real b) {
     return a < b ? a : b;
 }
 
+// floor(x / y) for y > 0 (C's / truncates toward 0)
+__device__ __forceinline__ int nnc_floordiv(int x, int y) {
+    int q = x / y;
+    return q * y > x ? q - 1 : q;
+}
+
+__device__ __forceinline__ int nnc_imax(int a, int b) { return a > b ? a : b; }
+
+__device__ __forceinline__ int nnc_imin(int a, int b) { return a < b ? a : b; }
+
+// The values of i a bounds guard 0 <= a*i + rest < size lets through, as the runtime's GeneratedNetwork.lowest and
+// highest compute them: where a loop over a solved adjoint's summed variable starts and ends (inclusive)
+__device__ __forceinline__ int nnc_lowest(int a, int size, int rest) {
+    return a > 0 ? nnc_floordiv(-rest + a - 1, a) : nnc_floordiv(rest - size - a, -a);
+}
+
+__device__ __forceinline__ int nnc_highest(int a, int size, int rest) {
+    return a > 0 ? nnc_floordiv(size - 1 - rest, a) : nnc_floordiv(rest, -a);
+}
+
 // The sum of v over a warp, in lane 0 (every lane of the warp must call it).
 __device__ __forceinline__ real nnc_warp_sum(real v) {
     for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);

@@ -33,6 +33,19 @@ public abstract class GeneratedNetwork {
     public static int rowFrom(int m, int part, int parts) { return (int) ((long) m * part / parts); }
 
     /**
+     * The smallest i for which a bounds guard 0 ≤ a·i + rest < size holds (a ≠ 0): where a loop over a solved
+     * adjoint's summed variable starts (the compiler's {@code ir.Guards}). It may exceed {@link #highest}: no values.
+     */
+    public static int lowest(int a, int size, int rest) {
+        return a > 0 ? Math.floorDiv(-rest + a - 1, a) : Math.floorDiv(rest - size - a, -a);
+    }
+
+    /** The largest i for which 0 ≤ a·i + rest < size holds. */
+    public static int highest(int a, int size, int rest) {
+        return a > 0 ? Math.floorDiv(size - 1 - rest, a) : Math.floorDiv(rest, -a);
+    }
+
+    /**
      * Rows 0 … {@code rows} − 1 of {@code to} from {@code at} on, {@code width} values a row, each set to the {@code width}
      * values of {@code from} at {@code fromAt}: the rows a product adds into (a bias, the generated code's {@code Broadcast}).
      */
