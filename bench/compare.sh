@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Training and inference throughput, nnc against PyTorch on the CPU, side by side in one run: the same networks
-# (samples/seed.nn, samples/mlp.nn), batch sizes and thread count, synthetic data, the same timed loop
+# (samples/seed.nn, samples/mlp.nn, samples/lenet.nn), batch sizes and thread count, synthetic data, the same timed loop
 # (dev.nnc.bench.Throughput and bench/torch_throughput.py). PyTorch is tried in several configurations per case
 # and its best is reported, with the configuration that won. Results: a table, and JSON lines in bench/target/.
 #
-# Usage: bench/compare.sh [--backend B] [--cases seed:1,seed:64,mlp:64,mlp:256] [--modes train,infer]
+# Usage: bench/compare.sh [--backend B] [--cases seed:1,seed:64,mlp:64,mlp:256,lenet:64] [--modes train,infer]
 #                         [--seconds S] [--repeats R] [--threads N] [--torch-threads SPEC] [--quick] [--no-build]
 #   --backend B        nnc's backend (default: $BACKEND, else jvm; falls back to interp while jvm does not exist)
 #   --cases LIST       NETWORK:BATCH pairs; NETWORK is a file in samples/ without .nn (default: all four)

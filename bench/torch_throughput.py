@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """PyTorch's side of bench/compare.sh: training and inference throughput (samples/s) of the networks in
-samples/seed.nn and samples/mlp.nn, the same timed loop as dev.nnc.bench.Throughput.
+samples/seed.nn, samples/mlp.nn and samples/lenet.nn, the same timed loop as dev.nnc.bench.Throughput.
 
 Each case is measured in several configurations and the best one is reported, so nnc is compared with PyTorch
 at its fastest here. Thread settings must be in the environment before torch is imported (OpenBLAS reads
@@ -31,7 +31,7 @@ BATCHES = 16  # distinct pre-made batches, cycled through
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--case", choices=["seed", "mlp"], required=True)
+    p.add_argument("--case", choices=["seed", "mlp", "lenet"], required=True)
     p.add_argument("--batch", type=int, required=True)
     p.add_argument("--mode", choices=["train", "infer"], required=True)
     p.add_argument("--seconds", type=float, default=2.0, help="timed seconds per configuration (after warm-up)")
@@ -114,10 +114,18 @@ def child(args):
             optimizers["sgd-fused"] = lambda ps: torch.optim.SGD(ps, lr=0.5, fused=True)
         post = None  # the output is n7 itself
     else:
-        # samples/mlp.nn: 784-256-128-10, ReLU, softmax + cross-entropy; Adam α = 0.001, default β and ε.
-        def make():
-            return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
-        xs = [torch.rand(b, 784, generator=g).to(device) for _ in range(BATCHES)]
+        if args.case == "mlp":
+            # samples/mlp.nn: 784-256-128-10, ReLU, softmax + cross-entropy; Adam α = 0.001, default β and ε.
+            def make():
+                return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+            xs = [torch.rand(b, 784, generator=g).to(device) for _ in range(BATCHES)]
+        else:
+            # samples/lenet.nn: conv 5x5 (6 maps, padding 2), ReLU, 2x2 max pool, conv 5x5 (16), ReLU, pool, 120, 84, 10
+            def make():
+                return nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
+                                     nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+                                     nn.Linear(84, 10))
+            xs = [torch.rand(b, 1, 28, 28, generator=g).to(device) for _ in range(BATCHES)]
         labels = [torch.randint(0, 10, (b,), generator=g).to(device) for _ in range(BATCHES)]
         ys = labels  # class indices: F.cross_entropy's fast path (log_softmax + nll), the same loss as one-hot
         loss_fn = F.cross_entropy

@@ -20,6 +20,12 @@ spirals.csv (for spirals.nn): 600 rows, header x1,x2,y.
     4r + 2*pi*k/3, plus normal noise of standard deviation 0.2 on the angle; x1 = r cos, x2 = r sin,
     rounded to 4 decimals. Rows are shuffled.
 
+sequences.csv (for sequence.nn): 600 rows, header x1,...,x32,y.
+    A sequence of 32 values of normal noise (standard deviation 0.3) with one ramp of three values added at a
+    random place: rising (0.5, 1, 1.5) when y = 1, falling (1.5, 1, 0.5) when y = 0. Both ramps add the same amount,
+    so only the order of neighbouring values tells the classes apart, wherever the ramp is: what a 1-D convolution
+    with a max over time sees. Rounded to 4 decimals; 300 rows of each class, shuffled.
+
 Usage: python3 samples/data/make_data.py
 """
 
@@ -85,10 +91,30 @@ def spiral_rows(rng):
     return rows
 
 
+SEQUENCE_ROWS = 600
+SEQUENCE_LENGTH = 32
+SEQUENCE_NOISE = 0.3
+
+
+def sequence_rows(rng):
+    rows = []
+    for k in range(SEQUENCE_ROWS):
+        y = k % 2
+        xs = [rng.gauss(0, SEQUENCE_NOISE) for _ in range(SEQUENCE_LENGTH)]
+        ramp = (0.5, 1.0, 1.5) if y == 1 else (1.5, 1.0, 0.5)
+        at = rng.randrange(SEQUENCE_LENGTH - len(ramp) + 1)
+        for d, v in enumerate(ramp):
+            xs[at + d] += v
+        rows.append([fmt(v) for v in xs] + [str(y)])
+    rng.shuffle(rows)
+    return rows
+
+
 def main():
     write_csv("seed.csv", ["x1", "x2", "x3", "y"], seed_rows(random.Random(20250619)))
     write_csv("xor.csv", ["x1", "x2", "y"], xor_rows(random.Random(1)))
     write_csv("spirals.csv", ["x1", "x2", "y"], spiral_rows(random.Random(3)))
+    write_csv("sequences.csv", [f"x{i}" for i in range(1, SEQUENCE_LENGTH + 1)] + ["y"], sequence_rows(random.Random(5)))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Independent oracle for nnc's gradients: the loss and gradients of samples/seed.nn and samples/mlp.nn,
+"""Independent oracle for nnc's gradients: the loss and gradients of samples/seed.nn, samples/mlp.nn and
+samples/lenet.nn,
 written directly in PyTorch and differentiated with torch.autograd.
 
 nnc derives its gradients symbolically; a Java test compares them with these. The formulas below are
@@ -6,7 +7,7 @@ deliberately written the plain way (sigmoid/softmax followed by log, no fused or
 that they share nothing with nnc but the mathematics.
 
 Usage:  /usr/bin/python3 torch_reference.py < request.json > response.json
-Request:  {"network": "seed" | "mlp", "params": {name: [flat row-major values]},
+Request:  {"network": "seed" | "mlp" | "lenet", "params": {name: [flat row-major values]},
            "inputs": {"x": [[sample values], ...]}, "targets": {"y": [[sample values], ...]}}
 Response: {"loss": mean loss over the batch, "grads": {name: [flat row-major gradient of the mean loss]}}
 """
@@ -50,9 +51,30 @@ def mlp_loss(p, x, y):
     return ce.mean()
 
 
+LENET_SHAPES = {"K1": (6, 1, 5, 5), "b1": (6,), "K2": (16, 6, 5, 5), "b2": (16,), "W3": (120, 16, 5, 5), "b3": (120,),
+                "W4": (84, 120), "b4": (84,), "W5": (10, 84), "b5": (10,)}
+
+
+def lenet_loss(p, x, y):
+    """samples/lenet.nn: x is [batch, 784] (one 28x28 channel), y is [batch, 10] one-hot. PyTorch's own
+    convolution ("same" padding of 2) and max pooling, whose gradient goes to each window's first maximum."""
+    F = torch.nn.functional
+    a1 = torch.relu(F.conv2d(x.reshape(-1, 1, 28, 28), p["K1"], p["b1"], padding=2))
+    m1 = F.max_pool2d(a1, 2)
+    a2 = torch.relu(F.conv2d(m1, p["K2"], p["b2"]))
+    m2 = F.max_pool2d(a2, 2)
+    h3 = torch.relu(m2.reshape(-1, 400) @ p["W3"].reshape(120, 400).T + p["b3"])
+    h4 = torch.relu(h3 @ p["W4"].T + p["b4"])
+    z = h4 @ p["W5"].T + p["b5"]
+    prob = torch.softmax(z, dim=1)
+    ce = -(y * torch.log(prob)).sum(dim=1)
+    return ce.mean()
+
+
 NETWORKS = {
     "seed": (seed_loss, {name: (1,) for name in SEED_PARAMS}, 3, 1),
     "mlp": (mlp_loss, MLP_SHAPES, 784, 10),
+    "lenet": (lenet_loss, LENET_SHAPES, 784, 10),
 }
 
 

@@ -59,7 +59,7 @@ public final class Checker {
         if (!scope.userPrograms().isEmpty() && scope.userPrograms().getLast().decls().isEmpty()) {
             diagnostics.report(noNetwork(scope.userPrograms().getLast().source(), true));
         }
-        return new CheckedProgram(scope, networks, trains);
+        return new CheckedProgram(scope, networks, trains, functions.ranges);
     }
 
     /**

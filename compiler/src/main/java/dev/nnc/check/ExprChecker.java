@@ -39,8 +39,12 @@ final class ExprChecker {
     InferredIndex bindIndex(String name, Span span) {
         var v = new InferredIndex(name, span);
         indices.put(name, v);
+        written.put(span, v);
         return v;
     }
+
+    /** Where the body writes each index, published with its range once the body is checked ({@link CheckedProgram#ranges}). */
+    private final Map<Span, InferredIndex> written = new HashMap<>();
 
     /** Nesting of {@link #check}: a whole body is at depth 0, where its constant parts are checked to be finite. */
     private int depth;
@@ -59,7 +63,13 @@ final class ExprChecker {
                 case Expr.Derivative d -> derivative(d);
                 case Expr.Iverson i -> broadcast(i.span(), check(i.left()), i.left(), check(i.right()), i.right());
             };
-            if (whole) windows();
+            if (whole) {
+                windows();
+                written.forEach((span, iv) -> {
+                    if (iv.range != null) functions.ranges.put(span, iv.range);
+                });
+                written.clear();
+            }
             return shape;
         } finally {
             depth--;
@@ -273,6 +283,7 @@ final class ExprChecker {
     private InferredIndex bound(Index index) {
         if (!(index instanceof Index.Var v)) return null;
         InferredIndex iv = indices.get(v.name().name());
+        if (iv != null) written.put(v.span(), iv);
         if (iv == null) {
             String n = v.name().name();
             reporter.error(Key.UNBOUND_INDEX, v.span(), "the index " + n + " is neither on the left side nor summed over",
@@ -443,6 +454,7 @@ final class ExprChecker {
         }
         var iv = new InferredIndex(name, s.index().span());
         indices.put(name, iv);
+        written.put(s.index().span(), iv);
         Shape body = check(s.body());
         if (outer != null) indices.put(name, outer);
         else indices.remove(name);

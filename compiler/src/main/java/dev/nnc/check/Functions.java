@@ -31,6 +31,9 @@ final class Functions {
     private final Map<String, Shape> instances = new HashMap<>();
     private final Deque<Decl.Fn> instantiating = new ArrayDeque<>();
 
+    /** Every place an index variable is written, and its range as inferred ({@link CheckedProgram#ranges}). */
+    final Map<Span, Integer> ranges = new HashMap<>();
+
     Functions(Scope scope, Reporter reporter) {
         this.scope = scope;
         this.reporter = reporter;

@@ -30,6 +30,8 @@ public final class Explain {
                     ? "δh is ∂J/∂z_h, the loss's derivative by h's weighted input, where h = activation(z_h)\n"
                     : "delta_h is dJ/dz_h, the loss's derivative by h's weighted input, where h = activation(z_h)\n");
         }
+        String shapes = shapes(g);
+        if (shapes != null) sb.append(comment).append("shapes, the ranges of index arithmetic inferred: ").append(shapes).append('\n');
         if (tex) sb.append("\\begin{aligned}\n");
         for (Def d : g.backward()) {
             String line = IrPrinter.def(d, style);
@@ -61,6 +63,27 @@ public final class Explain {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * The forward values' shapes, where a network uses index arithmetic (whose "valid" ranges a reader would otherwise
+     * work out by hand): a1[6,28,28], m1[6,14,14], …; null for a network without.
+     */
+    private static String shapes(Graph g) {
+        boolean affine = false;
+        for (Def d : g.forward()) {
+            boolean[] any = {false};
+            Exprs.visit(d.body(), e -> any[0] |= e instanceof dev.nnc.ir.Ex.Load l && l.idx().stream().anyMatch(i -> i instanceof dev.nnc.ir.Idx.Affine));
+            affine |= any[0];
+        }
+        if (!affine) return null;
+        List<String> out = new ArrayList<>();
+        for (Def d : g.forward()) {
+            Tensor t = d.tensor();
+            if (t.rank() == 0 || t.preActivationOf != null) continue;
+            out.add(t.name + t.shape.toString().replace(" ", ""));
+        }
+        return String.join(", ", out);
     }
 
     private static boolean isPre(Graph g, Def d) {

@@ -212,7 +212,10 @@ final class ExprLowering {
         }
         Ex body = x.at(at);
         for (int k = guards.size() - 1; k >= 0; k--) body = new Ex.Select(guards.get(k), body, new Ex.Num(0));
-        Tensor t = sink.define("pad_" + (++temps), vars, body, c.callee().span());
+        // named after what it pads when that is a name: ∂J/∂K[…] = Σ δa[…] · pad_x[k,i+p−1,j+q−1] reads as written
+        Expr arg = c.args().get(0).value();
+        String name = arg instanceof Expr.Ref r && r.indices().isEmpty() ? "pad_" + r.name().name() : "pad_" + (++temps);
+        Tensor t = sink.define(name, vars, body, c.callee().span());
         return View.of(t);
     }
 

@@ -29,7 +29,10 @@ final class Hovers {
             case Meaning.Top t -> top(t.symbol(), t.stdlib());
             case Meaning.Local l -> "`" + l.declared().name() + "` — " + (l.owner() instanceof Decl.Optimizer ? "of the optimizer " : "a parameter of ")
                     + "`" + name(l.owner()) + "`";
-            case Meaning.Index i -> "`" + i.name() + "` — an index";
+            case Meaning.Index i -> {
+                Integer range = a.result.checked().ranges().get(i.span());
+                yield "`" + i.name() + "` — an index" + (range == null ? "" : ", over 1 … " + range);
+            }
         };
     }
 

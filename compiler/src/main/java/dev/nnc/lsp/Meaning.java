@@ -5,6 +5,7 @@ import dev.nnc.ast.Ident;
 import dev.nnc.ast.OptimizerStatement;
 import dev.nnc.check.CheckedNetwork;
 import dev.nnc.resolve.Symbol;
+import dev.nnc.source.Span;
 import java.util.List;
 
 /** What a name written in a program stands for, as hover and go-to-definition need it. */
@@ -18,8 +19,8 @@ sealed interface Meaning {
     /** A parameter of a function, neuron or optimizer, or an optimizer's state. */
     record Local(Decl owner, Ident declared) implements Meaning {}
 
-    /** An index variable. */
-    record Index(String name) implements Meaning {}
+    /** An index variable, where it is written. */
+    record Index(String name, Span span) implements Meaning {}
 
     /** What a name written in the analysed document means, or null (there is no name there, or it means nothing). */
     static Meaning of(Analysis a, Occurrences.Occurrence o) {
@@ -32,7 +33,7 @@ sealed interface Meaning {
                 if (v != null) return new Value(n, v);
             }
         }
-        if (o.role() == Occurrences.Role.INDEX) return new Index(name);
+        if (o.role() == Occurrences.Role.INDEX) return new Index(name, o.ident().span());
         Ident local = local(o.decl(), name);
         if (local != null) return new Local(o.decl(), local);
         var scope = a.result.checked().scope();

@@ -201,6 +201,21 @@ class LanguageServerTest {
         assertTrue(r.contains("fn relu(z) = max(0, z)") && r.contains("from the standard library, stdlib/activations.nn:"), r);
     }
 
+    /** The ranges index arithmetic infers, on hover: LeNet's a1[c,i,j] has i over the 28 a "same" convolution leaves. */
+    @Test
+    void hoverShowsTheRangeInferredForAnIndex() throws Exception {
+        Path file = Repo.root().resolve("samples/lenet.nn");
+        var id = opened(file);
+        int line = 15;
+        assertTrue(Files.readAllLines(file).get(line - 1).startsWith("  a1[c,i,j] = relu("), "line " + line + " of " + file);
+        var left = server.getTextDocumentService().hover(new HoverParams(id, at(file, line, "i,j]", 0))).get(30, TimeUnit.SECONDS);
+        assertEquals("`i` — an index, over 1 … 28", left.getContents().getRight().getValue());
+        var window = server.getTextDocumentService().hover(new HoverParams(id, at(file, line, "i+p-1", 2))).get(30, TimeUnit.SECONDS);
+        assertEquals("`p` — an index, over 1 … 5", window.getContents().getRight().getValue());
+        var pool = server.getTextDocumentService().hover(new HoverParams(id, at(file, line + 1, "2i+p-2", 1))).get(30, TimeUnit.SECONDS);
+        assertEquals("`i` — an index, over 1 … 14", pool.getContents().getRight().getValue());
+    }
+
     @Test
     void definitionGoesToDeclarationsAndIntoTheStandardLibrary() throws Exception {
         Path file = Repo.root().resolve("samples/mlp.nn");

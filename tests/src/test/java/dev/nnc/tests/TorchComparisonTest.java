@@ -103,6 +103,25 @@ class TorchComparisonTest {
         compare("mlp", graph, interp, new Batch(n, Map.of("x", x, "y", y)), 235_146);
     }
 
+    /**
+     * The convolutional network: PyTorch's conv2d (padding 2, then none) and max_pool2d against nnc's equations with
+     * index arithmetic, pad and max_{p=1}^{2}, and the adjoints nnc derives for them (the transposed convolutions,
+     * the pool's first maximum). Pixels in [0, 1) make ties in a pooling window as unlikely as in real images.
+     */
+    @Test
+    void lenetMatchesTorch() throws Exception {
+        Graph graph = Nets.compile(Repo.root().resolve("samples/lenet.nn"));
+        var interp = new Interpreter(graph);
+        var random = new SplittableRandom(5);
+        perturb(interp, graph, 11, random, 0.02);
+        int n = 3;
+        double[] x = new double[n * 784];
+        double[] y = new double[n * 10];
+        for (int k = 0; k < x.length; k++) x[k] = random.nextDouble();
+        for (int s = 0; s < n; s++) y[s * 10 + random.nextInt(10)] = 1;
+        compare("lenet", graph, interp, new Batch(n, Map.of("x", x, "y", y)), 61_706);
+    }
+
     /** Draws the network's initial weights, then adds N(0, noise²) to every element (biases included). */
     private static void perturb(Interpreter interp, Graph graph, long seed, SplittableRandom random, double noise) {
         interp.initialize(seed);
