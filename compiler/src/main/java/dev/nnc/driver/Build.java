@@ -8,6 +8,7 @@ import dev.nnc.gen.cuda.CudaBackend;
 import dev.nnc.gen.cuda.Toolchain;
 import dev.nnc.gen.jvm.ClassGen;
 import dev.nnc.gen.jvm.JvmBackend;
+import dev.nnc.opt.Im2col;
 import dev.nnc.interp.InterpreterModel;
 import dev.nnc.ir.Graph;
 import dev.nnc.ir.OptimizerIr;
@@ -73,20 +74,25 @@ public final class Build {
     }
 
     /** A network built: its program, its train block, its graph and the optimizer compiled in. */
-    public record Built(CheckedProgram program, CheckedNetwork network, TrainBlock block, Graph graph, OptimizerIr optimizer) {
+    /**
+     * @param graph    the network as every backend but the JVM's computes it, and as explain and gradcheck show it
+     * @param jvmGraph the same network for the JVM backend: with IM2COL where it has convolutions (the matrix kernel
+     *                 runs them), else {@code graph} itself
+     */
+    public record Built(CheckedProgram program, CheckedNetwork network, TrainBlock block, Graph graph, Graph jvmGraph, OptimizerIr optimizer) {
         /** A model on {@code backend} (see {@link Backends#create(String, String, Graph, OptimizerIr, int, Consumer)}). */
         public Model model(String backend, String precision, int batch, Consumer<String> notes) {
-            return Backends.create(backend, precision, graph, optimizer, batch, notes);
+            return Backends.create(backend, precision, backend.equals("jvm") ? jvmGraph : graph, optimizer, batch, notes);
         }
 
         /** The names and shapes every backend's model of it has, known before one is made. */
         public Signature signature() { return InterpreterModel.signature(graph, optimizer); }
 
         /** The loop programs the JVM backend generates from. */
-        public LoopProgram loops() { return Schedule.of(graph, optimizer, Schedule.Options.DEFAULT); }
+        public LoopProgram loops() { return Schedule.of(jvmGraph, optimizer, Schedule.Options.DEFAULT); }
 
         /** The JVM backend's class. */
-        public byte[] jvmClass(DType type) { return JvmBackend.compile(graph, optimizer, type, Schedule.Options.DEFAULT); }
+        public byte[] jvmClass(DType type) { return JvmBackend.compile(jvmGraph, optimizer, type, Schedule.Options.DEFAULT); }
 
         /** The CUDA backend's translation unit, which nvcc compiles on its own. */
         public String cudaSource(DType type) { return CudaBackend.generate(graph, optimizer, type).cuda().source(); }
@@ -107,13 +113,14 @@ public final class Build {
     public static Built network(CheckedProgram program, CheckedNetwork network, Path file, Request request, BiConsumer<String, Graph> dump) {
         var block = TrainBlock.of(program, network.name(), file.getParent() == null ? Path.of("") : file.getParent());
         Graph graph = Compile.graph(program, network, request.compile(), dump);
+        Graph jvmGraph = Im2col.applies(graph) ? Compile.graph(program, network, request.compile().withIm2col()) : graph;
         OptimizerIr optimizer;
         try {
             optimizer = OptimizerChoice.choose(program.scope(), block, request.optimizer(), request.lr());
         } catch (IllegalArgumentException e) {
             throw new BadRequest(e.getMessage());
         }
-        return new Built(program, network, block, graph, optimizer);
+        return new Built(program, network, block, graph, jvmGraph, optimizer);
     }
 
     /** A request the program cannot meet, said for the user with the option at fault ({@code --optimizer: …}). */

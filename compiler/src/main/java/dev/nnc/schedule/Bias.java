@@ -105,6 +105,7 @@ final class Bias {
             boolean ok = switch (s) {
                 case Stmt.Loop l -> readsOnlyAt(l.body(), z, at);
                 case Stmt.AddLoss l -> l.loss() != z;
+                case Stmt.Product p -> p.a().t() != z && p.b().t() != z && p.c().t() != z;
                 case Stmt.Assign a -> {
                     boolean[] fine = {a.t() != z || a.at().equals(at)};
                     Exprs.visit(a.value(), e -> {

@@ -73,6 +73,7 @@ sealed interface Form permits Form.Samples, Form.Sums, Kernel.Elements, Kernel.P
                     }
                 }
                 case Stmt.AddLoss l -> { }
+                case Stmt.Product p -> throw new IllegalStateException("internal: a per-sample product in a GPU schedule");
             }
         }
     }

@@ -46,7 +46,9 @@ sealed interface Group permits Block.Product, Group.Unrolled, Group.Loops {
 
     private static void close(List<Nest> run, List<Group> groups, long unrollBudget) {
         if (run.isEmpty()) return;
-        boolean unroll = unrolledCost(run) <= unrollBudget && run.stream().allMatch(n -> n.elements() <= UNROLL_NEST);
+        // a sample's product calls the kernel with its operands' arrays: never unrolled into locals
+        boolean unroll = unrolledCost(run) <= unrollBudget && run.stream().allMatch(n -> n.elements() <= UNROLL_NEST)
+                && run.stream().noneMatch(n -> n.body().stream().anyMatch(Stmt.Product.class::isInstance));
         groups.add(unroll ? new Unrolled(run) : new Loops(run));
         run.clear();
     }
@@ -55,7 +57,13 @@ sealed interface Group permits Block.Product, Group.Unrolled, Group.Loops {
     private static long unrolledCost(List<Nest> run) {
         long total = 0;
         for (Nest n : run) {
-            for (Stmt s : n.body()) total += s instanceof Stmt.Assign a ? n.elements() * Cost.of(a.value()) : 1;
+            for (Stmt s : n.body()) {
+                total += switch (s) {
+                    case Stmt.Assign a -> n.elements() * Cost.of(a.value());
+                    case Stmt.Product p -> (long) p.m() * p.n() * p.k(); // a kernel call is never written out
+                    default -> 1;
+                };
+            }
         }
         return total;
     }

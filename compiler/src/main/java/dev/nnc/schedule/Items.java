@@ -28,20 +28,32 @@ final class Items {
      * @param delivered each output and the tensor the runtime reads it from (itself, or its workspace copy)
      */
     static List<Item> of(Graph g, Layout layout, List<Def> defs, boolean gradients, boolean loss, Map<Tensor, Tensor> delivered,
-                         long minProduct) {
+                         long minProduct, boolean perSampleProducts) {
         List<Item> items = new ArrayList<>();
         // by identity: a list's contains compares defs whole, every def against every other (n² for n defs)
         Set<Def> backward = Collections.newSetFromMap(new IdentityHashMap<>());
         backward.addAll(g.backward());
         for (Def d : defs) {
             Tensor sum = backward.contains(d) ? layout.direct.get(d.tensor()) : null;
+            // a sample's own product (a convolution after IM2COL) on a CPU, from PER_PRODUCT times the products' threshold
+            var each = perSampleProducts && minProduct != Integer.MAX_VALUE ? Contractions.perSample(d, minProduct * PER_PRODUCT) : null;
             if (sum != null) {
                 var outer = Contractions.outer(d, minProduct);
+                if (outer == null && each != null && d.body() == each.sum()) {
+                    items.add(new Nest(List.of(), List.of(each.into(sum, true)))); // the sample's share, added into the sum
+                    continue;
+                }
                 items.add(outer != null ? outer.product(sum) : assign(d.vars(), sum, d.body(), true));
                 continue;
             }
             var weighted = Contractions.weighted(d, minProduct);
-            if (weighted != null) {
+            if (weighted == null && each != null) {
+                items.add(new Nest(List.of(), List.of(each.into(d.tensor(), false))));
+                if (d.body() != each.sum()) {
+                    Ex rest = replace(d.body(), each.sum(), new Ex.Load(d.tensor(), Subscripts.of(d.vars())));
+                    items.add(assign(d.vars(), d.tensor(), rest, false));
+                }
+            } else if (weighted != null) {
                 items.add(weighted.product(d.tensor()));
                 if (d.body() != weighted.sum()) {
                     Ex rest = replace(d.body(), weighted.sum(), new Ex.Load(d.tensor(), Subscripts.of(d.vars())));
@@ -66,6 +78,12 @@ final class Items {
         }
         return items;
     }
+
+    /**
+     * A sample's product goes to the matrix kernel from this many multiply-adds per matrix element of the products'
+     * threshold (4096 by default): below it the call and the kernel's packing cost more than the loops.
+     */
+    static final long PER_PRODUCT = 4;
 
     /** The nest {@code t[vars] = value} (or {@code +=}). */
     private static Nest assign(List<IndexVar> vars, Tensor t, Ex value, boolean add) {

@@ -54,6 +54,7 @@ final class Locals {
             switch (st) {
                 case Stmt.Loop l -> collect(l.body(), out, elements, most, storage);
                 case Stmt.AddLoss l -> out.add(new Accumulator.Loss());
+                case Stmt.Product p -> { } // its C is an array the kernel adds into
                 case Stmt.Assign a -> {
                     if (elements[0] < most && a.add() && storage.get(a.t()) instanceof Storage.GradientSum
                             && Subscripts.fixedElement(a.t(), a.at()) != null && out.add(new Accumulator.Element(a.t(), a.at()))) {

@@ -61,6 +61,8 @@ public final class LoopPrinter {
                 }
                 case Stmt.Assign a -> b.append(indent).append(IrPrinter.assignment(a.t(), a.at(), a.value(), a.add(), style)).append('\n');
                 case Stmt.AddLoss l -> b.append(indent).append("loss += ").append(name(l.loss(), style)).append('\n');
+                case Stmt.Product p -> b.append(indent).append("matrix product ")
+                        .append(product(new Block.Product(p.c(), p.a(), p.b(), p.m(), p.n(), p.k(), p.accumulate()), style)).append('\n');
             }
         }
     }

@@ -103,7 +103,7 @@ public final class Schedule {
         Map<Tensor, Tensor> delivered = new LinkedHashMap<>(); // output → the tensor the runtime reads it from
         for (Tensor o : outputs) delivered.put(o, defined.contains(o) ? o : layout.copy(o));
 
-        List<Item> items = Items.of(g, layout, defs, gradients, loss, delivered, options.minProduct());
+        List<Item> items = Items.of(g, layout, defs, gradients, loss, delivered, options.minProduct(), options.target() == Target.CPU);
         List<Group> groups = Group.of(items, options.unrollBudget());
         if (options.target() == Target.GPU) groups = Group.sumsApart(groups, layout);
         groups = Split.runs(groups, options.blockNodes());
@@ -171,6 +171,7 @@ public final class Schedule {
             switch (s) {
                 case Stmt.Loop l -> out.addAll(written(l.body()));
                 case Stmt.Assign a -> out.add(a.t());
+                case Stmt.Product p -> out.add(p.c().t());
                 case Stmt.AddLoss l -> { }
             }
         }
@@ -184,6 +185,11 @@ public final class Schedule {
                 case Stmt.Assign a -> {
                     out.add(a.t());
                     out.addAll(Exprs.valueReads(a.value()));
+                }
+                case Stmt.Product p -> {
+                    out.add(p.c().t());
+                    out.add(p.a().t());
+                    out.add(p.b().t());
                 }
                 case Stmt.AddLoss l -> out.add(l.loss());
             }

@@ -20,4 +20,11 @@ public sealed interface Stmt {
 
     /** Adds the sample's loss to the sum the method returns. */
     record AddLoss(Tensor loss) implements Stmt {}
+
+    /**
+     * One sample's matrix product {@code C[i,j] (+)= Σ_p A[i,p]·B[p,j]} by the runtime's kernel, each operand a matrix
+     * view from the sample's element 0 of its tensor (a parameter's from its start): a convolution's weighted sum and
+     * its gradients after IM2COL ({@link Contractions#perSample}). CPU only.
+     */
+    record Product(Block.Operand c, Block.Operand a, Block.Operand b, int m, int n, int k, boolean accumulate) implements Stmt {}
 }

@@ -60,11 +60,13 @@ class JvmBackendTest {
 
     record Net(Graph graph, OptimizerIr optimizer) {}
 
-    static Net compile(String name, String source, String optimizer) {
+    static Net compile(String name, String source, String optimizer) { return compile(name, source, optimizer, Compile.Options.DEFAULT); }
+
+    static Net compile(String name, String source, String optimizer, Compile.Options options) {
         var result = Frontend.check(new SourceFile(name, source));
         if (result.diagnostics().hasErrors()) fail(name + " does not check");
         var network = Compile.network(result.checked(), null);
-        return new Net(Compile.graph(result.checked(), network, Compile.Options.DEFAULT),
+        return new Net(Compile.graph(result.checked(), network, options),
                 LowerOptimizer.byName(result.checked().scope(), optimizer, Map.of()));
     }
 
@@ -103,7 +105,57 @@ class JvmBackendTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("convNetworks")
-    void convNetwork(String name, String source, String optimizer) { check(name, source, optimizer, 2, 3e-4); }
+    void convNetwork(String name, String source, String optimizer) {
+        check(name, source, optimizer, 2, 3e-4);
+        checkIm2col(name, source, optimizer);
+    }
+
+    /**
+     * As the JVM backend builds a network with convolutions (IM2COL: windows as tensors of their own, their sums and
+     * gradients a sample's matrix products), against the interpreter on the network as written.
+     */
+    static void checkIm2col(String name, String source, String optimizer) {
+        Net plain = compile(name, source, optimizer), cols = compile(name, source, optimizer, Compile.Options.DEFAULT.withIm2col());
+        for (var schedule : SCHEDULES.entrySet()) {
+            for (DType type : DType.values()) {
+                byte[] bytes = JvmBackend.compile(cols.graph(), cols.optimizer(), type, schedule.getValue());
+                verify(bytes, name);
+                var jvm = new CompiledModel(JvmBackend.load(cols.graph().name(), bytes), 3, 1);
+                against(name + ", im2col, " + schedule.getKey() + " schedule, " + type, plain, jvm, type, 2, JvmBackendTest::batch, 3e-4, 13, 1);
+            }
+        }
+    }
+
+    private static String readString(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** IM2COL changes the conv family's networks, and SCHEDULE gives most of them a sample's own matrix products. */
+    @org.junit.jupiter.api.Test
+    void im2colReachesTheConvolutionFamily() {
+        int changed = 0, products = 0;
+        for (long seed = 0; seed < GradcheckFamilyTest.CONV_NETWORKS; seed += 4) {
+            var p = RandomConvNetworks.generate(seed);
+            Net cols = compile("conv " + seed, p.source(), "gd", Compile.Options.DEFAULT.withIm2col());
+            if (cols.graph().forward().stream().anyMatch(d -> d.tensor().name.startsWith("col_"))) changed++;
+            // the family's networks are small: under the default threshold few products pay, under "products" all do
+            String printed = dev.nnc.schedule.LoopPrinter.print(Schedule.of(cols.graph(), cols.optimizer(), SCHEDULES.get("products")),
+                    dev.nnc.ir.IrPrinter.Style.UNICODE);
+            if (printed.contains("    matrix product")) products++;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(changed >= 40, changed + " of 53 networks got a col");
+        org.junit.jupiter.api.Assertions.assertTrue(products >= 40, products + " of 53 networks got a sample's product");
+        // LeNet's two convolutions, their kernels' gradients and the second's col adjoint, under the default schedule
+        Net lenet = compile("lenet.nn", readString(Repo.root().resolve("samples/lenet.nn")), "adam", Compile.Options.DEFAULT.withIm2col());
+        String printed = dev.nnc.schedule.LoopPrinter.print(Schedule.of(lenet.graph(), lenet.optimizer(), Schedule.Options.DEFAULT),
+                dev.nnc.ir.IrPrinter.Style.UNICODE);
+        long perSample = printed.lines().takeWhile(l -> !l.startsWith("  then over")).filter(l -> l.startsWith("    matrix product")).count();
+        org.junit.jupiter.api.Assertions.assertEquals(5, perSample, printed);
+    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("randomNetworks")

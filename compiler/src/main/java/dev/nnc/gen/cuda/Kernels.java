@@ -317,6 +317,7 @@ final class Kernels {
                     out.append(indent).append("}\n");
                 }
                 case Stmt.Assign a -> assign(a, e, out, indent, acc);
+                case Stmt.Product p -> throw new IllegalStateException("internal: a per-sample product in a GPU schedule");
                 case Stmt.AddLoss l -> {
                     int k = accumulator(acc, new Accumulator.Loss());
                     out.append(indent).append("acc").append(k).append(" += ").append(e.element(l.loss(), zeros(l.loss()))).append(";\n");

@@ -133,6 +133,7 @@ final class Emitter {
         switch (s) {
             case Stmt.Loop l -> loop(l.v(), () -> statements(l.body(), lossSum));
             case Stmt.Assign a -> assign(a);
+            case Stmt.Product p -> product(p);
             case Stmt.AddLoss l -> {
                 mv.visitVarInsn(DLOAD, lossSum);
                 load(new Ex.Load(l.loss(), List.of()));
@@ -185,6 +186,21 @@ final class Emitter {
         }
         mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", combine, "(II)I", false);
         mv.visitVarInsn(ISTORE, local);
+    }
+
+    /** {@code Gemm.f32(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, accumulate)} for this sample. */
+    private void product(Stmt.Product p) {
+        push(p.m());
+        push(p.n());
+        push(p.k());
+        for (Block.Operand o : List.of(p.a(), p.b(), p.c())) {
+            address(o.t(), java.util.Collections.nCopies(o.t().rank(), new Idx.Fixed(0)));
+            push(o.row());
+            if (o != p.c()) push(o.col());
+        }
+        push(p.accumulate() ? 1 : 0);
+        mv.visitMethodInsn(INVOKESTATIC, ClassGen.GEMM, t == Num.F ? "f32" : "f64",
+                "(III" + t.array + "III" + t.array + "III" + t.array + "IIZ)V", false);
     }
 
     void assign(Stmt.Assign a) {
