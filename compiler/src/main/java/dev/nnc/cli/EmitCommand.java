@@ -60,10 +60,18 @@ final class EmitCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown stage " + after + "; the stages are " + String.join(", ", Compile.STAGES));
         }
         var style = ascii ? IrPrinter.Style.ASCII : IrPrinter.Style.UNICODE;
+        boolean[] shown = {false};
         var loaded = Loading.build(file, network, spec, () -> Build.Request.DEFAULT, (stage, g) -> {
-            if (what == What.ir && stage.equals(after)) out.print(IrPrinter.graph(g, style));
+            if (what == What.ir && stage.equals(after)) {
+                out.print(IrPrinter.graph(g, style));
+                shown[0] = true;
+            }
         });
         if (!(loaded instanceof Loading.Ok(Build.Built built))) return ((Loading.Failed) loaded).status();
+        if (what == What.ir && !shown[0]) {
+            err.println("nnc: " + after + " does not run for this network: it has no convolution (no read through index arithmetic) "
+                    + "for IM2COL to turn into a matrix product; see --after rewrite");
+        }
         switch (what) {
             case ir -> { }
             case schedule -> out.print(LoopPrinter.print(built.loops(), style));
