@@ -6,6 +6,7 @@ import dev.nnc.ir.Graph;
 import dev.nnc.ir.IrPrinter;
 import dev.nnc.ir.Note;
 import dev.nnc.ir.Tensor;
+import dev.nnc.ir.Windows;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -70,13 +71,7 @@ public final class Explain {
      * work out by hand): a1[6,28,28], m1[6,14,14], …; null for a network without.
      */
     private static String shapes(Graph g) {
-        boolean affine = false;
-        for (Def d : g.forward()) {
-            boolean[] any = {false};
-            Exprs.visit(d.body(), e -> any[0] |= e instanceof dev.nnc.ir.Ex.Load l && l.idx().stream().anyMatch(i -> i instanceof dev.nnc.ir.Idx.Affine));
-            affine |= any[0];
-        }
-        if (!affine) return null;
+        if (!Windows.used(g.forward())) return null;
         List<String> out = new ArrayList<>();
         for (Def d : g.forward()) {
             Tensor t = d.tensor();

@@ -317,6 +317,20 @@ public final class Exprs {
 
     public static boolean isNum(Ex e, double v) { return e instanceof Ex.Num n && n.value() == v; }
 
+    /** The variables of Σs nested directly in one another from {@code top} on: Σₖ Σₚ Σ_q … gives k, p, q. */
+    public static List<IndexVar> sumChain(Ex.Sum top) {
+        List<IndexVar> out = new ArrayList<>();
+        for (Ex e = top; e instanceof Ex.Sum s; e = s.body()) out.add(s.i());
+        return out;
+    }
+
+    /** What the innermost of those Σs sums. */
+    public static Ex underSums(Ex.Sum top) {
+        Ex e = top;
+        while (e instanceof Ex.Sum s) e = s.body();
+        return e;
+    }
+
     /** The tensors computing e reads: of a fused value, the value's (its partials are for DIFFERENTIATE). */
     public static Set<Tensor> valueReads(Ex e) {
         Set<Tensor> out = new LinkedHashSet<>();

@@ -19,6 +19,15 @@ public final class Windows {
 
     public record Term<V>(V v, int coefficient) {}
 
+    /** Whether any of these defs reads through an affine subscript: the network uses index arithmetic. */
+    public static boolean used(List<Def> defs) {
+        boolean[] any = {false};
+        for (Def d : defs) {
+            Exprs.visit(d.body(), e -> any[0] |= e instanceof Ex.Load l && l.idx().stream().anyMatch(i -> i instanceof Idx.Affine));
+        }
+        return any[0];
+    }
+
     /** One affine subscript of one read, and what to say about it. */
     public record Use<V, P>(List<Term<V>> terms, long constant, int extent, P where) {
         public Use { terms = List.copyOf(terms); }

@@ -7,6 +7,7 @@ import dev.nnc.ir.Graph;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
+import dev.nnc.ir.Windows;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,13 +28,7 @@ public final class Im2col {
     private Im2col() {}
 
     /** Whether the network reads through an affine subscript at all (else IM2COL has nothing to do). */
-    public static boolean applies(Graph g) {
-        boolean[] any = {false};
-        for (Def d : g.forward()) {
-            Exprs.visit(d.body(), e -> any[0] |= e instanceof Ex.Load l && l.idx().stream().anyMatch(i -> i instanceof Idx.Affine));
-        }
-        return any[0];
-    }
+    public static boolean applies(Graph g) { return Windows.used(g.forward()); }
 
     public static Graph run(Graph g) {
         List<Def> forward = new ArrayList<>();
@@ -72,13 +67,8 @@ public final class Im2col {
      * per-sample tensor read through an affine subscript by the summed variables and the def's own.
      */
     private static Ex convolution(Ex.Sum top, Def d, List<Def> cols, Set<String> names) {
-        List<IndexVar> chain = new ArrayList<>();
-        Ex inner = top;
-        while (inner instanceof Ex.Sum s) {
-            chain.add(s.i());
-            inner = s.body();
-        }
-        if (!(inner instanceof Ex.Binary m) || m.op() != Ex.BinOp.MUL || !(m.a() instanceof Ex.Load x) || !(m.b() instanceof Ex.Load y)) {
+        List<IndexVar> chain = Exprs.sumChain(top);
+        if (!(Exprs.underSums(top) instanceof Ex.Binary m) || m.op() != Ex.BinOp.MUL || !(m.a() instanceof Ex.Load x) || !(m.b() instanceof Ex.Load y)) {
             return null;
         }
         for (int order = 0; order < 2; order++) {

@@ -50,13 +50,8 @@ final class Contractions {
     static Weighted weighted(Def d, long min) {
         if (d.tensor().rank() == 0) return null;
         for (Ex.Sum top : freeSums(d.body())) {
-            List<IndexVar> chain = new ArrayList<>();
-            Ex e = top;
-            while (e instanceof Ex.Sum s) {
-                chain.add(s.i());
-                e = s.body();
-            }
-            if (!(e instanceof Ex.Binary m) || m.op() != Ex.BinOp.MUL) continue;
+            List<IndexVar> chain = Exprs.sumChain(top);
+            if (!(Exprs.underSums(top) instanceof Ex.Binary m) || m.op() != Ex.BinOp.MUL) continue;
             for (int order = 0; order < 2; order++) {
                 Ex first = order == 0 ? m.a() : m.b(), second = order == 0 ? m.b() : m.a();
                 if (!(first instanceof Ex.Load w) || !(second instanceof Ex.Load x)) continue;
@@ -103,13 +98,9 @@ final class Contractions {
     /** The per-sample product a def of a per-sample tensor (or a gradient, into {@code out}) computes, if it has {@code min} multiply-adds. */
     static PerSample perSample(Def d, long min) {
         for (Ex.Sum top : freeSums(d.body())) {
-            List<IndexVar> chain = new ArrayList<>();
-            Ex e = top;
-            while (e instanceof Ex.Sum s) {
-                chain.add(s.i());
-                e = s.body();
-            }
-            if (!(e instanceof Ex.Binary m) || m.op() != Ex.BinOp.MUL || !(m.a() instanceof Ex.Load x) || !(m.b() instanceof Ex.Load y)) continue;
+            List<IndexVar> chain = Exprs.sumChain(top);
+            if (!(Exprs.underSums(top) instanceof Ex.Binary m) || m.op() != Ex.BinOp.MUL || !(m.a() instanceof Ex.Load x)
+                    || !(m.b() instanceof Ex.Load y)) continue;
             for (int order = 0; order < 2; order++) {
                 Ex.Load a = order == 0 ? x : y, b = order == 0 ? y : x;
                 PerSample p = perSample(d, top, chain, a, b);
