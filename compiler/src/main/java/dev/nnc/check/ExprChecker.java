@@ -8,6 +8,7 @@ import dev.nnc.diag.Key;
 import dev.nnc.diag.Products;
 import dev.nnc.ir.Windows;
 import dev.nnc.resolve.Builtins;
+import dev.nnc.runtime.Sizes;
 import dev.nnc.resolve.Suggest;
 import dev.nnc.resolve.Symbol;
 import dev.nnc.source.Span;
@@ -608,6 +609,11 @@ final class ExprChecker {
                 return null;
             }
             dims.set(first + k, (int) padded);
+        }
+        if (Sizes.elements(dims) > Sizes.MAX_ARRAY) {
+            reporter.error(Key.BAD_PAD, c.span(), "pad would make a tensor of " + Sizes.exact(dims) + " elements, more than one array holds ("
+                    + String.format(java.util.Locale.ROOT, "%,d", Sizes.MAX_ARRAY) + ")", "pad fewer zeros, or a smaller tensor");
+            return null;
         }
         return Shape.of(dims);
     }
