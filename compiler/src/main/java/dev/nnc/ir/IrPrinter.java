@@ -53,7 +53,13 @@ public final class IrPrinter {
         for (Tensor t : g.targets()) sb.append("  target ").append(decl(t, style)).append('\n');
         for (Tensor t : g.params()) sb.append("  param  ").append(decl(t, style)).append('\n');
         sb.append("  // forward\n");
-        for (Def d : g.forward()) sb.append("  ").append(def(d, style)).append('\n');
+        // with index arithmetic the shapes are inferred ("valid" windows): each value's is shown beside it
+        boolean shapes = Windows.used(g.forward());
+        for (Def d : g.forward()) {
+            sb.append("  ").append(def(d, style));
+            if (shapes && d.tensor().rank() > 0) sb.append("   // ").append(d.tensor().shape.toString().replace(" ", ""));
+            sb.append('\n');
+        }
         if (!g.backward().isEmpty()) sb.append("  // backward\n");
         for (Def d : g.backward()) sb.append("  ").append(def(d, style)).append('\n');
         sb.append("  output ").append(String.join(", ", g.outputs().stream().map(t -> name(t, style)).toList())).append('\n');
