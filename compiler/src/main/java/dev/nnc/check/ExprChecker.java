@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -216,20 +217,17 @@ final class ExprChecker {
         var uses = List.copyOf(affine);
         affine.clear();
         var found = Windows.solve(uses, iv -> iv.range);
+        found.forEach((iv, n) -> iv.range = (int) Math.max(1, n)); // an empty range is reported below; quiet from there
         Set<InferredIndex> empty = new HashSet<>();
         for (var e : found.entrySet()) {
             InferredIndex iv = e.getKey();
-            var limit = Windows.limiting(uses, iv, v -> v == iv ? null : v.range != null ? v.range : found.containsKey(v)
-                    ? (Integer) (int) Math.max(1, found.get(v)) : null);
+            var limit = Windows.limiting(uses, iv, v -> v == iv ? null : v.range);
             Read r = limit.where();
             if (e.getValue() < 1) {
                 reporter.error(Key.EMPTY_RANGE, r.where(), "no value of " + iv.name + " keeps " + r.shown() + " inside "
                         + r.tensor() + ", whose " + ordinal(r.k(), r.of()) + "dimension has " + limit.extent()
                         + (limit.extent() == 1 ? " element" : " elements"), "a window cannot be wider than what it slides over");
-                iv.range = 1;
                 empty.add(iv);
-            } else {
-                iv.range = (int) (long) e.getValue();
             }
             iv.rangeSpan = r.where();
             iv.rangeWhat = r.shown();
@@ -612,7 +610,7 @@ final class ExprChecker {
         }
         if (Sizes.elements(dims) > Sizes.MAX_ARRAY) {
             reporter.error(Key.BAD_PAD, c.span(), "pad would make a tensor of " + Sizes.exact(dims) + " elements, more than one array holds ("
-                    + String.format(java.util.Locale.ROOT, "%,d", Sizes.MAX_ARRAY) + ")", "pad fewer zeros, or a smaller tensor");
+                    + String.format(Locale.ROOT, "%,d", Sizes.MAX_ARRAY) + ")", "pad fewer zeros, or a smaller tensor");
             return null;
         }
         return Shape.of(dims);

@@ -11,6 +11,7 @@ import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.Primitive;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
@@ -242,7 +243,7 @@ final class Machine {
     }
 
     /** A Σ over only the values its guards let through ({@link Guards}); the same terms, the zero ones left out. */
-    private Node guardedSum(int r, int n, java.util.List<Guards.Bound> bounds, Node body) {
+    private Node guardedSum(int r, int n, List<Guards.Bound> bounds, Node body) {
         Guards.Bound[] bs = bounds.toArray(Guards.Bound[]::new);
         Node[] rests = bounds.stream().map(b -> index(b.rest())).toArray(Node[]::new);
         return () -> {

@@ -54,7 +54,14 @@ public sealed interface Ex {
      * 1 where the subscript lies within a dimension of {@code size} (0 ≤ at < size), else 0: the bounds guard of a
      * solved adjoint ({@code δx[m] = Σₚ [1 ≤ m−p+1 ≤ 24] …}) and of a padded read. Its derivative is 0.
      */
-    record InRange(Idx at, int size) implements Ex {}
+    record InRange(Idx at, int size) implements Ex {
+        /** Whether it holds for every value of its variables (true), for none (false), or it depends (null). */
+        public Boolean decided() {
+            if (Idx.min(at) >= 0 && Idx.max(at) < size) return true;
+            if (Idx.max(at) < 0 || Idx.min(at) >= size) return false;
+            return null;
+        }
+    }
 
     /**
      * 1 where {@code at} is the first value of i at which body is largest, else 0: the subgradient of a max over a

@@ -64,8 +64,7 @@ public final class Simplify {
             case Ex.Same s -> s.a() instanceof Idx.Fixed x && s.b() instanceof Idx.Fixed y
                     ? new Ex.Num(x.position() == y.position() ? 1 : 0)
                     : s.a().equals(s.b()) ? new Ex.Num(1) : s;
-            case Ex.InRange r -> Idx.min(r.at()) >= 0 && Idx.max(r.at()) < r.size() ? new Ex.Num(1)
-                    : Idx.max(r.at()) < 0 || Idx.min(r.at()) >= r.size() ? new Ex.Num(0) : r;
+            case Ex.InRange r -> r.decided() == null ? r : new Ex.Num(r.decided() ? 1 : 0);
             case Ex.Sum s -> num(s.body(), 0) ? s.body() : s;
             default -> e;
         };

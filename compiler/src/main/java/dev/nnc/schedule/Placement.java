@@ -35,11 +35,6 @@ final class Placement {
             };
             for (Tensor t : touched) blocksOf.computeIfAbsent(t, x -> new LinkedHashSet<>()).add(block);
             if (groups.get(k) instanceof Block.Product) mustBeArray.addAll(touched);
-            if (groups.get(k) instanceof Group.Loops l) { // a sample's product reads and writes arrays
-                for (Nest n : l.nests()) {
-                    for (Stmt s : n.body()) if (s instanceof Stmt.Product) mustBeArray.addAll(Schedule.touched(List.of(s)));
-                }
-            }
         }
         Map<Tensor, Storage> storage = new LinkedHashMap<>();
         for (var e : blocksOf.entrySet()) {

@@ -52,8 +52,7 @@ final class Unroll {
             case Ex.Max m -> fold(m.i(), m.body(), (a, b) -> Ex.call(Primitive.MAX, a, b));
             case Ex.Fused f -> expand(f.value());
             // a guard on a fixed subscript is decided here, so the branch not taken (a read outside) is never emitted
-            case Ex.Select s when s.cond() instanceof Ex.InRange r && r.at() instanceof Idx.Fixed f ->
-                    expand(f.position() >= 0 && f.position() < r.size() ? s.then() : s.otherwise());
+            case Ex.Select s when s.cond() instanceof Ex.InRange r && r.decided() != null -> expand(r.decided() ? s.then() : s.otherwise());
             case Ex.FirstMax m when m.at() instanceof Idx.Fixed f -> firstMax(m, f.position());
             default -> Exprs.mapChildren(e, Unroll::expand);
         };

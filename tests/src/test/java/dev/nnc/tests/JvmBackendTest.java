@@ -1,6 +1,7 @@
 package dev.nnc.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.nnc.driver.Compile;
@@ -10,6 +11,7 @@ import dev.nnc.gen.RandomNetworks;
 import dev.nnc.gen.jvm.JvmBackend;
 import dev.nnc.interp.InterpreterModel;
 import dev.nnc.ir.Graph;
+import dev.nnc.ir.IrPrinter;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.lower.LowerOptimizer;
 import dev.nnc.runtime.Batch;
@@ -18,6 +20,7 @@ import dev.nnc.runtime.Model;
 import dev.nnc.runtime.TensorInfo;
 import dev.nnc.runtime.compiled.CompiledModel;
 import dev.nnc.runtime.compiled.GeneratedNetwork;
+import dev.nnc.schedule.LoopPrinter;
 import dev.nnc.schedule.Schedule;
 import dev.nnc.source.SourceFile;
 import java.io.PrintWriter;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -126,35 +130,27 @@ class JvmBackendTest {
         }
     }
 
-    private static String readString(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** IM2COL changes the conv family's networks, and SCHEDULE gives most of them a sample's own matrix products. */
-    @org.junit.jupiter.api.Test
-    void im2colReachesTheConvolutionFamily() {
+    @Test
+    void im2colReachesTheConvolutionFamily() throws Exception {
         int changed = 0, products = 0;
         for (long seed = 0; seed < GradcheckFamilyTest.CONV_NETWORKS; seed += 4) {
             var p = RandomConvNetworks.generate(seed);
             Net cols = compile("conv " + seed, p.source(), "gd", Compile.Options.DEFAULT.withIm2col());
             if (cols.graph().forward().stream().anyMatch(d -> d.tensor().name.startsWith("col_"))) changed++;
             // the family's networks are small: under the default threshold few products pay, under "products" all do
-            String printed = dev.nnc.schedule.LoopPrinter.print(Schedule.of(cols.graph(), cols.optimizer(), SCHEDULES.get("products")),
-                    dev.nnc.ir.IrPrinter.Style.UNICODE);
+            String printed = LoopPrinter.print(Schedule.of(cols.graph(), cols.optimizer(), SCHEDULES.get("products")),
+                    IrPrinter.Style.UNICODE);
             if (printed.contains("    matrix product")) products++;
         }
-        org.junit.jupiter.api.Assertions.assertTrue(changed >= 40, changed + " of 53 networks got a col");
-        org.junit.jupiter.api.Assertions.assertTrue(products >= 40, products + " of 53 networks got a sample's product");
+        assertTrue(changed >= 40, changed + " of 53 networks got a col");
+        assertTrue(products >= 40, products + " of 53 networks got a sample's product");
         // LeNet's two convolutions, their kernels' gradients and the second's col adjoint, under the default schedule
-        Net lenet = compile("lenet.nn", readString(Repo.root().resolve("samples/lenet.nn")), "adam", Compile.Options.DEFAULT.withIm2col());
-        String printed = dev.nnc.schedule.LoopPrinter.print(Schedule.of(lenet.graph(), lenet.optimizer(), Schedule.Options.DEFAULT),
-                dev.nnc.ir.IrPrinter.Style.UNICODE);
+        Net lenet = compile("lenet.nn", Files.readString(Repo.root().resolve("samples/lenet.nn")), "adam", Compile.Options.DEFAULT.withIm2col());
+        String printed = LoopPrinter.print(Schedule.of(lenet.graph(), lenet.optimizer(), Schedule.Options.DEFAULT),
+                IrPrinter.Style.UNICODE);
         long perSample = printed.lines().takeWhile(l -> !l.startsWith("  then over")).filter(l -> l.startsWith("    matrix product")).count();
-        org.junit.jupiter.api.Assertions.assertEquals(5, perSample, printed);
+        assertEquals(5, perSample, printed);
     }
 
     @ParameterizedTest(name = "{0}")

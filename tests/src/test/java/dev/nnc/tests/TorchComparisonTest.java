@@ -95,12 +95,16 @@ class TorchComparisonTest {
         var random = new SplittableRandom(777);
         // he/xavier weights with a little noise, so that the biases are not 0 and the logits not tiny
         perturb(interp, graph, 3, random, 0.02);
-        int n = 3;
+        compare("mlp", graph, interp, images(3, random), 235_146);
+    }
+
+    /** n Fashion-MNIST-shaped samples: 784 pixels in [0, 1) and a one-hot label of 10 classes. */
+    private static Batch images(int n, SplittableRandom random) {
         double[] x = new double[n * 784];
         double[] y = new double[n * 10];
-        for (int k = 0; k < x.length; k++) x[k] = random.nextDouble(); // pixels in [0, 1)
-        for (int s = 0; s < n; s++) y[s * 10 + random.nextInt(10)] = 1;  // one-hot labels
-        compare("mlp", graph, interp, new Batch(n, Map.of("x", x, "y", y)), 235_146);
+        for (int k = 0; k < x.length; k++) x[k] = random.nextDouble();
+        for (int s = 0; s < n; s++) y[s * 10 + random.nextInt(10)] = 1;
+        return new Batch(n, Map.of("x", x, "y", y));
     }
 
     /**
@@ -114,12 +118,7 @@ class TorchComparisonTest {
         var interp = new Interpreter(graph);
         var random = new SplittableRandom(5);
         perturb(interp, graph, 11, random, 0.02);
-        int n = 3;
-        double[] x = new double[n * 784];
-        double[] y = new double[n * 10];
-        for (int k = 0; k < x.length; k++) x[k] = random.nextDouble();
-        for (int s = 0; s < n; s++) y[s * 10 + random.nextInt(10)] = 1;
-        compare("lenet", graph, interp, new Batch(n, Map.of("x", x, "y", y)), 61_706);
+        compare("lenet", graph, interp, images(3, random), 61_706);
     }
 
     /** Draws the network's initial weights, then adds N(0, noise²) to every element (biases included). */

@@ -14,6 +14,7 @@ import dev.nnc.schedule.Block;
 import dev.nnc.schedule.Schedule;
 import dev.nnc.schedule.Stmt;
 import dev.nnc.schedule.Storage;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -194,7 +195,7 @@ final class Emitter {
         push(p.n());
         push(p.k());
         for (Block.Operand o : List.of(p.a(), p.b(), p.c())) {
-            address(o.t(), java.util.Collections.nCopies(o.t().rank(), new Idx.Fixed(0)));
+            address(o.t(), Collections.nCopies(o.t().rank(), new Idx.Fixed(0)));
             push(o.row());
             if (o != p.c()) push(o.col());
         }
