@@ -69,8 +69,8 @@ final class EmitCommand implements Callable<Integer> {
         });
         if (!(loaded instanceof Loading.Ok(Build.Built built))) return ((Loading.Failed) loaded).status();
         if (what == What.ir && !shown[0]) {
-            err.println("nnc: " + after + " does not run for this network: it has no convolution (no read through index arithmetic) "
-                    + "for IM2COL to turn into a matrix product; see --after rewrite");
+            err.println("nnc: " + after + " does not run for this network: it reads nothing through index arithmetic (no "
+                    + "convolution or pooling for the JVM backend's kernels); see --after rewrite");
         }
         switch (what) {
             case ir -> { }

@@ -9,33 +9,35 @@ import dev.nnc.lower.Expand;
 import dev.nnc.lower.Lower;
 import dev.nnc.opt.Im2col;
 import dev.nnc.opt.Optimize;
+import dev.nnc.opt.Pool;
 import dev.nnc.opt.Stability;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * The middle end as a flat list of named stages: LOWER → EXPAND → REWRITE → (IM2COL, for the CPU's schedule) →
+ * The middle end as a flat list of named stages: LOWER → EXPAND → REWRITE → (POOL → IM2COL, for the CPU's kernels) →
  * DIFFERENTIATE → OPTIMIZE, with the verifier after each and a dump hook ({@code nnc emit ir --after STAGE}).
  */
 public final class Compile {
     private Compile() {}
 
-    public static final List<String> STAGES = List.of("lower", "expand", "rewrite", "im2col", "differentiate", "optimize");
+    public static final List<String> STAGES = List.of("lower", "expand", "rewrite", "pool", "im2col", "differentiate", "optimize");
 
     /**
      * @param noRewrite     stability rewrites turned off by name
      * @param inputAdjoints also derive δx for inputs
-     * @param im2col        a convolution's windows as a tensor of their own ({@link Im2col}), for the JVM backend's matrix kernel
+     * @param kernels       the graph the JVM backend's kernels want: a ReLU fused into the max pool after it ({@link Pool}),
+     *                      a convolution's windows as a tensor of their own for the matrix kernel ({@link Im2col})
      */
-    public record Options(Set<String> noRewrite, boolean inputAdjoints, boolean im2col) {
+    public record Options(Set<String> noRewrite, boolean inputAdjoints, boolean kernels) {
         public static final Options DEFAULT = new Options(Set.of(), false);
 
         public Options { noRewrite = Set.copyOf(noRewrite); }
 
         public Options(Set<String> noRewrite, boolean inputAdjoints) { this(noRewrite, inputAdjoints, false); }
 
-        public Options withIm2col() { return new Options(noRewrite, inputAdjoints, true); }
+        public Options forKernels() { return new Options(noRewrite, inputAdjoints, true); }
     }
 
     public static Graph graph(CheckedProgram program, CheckedNetwork network, Options options) {
@@ -53,7 +55,10 @@ public final class Compile {
         g = Stability.beforeExpand(g, lowered.library(), options.noRewrite());
         g = step("expand", Expand.run(g), dump);
         g = step("rewrite", Stability.afterExpand(g, lowered.library(), options.noRewrite()), dump);
-        if (options.im2col()) g = step("im2col", Im2col.run(g), dump);
+        if (options.kernels()) {
+            g = step("pool", Pool.run(g), dump);
+            g = step("im2col", Im2col.run(g), dump);
+        }
         g = step("differentiate", Differentiate.run(g, options.inputAdjoints()), dump);
         return step("optimize", Optimize.run(g), dump);
     }

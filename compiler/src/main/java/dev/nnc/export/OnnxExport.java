@@ -315,7 +315,9 @@ public final class OnnxExport {
             }
             case Ex.Same s -> throw new Unsupported(where() + "Kronecker's delta on subscripts");
             case Ex.InRange r -> inRange(r);
-            case Ex.FirstMax m -> throw new Unsupported(where() + "the first maximum of a window");
+            // a max's subgradient: the backward pass, which is not exported
+            case Ex.Position p -> throw new Unsupported(where() + "the value of a subscript");
+            case Ex.ArgMax m -> throw new Unsupported(where() + "the position of a window's maximum");
         };
     }
 

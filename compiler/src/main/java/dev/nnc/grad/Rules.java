@@ -10,6 +10,7 @@ import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.Primitive;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -122,15 +123,29 @@ final class Rules {
                 case Ex.Cmp c -> { }      // piecewise constant
                 case Ex.Same s -> { }
                 case Ex.InRange r -> { }  // a guard: piecewise constant
-                case Ex.FirstMax f -> { }
+                case Ex.Position p -> { }
+                case Ex.ArgMax a -> { }
                 case Ex.NoGrad n -> { }   // a shift whose effect cancels out
                 case Ex.Max m -> {
-                    // the subgradient goes to the window's first maximum, as PyTorch's max pooling sends it
+                    // the subgradient goes to the window's first maximum (in row-major order over a chain of maxes,
+                    // max_p max_q), as PyTorch's max pooling sends it
+                    List<IndexVar> window = new ArrayList<>();
+                    Ex body = m;
+                    while (body instanceof Ex.Max inner) {
+                        window.add(inner.i());
+                        body = inner.body();
+                    }
                     var inner = new ArrayList<>(scope);
-                    inner.add(m.i());
-                    IndexVar other = m.i().fresh();
-                    Ex window = Exprs.substitute(m.body(), Map.of(m.i(), Idx.of(other)));
-                    go(m.body(), new Ex.Select(new Ex.FirstMax(other, window, Idx.of(m.i())), g, new Ex.Num(0)), inner);
+                    inner.addAll(window);
+                    Map<IndexVar, Idx> rename = new HashMap<>();
+                    List<IndexVar> others = new ArrayList<>();
+                    for (IndexVar v : window) {
+                        others.add(v.fresh());
+                        rename.put(v, Idx.of(others.getLast()));
+                    }
+                    var argmax = new Ex.ArgMax(others, Exprs.substitute(body, rename));
+                    Ex at = new Ex.Position(window.stream().map(Idx::of).toList(), argmax.shape());
+                    go(body, new Ex.Select(new Ex.Cmp(Compare.EQ, at, argmax), g, new Ex.Num(0)), inner);
                 }
                 case Ex.Arg a -> args.accept(a, g);
                 case Ex.Load l -> out.add(l, g, scope);

@@ -159,21 +159,36 @@ final class Machine {
                     return v >= 0 && v < size ? 1 : 0;
                 };
             }
-            case Ex.FirstMax m -> {
-                int r = register(m.i()), n = m.i().range();
-                Node body = compile(m.body()), at = index(m.at());
+            case Ex.Position p -> {
+                Node[] at = p.at().stream().map(this::index).toArray(Node[]::new);
+                int[] shape = p.shape().stream().mapToInt(Integer::intValue).toArray();
+                yield () -> {
+                    int flat = 0;
+                    for (int k = 0; k < at.length; k++) {
+                        int a = (int) at[k].eval();
+                        if (a < 0 || a >= shape[k]) return -1; // outside the window: no position of it
+                        flat = flat * shape[k] + a;
+                    }
+                    return flat;
+                };
+            }
+            case Ex.ArgMax m -> {
+                int[] regs = m.vars().stream().mapToInt(this::register).toArray();
+                int[] shape = m.shape().stream().mapToInt(Integer::intValue).toArray();
+                int size = m.size();
+                Node body = compile(m.body());
                 yield () -> {
                     double best = Double.NEGATIVE_INFINITY;
                     int arg = 0;
-                    for (int v = 0; v < n; v++) {
-                        idx[r] = v;
+                    for (int at = 0; at < size; at++) {
+                        for (int k = regs.length - 1, rest = at; k >= 0; rest /= shape[k], k--) idx[regs[k]] = rest % shape[k];
                         double x = body.eval();
-                        if (v == 0 || x > best) { // strictly greater: the first maximum
+                        if (at == 0 || x > best) { // strictly greater: the first maximum, in row-major order
                             best = x;
-                            arg = v;
+                            arg = at;
                         }
                     }
-                    return arg == at.eval() ? 1 : 0;
+                    return arg;
                 };
             }
             case Ex.Neg u -> {

@@ -9,6 +9,7 @@ public final class Cost {
         return switch (e) {
             case Ex.Sum s -> s.i().range() * of(s.body());
             case Ex.Max m -> m.i().range() * of(m.body());
+            case Ex.ArgMax m -> m.size() * of(m.body());
             case Ex.Apply a -> 10 + a.args().stream().mapToLong(Cost::of).sum();
             case Ex.Fused f -> of(f.value());
             default -> {

@@ -64,10 +64,32 @@ public sealed interface Ex {
     }
 
     /**
-     * 1 where {@code at} is the first value of i at which body is largest, else 0: the subgradient of a max over a
-     * window goes to its first maximum, as in PyTorch's max pooling. Its derivative is 0.
+     * The row-major position, counted from 0, of the subscripts {@code at} in a window of this shape, as a number:
+     * what a max's subgradient compares with the window's {@link ArgMax}
+     * ({@code [(i−2k+2, j−2l+2) = argmax_{p,q} a[c,2k+p−2,2l+q−2]]}); −1 where a subscript lies outside the window,
+     * so that no position outside matches. Its derivative is 0.
      */
-    record FirstMax(IndexVar i, Ex body, Idx at) implements Ex {}
+    record Position(List<Idx> at, List<Integer> shape) implements Ex {
+        public Position {
+            at = List.copyOf(at);
+            shape = List.copyOf(shape);
+            if (at.size() != shape.size()) throw new IllegalStateException("internal: " + at.size() + " subscripts in a window of " + shape);
+        }
+    }
+
+    /**
+     * The row-major position, counted from 0, of the first maximum of body over the window its variables span: the
+     * subgradient of a max (max pooling) goes there, as PyTorch's goes to the first maximum. Its derivative is 0.
+     */
+    record ArgMax(List<IndexVar> vars, Ex body) implements Ex {
+        public ArgMax { vars = List.copyOf(vars); }
+
+        /** The window's extents, the variables' ranges. */
+        public List<Integer> shape() { return vars.stream().map(IndexVar::range).toList(); }
+
+        /** How many positions the window has. */
+        public int size() { return vars.stream().mapToInt(IndexVar::range).reduce(1, Math::multiplyExact); }
+    }
 
     /** Σ over i = 1 … range. */
     record Sum(IndexVar i, Ex body) implements Ex {}

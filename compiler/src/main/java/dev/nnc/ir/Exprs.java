@@ -23,7 +23,8 @@ public final class Exprs {
             case Ex.Arg a -> a;
             case Ex.Same s -> s;
             case Ex.InRange r -> r;
-            case Ex.FirstMax m -> new Ex.FirstMax(m.i(), f.apply(m.body()), m.at());
+            case Ex.Position p -> p;
+            case Ex.ArgMax m -> new Ex.ArgMax(m.vars(), f.apply(m.body()));
             case Ex.Neg u -> new Ex.Neg(f.apply(u.a()));
             case Ex.Binary b -> new Ex.Binary(b.op(), f.apply(b.a()), f.apply(b.b()));
             case Ex.Call c -> new Ex.Call(c.f(), c.args().stream().map(f).toList());
@@ -76,11 +77,15 @@ public final class Exprs {
             case Ex.Load l -> new Ex.Load(l.tensor(), l.idx().stream().map(i -> sub(i, map)).toList());
             case Ex.Same s -> new Ex.Same(sub(s.a(), map), sub(s.b(), map));
             case Ex.InRange r -> new Ex.InRange(sub(r.at(), map), r.size());
-            case Ex.FirstMax m -> {
-                var fresh = m.i().fresh();
+            case Ex.Position p -> new Ex.Position(p.at().stream().map(i -> sub(i, map)).toList(), p.shape());
+            case Ex.ArgMax m -> {
                 var inner = new HashMap<>(map);
-                inner.put(m.i(), Idx.of(fresh));
-                yield new Ex.FirstMax(fresh, substitute(m.body(), inner), sub(m.at(), map));
+                List<IndexVar> fresh = new ArrayList<>();
+                for (IndexVar v : m.vars()) {
+                    fresh.add(v.fresh());
+                    inner.put(v, Idx.of(fresh.getLast()));
+                }
+                yield new Ex.ArgMax(fresh, substitute(m.body(), inner));
             }
             case Ex.Sum s -> {
                 var fresh = s.i().fresh();
@@ -146,10 +151,10 @@ public final class Exprs {
                 idxFree(s.b(), bound, out);
             }
             case Ex.InRange r -> idxFree(r.at(), bound, out);
-            case Ex.FirstMax m -> {
-                idxFree(m.at(), bound, out);
+            case Ex.Position p -> p.at().forEach(i -> idxFree(i, bound, out));
+            case Ex.ArgMax m -> {
                 var inner = new HashSet<>(bound);
-                inner.add(m.i());
+                inner.addAll(m.vars());
                 free(m.body(), inner, out);
             }
             case Ex.Sum s -> {
@@ -212,12 +217,12 @@ public final class Exprs {
                 idxKey(r.at(), bound, sb);
                 sb.append(')');
             }
-            case Ex.FirstMax m -> {
-                sb.append("FM(");
-                idxKey(m.at(), bound, sb);
-                binderKey("", m.i(), m.body(), bound, sb);
+            case Ex.Position p -> {
+                sb.append("P").append(p.shape()).append('(');
+                p.at().forEach(i -> idxKey(i, bound, sb));
                 sb.append(')');
             }
+            case Ex.ArgMax m -> binderKey("AM", m.vars(), m.body(), bound, sb);
             case Ex.Neg u -> {
                 sb.append("NEG(");
                 key(u.a(), bound, sb);
@@ -254,8 +259,8 @@ public final class Exprs {
                 key(s.otherwise(), bound, sb);
                 sb.append(')');
             }
-            case Ex.Sum s -> binderKey("Σ", s.i(), s.body(), bound, sb);
-            case Ex.Max m -> binderKey("M", m.i(), m.body(), bound, sb);
+            case Ex.Sum s -> binderKey("Σ", List.of(s.i()), s.body(), bound, sb);
+            case Ex.Max m -> binderKey("M", List.of(m.i()), m.body(), bound, sb);
             case Ex.NoGrad n -> {
                 sb.append("NG(");
                 key(n.a(), bound, sb);
@@ -277,13 +282,16 @@ public final class Exprs {
         }
     }
 
-    private static void binderKey(String tag, IndexVar i, Ex body, Map<IndexVar, Integer> bound, StringBuilder sb) {
-        int depth = bound.size();
-        bound.put(i, depth);
-        sb.append(tag).append(i.range()).append('(');
+    private static void binderKey(String tag, List<IndexVar> vars, Ex body, Map<IndexVar, Integer> bound, StringBuilder sb) {
+        sb.append(tag);
+        for (IndexVar i : vars) {
+            bound.put(i, bound.size());
+            sb.append(i.range()).append(',');
+        }
+        sb.append('(');
         key(body, bound, sb);
         sb.append(')');
-        bound.remove(i);
+        vars.forEach(bound::remove);
     }
 
     /** A subscript's key, its variables by identity: equal for equal subscripts. */

@@ -65,6 +65,16 @@ public record Graph(String name, List<Tensor> inputs, List<Tensor> targets, List
         return all;
     }
 
+    /** Every tensor name the graph defines or takes, for a pass that makes tensors of its own to choose new ones. */
+    public Set<String> names() {
+        Set<String> names = new java.util.HashSet<>();
+        for (Tensor t : inputs) names.add(t.name);
+        for (Tensor t : targets) names.add(t.name);
+        for (Tensor t : params) names.add(t.name);
+        for (Def d : defs()) names.add(d.tensor().name);
+        return names;
+    }
+
     /**
      * The gradient tensors a backend may add straight into their parameter's batch sum as their def computes
      * them, never storing the per-sample tensor: those defined by a backward def, of the parameter's size, the

@@ -2,6 +2,7 @@ package dev.nnc.ir;
 
 import dev.nnc.runtime.compiled.GeneratedNetwork;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -32,6 +33,34 @@ public final class Guards {
             e = s.then();
         }
         return out;
+    }
+
+    /**
+     * Whether at most one value gets through: a guard whose coefficient is at least its size as large (consecutive
+     * values move a·i + rest by |a| ≥ size, past a window of size values). So it is for a pool whose stride is its
+     * window: an element is in one window only, and the sum over windows is a test, not a loop.
+     */
+    public static boolean atMostOne(List<Bound> bounds) {
+        return bounds.stream().anyMatch(b -> Math.abs(b.coefficient()) >= b.size());
+    }
+
+    /**
+     * Whether a subscript s stays in 0 … dim − 1 wherever the guard 0 ≤ at < size holds: s = at + d, d over its
+     * variables' ranges, at over 0 … size − 1. (Where a subscript alone may leave its tensor, a guard that keeps it is
+     * what makes the read safe: the verifier checks each such read, a pass that moves one checks its guards.)
+     */
+    public static boolean keeps(Idx at, int size, Idx s, int dim) {
+        List<Idx.Term> terms = new ArrayList<>(Idx.terms(s));
+        for (Idx.Term t : Idx.terms(at)) terms.add(new Idx.Term(t.v(), -t.coefficient()));
+        Idx d = Idx.affine(terms, Idx.constant(s) - Idx.constant(at));
+        return Idx.min(d) >= 0 && size - 1 + Idx.max(d) < dim;
+    }
+
+    /** Whether the subscript stays in 0 … dim − 1 by itself, or where one of the guards holds. */
+    public static boolean inside(Idx s, int dim, Collection<Ex.InRange> guards) {
+        if (Idx.min(s) >= 0 && Idx.max(s) < dim) return true;
+        for (Ex.InRange g : guards) if (keeps(g.at(), g.size(), s, dim)) return true;
+        return false;
     }
 
     /** The smallest value of i the guard allows, given rest's value r (it may exceed the largest: no values). */

@@ -210,14 +210,18 @@ public final class IrPrinter {
             case Ex.Arg a -> "#" + a.k();
             case Ex.Same s2 -> "[" + idx(s2.a()) + (style == Style.ASCII ? " == " : " = ") + idx(s2.b()) + "]";
             case Ex.InRange r -> inRange(r);
-            case Ex.FirstMax m -> {
-                String v = var(m.i());
-                String arg = switch (style) {
-                    case LATEX -> "\\operatorname{argmax}_{" + v + "} ";
-                    default -> "argmax_" + v + " ";
+            case Ex.Position p -> p.at().size() == 1 ? idx(p.at().get(0))
+                    : "(" + String.join(", ", p.at().stream().map(this::idx).toList()) + ")";
+            case Ex.ArgMax m -> {
+                String v = String.join(",", m.vars().stream().map(this::var).toList());
+                yield switch (style) {
+                    case LATEX -> "\\operatorname{argmax}_{" + v + "} " + expr(m.body(), 2);
+                    default -> "argmax_" + (m.vars().size() == 1 ? v : "{" + v + "}") + " " + expr(m.body(), 2);
                 };
-                yield "[" + idx(m.at()) + (style == Style.ASCII ? " == " : " = ") + arg + expr(m.body(), 2) + "]";
             }
+            // a max's subgradient, [i−2k+2 = argmax_p …]: an equation of subscripts, written as Kronecker's delta is
+            case Ex.Cmp c when c.op() == Compare.EQ && c.a() instanceof Ex.Position ->
+                    "[" + expr(c.a(), 1) + (style == Style.ASCII ? " == " : " = ") + expr(c.b(), 1) + "]";
             case Ex.Neg u -> "-" + expr(u.a(), 4);
             case Ex.Binary b -> binary(b);
             case Ex.Call c -> call(c);
@@ -251,6 +255,7 @@ public final class IrPrinter {
             case Ex.Num n -> n.value() < 0 ? 3 : 6;
             case Ex.Sum s -> 3;
             case Ex.Max m -> 3;
+            case Ex.ArgMax m -> 3;
             // with both branches it prints as a sum, [c] · g + (1 - [c]) · h: a factor after it needs parentheses
             case Ex.Select s -> Exprs.isNum(s.otherwise(), 0) || Exprs.isNum(s.then(), 0) ? 2 : 1;
             default -> 6;
@@ -354,7 +359,7 @@ public final class IrPrinter {
     }
 
     private String bracket(Ex cond) {
-        return cond instanceof Ex.Cmp || cond instanceof Ex.InRange || cond instanceof Ex.FirstMax || cond instanceof Ex.Same
+        return cond instanceof Ex.Cmp || cond instanceof Ex.InRange || cond instanceof Ex.Same
                 ? expr(cond, 6) : "[" + expr(cond, 0) + " ≠ 0]";
     }
 

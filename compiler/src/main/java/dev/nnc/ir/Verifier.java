@@ -1,6 +1,5 @@
 package dev.nnc.ir;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -67,12 +66,7 @@ public final class Verifier {
          * Whether a subscript s stays in 0 … dim − 1 where the guard holds: s = at + d, d over its variables'
          * ranges, at over 0 … size − 1.
          */
-        boolean keeps(Idx s, int dim) {
-            List<Idx.Term> terms = new ArrayList<>(Idx.terms(s));
-            for (Idx.Term t : Idx.terms(at)) terms.add(new Idx.Term(t.v(), -t.coefficient()));
-            Idx d = Idx.affine(terms, Idx.constant(s) - Idx.constant(at));
-            return Idx.min(d) >= 0 && size - 1 + Idx.max(d) < dim;
-        }
+        boolean keeps(Idx s, int dim) { return Guards.keeps(at, size, s, dim); }
     }
 
     private static void check(Def d, Set<Tensor> known, String stage) {
@@ -96,9 +90,15 @@ public final class Verifier {
                 idx(s.b(), Integer.MAX_VALUE, scope, d, stage);
             }
             case Ex.InRange r -> idx(r.at(), Integer.MAX_VALUE, scope, d, stage);
-            case Ex.FirstMax m -> {
-                idx(m.at(), Integer.MAX_VALUE, scope, d, stage);
-                binder(m.i(), m.body(), scope, known, d, stage);
+            case Ex.Position p -> p.at().forEach(i -> idx(i, Integer.MAX_VALUE, scope, d, stage));
+            case Ex.ArgMax m -> {
+                var inner = scope;
+                for (IndexVar v : m.vars()) {
+                    if (!v.bound()) fail(stage, d, "argmax over " + v + " has no range");
+                    if (inner.vars().contains(v)) fail(stage, d, v + " is bound twice");
+                    inner = inner.with(v);
+                }
+                ex(m.body(), inner, known, d, stage);
             }
             case Ex.Select s when Ex.Annotated.strip(s.cond()) instanceof Ex.InRange r -> {
                 // the guard keeps the reads of its subscript within their tensor, where the subscript alone may leave it

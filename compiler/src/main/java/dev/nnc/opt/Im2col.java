@@ -32,11 +32,7 @@ public final class Im2col {
 
     public static Graph run(Graph g) {
         List<Def> forward = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        for (Tensor t : g.inputs()) names.add(t.name);
-        for (Tensor t : g.targets()) names.add(t.name);
-        for (Tensor t : g.params()) names.add(t.name);
-        for (Def d : g.forward()) names.add(d.tensor().name);
+        Set<String> names = g.names();
         boolean changed = false;
         for (Def d : g.forward()) {
             List<Def> cols = new ArrayList<>();
@@ -56,7 +52,7 @@ public final class Im2col {
                 yield done != null ? done : e; // another sum is left whole: its body's variables are its own
             }
             case Ex.Max m -> e;
-            case Ex.FirstMax f -> e;
+            case Ex.ArgMax a -> e;
             default -> Exprs.mapChildren(e, c -> rewrite(c, d, cols, names));
         };
     }

@@ -33,8 +33,8 @@ final class Match {
             case Ex.Load l -> t instanceof Ex.Load m && l.tensor() == m.tensor() && idx(l.idx(), m.idx());
             case Ex.Same s -> t instanceof Ex.Same u && idx(List.of(s.a(), s.b()), List.of(u.a(), u.b()));
             case Ex.InRange r -> t instanceof Ex.InRange u && r.size() == u.size() && idx(List.of(r.at()), List.of(u.at()));
-            case Ex.FirstMax m -> t instanceof Ex.FirstMax u && idx(List.of(m.at()), List.of(u.at()))
-                    && binder(m.i(), u.i(), m.body(), u.body());
+            case Ex.Position q -> t instanceof Ex.Position u && q.shape().equals(u.shape()) && idx(q.at(), u.at());
+            case Ex.ArgMax m -> t instanceof Ex.ArgMax u && binder(m.vars(), u.vars(), m.body(), u.body());
             case Ex.Neg u -> t instanceof Ex.Neg v && ex(u.a(), v.a());
             case Ex.Call c -> t instanceof Ex.Call d && c.f() == d.f() && all(c.args(), d.args());
             case Ex.Binary b -> t instanceof Ex.Binary c && b.op() == c.op() && ex(b.a(), c.a()) && ex(b.b(), c.b());
@@ -43,8 +43,8 @@ final class Match {
                     && ex(s.otherwise(), u.otherwise());
             case Ex.NoGrad n -> t instanceof Ex.NoGrad m && ex(n.a(), m.a());
             case Ex.Apply a -> t instanceof Ex.Apply b && a.f() == b.f() && all(a.args(), b.args());
-            case Ex.Sum s -> t instanceof Ex.Sum u && binder(s.i(), u.i(), s.body(), u.body());
-            case Ex.Max s -> t instanceof Ex.Max u && binder(s.i(), u.i(), s.body(), u.body());
+            case Ex.Sum s -> t instanceof Ex.Sum u && binder(List.of(s.i()), List.of(u.i()), s.body(), u.body());
+            case Ex.Max s -> t instanceof Ex.Max u && binder(List.of(s.i()), List.of(u.i()), s.body(), u.body());
             case Ex.Fused f -> false;
         };
     }
@@ -54,11 +54,12 @@ final class Match {
         return true;
     }
 
-    private boolean binder(IndexVar p, IndexVar t, Ex pb, Ex tb) {
-        if (p.range() != t.range()) return false;
-        alpha.put(p, t);
+    private boolean binder(List<IndexVar> ps, List<IndexVar> ts, Ex pb, Ex tb) {
+        if (ps.size() != ts.size()) return false;
+        for (int k = 0; k < ps.size(); k++) if (ps.get(k).range() != ts.get(k).range()) return false;
+        for (int k = 0; k < ps.size(); k++) alpha.put(ps.get(k), ts.get(k));
         boolean ok = ex(pb, tb);
-        alpha.remove(p);
+        ps.forEach(alpha::remove);
         return ok;
     }
 

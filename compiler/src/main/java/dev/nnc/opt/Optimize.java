@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * OPTIMIZE, after DIFFERENTIATE: simplifies the backward pass, makes it reuse the forward values (σ′ reads
  * σ's output: {@code n5 · (1 - n5)}, ReLU′ reads ReLU's output: {@code [h[j] > 0]}), inlines the adjoints
- * that are only a step on the way (∂J/∂n5 into δn5), and removes what no gradient needs.
+ * that are only a step on the way (∂J/∂n5 into δn5), removes what no gradient needs, and computes each max
+ * window's argmax once ({@link Argmax}).
  */
 public final class Optimize {
     private Optimize() {}
@@ -33,7 +34,7 @@ public final class Optimize {
         backward = dead(backward, g);
         List<Def> out = new ArrayList<>();
         for (Def d : backward) out.add(d.withBody(reuse(Simplify.simplify(d.body()), g.forward(), forms)));
-        return g.withBackward(out, g.gradients());
+        return g.withBackward(Argmax.hoist(out, g.names()), g.gradients());
     }
 
     // ─── Reusing forward values ───────────────────────────────────────────────────────────────────
@@ -94,10 +95,13 @@ public final class Optimize {
         }
     }
 
-    /** [z > 0] and [z ≤ 0] where h = max(0, z): the same as [h > 0] and [h ≤ 0], and z need not be kept. */
+    /**
+     * [z > 0] and [z ≤ 0] where h = max(0, z): the same as [h > 0] and [h ≤ 0], and z need not be kept. z may be any
+     * term: a pool fused with its ReLU tests [max_p max_q z[…] > 0], which is [m[c,k,l] > 0].
+     */
     private static Ex reluOutput(Ex.Cmp c, List<Def> forward) {
         if (!(c.op() == Compare.GT || c.op() == Compare.LE) || !Exprs.isNum(c.b(), 0)) return null;
-        if (!(c.a() instanceof Ex.Load z)) return null;
+        Ex z = c.a();
         for (Def d : forward) {
             if (!(d.body() instanceof Ex.Call b) || b.f() != Primitive.MAX) continue;
             Ex arg = Exprs.isNum(b.a(), 0) ? b.b() : Exprs.isNum(b.b(), 0) ? b.a() : null;
@@ -145,6 +149,7 @@ public final class Optimize {
             }
             case Ex.Sum s -> count(s.body(), true, uses, underBinder);
             case Ex.Max m -> count(m.body(), true, uses, underBinder);
+            case Ex.ArgMax m -> count(m.body(), true, uses, underBinder);
             default -> Exprs.mapChildren(e, c -> {
                 count(c, binder, uses, underBinder);
                 return c;

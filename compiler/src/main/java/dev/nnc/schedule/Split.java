@@ -30,11 +30,7 @@ final class Split {
     /** SPLIT DEFS: the graph with every def whose body has more than {@link #DEF_NODES} nodes cut into parts. */
     static Graph defs(Graph g) {
         if (g.defs().stream().allMatch(d -> nodes(d.body(), DEF_NODES + 1) <= DEF_NODES)) return g;
-        Set<String> names = new HashSet<>();
-        for (Tensor t : g.inputs()) names.add(t.name);
-        for (Tensor t : g.targets()) names.add(t.name);
-        for (Tensor t : g.params()) names.add(t.name);
-        for (Def d : g.defs()) names.add(d.tensor().name);
+        Set<String> names = g.names();
         return g.withForward(cut(g.forward(), names)).withBackward(cut(g.backward(), names), g.gradients());
     }
 

@@ -53,26 +53,56 @@ final class Unroll {
             case Ex.Fused f -> expand(f.value());
             // a guard on a fixed subscript is decided here, so the branch not taken (a read outside) is never emitted
             case Ex.Select s when s.cond() instanceof Ex.InRange r && r.decided() != null -> expand(r.decided() ? s.then() : s.otherwise());
-            case Ex.FirstMax m when m.at() instanceof Idx.Fixed f -> firstMax(m, f.position());
+            // a max's subgradient at a fixed element of its window, [a = argmax_p …], as comparisons of the window's values
+            case Ex.Cmp c when c.op() == Compare.EQ && c.a() instanceof Ex.Position p
+                    && p.at().stream().allMatch(i -> i instanceof Idx.Fixed) && c.b() instanceof Ex.ArgMax m -> firstMax(m, fixed(p));
+            case Ex.ArgMax m -> argMax(m);
             default -> Exprs.mapChildren(e, Unroll::expand);
         };
     }
 
+    /** The row-major position of fixed subscripts in their window, −1 outside it. */
+    private static int fixed(Ex.Position p) {
+        int flat = 0;
+        for (int k = 0; k < p.at().size(); k++) {
+            int a = ((Idx.Fixed) p.at().get(k)).position(), n = p.shape().get(k);
+            if (a < 0 || a >= n) return -1;
+            flat = flat * n + a;
+        }
+        return flat;
+    }
+
     /**
-     * Whether window element a is the first maximum, written out: greater than each before it, and no later one
+     * Whether window position a is the first maximum, written out: greater than each before it, and no later one
      * greater — what the loop's strict comparison decides.
      */
-    private static Ex firstMax(Ex.FirstMax m, int a) {
-        if (a < 0 || a >= m.i().range()) return new Ex.Num(0);
-        Ex at = expand(Exprs.substitute(m.body(), Map.of(m.i(), new Idx.Fixed(a))));
+    private static Ex firstMax(Ex.ArgMax m, int a) {
+        if (a < 0 || a >= m.size()) return new Ex.Num(0);
+        Ex at = element(m, a);
         Ex all = null;
-        for (int k = 0; k < m.i().range(); k++) {
+        for (int k = 0; k < m.size(); k++) {
             if (k == a) continue;
-            Ex v = expand(Exprs.substitute(m.body(), Map.of(m.i(), new Idx.Fixed(k))));
+            Ex v = element(m, k);
             Ex holds = k < a ? new Ex.Cmp(Compare.GT, at, v) : Ex.sub(new Ex.Num(1), new Ex.Cmp(Compare.GT, v, at));
             all = all == null ? holds : Ex.mul(all, holds);
         }
         return all == null ? new Ex.Num(1) : all;
+    }
+
+    /** The position of the first maximum, written out: Σₖ k · [k is the first maximum], one term of which is not 0. */
+    private static Ex argMax(Ex.ArgMax m) {
+        Ex sum = new Ex.Num(0);
+        for (int k = 1; k < m.size(); k++) sum = Ex.add(sum, Ex.mul(new Ex.Num(k), firstMax(m, k)));
+        return sum;
+    }
+
+    /** The window's body at row-major position k, written out. */
+    private static Ex element(Ex.ArgMax m, int k) {
+        Map<IndexVar, Idx> at = new HashMap<>();
+        for (int d = m.vars().size() - 1, rest = k; d >= 0; rest /= m.vars().get(d).range(), d--) {
+            at.put(m.vars().get(d), new Idx.Fixed(rest % m.vars().get(d).range()));
+        }
+        return expand(Exprs.substitute(m.body(), at));
     }
 
     private static Ex fold(IndexVar i, Ex body, BinaryOperator<Ex> op) {

@@ -119,7 +119,7 @@ class JvmBackendTest {
      * gradients a sample's matrix products), against the interpreter on the network as written.
      */
     static void checkIm2col(String name, String source, String optimizer) {
-        Net plain = compile(name, source, optimizer), cols = compile(name, source, optimizer, Compile.Options.DEFAULT.withIm2col());
+        Net plain = compile(name, source, optimizer), cols = compile(name, source, optimizer, Compile.Options.DEFAULT.forKernels());
         for (var schedule : SCHEDULES.entrySet()) {
             for (DType type : DType.values()) {
                 byte[] bytes = JvmBackend.compile(cols.graph(), cols.optimizer(), type, schedule.getValue());
@@ -136,7 +136,7 @@ class JvmBackendTest {
         int changed = 0, products = 0;
         for (long seed = 0; seed < GradcheckFamilyTest.CONV_NETWORKS; seed += 4) {
             var p = RandomConvNetworks.generate(seed);
-            Net cols = compile("conv " + seed, p.source(), "gd", Compile.Options.DEFAULT.withIm2col());
+            Net cols = compile("conv " + seed, p.source(), "gd", Compile.Options.DEFAULT.forKernels());
             if (cols.graph().forward().stream().anyMatch(d -> d.tensor().name.startsWith("col_"))) changed++;
             // the family's networks are small: under the default threshold few products pay, under "products" all do
             String printed = LoopPrinter.print(Schedule.of(cols.graph(), cols.optimizer(), SCHEDULES.get("products")),
@@ -146,7 +146,7 @@ class JvmBackendTest {
         assertTrue(changed >= 40, changed + " of 53 networks got a col");
         assertTrue(products >= 40, products + " of 53 networks got a sample's product");
         // LeNet's two convolutions, their kernels' gradients and the second's col adjoint, under the default schedule
-        Net lenet = compile("lenet.nn", Files.readString(Repo.root().resolve("samples/lenet.nn")), "adam", Compile.Options.DEFAULT.withIm2col());
+        Net lenet = compile("lenet.nn", Files.readString(Repo.root().resolve("samples/lenet.nn")), "adam", Compile.Options.DEFAULT.forKernels());
         String printed = LoopPrinter.print(Schedule.of(lenet.graph(), lenet.optimizer(), Schedule.Options.DEFAULT),
                 IrPrinter.Style.UNICODE);
         long perSample = printed.lines().takeWhile(l -> !l.startsWith("  then over")).filter(l -> l.startsWith("    matrix product")).count();

@@ -142,7 +142,8 @@ final class CExpr {
                 String at = index(r.at());
                 yield "(" + at + " >= 0 && " + at + " < " + r.size() + " ? (real) 1 : (real) 0)";
             }
-            case Ex.FirstMax m -> firstMax(m, pre, indent);
+            case Ex.Position p -> position(p);
+            case Ex.ArgMax m -> argMax(m, pre, indent);
             case Ex.Neg u -> "(-" + expr(u.a(), pre, indent) + ")";
             case Ex.Call c -> {
                 var args = new ArrayList<String>();
@@ -205,21 +206,42 @@ final class CExpr {
         };
     }
 
-    /** The first i at which the body is largest (a strict > keeps the first), compared with the subscript. */
-    private String firstMax(Ex.FirstMax m, StringBuilder pre, String indent) {
-        String best = fresh("best"), arg = fresh("arg"), n = bind(m.i());
+    /** The row-major position of the subscripts in their window, or −1 when one lies outside it. */
+    private String position(Ex.Position p) {
+        List<String> inside = new ArrayList<>();
+        String flat = "0";
+        for (int k = 0; k < p.at().size(); k++) {
+            String at = "(" + index(p.at().get(k)) + ")";
+            inside.add("(unsigned) " + at + " < " + p.shape().get(k) + "u");
+            flat = k == 0 ? at : "(" + flat + ") * " + p.shape().get(k) + " + " + at;
+        }
+        return "(" + String.join(" && ", inside) + " ? (real) (" + flat + ") : (real) -1)";
+    }
+
+    /** The row-major position of the body's first maximum over the window (a strict > keeps the first). */
+    private String argMax(Ex.ArgMax m, StringBuilder pre, String indent) {
+        String best = fresh("best"), arg = fresh("arg"), at = fresh("at");
         pre.append(indent).append("real ").append(best).append(" = ").append(number(Double.NEGATIVE_INFINITY)).append(";\n");
-        pre.append(indent).append("int ").append(arg).append(" = 0;\n");
-        pre.append(indent).append("for (int ").append(n).append(" = 0; ").append(n).append(" < ").append(m.i().range()).append("; ")
-                .append(n).append("++) {\n");
+        pre.append(indent).append("int ").append(arg).append(" = 0, ").append(at).append(" = 0;\n");
+        String in = indent;
+        for (IndexVar v : m.vars()) {
+            String n = bind(v);
+            pre.append(in).append("for (int ").append(n).append(" = 0; ").append(n).append(" < ").append(v.range()).append("; ")
+                    .append(n).append("++) {\n");
+            in += "    ";
+        }
         var inner = new StringBuilder();
-        String v = expr(m.body(), inner, indent + "    ");
+        String v = expr(m.body(), inner, in);
         String x = fresh("x");
-        pre.append(inner).append(indent).append("    real ").append(x).append(" = ").append(v).append(";\n");
-        pre.append(indent).append("    if (").append(n).append(" == 0 || ").append(x).append(" > ").append(best).append(") { ")
-                .append(best).append(" = ").append(x).append("; ").append(arg).append(" = ").append(n).append("; }\n");
-        pre.append(indent).append("}\n");
-        return "(" + arg + " == " + index(m.at()) + " ? (real) 1 : (real) 0)";
+        pre.append(inner).append(in).append("real ").append(x).append(" = ").append(v).append(";\n");
+        pre.append(in).append("if (").append(at).append(" == 0 || ").append(x).append(" > ").append(best).append(") { ")
+                .append(best).append(" = ").append(x).append("; ").append(arg).append(" = ").append(at).append("; }\n");
+        pre.append(in).append(at).append("++;\n");
+        for (int k = m.vars().size() - 1; k >= 0; k--) {
+            in = in.substring(4);
+            pre.append(in).append("}\n");
+        }
+        return "((real) " + arg + ")";
     }
 
     private String reduce(IndexVar i, Ex body, boolean max, StringBuilder pre, String indent) {

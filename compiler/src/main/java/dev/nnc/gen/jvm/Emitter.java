@@ -2,6 +2,7 @@ package dev.nnc.gen.jvm;
 
 import static org.objectweb.asm.Opcodes.*;
 
+import dev.nnc.ir.Cost;
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Idx;
@@ -166,8 +167,11 @@ final class Emitter {
         mv.visitVarInsn(ILOAD, end);
         mv.visitJumpInsn(IF_ICMPGE, done);
         body.run();
-        mv.visitIincInsn(i, 1);
-        mv.visitJumpInsn(GOTO, top);
+        // a loop that runs at most once is a test: C2 gives a loop a pre-, main and post-loop, costly for one pass
+        if (!Guards.atMostOne(bounds)) {
+            mv.visitIincInsn(i, 1);
+            mv.visitJumpInsn(GOTO, top);
+        }
         mv.visitLabel(done);
     }
 
@@ -239,7 +243,7 @@ final class Emitter {
     private final Map<Ex, Boolean> loops = new IdentityHashMap<>();
 
     /**
-     * Whether computing e runs a loop (Σ, max, a window's first maximum). HotSpot compiles a long-running loop on
+     * Whether computing e runs a loop (Σ, max, argmax). HotSpot compiles a long-running loop on
      * stack replacement only when the operand stack is empty at its head, and a generated method runs once per slice,
      * so a loop entered with operands pending would run interpreted for good; operands are kept in locals instead.
      */
@@ -247,7 +251,7 @@ final class Emitter {
         Boolean known = loops.get(e);
         if (known != null) return known;
         boolean[] any = {false};
-        Exprs.visit(e, x -> any[0] |= x instanceof Ex.Sum || x instanceof Ex.Max || x instanceof Ex.FirstMax);
+        Exprs.visit(e, x -> any[0] |= x instanceof Ex.Sum || x instanceof Ex.Max || x instanceof Ex.ArgMax);
         loops.put(e, any[0]);
         return any[0];
     }
@@ -335,15 +339,10 @@ final class Emitter {
             case Ex.Num n -> t.constant(mv, n.value());
             case Ex.Load l -> load(l);
             case Ex.Arg a -> mv.visitVarInsn(t.load, args[a.k()]);
-            case Ex.Same s -> {
-                index(s.a());
-                index(s.b());
-                Label differ = new Label();
-                mv.visitJumpInsn(IF_ICMPNE, differ);
-                bool(differ);
-            }
-            case Ex.InRange r -> inRange(r);
-            case Ex.FirstMax m -> firstMax(m);
+            case Ex.Same s -> bool(s);
+            case Ex.InRange r -> bool(r);
+            case Ex.Position p -> position(p);
+            case Ex.ArgMax m -> argMax(m);
             case Ex.Neg u -> {
                 expr(u.a());
                 mv.visitInsn(t.neg);
@@ -364,32 +363,8 @@ final class Emitter {
                 }
                 t.call(mv, c.f().jvm, c.f().arity);
             }
-            case Ex.Cmp c -> {
-                pair(c.a(), c.b());
-                Label no = new Label();
-                // NaN compares false for < <= > >= ==, true for ≠, as Java's operators do
-                switch (c.op()) {
-                    case LT -> { mv.visitInsn(t.cmpg); mv.visitJumpInsn(IFGE, no); }
-                    case LE -> { mv.visitInsn(t.cmpg); mv.visitJumpInsn(IFGT, no); }
-                    case GT -> { mv.visitInsn(t.cmpl); mv.visitJumpInsn(IFLE, no); }
-                    case GE -> { mv.visitInsn(t.cmpl); mv.visitJumpInsn(IFLT, no); }
-                    case EQ -> { mv.visitInsn(t.cmpl); mv.visitJumpInsn(IFNE, no); }
-                    case NE -> { mv.visitInsn(t.cmpl); mv.visitJumpInsn(IFEQ, no); }
-                }
-                bool(no);
-            }
-            case Ex.Select s -> {
-                expr(s.cond());
-                t.constant(mv, 0);
-                mv.visitInsn(t.cmpl);
-                Label otherwise = new Label(), end = new Label();
-                mv.visitJumpInsn(IFEQ, otherwise);
-                expr(s.then());
-                mv.visitJumpInsn(GOTO, end);
-                mv.visitLabel(otherwise);
-                expr(s.otherwise());
-                mv.visitLabel(end);
-            }
+            case Ex.Cmp c -> bool(c);
+            case Ex.Select s -> select(s);
             case Ex.Sum s -> reduce(s.i(), s.body(), false);
             case Ex.Max m -> reduce(m.i(), m.body(), true);
             case Ex.Annotated w -> expr(w.value());
@@ -408,15 +383,102 @@ final class Emitter {
         }
     }
 
-    /** After a jump to {@code no} when the condition fails: pushes 1, or 0 at {@code no}. */
-    private void bool(Label no) {
+    /** Pushes 1 where the condition holds, else +0, from its mask: no branch. */
+    private void bool(Ex cond) {
+        mask(cond, true);
+        t.one(mv);
+    }
+
+    /**
+     * Pushes −1 where the condition holds (or fails, when not {@code holds}), else 0: a choice between two int
+     * constants, which C2 compiles to a conditional move.
+     */
+    private void mask(Ex cond, boolean holds) {
+        Label no = new Label();
+        test(cond, no);
+        mask(no, holds);
+    }
+
+    /** After a jump to {@code no} when a condition fails: −1 or 0 (both negated when not {@code holds}). */
+    private void mask(Label no, boolean holds) {
         Label end = new Label();
-        t.constant(mv, 1);
+        push(holds ? -1 : 0);
         mv.visitJumpInsn(GOTO, end);
         mv.visitLabel(no);
-        t.constant(mv, 0);
+        push(holds ? 0 : -1);
         mv.visitLabel(end);
     }
+
+    /** Jumps to {@code no} unless the condition holds: a comparison, a delta or a guard as itself, else ≠ 0. */
+    private void test(Ex cond, Label no) {
+        switch (cond) {
+            case Ex.Cmp c -> {
+                pair(c.a(), c.b());
+                // NaN compares false for < <= > >= ==, true for ≠, as Java's operators do
+                switch (c.op()) {
+                    case LT -> { mv.visitInsn(t.cmpg); mv.visitJumpInsn(IFGE, no); }
+                    case LE -> { mv.visitInsn(t.cmpg); mv.visitJumpInsn(IFGT, no); }
+                    case GT -> { mv.visitInsn(t.cmpl); mv.visitJumpInsn(IFLE, no); }
+                    case GE -> { mv.visitInsn(t.cmpl); mv.visitJumpInsn(IFLT, no); }
+                    case EQ -> { mv.visitInsn(t.cmpl); mv.visitJumpInsn(IFNE, no); }
+                    case NE -> { mv.visitInsn(t.cmpl); mv.visitJumpInsn(IFEQ, no); }
+                }
+            }
+            case Ex.Same s -> {
+                index(s.a());
+                index(s.b());
+                mv.visitJumpInsn(IF_ICMPNE, no);
+            }
+            case Ex.InRange r -> { // 0 ≤ at < size: one unsigned comparison, as the JDK checks an index
+                index(r.at());
+                push(r.size());
+                mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+                mv.visitJumpInsn(IFGE, no);
+            }
+            default -> {
+                expr(cond);
+                t.constant(mv, 0);
+                mv.visitInsn(t.cmpl);
+                mv.visitJumpInsn(IFEQ, no);
+            }
+        }
+    }
+
+    /**
+     * {@code cond ≠ 0 ? then : otherwise}. With one side +0 and the other a few operations without a loop, both are
+     * computed and the result chosen by a mask (the same bits); a guard stays a branch, as its side reads where only
+     * the guard makes the read safe.
+     */
+    private void select(Ex.Select s) {
+        boolean thenSide = isPositiveZero(s.otherwise());
+        Ex value = thenSide ? s.then() : isPositiveZero(s.then()) ? s.otherwise() : null;
+        if (value != null && !(s.cond() instanceof Ex.InRange) && !hasLoop(s.cond()) && cheap(value)) {
+            expr(value);
+            t.toBits(mv);
+            mask(s.cond(), thenSide);
+            t.masked(mv);
+            return;
+        }
+        Label otherwise = new Label(), end = new Label();
+        test(s.cond(), otherwise);
+        expr(s.then());
+        mv.visitJumpInsn(GOTO, end);
+        mv.visitLabel(otherwise);
+        expr(s.otherwise());
+        mv.visitLabel(end);
+    }
+
+    private static boolean isPositiveZero(Ex e) { return e instanceof Ex.Num n && Double.doubleToRawLongBits(n.value()) == 0; }
+
+    /** A value worth computing whether or not it is chosen: a few loads and arithmetic, no loop and no call. */
+    private boolean cheap(Ex e) {
+        boolean[] costly = {false};
+        Exprs.visit(e, x -> costly[0] |= x instanceof Ex.Call || x instanceof Ex.Apply);
+        return !costly[0] && !hasLoop(e) && Cost.of(e) <= CHEAP;
+    }
+
+    /** The most operations (ir.Cost) a select's side may take to be computed without a branch. */
+    private static final int CHEAP = 12;
 
     private void binary(Ex.Binary b) {
         if (b.op() == Ex.BinOp.POW) {
@@ -482,45 +544,82 @@ final class Emitter {
         }
     }
 
-    /** 1 when 0 ≤ at < size: one unsigned comparison, as the JDK checks an index. */
-    private void inRange(Ex.InRange r) {
-        index(r.at());
-        push(r.size());
-        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
-        Label no = new Label();
-        mv.visitJumpInsn(IFGE, no);
-        bool(no);
+    /** The row-major position of the subscripts in their window, or −1 when one lies outside it. */
+    private void position(Ex.Position p) {
+        int[] at = new int[p.at().size()];
+        Label outside = new Label(), end = new Label();
+        for (int k = 0; k < at.length; k++) {
+            index(p.at().get(k));
+            at[k] = local(1);
+            mv.visitVarInsn(ISTORE, at[k]);
+            mv.visitVarInsn(ILOAD, at[k]);
+            push(p.shape().get(k));
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "compareUnsigned", "(II)I", false);
+            mv.visitJumpInsn(IFGE, outside);
+        }
+        push(0);
+        for (int k = 0; k < at.length; k++) {
+            push(p.shape().get(k));
+            mv.visitInsn(IMUL);
+            mv.visitVarInsn(ILOAD, at[k]);
+            mv.visitInsn(IADD);
+        }
+        mv.visitJumpInsn(GOTO, end);
+        mv.visitLabel(outside);
+        push(-1);
+        mv.visitLabel(end);
+        t.fromInt(mv);
     }
 
-    /** 1 when {@code at} is the first i at which the body is largest (a strict > keeps the first maximum). */
-    private void firstMax(Ex.FirstMax m) {
-        int best = local(t.size), x = local(t.size), arg = local(1);
+    /**
+     * The row-major position of the body's first maximum over the window (a strict > keeps the first). Which element
+     * wins is the data's choice, so each step is a mask, not a branch: take = (x > best or at = 0), then best and
+     * the position by bits.
+     */
+    private void argMax(Ex.ArgMax m) {
+        int best = local(t.size), x = local(t.size), arg = local(1), take = local(1), at = local(1);
         t.constant(mv, Double.NEGATIVE_INFINITY);
         mv.visitVarInsn(t.store, best);
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, arg);
-        loop(m.i(), () -> {
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, at);
+        loops(m.vars(), 0, () -> {
             expr(m.body());
             mv.visitVarInsn(t.store, x);
-            Label take = new Label(), skip = new Label();
-            mv.visitVarInsn(ILOAD, var(m.i()));
-            mv.visitJumpInsn(IFEQ, take);
+            Label no = new Label();
             mv.visitVarInsn(t.load, x);
             mv.visitVarInsn(t.load, best);
             mv.visitInsn(t.cmpl);
-            mv.visitJumpInsn(IFLE, skip);
-            mv.visitLabel(take);
-            mv.visitVarInsn(t.load, x);
+            mv.visitJumpInsn(IFLE, no);
+            mask(no, true);
+            mv.visitVarInsn(ILOAD, at); // (at − 1) >> 31 is −1 at the first position only
+            mv.visitInsn(ICONST_1);
+            mv.visitInsn(ISUB);
+            push(31);
+            mv.visitInsn(ISHR);
+            mv.visitInsn(IOR);
+            mv.visitVarInsn(ISTORE, take);
+            t.choose(mv, best, x, take);
             mv.visitVarInsn(t.store, best);
-            mv.visitVarInsn(ILOAD, var(m.i()));
+            mv.visitVarInsn(ILOAD, arg); // arg ^ ((arg ^ at) & take)
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ILOAD, at);
+            mv.visitInsn(IXOR);
+            mv.visitVarInsn(ILOAD, take);
+            mv.visitInsn(IAND);
+            mv.visitInsn(IXOR);
             mv.visitVarInsn(ISTORE, arg);
-            mv.visitLabel(skip);
+            mv.visitIincInsn(at, 1);
         });
         mv.visitVarInsn(ILOAD, arg);
-        index(m.at());
-        Label differ = new Label();
-        mv.visitJumpInsn(IF_ICMPNE, differ);
-        bool(differ);
+        t.fromInt(mv);
+    }
+
+    /** Loops over vars[k …], the last innermost, around body. */
+    private void loops(List<IndexVar> vars, int k, Runnable body) {
+        if (k == vars.size()) body.run();
+        else loop(vars.get(k), () -> loops(vars, k + 1, body));
     }
 
     void load(Ex.Load l) {
