@@ -125,7 +125,9 @@ sealed interface Form permits Form.Samples, Form.Sums, Kernel.Elements, Kernel.P
 
     /**
      * A product over the samples' rows (row i of the result from row i of A alone) with weights of a mid-width
-     * layer, its result in workspace; or an element-wise nest.
+     * layer, its result in workspace; or an element-wise nest as wide as such a layer at most — a wider one (a
+     * convolution's map) keeps its thread per sample and element, where a chain would give it a CUDA block per
+     * {@value GpuSchedule#CHAIN_TILE} samples.
      */
     private static boolean chainable(GpuSchedule.Stage k, Map<Tensor, Storage> storage) {
         return switch (k) {
@@ -135,7 +137,7 @@ sealed interface Form permits Form.Samples, Form.Sums, Kernel.Elements, Kernel.P
                         && (long) b.n() * b.k() <= GpuSchedule.CHAIN_WEIGHTS && !b.accumulate() && storage.get(b.c().t()) instanceof Storage.Work
                         && b.b().t().role == Tensor.Role.PARAM;
             }
-            case Kernel.Elements e -> true;
+            case Kernel.Elements e -> Subscripts.count(e.vars()) <= Group.GPU_ELEMENTS;
         };
     }
 }

@@ -40,7 +40,7 @@ final class Fusion {
         return out;
     }
 
-    private static boolean fusable(Nest first, Nest second) {
+    static boolean fusable(Nest first, Nest second) {
         List<IndexVar> a = first.vars(), b = second.vars();
         if (a.isEmpty() || a.size() != b.size()) return false;
         for (int k = 0; k < a.size(); k++) if (a.get(k).range() != b.get(k).range()) return false;

@@ -21,7 +21,8 @@ import java.util.Map;
  *       partial sums, one row per CUDA block, which the step's finishing kernel adds up in a fixed order. No
  *       atomics, so a result depends only on the batch.
  *   <li>{@link Kernel.Elements}: a block that is one loop nest writing each element from that element alone (a
- *       bias and activation after a matrix product) runs a thread per sample and element.
+ *       bias and activation after a matrix product; a convolution's map, a pool, a solved adjoint — a direct
+ *       convolution —, which ELEMENTS APART gives a block of their own) runs a thread per sample and element.
  *   <li>{@link Kernel.SampleSums}: a nest adding per-sample values into a gradient sum (a bias's gradient) runs a
  *       thread per element, the samples split over a few lanes and added in a fixed order.
  *   <li>{@link Kernel.Product}: a tiled matrix product, or cuBLAS, as the runtime is told.

@@ -68,6 +68,41 @@ sealed interface Group permits Block.Product, Group.Unrolled, Group.Loops {
         return total;
     }
 
+    /** The fewest elements a nest has for a GPU to give it a thread per element ({@link #elementsApart}). */
+    int GPU_ELEMENTS = 256;
+
+    /**
+     * ELEMENTS APART (for a GPU): a nest of at least {@value #GPU_ELEMENTS} elements whose statements each set their own
+     * element (a convolution's map, its bias and activation, a pool, a solved adjoint) is a run of its own, with the
+     * nests after it that fuse with it, so that a GPU runs it as a thread per sample and element rather than one
+     * thread doing a sample's whole map. Smaller nests stay together, a thread per sample: for them a kernel's launch
+     * costs more than the threads it spreads the work over.
+     */
+    static List<Group> elementsApart(List<Group> groups) {
+        List<Group> out = new ArrayList<>();
+        for (Group g : groups) {
+            if (!(g instanceof Loops l)) {
+                out.add(g);
+                continue;
+            }
+            List<Nest> part = new ArrayList<>();
+            boolean partApart = false;
+            for (Nest n : l.nests()) {
+                boolean apart = n.elements() >= GPU_ELEMENTS && n.body().stream()
+                        .allMatch(s -> s instanceof Stmt.Assign a && !a.add() && Subscripts.own(n.vars(), a.at()));
+                boolean joins = !part.isEmpty() && apart == partApart && (!apart || Fusion.fusable(part.getLast(), n));
+                if (!joins && !part.isEmpty()) {
+                    out.add(new Loops(part));
+                    part = new ArrayList<>();
+                }
+                part.add(n);
+                partApart = apart;
+            }
+            if (!part.isEmpty()) out.add(new Loops(part));
+        }
+        return out;
+    }
+
     /**
      * SUMS APART (for a GPU): each run of loops cut before and after every nest that adds into a gradient sum, so
      * that a GPU runs it as a thread per element adding up the samples in a fixed order, rather than every sample's

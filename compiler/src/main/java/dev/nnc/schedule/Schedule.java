@@ -67,7 +67,7 @@ public final class Schedule {
     /**
      * SCHEDULE as a flat list of passes. For the network: SPLIT DEFS (Graph → Graph), LAYOUT (Graph → the shared
      * arrays). For each of its methods (train, predict, evaluate): ITEMS (defs → nests and products), GROUP (→ runs
-     * unrolled or as loops, and products), SUMS APART (on a GPU), SPLIT RUNS, PLACE (→ where each tensor lives),
+     * unrolled or as loops, and products), SUMS APART and ELEMENTS APART (on a GPU), SPLIT RUNS, PLACE (→ where each tensor lives),
      * BLOCKS (→ the blocks, with what each keeps in locals), BIAS (on a CPU: a product's rows start as the bias its next
      * block would add), ROWS (training on a CPU: the weights' gradient products
      * out of the slices, to run over the whole batch by rows).
@@ -105,7 +105,7 @@ public final class Schedule {
 
         List<Item> items = Items.of(g, layout, defs, gradients, loss, delivered, options.minProduct(), options.target() == Target.CPU);
         List<Group> groups = Group.of(items, options.unrollBudget());
-        if (options.target() == Target.GPU) groups = Group.sumsApart(groups, layout);
+        if (options.target() == Target.GPU) groups = Group.elementsApart(Group.sumsApart(groups, layout));
         groups = Split.runs(groups, options.blockNodes());
         List<Tensor> cleared = gradients ? Blocks.cleared(groups, layout) : List.of();
         Map<Tensor, Storage> storage = Placement.of(groups, layout, new LinkedHashSet<>(delivered.values()), cleared);
