@@ -75,6 +75,7 @@ public final class LoopPrinter {
                 case Storage.GradientSum g -> "gradients@" + g.offset();
                 case Storage.Column c -> "batch column";
                 case Storage.Work w -> "workspace";
+                case Storage.Scratch s -> "scratch";
                 case Storage.Registers r -> "registers";
             };
             b.append(b.isEmpty() ? "" : ", ").append(name(e.getKey(), style)).append(" in ").append(where);

@@ -30,7 +30,7 @@ public record LoopProgram(Graph graph, OptimizerIr optimizer, List<Slot> slots, 
     /** The slots of the array of all parameters and of all gradient sums. */
     public static final int PARAMETERS = 0, GRADIENTS = 1;
 
-    public enum SlotKind { PARAM, GRADIENT, INPUT, TARGET, WORK }
+    public enum SlotKind { PARAM, GRADIENT, INPUT, TARGET, WORK, SCRATCH }
 
     /** @param size the whole tensor for parameters and gradients; one sample's elements otherwise */
     public record Slot(SlotKind kind, Tensor tensor, int size) {}

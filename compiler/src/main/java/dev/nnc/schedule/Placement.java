@@ -12,8 +12,10 @@ import java.util.Set;
 
 /**
  * PLACE: where each tensor of a method lives — parameters and gradient sums in their shared arrays, inputs and
- * targets in their columns, what crosses blocks, feeds a product or is delivered to the runtime in workspace
- * arrays, and the rest in locals.
+ * targets in their columns, what crosses blocks, feeds a product over the samples or is delivered to the runtime in
+ * workspace arrays (a value per sample of the slice), scalars and an unrolled block's small tensors in locals, and on
+ * a CPU the rest — what one per-sample block writes and reads, a convolution's adjoints — in scratch, one sample's
+ * worth that each sample reuses.
  */
 final class Placement {
     private Placement() {}
@@ -22,7 +24,7 @@ final class Placement {
     static final int REGISTER_LIMIT = 256;
 
     /** @param cleared gradient sums zeroed before the blocks: placed too, though no block may touch them */
-    static Map<Tensor, Storage> of(List<Group> groups, Layout layout, Set<Tensor> delivered, List<Tensor> cleared) {
+    static Map<Tensor, Storage> of(List<Group> groups, Layout layout, Set<Tensor> delivered, List<Tensor> cleared, Schedule.Target target) {
         Map<Tensor, Set<Integer>> blocksOf = new LinkedHashMap<>(); // in order of first use: slot numbers are reproducible
         Set<Tensor> mustBeArray = Collections.newSetFromMap(new IdentityHashMap<>());
         mustBeArray.addAll(delivered);
@@ -46,7 +48,10 @@ final class Placement {
                     if (layout.isSum(t)) yield layout.sumStorage(t);
                     boolean local = !mustBeArray.contains(t) && e.getValue().size() == 1
                             && (t.rank() == 0 || groups.get(e.getValue().iterator().next()) instanceof Group.Unrolled && t.size() <= REGISTER_LIMIT);
-                    yield local ? new Storage.Registers() : new Storage.Work(layout.slot(t, SlotKind.WORK, t.size()));
+                    if (local) yield new Storage.Registers();
+                    boolean scratch = target == Schedule.Target.CPU && !mustBeArray.contains(t) && e.getValue().size() == 1;
+                    yield scratch ? new Storage.Scratch(layout.slot(t, SlotKind.SCRATCH, t.size()))
+                            : new Storage.Work(layout.slot(t, SlotKind.WORK, t.size()));
                 }
             };
             storage.put(t, s);

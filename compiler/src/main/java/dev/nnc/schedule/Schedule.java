@@ -108,7 +108,7 @@ public final class Schedule {
         if (options.target() == Target.GPU) groups = Group.elementsApart(Group.sumsApart(groups, layout));
         groups = Split.runs(groups, options.blockNodes());
         List<Tensor> cleared = gradients ? Blocks.cleared(groups, layout) : List.of();
-        Map<Tensor, Storage> storage = Placement.of(groups, layout, new LinkedHashSet<>(delivered.values()), cleared);
+        Map<Tensor, Storage> storage = Placement.of(groups, layout, new LinkedHashSet<>(delivered.values()), cleared, options.target());
         List<Block> blocks = Blocks.of(groups, cleared, storage, options.target());
         if (options.target() == Target.CPU) blocks = Bias.of(blocks, storage, options.target());
         var rows = gradients && options.target() == Target.CPU ? Rows.of(blocks, storage) : new Rows.Split(blocks, List.of());

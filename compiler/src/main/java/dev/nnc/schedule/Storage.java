@@ -23,6 +23,13 @@ public sealed interface Storage {
     /** Per-sample workspace for the slice: sample r (counted within the slice) at r·size. */
     record Work(int slot) implements Storage {}
 
+    /**
+     * One sample's values, in an array of each thread's that every sample of its slice reuses: a tensor that one
+     * per-sample block both writes and reads, on a CPU (whose thread runs its slice's samples one after another). It
+     * stays in the cache, where a slice's worth of it would be written out to memory and read back.
+     */
+    record Scratch(int slot) implements Storage {}
+
     /** JVM local variables, one per element: only in unrolled blocks or for scalars, and only within one block. */
     record Registers() implements Storage {
         @Override public int slot() { return -1; }

@@ -11,8 +11,11 @@ import dev.nnc.schedule.Accumulator;
 import dev.nnc.schedule.Block;
 import dev.nnc.schedule.GpuSchedule;
 import dev.nnc.schedule.Schedule;
+import dev.nnc.schedule.Storage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +51,28 @@ class ScheduleLocalsTest {
         assertTrue(block.unrolled());
         assertEquals(SEED_ORDER, names(block.accumulators()));
         assertEquals(28, block.parameters().size(), "each of the 28 scalar parameters read once before the samples' loop");
+    }
+
+    /**
+     * What a per-sample block both writes and reads lives in scratch, one sample's worth each thread reuses: LeNet's
+     * adjoints of its convolutions and pools. What the backward pass reads of the forward pass, what a product over
+     * the samples reads and what is delivered lives in workspace, a value per sample; on a GPU nothing is scratch.
+     */
+    @Test
+    void aBlocksOwnValuesAreScratchOnTheCpuAndNowhereElse() throws Exception {
+        var checked = Frontend.check(Repo.root().resolve("samples/lenet.nn")).checked();
+        Graph lenet = Compile.graph(checked, Compile.network(checked, null), Compile.Options.DEFAULT.forKernels());
+        var storage = Schedule.of(lenet, null, Schedule.Options.DEFAULT).train().storage();
+        Map<String, Storage> byName = new HashMap<>();
+        storage.forEach((t, s) -> byName.put(t.name, s));
+        for (String t : List.of("pad_x", "argmax_z_a1", "δa1", "δm1", "δcol_m1", "δa2", "argmax_z_a2")) {
+            assertInstanceOf(Storage.Scratch.class, byName.get(t), t);
+        }
+        for (String t : List.of("col_pad_x", "z_a1", "m1", "col_m1", "z_a2", "m2", "h3", "prob", "δh3", "δm2")) {
+            assertInstanceOf(Storage.Work.class, byName.get(t), t);
+        }
+        var gpu = Schedule.of(lenet, null, Schedule.Options.GPU).train().storage();
+        assertTrue(gpu.values().stream().noneMatch(Storage.Scratch.class::isInstance), gpu.toString());
     }
 
     @Test

@@ -156,6 +156,7 @@ public final class CudaGen {
                     case GRADIENT -> new Argument(Argument.Kind.GRADIENTS, k);
                     case WORK -> new Argument(Argument.Kind.WORK, k);
                     case INPUT, TARGET -> Argument.data(k);
+                    case SCRATCH -> throw new IllegalStateException("internal: a GPU's schedule has no scratch (its samples run at once)");
                 });
                 if (gathered.contains(k)) args.add(new Argument(Argument.Kind.GATHERED, k));
             }
@@ -239,6 +240,7 @@ public final class CudaGen {
             case Storage.Work w -> new Argument(Argument.Kind.WORK, w.slot());
             case Storage.Column c -> Argument.data(c.slot());
             case Storage.Registers r -> throw new IllegalStateException("internal: registers are no kernel argument");
+            case Storage.Scratch x -> throw new IllegalStateException("internal: a GPU's schedule has no scratch (its samples run at once)");
         };
     }
 

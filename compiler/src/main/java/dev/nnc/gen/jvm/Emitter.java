@@ -273,7 +273,7 @@ final class Emitter {
 
     private boolean isRegister(Tensor x) {
         Storage s = storage.get(x);
-        return s == null || s instanceof Storage.Registers || registers.containsKey(x) && !(s instanceof Storage.Work);
+        return s == null || s instanceof Storage.Registers || registers.containsKey(x) && !(s instanceof Storage.Work || s instanceof Storage.Scratch);
     }
 
     // ─── Addresses ──────────────────────────────────────────────────────────────────────────────────

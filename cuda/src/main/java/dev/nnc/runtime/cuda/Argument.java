@@ -67,6 +67,7 @@ public record Argument(Kind kind, int index) {
             case GRADIENT -> Kind.GRADIENTS;
             case WORK -> Kind.WORK;
             case INPUT, TARGET -> Kind.GATHERED;
+            case SCRATCH -> throw new IllegalStateException("internal: a GPU's plan has no scratch (its samples run at once)");
         }, slot);
     }
 

@@ -118,6 +118,7 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
                 for (int s = 0; s < buf.length; s++) {
                     var slot = layout.slots().get(s);
                     if (slot.kind() == Layout.Kind.WORK) buf[s] = Arrays.allocate(type, Math.max(1, slot.size() * capacity));
+                    if (slot.kind() == Layout.Kind.SCRATCH && buf[s] == null) buf[s] = Arrays.allocate(type, Math.max(1, slot.size()));
                 }
             }
             for (int s : layout.inputs()) buf[s] = columns[s];

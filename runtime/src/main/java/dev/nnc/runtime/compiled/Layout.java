@@ -35,11 +35,12 @@ public record Layout(Signature signature, DType precision, List<Slot> slots, Lis
 
     /**
      * One array of {@code buf}. {@code size} is the whole array for parameters and gradients, and one
-     * sample's elements for the rest: inputs and targets hold the whole batch, workspace a slice of it.
+     * sample's elements for the rest: inputs and targets hold the whole batch, workspace a slice of it, scratch one
+     * sample (each thread's, reused by every sample of its slice).
      */
     public record Slot(Kind kind, String tensor, int size) {}
 
-    public enum Kind { PARAM, GRADIENT, INPUT, TARGET, WORK }
+    public enum Kind { PARAM, GRADIENT, INPUT, TARGET, WORK, SCRATCH }
 
     public record Param(int offset, Initializer init) {}
 
