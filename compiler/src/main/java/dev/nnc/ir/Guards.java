@@ -36,6 +36,18 @@ public final class Guards {
     }
 
     /**
+     * The body without the guards {@link #of} found: a loop narrowed to the values they let through runs only where
+     * they hold (the values they allow of an affine subscript are an interval), so testing them again is waste — in
+     * col2im, two tests for every term added.
+     */
+    public static Ex withoutGuards(IndexVar i, Ex body) {
+        if (!(body instanceof Ex.Select s && Exprs.isNum(s.otherwise(), 0) && s.cond() instanceof Ex.InRange r)) return body;
+        Ex rest = withoutGuards(i, s.then());
+        boolean onI = Idx.terms(r.at()).stream().filter(t -> t.v() == i).mapToInt(Idx.Term::coefficient).sum() != 0;
+        return onI ? rest : new Ex.Select(r, rest, s.otherwise());
+    }
+
+    /**
      * Whether at most one value gets through: a guard whose coefficient is at least its size as large (consecutive
      * values move a·i + rest by |a| ≥ size, past a window of size values). So it is for a pool whose stride is its
      * window: an element is in one window only, and the sum over windows is a test, not a loop.

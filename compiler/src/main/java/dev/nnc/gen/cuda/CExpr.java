@@ -249,7 +249,8 @@ final class CExpr {
         pre.append(indent).append("real ").append(acc).append(" = ").append(max ? number(Double.NEGATIVE_INFINITY) : "0").append(";\n");
         // a solved adjoint's sum runs over the values its guards allow (ir.Guards), not the whole range
         String from = "0", to = Integer.toString(i.range());
-        for (Guards.Bound b : max ? List.<Guards.Bound>of() : Guards.of(i, body)) {
+        List<Guards.Bound> bounds = max ? List.of() : Guards.of(i, body);
+        for (Guards.Bound b : bounds) {
             String rest = index(b.rest());
             from = "nnc_imax(" + from + ", nnc_lowest(" + b.coefficient() + ", " + b.size() + ", " + rest + "))";
             to = "nnc_imin(" + to + ", nnc_highest(" + b.coefficient() + ", " + b.size() + ", " + rest + ") + 1)";
@@ -258,7 +259,7 @@ final class CExpr {
         pre.append(indent).append("for (int ").append(n).append(" = ").append(from).append("; ").append(n).append(" < ").append(to).append("; ")
                 .append(n).append("++) {\n");
         var inner = new StringBuilder();
-        String v = expr(body, inner, indent + "    ");
+        String v = expr(bounds.isEmpty() ? body : Guards.withoutGuards(i, body), inner, indent + "    ");
         pre.append(inner).append(indent).append("    ").append(acc).append(" = ")
                 .append(max ? Primitive.MAX.c + "(" + acc + ", " + v + ")" : acc + " + " + v).append(";\n");
         pre.append(indent).append("}\n");

@@ -514,8 +514,10 @@ final class Emitter {
         t.constant(mv, max ? Double.NEGATIVE_INFINITY : 0);
         mv.visitVarInsn(t.store, acc);
         int term = local(t.size);
-        loop(i, max ? List.of() : Guards.of(i, body), () -> {
-            expr(body); // first, on an empty stack: it may hold a loop of its own
+        List<Guards.Bound> bounds = max ? List.of() : Guards.of(i, body);
+        Ex each = bounds.isEmpty() ? body : Guards.withoutGuards(i, body);
+        loop(i, bounds, () -> {
+            expr(each); // first, on an empty stack: it may hold a loop of its own
             mv.visitVarInsn(t.store, term);
             mv.visitVarInsn(t.load, acc);
             mv.visitVarInsn(t.load, term);
