@@ -3,6 +3,7 @@ package dev.nnc.schedule;
 import dev.nnc.ir.Cost;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 
 /**
  * The items after grouping: consecutive nests form a run, one per-sample block, written out in full
@@ -79,28 +80,12 @@ sealed interface Group permits Block.Product, Group.Unrolled, Group.Loops {
      * costs more than the threads it spreads the work over.
      */
     static List<Group> elementsApart(List<Group> groups) {
-        List<Group> out = new ArrayList<>();
-        for (Group g : groups) {
-            if (!(g instanceof Loops l)) {
-                out.add(g);
-                continue;
-            }
-            List<Nest> part = new ArrayList<>();
-            boolean partApart = false;
-            for (Nest n : l.nests()) {
-                boolean apart = n.elements() >= GPU_ELEMENTS && n.body().stream()
-                        .allMatch(s -> s instanceof Stmt.Assign a && !a.add() && Subscripts.own(n.vars(), a.at()));
-                boolean joins = !part.isEmpty() && apart == partApart && (!apart || Fusion.fusable(part.getLast(), n));
-                if (!joins && !part.isEmpty()) {
-                    out.add(new Loops(part));
-                    part = new ArrayList<>();
-                }
-                part.add(n);
-                partApart = apart;
-            }
-            if (!part.isEmpty()) out.add(new Loops(part));
-        }
-        return out;
+        return cut(groups, (before, n) -> apart(before) == apart(n) && (!apart(n) || Fusion.fusable(before, n)));
+    }
+
+    private static boolean apart(Nest n) {
+        return n.elements() >= GPU_ELEMENTS
+                && n.body().stream().allMatch(s -> s instanceof Stmt.Assign a && !a.add() && Subscripts.own(n.vars(), a.at()));
     }
 
     /**
@@ -109,6 +94,16 @@ sealed interface Group permits Block.Product, Group.Unrolled, Group.Loops {
      * thread adding into the same elements at once.
      */
     static List<Group> sumsApart(List<Group> groups, Layout layout) {
+        BiPredicate<Nest, Nest> neitherSums = (before, n) -> !sums(before, layout) && !sums(n, layout);
+        return cut(groups, neitherSums);
+    }
+
+    private static boolean sums(Nest n, Layout layout) {
+        return n.body().stream().allMatch(s -> s instanceof Stmt.Assign a && a.add() && layout.isSum(a.t()));
+    }
+
+    /** Each run of loops cut between consecutive nests that may not share a run. */
+    private static List<Group> cut(List<Group> groups, BiPredicate<Nest, Nest> together) {
         List<Group> out = new ArrayList<>();
         for (Group g : groups) {
             if (!(g instanceof Loops l)) {
@@ -117,13 +112,11 @@ sealed interface Group permits Block.Product, Group.Unrolled, Group.Loops {
             }
             List<Nest> part = new ArrayList<>();
             for (Nest n : l.nests()) {
-                if (n.body().stream().allMatch(s -> s instanceof Stmt.Assign a && a.add() && layout.isSum(a.t()))) {
-                    if (!part.isEmpty()) out.add(new Loops(part));
-                    part.clear();
-                    out.add(new Loops(List.of(n)));
-                } else {
-                    part.add(n);
+                if (!part.isEmpty() && !together.test(part.getLast(), n)) {
+                    out.add(new Loops(part));
+                    part = new ArrayList<>();
                 }
+                part.add(n);
             }
             if (!part.isEmpty()) out.add(new Loops(part));
         }
