@@ -44,6 +44,12 @@ public final class Exprs {
         return f.apply(mapChildren(e, c -> transform(c, f)));
     }
 
+    /** e with the node {@code target} (by identity, found from the top down) replaced. */
+    public static Ex replace(Ex e, Ex target, Ex with) {
+        if (e == target) return with;
+        return mapChildren(e, c -> replace(c, target, with));
+    }
+
     /** Visits every node, parents before children (function bodies are not entered). */
     public static void visit(Ex e, Consumer<Ex> f) {
         f.accept(e);

@@ -26,9 +26,10 @@ final class Items {
      * @param gradients whether the method sums the parameters' gradients (training)
      * @param loss      whether it adds up the loss
      * @param delivered each output and the tensor the runtime reads it from (itself, or its workspace copy)
+     * @param cpu       for a CPU: a sample's own products, and defs over the windows that tile them ({@link Tiles})
      */
     static List<Item> of(Graph g, Layout layout, List<Def> defs, boolean gradients, boolean loss, Map<Tensor, Tensor> delivered,
-                         long minProduct, boolean perSampleProducts) {
+                         long minProduct, boolean cpu) {
         List<Item> items = new ArrayList<>();
         // by identity: a list's contains compares defs whole, every def against every other (n² for n defs)
         Set<Def> backward = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -36,7 +37,7 @@ final class Items {
         for (Def d : defs) {
             Tensor sum = backward.contains(d) ? layout.direct.get(d.tensor()) : null;
             // a sample's own product (a convolution after IM2COL) on a CPU, from PER_PRODUCT times the products' threshold
-            var each = perSampleProducts && minProduct != Integer.MAX_VALUE ? Contractions.perSample(d, minProduct * PER_PRODUCT) : null;
+            var each = cpu && minProduct != Integer.MAX_VALUE ? Contractions.perSample(d, minProduct * PER_PRODUCT) : null;
             if (sum != null) {
                 var outer = Contractions.outer(d, minProduct);
                 if (outer == null && each != null && d.body() == each.sum()) {
@@ -50,17 +51,18 @@ final class Items {
             if (weighted == null && each != null) {
                 items.add(new Nest(List.of(), List.of(each.into(d.tensor(), false))));
                 if (d.body() != each.sum()) {
-                    Ex rest = replace(d.body(), each.sum(), new Ex.Load(d.tensor(), Subscripts.of(d.vars())));
+                    Ex rest = Exprs.replace(d.body(), each.sum(), new Ex.Load(d.tensor(), Subscripts.of(d.vars())));
                     items.add(assign(d.vars(), d.tensor(), rest, false));
                 }
             } else if (weighted != null) {
                 items.add(weighted.product(d.tensor()));
                 if (d.body() != weighted.sum()) {
-                    Ex rest = replace(d.body(), weighted.sum(), new Ex.Load(d.tensor(), Subscripts.of(d.vars())));
+                    Ex rest = Exprs.replace(d.body(), weighted.sum(), new Ex.Load(d.tensor(), Subscripts.of(d.vars())));
                     items.add(assign(d.vars(), d.tensor(), rest, false));
                 }
             } else {
-                items.add(assign(d.vars(), d.tensor(), d.body(), false));
+                Nest tiles = cpu ? Tiles.of(d) : null;
+                items.add(tiles != null ? tiles : assign(d.vars(), d.tensor(), d.body(), false));
             }
             if (loss && d.tensor() == g.loss()) items.add(new Nest(List.of(), List.of(new Stmt.AddLoss(g.loss()))));
         }
@@ -95,11 +97,5 @@ final class Items {
         List<IndexVar> vs = new ArrayList<>();
         for (int r : t.shape) vs.add(new IndexVar("i" + vs.size(), r));
         return vs;
-    }
-
-    /** e with the node {@code target} (by identity) replaced. */
-    private static Ex replace(Ex e, Ex target, Ex with) {
-        if (e == target) return with;
-        return Exprs.mapChildren(e, c -> replace(c, target, with));
     }
 }

@@ -153,6 +153,26 @@ class JvmBackendTest {
         assertEquals(5, perSample, printed);
     }
 
+    /**
+     * TILES reaches the family: the adjoint of a pool whose stride is its window, over a map its windows tile, becomes a
+     * nest over the windows (a primed variable, the element's place in its window) in some of the family (TilesTest
+     * checks a family of its own against the interpreter); and in LeNet both pools' adjoints do.
+     */
+    @Test
+    void tilesReachTheConvolutionFamily() throws Exception {
+        int tiled = 0;
+        for (long seed = 0; seed < GradcheckFamilyTest.CONV_NETWORKS; seed += 1) {
+            var p = RandomConvNetworks.generate(seed);
+            Net net = compile("conv " + seed, p.source(), "gd", Compile.Options.DEFAULT.forKernels());
+            String printed = LoopPrinter.print(Schedule.of(net.graph(), net.optimizer(), SCHEDULES.get("loops")), IrPrinter.Style.UNICODE);
+            if (printed.contains("′ <")) tiled++;
+        }
+        assertTrue(tiled >= 5, tiled + " of the family's networks have a tiled pool adjoint");
+        Net lenet = compile("lenet.nn", Files.readString(Repo.root().resolve("samples/lenet.nn")), "adam", Compile.Options.DEFAULT.forKernels());
+        String printed = LoopPrinter.print(Schedule.of(lenet.graph(), lenet.optimizer(), Schedule.Options.DEFAULT), IrPrinter.Style.UNICODE);
+        assertEquals(2, printed.lines().takeWhile(l -> !l.startsWith("  then over")).filter(l -> l.contains("δa") && l.contains("′")).count(), printed);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("randomNetworks")
     void randomNetwork(String name, String source, String optimizer) { check(name, source, optimizer, 2); }
