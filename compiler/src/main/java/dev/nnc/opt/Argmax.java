@@ -15,10 +15,11 @@ import java.util.Set;
 
 /**
  * OPTIMIZE's last step: each window's argmax computed once. A max pool's subgradient is
- * {@code δa[c,i,j] = Σₖ Σₗ δm[c,k,l] · [i−2k+2 = argmax_p …] · …}, and its argmax depends on the window (c, k, l) only,
- * yet it stood in the def of every element of a: each of a window's four elements scanned the whole window again. An
- * argmax whose variables are fewer than those it is evaluated under becomes a tensor of its own over them
- * ({@code argmax_a[c,k,l] = argmax_p max_q a[c,2k+p−2,2l+q−2]}), defined just before its reader and read there.
+ * {@code δa[c,i,j] = Σₖ Σₗ δm[c,k,l] · [(i−2k+2, j−2l+2) = argmax_{p,q} a[c,2k+p−2,2l+q−2]] · …}, and its argmax
+ * depends on the window (c, k, l) only, yet it stood in the def of every element of a: each of a window's four
+ * elements scanned the whole window again. An argmax whose variables are fewer than those it is evaluated under
+ * becomes a tensor of its own over them ({@code argmax_a[c,k,l] = argmax_{p,q} a[c,2k+p−2,2l+q−2]}), defined just
+ * before its reader and read there.
  */
 final class Argmax {
     /** The most elements such a tensor may have, per sample: beyond it, scanning again beats storing. */
@@ -26,14 +27,14 @@ final class Argmax {
 
     private final Set<String> names;
     private final List<Def> hoisted = new ArrayList<>();
-    private List<Def> out;
+    /** The defs so far, each hoisted argmax before the def it came from. */
+    private final List<Def> out = new ArrayList<>();
 
     private Argmax(Set<String> names) { this.names = names; }
 
     /** The backward defs with their argmaxes hoisted; {@code names}: every tensor name the graph has. */
     static List<Def> hoist(List<Def> backward, Set<String> names) {
         var a = new Argmax(names);
-        a.out = new ArrayList<>();
         for (Def d : backward) a.out.add(d.withBody(a.walk(d.body(), d.vars(), List.of())));
         return a.out;
     }
