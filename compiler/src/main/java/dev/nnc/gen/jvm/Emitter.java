@@ -508,13 +508,41 @@ final class Emitter {
         }
     }
 
-    /** Σ or max over i: an accumulator in a local, a loop over i (over the values its guards allow, {@link Guards}). */
+    /**
+     * The most operations (ir.Cost) a guarded Σ is written out with. A loop narrowed to its guards runs between bounds
+     * known only at run time, which C2 does not unroll (it gives such a loop a pre-, main and post-loop, costly for a
+     * few passes); written out, each term tests its guard instead (col2im's 5 × 5 window: 12 % faster LeNet steps).
+     */
+    private static final int UNROLLED_SUM = 160;
+
+    /**
+     * Σ or max over i: an accumulator in a local, a loop over i (over the values its guards allow, {@link Guards}), or a
+     * short guarded Σ written out.
+     */
     private void reduce(IndexVar i, Ex body, boolean max) {
         int acc = local(t.size);
         t.constant(mv, max ? Double.NEGATIVE_INFINITY : 0);
         mv.visitVarInsn(t.store, acc);
         int term = local(t.size);
         List<Guards.Bound> bounds = max ? List.of() : Guards.of(i, body);
+        if (!bounds.isEmpty() && !Guards.atMostOne(bounds) && (long) i.range() * Cost.of(body) <= UNROLLED_SUM) {
+            // each term under its guards, a branch that goes the same way for most elements (the guarded-out terms add
+            // +0, which leaves a sum begun at +0 as it was: the same bits as the narrowed loop)
+            int iv = local(1);
+            vars.put(i, iv);
+            for (int v = 0; v < i.range(); v++) {
+                push(v);
+                mv.visitVarInsn(ISTORE, iv);
+                expr(body);
+                mv.visitVarInsn(t.store, term);
+                mv.visitVarInsn(t.load, acc);
+                mv.visitVarInsn(t.load, term);
+                mv.visitInsn(t.add);
+                mv.visitVarInsn(t.store, acc);
+            }
+            mv.visitVarInsn(t.load, acc);
+            return;
+        }
         Ex each = bounds.isEmpty() ? body : Guards.withoutGuards(i, body);
         loop(i, bounds, () -> {
             expr(each); // first, on an empty stack: it may hold a loop of its own
