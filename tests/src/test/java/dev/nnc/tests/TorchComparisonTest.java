@@ -89,13 +89,18 @@ class TorchComparisonTest {
     }
 
     @Test
-    void mlpMatchesTorch() throws Exception {
-        Graph graph = Nets.compile(Repo.root().resolve("samples/mlp.nn"));
+    void mlpMatchesTorch() throws Exception { sampleMatchesTorch("mlp", 777, 3, 235_146); }
+
+    /**
+     * A sample on 3 Fashion-MNIST-shaped samples: its he/xavier weights (drawn with {@code init}) with a little noise,
+     * so that the biases are not 0 and the logits not tiny, against PyTorch; {@code elements}: its parameters'.
+     */
+    private static void sampleMatchesTorch(String name, long seed, long init, int elements) throws Exception {
+        Graph graph = Nets.compile(Repo.root().resolve("samples/" + name + ".nn"));
         var interp = new Interpreter(graph);
-        var random = new SplittableRandom(777);
-        // he/xavier weights with a little noise, so that the biases are not 0 and the logits not tiny
-        perturb(interp, graph, 3, random, 0.02);
-        compare("mlp", graph, interp, images(3, random), 235_146);
+        var random = new SplittableRandom(seed);
+        perturb(interp, graph, init, random, 0.02);
+        compare(name, graph, interp, images(3, random), elements);
     }
 
     /** n Fashion-MNIST-shaped samples: 784 pixels in [0, 1) and a one-hot label of 10 classes. */
@@ -113,13 +118,7 @@ class TorchComparisonTest {
      * the pool's first maximum). Pixels in [0, 1) make ties in a pooling window as unlikely as in real images.
      */
     @Test
-    void lenetMatchesTorch() throws Exception {
-        Graph graph = Nets.compile(Repo.root().resolve("samples/lenet.nn"));
-        var interp = new Interpreter(graph);
-        var random = new SplittableRandom(5);
-        perturb(interp, graph, 11, random, 0.02);
-        compare("lenet", graph, interp, images(3, random), 61_706);
-    }
+    void lenetMatchesTorch() throws Exception { sampleMatchesTorch("lenet", 5, 11, 61_706); }
 
     /** Draws the network's initial weights, then adds N(0, noise²) to every element (biases included). */
     private static void perturb(Interpreter interp, Graph graph, long seed, SplittableRandom random, double noise) {
