@@ -44,6 +44,8 @@ final class Emitter {
     /** Where the slice starts (the method's {@code from} argument). */
     final int from;
     private int[] args = new int[0];
+    /** The locals holding values computed before the loop they are invariant in ({@link Invariants}). */
+    private final Map<Ex, Integer> invariants = new HashMap<>();
 
     Emitter(MethodVisitor mv, Num t, Map<Tensor, Storage> storage, int firstFree, int from) {
         this.mv = mv;
@@ -133,7 +135,17 @@ final class Emitter {
 
     private void statement(Stmt s, int lossSum) {
         switch (s) {
-            case Stmt.Loop l -> loop(l.v(), () -> statements(l.body(), lossSum));
+            case Stmt.Loop l -> {
+                List<Ex> hoisted = Invariants.of(l);
+                for (Ex e : hoisted) { // before the loop, on an empty stack: e may hold a loop of its own
+                    expr(e);
+                    int local = local(t.size);
+                    mv.visitVarInsn(t.store, local);
+                    invariants.put(e, local);
+                }
+                loop(l.v(), () -> statements(l.body(), lossSum));
+                hoisted.forEach(invariants::remove);
+            }
             case Stmt.Assign a -> assign(a);
             case Stmt.Product p -> product(p);
             case Stmt.AddLoss l -> {
@@ -335,6 +347,11 @@ final class Emitter {
 
     /** Pushes the value of e. */
     void expr(Ex e) {
+        Integer hoisted = invariants.get(e);
+        if (hoisted != null) {
+            mv.visitVarInsn(t.load, hoisted);
+            return;
+        }
         switch (e) {
             case Ex.Num n -> t.constant(mv, n.value());
             case Ex.Load l -> load(l);
