@@ -30,6 +30,8 @@ public final class VectorGemm {
     // For each lane bit h = 1, 2, 4, 8 of the summation trees: the lanes with bit h set, and lane i exchanged with i ^ h.
     private static final VectorMask<Float> HI1_F = high(FS, 1), HI2_F = high(FS, 2), HI4_F = high(FS, 4), HI8_F = high(FS, 8);
     private static final VectorShuffle<Float> SW1_F = swap(FS, 1), SW2_F = swap(FS, 2), SW4_F = swap(FS, 4), SW8_F = swap(FS, 8);
+    // Lanes 4r … 4r + 3 (row r of the dot tile's 16 sums, at 16 lanes)
+    private static final VectorMask<Float> ROW0_F = lanes(FS, 0), ROW1_F = lanes(FS, 4), ROW2_F = lanes(FS, 8), ROW3_F = lanes(FS, 12);
     private static final VectorMask<Double> HI1_D = high(DS, 1), HI2_D = high(DS, 2), HI4_D = high(DS, 4), HI8_D = high(DS, 8);
     private static final VectorShuffle<Double> SW1_D = swap(DS, 1), SW2_D = swap(DS, 2), SW4_D = swap(DS, 4), SW8_D = swap(DS, 8);
     // Register tile: MR rows × NV vectors; measured on AVX-512 (32 vector registers), see GemmBench.
@@ -136,13 +138,68 @@ public final class VectorGemm {
                 }
             }
         }
-        for (int i = 0; i < m; i++) {
-            for (int j = i < mw ? nw : 0; j < n; j++) {
+        // What the tiles leave, four sums at a time where there are four: the last columns of the tiles' rows, then the
+        // last rows (a single sum's one accumulator waits on its own FMAs: a quarter of the throughput).
+        int n4 = k < LF ? 0 : n - n % 4;
+        for (int i = 0; i < mw; i += DR_F) {
+            for (int j = nw; j < n; j++) {
+                dot4F(k, b, bOff + j * bCol, a, aOff + i * aRow, aRow, sums);
+                for (int r = 0; r < 4; r++) {
+                    int o = cOff + (i + r) * cRow + j;
+                    c[o] = add ? c[o] + sums[r] : sums[r];
+                }
+            }
+        }
+        for (int i = mw; i < m; i++) {
+            for (int j = 0; j < n4; j += 4) {
+                dot4F(k, a, aOff + i * aRow, b, bOff + j * bCol, bCol, sums);
+                for (int r = 0; r < 4; r++) {
+                    int o = cOff + i * cRow + j + r;
+                    c[o] = add ? c[o] + sums[r] : sums[r];
+                }
+            }
+            for (int j = n4; j < n; j++) {
                 int o = cOff + i * cRow + j;
                 float s = dot1F(k, a, aOff + i * aRow, b, bOff + j * bCol);
                 c[o] = add ? c[o] + s : s;
             }
         }
+    }
+
+    /**
+     * Four dot products over the full depth, of u with v, v + vStride, v + 2·vStride and v + 3·vStride (a row of A with
+     * four columns of B, or a column of B with four rows of A), into s[0 … 3]: four accumulators, the last partial vector
+     * masked (its dead lanes zero in both operands), the lanes summed by the dot tile's tree. k ≥ LF.
+     */
+    private static void dot4F(int k, float[] u, int ui, float[] v, int vi, int vStride, float[] s) {
+        FloatVector c0 = FloatVector.zero(FS), c1 = FloatVector.zero(FS), c2 = FloatVector.zero(FS), c3 = FloatVector.zero(FS);
+        int v1 = vi + vStride, v2 = vi + 2 * vStride, v3 = vi + 3 * vStride, kv = k - k % LF;
+        for (int p = 0; p < kv; p += LF) {
+            FloatVector x = FloatVector.fromArray(FS, u, ui + p);
+            c0 = x.fma(FloatVector.fromArray(FS, v, vi + p), c0);
+            c1 = x.fma(FloatVector.fromArray(FS, v, v1 + p), c1);
+            c2 = x.fma(FloatVector.fromArray(FS, v, v2 + p), c2);
+            c3 = x.fma(FloatVector.fromArray(FS, v, v3 + p), c3);
+        }
+        if (kv < k) {
+            VectorMask<Float> live = FS.indexInRange(kv, k);
+            FloatVector x = FloatVector.fromArray(FS, u, ui + kv, live);
+            c0 = x.fma(FloatVector.fromArray(FS, v, vi + kv, live), c0);
+            c1 = x.fma(FloatVector.fromArray(FS, v, v1 + kv, live), c1);
+            c2 = x.fma(FloatVector.fromArray(FS, v, v2 + kv, live), c2);
+            c3 = x.fma(FloatVector.fromArray(FS, v, v3 + kv, live), c3);
+        }
+        c0 = c0.blend(c1, HI1_F).add(c1.blend(c0, HI1_F).rearrange(SW1_F));
+        c2 = c2.blend(c3, HI1_F).add(c3.blend(c2, HI1_F).rearrange(SW1_F));
+        if (LF == 2) {
+            c0.intoArray(s, 0);
+            c2.intoArray(s, 2);
+            return;
+        }
+        c0 = c0.blend(c2, HI2_F).add(c2.blend(c0, HI2_F).rearrange(SW2_F));
+        if (LF >= 8) c0 = c0.add(c0.rearrange(SW4_F));
+        if (LF >= 16) c0 = c0.add(c0.rearrange(SW8_F));
+        c0.intoArray(s, 0); // lanes 0 … 3
     }
 
     private static float dot1F(int k, float[] a, int ai, float[] b, int bi) {
@@ -422,6 +479,23 @@ public final class VectorGemm {
         }
         if (LF >= 16) c00 = c00.blend(c20, HI8_F).add(c20.blend(c00, HI8_F).rearrange(SW8_F));
         // Each accumulator left, the one that started at x = 4r + j (a multiple of LF), holds sums x to x + LF - 1 in order.
+        if (LF == 16) {
+            // lanes 4r … 4r + 3 are row r's four sums: each row read (where adding) and written by a masked access to
+            // the vector whose lane 4r falls on the row's first element, not by 16 lane reads and scalar adds
+            int o0 = ci, o1 = ci + cRow - 4, o2 = ci + 2 * cRow - 8, o3 = ci + 3 * cRow - 12;
+            if (add) {
+                FloatVector old = FloatVector.fromArray(FS, c, o0, ROW0_F)
+                        .blend(FloatVector.fromArray(FS, c, o1, ROW1_F), ROW1_F)
+                        .blend(FloatVector.fromArray(FS, c, o2, ROW2_F), ROW2_F)
+                        .blend(FloatVector.fromArray(FS, c, o3, ROW3_F), ROW3_F);
+                c00 = old.add(c00);
+            }
+            c00.intoArray(c, o0, ROW0_F);
+            c00.intoArray(c, o1, ROW1_F);
+            c00.intoArray(c, o2, ROW2_F);
+            c00.intoArray(c, o3, ROW3_F);
+            return;
+        }
         float s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33;
         if (LF == 16) {
             // 16 lane reads, not a store to s and 16 loads: in a method this large C2 left that store to the Vector API's
@@ -552,6 +626,13 @@ public final class VectorGemm {
     private static <E> VectorSpecies<E> clamped(VectorSpecies<E> preferred) {
         int bits = Math.min(Math.max(preferred.vectorBitSize(), 2 * preferred.elementSize()), 512);
         return VectorSpecies.of(preferred.elementType(), VectorShape.forBitSize(bits));
+    }
+
+    /** Lanes from … from + 3 (none past the species' lanes). */
+    private static <E> VectorMask<E> lanes(VectorSpecies<E> species, int from) {
+        long bits = 0;
+        for (int i = from; i < Math.min(from + 4, species.length()); i++) bits |= 1L << i;
+        return VectorMask.fromLong(species, bits);
     }
 
     /** The lanes whose index has bit h set (none where h is past the species' lanes). */
