@@ -78,7 +78,7 @@ public final class Schedule {
         Set<Tensor> outputs = new LinkedHashSet<>(split.outputs());
         // On the CPU, train delivers the outputs too, so that a training run scores its batches as it trains them
         // instead of evaluating the training data again after every epoch (a GPU's run does not read them).
-        var train = method(split, layout, split.defs(), true, true, options.target() == Target.CPU ? new LinkedHashSet<>(outputs) : Set.of(), options);
+        var train = method(split, layout, Early.of(split), true, true, options.target() == Target.CPU ? new LinkedHashSet<>(outputs) : Set.of(), options);
         var predict = method(split, layout, needed(split, outputs), false, false, outputs, options);
         outputs.add(split.loss());
         var evaluate = method(split, layout, needed(split, outputs), false, true, new LinkedHashSet<>(split.outputs()), options);

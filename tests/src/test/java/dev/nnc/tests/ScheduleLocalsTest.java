@@ -55,8 +55,9 @@ class ScheduleLocalsTest {
 
     /**
      * What a per-sample block both writes and reads lives in scratch, one sample's worth each thread reuses: LeNet's
-     * adjoints of its convolutions and pools. What the backward pass reads of the forward pass, what a product over
-     * the samples reads and what is delivered lives in workspace, a value per sample; on a GPU nothing is scratch.
+     * adjoints of its convolutions and pools, and its convolutions' outputs, whose pools' argmaxes are computed in the
+     * forward pass (EARLY). What the backward pass reads of the forward pass, what a product over the samples reads
+     * and what is delivered lives in workspace, a value per sample; on a GPU nothing is scratch.
      */
     @Test
     void aBlocksOwnValuesAreScratchOnTheCpuAndNowhereElse() throws Exception {
@@ -65,14 +66,33 @@ class ScheduleLocalsTest {
         var storage = Schedule.of(lenet, null, Schedule.Options.DEFAULT).train().storage();
         Map<String, Storage> byName = new HashMap<>();
         storage.forEach((t, s) -> byName.put(t.name, s));
-        for (String t : List.of("pad_x", "argmax_z_a1", "δa1", "δm1", "δcol_m1", "δa2", "argmax_z_a2")) {
+        for (String t : List.of("pad_x", "z_a1", "z_a2", "δa1", "δm1", "δcol_m1", "δa2")) {
             assertInstanceOf(Storage.Scratch.class, byName.get(t), t);
         }
-        for (String t : List.of("col_pad_x", "z_a1", "m1", "col_m1", "z_a2", "m2", "h3", "prob", "δh3", "δm2")) {
+        for (String t : List.of("col_pad_x", "argmax_z_a1", "m1", "col_m1", "argmax_z_a2", "m2", "h3", "prob", "δh3", "δm2")) {
             assertInstanceOf(Storage.Work.class, byName.get(t), t);
         }
         var gpu = Schedule.of(lenet, null, Schedule.Options.GPU).train().storage();
         assertTrue(gpu.values().stream().noneMatch(Storage.Scratch.class::isInstance), gpu.toString());
+    }
+
+    /**
+     * EARLY: a pool's argmax reads only its forward pre-activation, four times its size, which nothing else of the
+     * backward pass reads, so training computes it in the forward pass's block, beside the pool; predicting never does.
+     */
+    @Test
+    void thePoolsArgmaxesAreComputedInTheForwardPassWhenTraining() throws Exception {
+        var checked = Frontend.check(Repo.root().resolve("samples/lenet.nn")).checked();
+        Graph lenet = Compile.graph(checked, Compile.network(checked, null), Compile.Options.DEFAULT.forKernels());
+        assertTrue(lenet.backward().stream().anyMatch(d -> d.tensor().name.equals("argmax_z_a1")), "the graph keeps it in the backward pass");
+        var program = Schedule.of(lenet, null, Schedule.Options.DEFAULT);
+        List<String> forwardBlock = new ArrayList<>();
+        Schedule.touched(program.train().blocks().get(1)).forEach(t -> forwardBlock.add(t.name));
+        assertTrue(forwardBlock.containsAll(List.of("z_a1", "argmax_z_a1", "m1", "z_a2", "argmax_z_a2", "m2")), forwardBlock.toString());
+        assertTrue(forwardBlock.stream().noneMatch(n -> n.startsWith("δ")), forwardBlock.toString());
+        for (Block b : program.predict().blocks()) {
+            assertTrue(Schedule.touched(b).stream().noneMatch(t -> t.name.startsWith("argmax")), "predict computes no argmax");
+        }
     }
 
     @Test
