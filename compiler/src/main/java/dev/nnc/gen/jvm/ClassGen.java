@@ -106,7 +106,7 @@ public final class ClassGen {
         mv.visitInsn(DCONST_0);
         for (int k = 0; k < p.blocks().size(); k++) {
             String blockName = name + "$" + k;
-            block(cw, blockName, p.blocks().get(k), p, t, anySize);
+            block(cw, blockName, p.blocks().get(k), p, t, anySize, owner);
             mv.visitVarInsn(ALOAD, 0);
             mv.visitVarInsn(ALOAD, BUF);
             mv.visitVarInsn(ILOAD, FROM);
@@ -127,11 +127,12 @@ public final class ClassGen {
     private static final String BLOCK = "([Ljava/lang/Object;II)D";
 
     /** One block as a private method returning the loss it adds (0 for most). */
-    private static void block(ClassWriter cw, String name, Block b, LoopProgram.Entry p, Num t, boolean anySize) {
+    private static void block(ClassWriter cw, String name, Block b, LoopProgram.Entry p, Num t, boolean anySize, String owner) {
         var size = new CodeSize(cw.visitMethod(ACC_PRIVATE, name, BLOCK, null, null));
         MethodVisitor mv = size;
         mv.visitCode();
         var e = new Emitter(mv, t, p.storage(), FIRST_FREE, FROM);
+        e.methods = new Lanes.Methods(cw, owner, name, BUF);
         e.loadArrays(BUF, b);
         int lossSum = e.local(2);
         mv.visitInsn(DCONST_0);

@@ -31,7 +31,7 @@ import org.objectweb.asm.MethodVisitor;
 final class Emitter {
     final MethodVisitor mv;
     final Num t;
-    private final Map<Tensor, Storage> storage;
+    final Map<Tensor, Storage> storage;
     /** The local holding each array slot's array, loaded once at the method's start. */
     private final Map<Integer, Integer> arrays = new HashMap<>();
     private final Map<IndexVar, Integer> vars = new IdentityHashMap<>();
@@ -44,6 +44,14 @@ final class Emitter {
     /** Where the slice starts (the method's {@code from} argument). */
     final int from;
     private int[] args = new int[0];
+    /**
+     * Where a nest with a loop that runs on vectors gets a method of its own ({@link Lanes.Methods}; null: no such
+     * loops, or this is that method); {@code vectors}: whether this method's qualifying loops run on vectors.
+     */
+    Lanes.Methods methods;
+    boolean vectors;
+    /** How many statement loops the statement being emitted is in. */
+    private int depth;
     /** The locals holding values computed before the loop they are invariant in ({@link Invariants}). */
     private final Map<Ex, Integer> invariants = new HashMap<>();
 
@@ -92,7 +100,12 @@ final class Emitter {
     /** Loads {@code buf[slot]} (cast to the array type) into a local, for every slot the block uses. */
     void loadArrays(int buf, Block block) {
         // the block's own tensors, not every tensor's storage: a program of n blocks would take n² steps
-        for (Tensor used : Schedule.touched(block)) {
+        loadArrays(buf, Schedule.touched(block));
+    }
+
+    /** Loads {@code buf[slot]} into a local for every slot of these tensors. */
+    void loadArrays(int buf, java.util.Collection<Tensor> tensors) {
+        for (Tensor used : tensors) {
             Storage s = storage.get(used);
             if (s == null) continue;
             int slot = s.slot();
@@ -136,15 +149,19 @@ final class Emitter {
     private void statement(Stmt s, int lossSum) {
         switch (s) {
             case Stmt.Loop l -> {
-                List<Ex> hoisted = Invariants.of(l);
-                for (Ex e : hoisted) { // before the loop, on an empty stack: e may hold a loop of its own
-                    expr(e);
-                    int local = local(t.size);
-                    mv.visitVarInsn(t.store, local);
-                    invariants.put(e, local);
+                if (depth == 0 && methods != null && Lanes.within(l, this::isRegister)) {
+                    // on vectors where the Vector API is there (a method of its own), else the scalar loops: the same bits
+                    Label scalar = new Label(), end = new Label();
+                    mv.visitFieldInsn(GETSTATIC, ClassGen.GEMM, "VECTOR", "Z");
+                    mv.visitJumpInsn(IFEQ, scalar);
+                    methods.call(this, l);
+                    mv.visitJumpInsn(GOTO, end);
+                    mv.visitLabel(scalar);
+                    nest(l, lossSum);
+                    mv.visitLabel(end);
+                } else {
+                    nest(l, lossSum);
                 }
-                loop(l.v(), () -> statements(l.body(), lossSum));
-                hoisted.forEach(invariants::remove);
             }
             case Stmt.Assign a -> assign(a);
             case Stmt.Product p -> product(p);
@@ -156,6 +173,22 @@ final class Emitter {
                 mv.visitVarInsn(DSTORE, lossSum);
             }
         }
+    }
+
+    /** A loop and the loops in it, what they compute the same in every pass computed before. */
+    private void nest(Stmt.Loop l, int lossSum) {
+        List<Ex> hoisted = Invariants.of(l);
+        for (Ex e : hoisted) { // before the loop, on an empty stack: e may hold a loop of its own
+            expr(e);
+            int local = local(t.size);
+            mv.visitVarInsn(t.store, local);
+            invariants.put(e, local);
+        }
+        depth++;
+        if (vectors && Lanes.applies(l, this::isRegister)) Lanes.loop(this, l);
+        else loop(l.v(), () -> statements(l.body(), lossSum));
+        depth--;
+        hoisted.forEach(invariants::remove);
     }
 
     /** {@code for (v = 0; v < range; v++) body}. */
@@ -283,7 +316,7 @@ final class Emitter {
         mv.visitVarInsn(t.load, second);
     }
 
-    private boolean isRegister(Tensor x) {
+    boolean isRegister(Tensor x) {
         Storage s = storage.get(x);
         return s == null || s instanceof Storage.Registers || registers.containsKey(x) && !(s instanceof Storage.Work || s instanceof Storage.Scratch);
     }
@@ -427,7 +460,7 @@ final class Emitter {
     }
 
     /** Jumps to {@code no} unless the condition holds: a comparison, a delta or a guard as itself, else ≠ 0. */
-    private void test(Ex cond, Label no) {
+    void test(Ex cond, Label no) {
         switch (cond) {
             case Ex.Cmp c -> {
                 pair(c.a(), c.b());
@@ -530,7 +563,7 @@ final class Emitter {
      * known only at run time, which C2 does not unroll (it gives such a loop a pre-, main and post-loop, costly for a
      * few passes); written out, each term tests its guard instead (col2im's 5 × 5 window: 12 % faster LeNet steps).
      */
-    private static final int UNROLLED_SUM = 160;
+    static final int UNROLLED_SUM = 160;
 
     /**
      * Σ or max over i: an accumulator in a local, a loop over i (over the values its guards allow, {@link Guards}), or a
@@ -573,7 +606,7 @@ final class Emitter {
         mv.visitVarInsn(t.load, acc);
     }
 
-    private void index(Idx i) {
+    void index(Idx i) {
         switch (i) {
             case Idx.Fixed f -> push(f.position());
             case Idx.Var v -> mv.visitVarInsn(ILOAD, var(v.v()));
@@ -667,6 +700,16 @@ final class Emitter {
     private void loops(List<IndexVar> vars, int k, Runnable body) {
         if (k == vars.size()) body.run();
         else loop(vars.get(k), () -> loops(vars, k + 1, body));
+    }
+
+    /** The local holding e, computed before the loop it is invariant in; null if it is not. */
+    Integer hoisted(Ex e) { return invariants.get(e); }
+
+    /** A new local for v's value, which subscripts read from then on. */
+    int bind(IndexVar v) {
+        int l = local(1);
+        vars.put(v, l);
+        return l;
     }
 
     void load(Ex.Load l) {

@@ -8,6 +8,13 @@ import dev.nnc.runtime.train.Metrics;
 final class Arrays {
     private Arrays() {}
 
+    /**
+     * Elements past its end that a generated network's own array (workspace, scratch, gradient sums) has: a loop on
+     * vectors masks off the lanes past a row's end, but a masked access whose whole vector would leave the array takes
+     * the Vector API's slow path, lane by lane (a bias's last row took 15 % of a LeNet step). A vector has at most 16.
+     */
+    static final int SLACK = 16;
+
     static Object allocate(DType type, int n) {
         return switch (type) {
             case F32 -> new float[n];

@@ -108,7 +108,7 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
 
         Worker() {
             buf[layout.parameters()] = params;
-            buf[layout.gradients()] = Arrays.allocate(type, size);
+            buf[layout.gradients()] = Arrays.allocate(type, size + Arrays.SLACK);
         }
 
         /** Workspace for {@code n} samples; the batch's inputs and targets. */
@@ -117,8 +117,8 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
                 capacity = Math.max(n, 2 * capacity);
                 for (int s = 0; s < buf.length; s++) {
                     var slot = layout.slots().get(s);
-                    if (slot.kind() == Layout.Kind.WORK) buf[s] = Arrays.allocate(type, Math.max(1, slot.size() * capacity));
-                    if (slot.kind() == Layout.Kind.SCRATCH && buf[s] == null) buf[s] = Arrays.allocate(type, Math.max(1, slot.size()));
+                    if (slot.kind() == Layout.Kind.WORK) buf[s] = Arrays.allocate(type, slot.size() * capacity + Arrays.SLACK);
+                    if (slot.kind() == Layout.Kind.SCRATCH && buf[s] == null) buf[s] = Arrays.allocate(type, slot.size() + Arrays.SLACK);
                 }
             }
             for (int s : layout.inputs()) buf[s] = columns[s];

@@ -18,7 +18,8 @@ package dev.nnc.runtime.kernel;
  * VectorGemm is compiled against Java 17's version of the module and calls only what every version since has.
  */
 public final class Gemm {
-    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+    /** Whether the Vector API is there to use (generated code tests it before a loop it runs on vectors). */
+    public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
             && !"false".equals(System.getProperty("nnc.vector"));
 
     private Gemm() {}

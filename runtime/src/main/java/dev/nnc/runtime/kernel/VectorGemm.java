@@ -24,8 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * differ from {@link ScalarGemm}'s, which adds in another order; each path is reproducible by itself.
  */
 public final class VectorGemm {
-    private static final VectorSpecies<Float> FS = clamped(FloatVector.SPECIES_PREFERRED);
-    private static final VectorSpecies<Double> DS = clamped(DoubleVector.SPECIES_PREFERRED);
+    private static final VectorSpecies<Float> FS = VectorLanes.F;
+    private static final VectorSpecies<Double> DS = VectorLanes.D;
     private static final int LF = FS.length(), LD = DS.length();
     // For each lane bit h = 1, 2, 4, 8 of the summation trees: the lanes with bit h set, and lane i exchanged with i ^ h.
     private static final VectorMask<Float> HI1_F = high(FS, 1), HI2_F = high(FS, 2), HI4_F = high(FS, 4), HI8_F = high(FS, 8);
@@ -620,12 +620,6 @@ public final class VectorGemm {
         c[o2] = add ? c[o2] + s20 : s20; c[o2 + 1] = add ? c[o2 + 1] + s21 : s21; c[o2 + 2] = add ? c[o2 + 2] + s22 : s22; c[o2 + 3] = add ? c[o2 + 3] + s23 : s23;
         int o3 = ci + 3 * cRow;
         c[o3] = add ? c[o3] + s30 : s30; c[o3 + 1] = add ? c[o3 + 1] + s31 : s31; c[o3 + 2] = add ? c[o3 + 2] + s32 : s32; c[o3 + 3] = add ? c[o3 + 3] + s33 : s33;
-    }
-
-    /** The preferred species within 2 lanes and 512 bits, the widths whose summation trees dotF and dotD spell out. */
-    private static <E> VectorSpecies<E> clamped(VectorSpecies<E> preferred) {
-        int bits = Math.min(Math.max(preferred.vectorBitSize(), 2 * preferred.elementSize()), 512);
-        return VectorSpecies.of(preferred.elementType(), VectorShape.forBitSize(bits));
     }
 
     /** Lanes from … from + 3 (none past the species' lanes). */

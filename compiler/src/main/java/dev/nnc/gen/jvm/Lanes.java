@@ -1,0 +1,456 @@
+package dev.nnc.gen.jvm;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import dev.nnc.ir.Ex;
+import dev.nnc.ir.Exprs;
+import dev.nnc.ir.Idx;
+import dev.nnc.ir.IndexVar;
+import dev.nnc.ir.Offset;
+import dev.nnc.ir.Tensor;
+import dev.nnc.schedule.Stmt;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * An innermost loop run a vector of elements at a time, on the Vector API: {@code col[k,p,q,i,j] = x[k,i+p−1,j+q−1]}
+ * copies 16 floats of a row a step, a convolution's input gradient {@code δm1[k,i,j] = Σₚ Σ_q δcol[…, j−q+1] · [1 ≤
+ * j−q+1 ≤ 10] …} adds 16 sums' terms a step, each guard on j a mask of lanes. C2 vectorises none of these itself:
+ * the rows are short (28, 10, 14 elements), and a block's tensors share one array, so it cannot tell a store from
+ * the loads it must not pass.
+ *
+ * <p>A loop qualifies when every statement in it writes its tensor's elements one after another along the loop's
+ * variable j (stride 1), reads each tensor at stride 1 or 0 along j (0: one value for every lane, a broadcast), and
+ * reads what the loop writes only at the element being written. Its values may add, subtract, multiply, divide,
+ * negate, compare (a mask) and select, and sum; a guard whose subscript moves with j is a mask, one that does not is
+ * a branch as in scalar code. Each lane computes what the scalar loop computes for its element, operation for
+ * operation (no fused multiply-add): the same bits. A guarded-out term is +0 in its lane rather than skipped, which
+ * leaves a sum begun at +0 as it was. The last step's lanes past the loop's end are masked, their loads and stores
+ * not made.
+ *
+ * <p>The generated class must load where the module is absent (Java 17 without {@code --add-modules}), so the vector
+ * loop runs only where {@code Gemm.VECTOR} holds, beside the scalar loop, and its values are typed as the abstract
+ * {@code Vector} and {@code VectorMask} throughout: the verifier then never compares two of the module's classes,
+ * which would load them.
+ */
+final class Lanes {
+    private Lanes() {}
+
+    private static final String PKG = "jdk/incubator/vector/";
+    private static final String VECTOR = PKG + "Vector", MASK = PKG + "VectorMask", SPECIES = PKG + "VectorSpecies";
+    private static final String V = "L" + VECTOR + ";", M = "L" + MASK + ";", S = "L" + SPECIES + ";";
+    private static final String HOME = "dev/nnc/runtime/kernel/VectorLanes";
+    /** The fewest iterations a loop runs on vectors: shorter ones stay scalar. */
+    static final int MIN_ELEMENTS = 8;
+
+    /**
+     * Whether a nest gets a method of its own, for a loop in it that runs on vectors: it holds only loops and
+     * assignments, and reads and writes only arrays (its method gets the arrays, not the caller's locals).
+     */
+    static boolean within(Stmt.Loop nest, Predicate<Tensor> register) {
+        boolean[] any = {false}, plain = {true};
+        scan(nest, register, any, plain);
+        return any[0] && plain[0];
+    }
+
+    private static void scan(Stmt s, Predicate<Tensor> register, boolean[] any, boolean[] plain) {
+        switch (s) {
+            case Stmt.Loop l -> {
+                any[0] |= applies(l, register);
+                l.body().forEach(b -> scan(b, register, any, plain));
+            }
+            case Stmt.Assign a -> {
+                plain[0] &= !register.test(a.t());
+                for (Tensor t : Exprs.reads(a.value())) plain[0] &= !register.test(t);
+            }
+            case Stmt.Product p -> plain[0] = false;
+            case Stmt.AddLoss l -> plain[0] = false;
+        }
+    }
+
+    /** Whether the loop runs on vectors; {@code register}: whether a tensor lives in locals rather than an array. */
+    static boolean applies(Stmt.Loop loop, Predicate<Tensor> register) {
+        if (loop.v().range() < MIN_ELEMENTS || loop.body().isEmpty()) return false;
+        IndexVar j = loop.v();
+        Set<Tensor> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Stmt s : loop.body()) {
+            if (!(s instanceof Stmt.Assign a) || register.test(a.t()) || stride(a.t(), a.at(), j) != 1) return false;
+            written.add(a.t());
+        }
+        for (Stmt s : loop.body()) {
+            Stmt.Assign a = (Stmt.Assign) s;
+            boolean[] ok = {true};
+            Exprs.visit(a.value(), x -> {
+                if (!ok[0]) return;
+                ok[0] = switch (x) {
+                    case Ex.Num n -> true;
+                    case Ex.Load l -> {
+                        int st = stride(l.tensor(), l.idx(), j);
+                        if (written.contains(l.tensor())) yield l.idx().equals(((Stmt.Assign) owner(loop, l.tensor())).at()) && st == 1;
+                        yield !register.test(l.tensor()) && (st == 0 || st == 1);
+                    }
+                    case Ex.Binary b -> b.op() != Ex.BinOp.POW;
+                    case Ex.Neg n -> true;
+                    case Ex.Select sel -> condition(sel.cond(), j);
+                    case Ex.Cmp c -> true; // as a select's condition (checked there) or a value
+                    case Ex.InRange r -> true;
+                    case Ex.Same same -> true;
+                    case Ex.Sum sum -> sum.i() != j;
+                    case Ex.Annotated w -> true;
+                    default -> false;
+                };
+            });
+            if (!ok[0]) return false;
+            // a condition or bracket standing as a value (not a select's condition) is not vectorised
+            boolean[] bare = {false};
+            bareConditions(a.value(), bare);
+            if (bare[0]) return false;
+        }
+        return true;
+    }
+
+    /** The statement writing t in the loop. */
+    private static Stmt owner(Stmt.Loop loop, Tensor t) {
+        for (Stmt s : loop.body()) if (s instanceof Stmt.Assign a && a.t() == t) return a;
+        throw new IllegalStateException("internal: " + t + " is not written in the loop");
+    }
+
+    /** A select's condition that lanes can take: a guard moving with j at stride 1, or not with j, or a comparison. */
+    private static boolean condition(Ex cond, IndexVar j) {
+        return switch (cond) {
+            case Ex.InRange r -> {
+                int c = coefficient(r.at(), j);
+                yield c == 0 || c == 1;
+            }
+            case Ex.Same s -> coefficient(s.a(), j) == 0 && coefficient(s.b(), j) == 0;
+            case Ex.Cmp c -> true;
+            default -> false;
+        };
+    }
+
+    private static void bareConditions(Ex e, boolean[] bare) {
+        switch (e) {
+            case Ex.Cmp c -> bare[0] = true;
+            case Ex.InRange r -> bare[0] = true;
+            case Ex.Same s -> bare[0] = true;
+            case Ex.Select s -> {
+                if (s.cond() instanceof Ex.Cmp c) {
+                    bareConditions(c.a(), bare);
+                    bareConditions(c.b(), bare);
+                }
+                bareConditions(s.then(), bare);
+                bareConditions(s.otherwise(), bare);
+            }
+            default -> Exprs.mapChildren(e, c -> {
+                bareConditions(c, bare);
+                return c;
+            });
+        }
+    }
+
+    /** How far apart the elements of consecutive j are, in t's array. */
+    static int stride(Tensor t, List<Idx> at, IndexVar j) {
+        int s = 0;
+        for (Offset.Term term : Offset.of(t, at).terms()) if (term.v() == j) s += term.stride();
+        return s;
+    }
+
+    private static int coefficient(Idx i, IndexVar j) {
+        int c = 0;
+        for (Idx.Term t : Idx.terms(i)) if (t.v() == j) c += t.coefficient();
+        return c;
+    }
+
+    /**
+     * The methods of a class's nests that run on vectors. Each is a private method of its own, {@code (buf, from,
+     * sample, relative)}, so that C2 compiles its vector operations in a method small enough to inline them all
+     * (in a block's method of a few thousand bytes it did not, and every vector became an object).
+     */
+    static final class Methods {
+        private static final String DESC = "([Ljava/lang/Object;III)V";
+        private final org.objectweb.asm.ClassWriter cw;
+        private final String owner, prefix;
+        private final int buf;
+        private int count;
+
+        Methods(org.objectweb.asm.ClassWriter cw, String owner, String prefix, int buf) {
+            this.cw = cw;
+            this.owner = owner;
+            this.prefix = prefix;
+            this.buf = buf;
+        }
+
+        /** Emits the nest's method and, in the caller, the call to it. */
+        void call(Emitter caller, Stmt.Loop nest) {
+            String name = prefix + "$lanes" + count++;
+            MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, name, DESC, null, null);
+            mv.visitCode();
+            var e = new Emitter(mv, caller.t, caller.storage, 5, 2);
+            e.vectors = true;
+            e.sample = caller.sample < 0 ? -1 : 3;
+            e.relative = caller.relative < 0 ? -1 : 4;
+            java.util.Set<Tensor> touched = new java.util.LinkedHashSet<>();
+            touched(nest, touched);
+            e.loadArrays(1, touched);
+            e.statements(List.of(nest), -1);
+            mv.visitInsn(RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+            MethodVisitor c = caller.mv;
+            c.visitVarInsn(ALOAD, 0);
+            c.visitVarInsn(ALOAD, buf);
+            c.visitVarInsn(ILOAD, caller.from);
+            if (caller.sample < 0) c.visitInsn(ICONST_0);
+            else c.visitVarInsn(ILOAD, caller.sample);
+            if (caller.relative < 0) c.visitInsn(ICONST_0);
+            else c.visitVarInsn(ILOAD, caller.relative);
+            c.visitMethodInsn(INVOKESPECIAL, owner, name, DESC, false);
+        }
+
+        private static void touched(Stmt s, java.util.Set<Tensor> out) {
+            switch (s) {
+                case Stmt.Loop l -> l.body().forEach(b -> touched(b, out));
+                case Stmt.Assign a -> {
+                    out.add(a.t());
+                    out.addAll(Exprs.valueReads(a.value()));
+                }
+                case Stmt.Product p -> { }
+                case Stmt.AddLoss l -> { }
+            }
+        }
+    }
+
+    // ─── The loop ────────────────────────────────────────────────────────────────────────────────────────
+
+    /** {@code for (j = 0; j < range; j += lanes) { mask = lanes j … range − 1; each statement on vectors }}. */
+    static void loop(Emitter e, Stmt.Loop loop) {
+        MethodVisitor mv = e.mv;
+        IndexVar j = loop.v();
+        int jl = e.bind(j), mask = e.local(1);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, jl);
+        Label top = new Label(), done = new Label();
+        mv.visitLabel(top);
+        mv.visitVarInsn(ILOAD, jl);
+        e.push(j.range());
+        mv.visitJumpInsn(IF_ICMPGE, done);
+        species(e);
+        mv.visitVarInsn(ILOAD, jl);
+        e.push(j.range());
+        mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "indexInRange", "(II)" + M, true);
+        mv.visitVarInsn(ASTORE, mask);
+        for (Stmt s : loop.body()) {
+            Stmt.Assign a = (Stmt.Assign) s;
+            value(e, a.value(), mask, j);
+            if (a.add()) {
+                load(e, a.t(), a.at(), mask);
+                mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "add", "(" + V + ")" + V, false);
+            }
+            mv.visitTypeInsn(CHECKCAST, typed(e));
+            e.address(a.t(), a.at());
+            mv.visitVarInsn(ALOAD, mask);
+            mv.visitMethodInsn(INVOKEVIRTUAL, typed(e), "intoArray", "(" + e.t.array + "I" + M + ")V", false);
+        }
+        mv.visitVarInsn(ILOAD, jl);
+        mv.visitFieldInsn(GETSTATIC, HOME, e.t == Num.F ? "LF" : "LD", "I");
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, jl);
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(done);
+    }
+
+    private static String typed(Emitter e) { return PKG + (e.t == Num.F ? "FloatVector" : "DoubleVector"); }
+
+    private static void iota(Emitter e) {
+        e.mv.visitFieldInsn(GETSTATIC, HOME, e.t == Num.F ? "IOTA_F" : "IOTA_D", V);
+    }
+
+    private static void species(Emitter e) {
+        e.mv.visitFieldInsn(GETSTATIC, HOME, e.t == Num.F ? "F" : "D", S);
+    }
+
+    /** Pushes the lanes of e (a Vector) for the elements j … j + lanes − 1; mask: the lanes that may read. */
+    private static void value(Emitter e, Ex x, int mask, IndexVar j) {
+        MethodVisitor mv = e.mv;
+        Integer hoisted = e.hoisted(x);
+        if (hoisted != null) {
+            mv.visitVarInsn(e.t.load, hoisted);
+            broadcast(e);
+            return;
+        }
+        switch (x) {
+            case Ex.Num n -> {
+                e.t.constant(mv, n.value());
+                broadcast(e);
+            }
+            case Ex.Load l -> {
+                if (stride(l.tensor(), l.idx(), j) == 0) {
+                    e.load(l);
+                    broadcast(e);
+                } else {
+                    load(e, l.tensor(), l.idx(), mask);
+                }
+            }
+            case Ex.Binary b -> {
+                int[] first = loopsFirst(e, mask, j, b.a(), b.b());
+                operand(e, b.a(), first[0], mask, j);
+                operand(e, b.b(), first[1], mask, j);
+                String op = switch (b.op()) {
+                    case ADD -> "add";
+                    case SUB -> "sub";
+                    case MUL -> "mul";
+                    case DIV -> "div";
+                    case POW -> throw new IllegalStateException("internal: a power on vectors");
+                };
+                mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, op, "(" + V + ")" + V, false);
+            }
+            case Ex.Neg n -> {
+                value(e, n.a(), mask, j);
+                mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "neg", "()" + V, false);
+            }
+            case Ex.Annotated w -> value(e, w.value(), mask, j);
+            case Ex.Select s -> select(e, s, mask, j);
+            case Ex.Sum s -> sum(e, s, mask, j);
+            default -> throw new IllegalStateException("internal: " + x.getClass().getSimpleName() + " on vectors");
+        }
+    }
+
+    /**
+     * A select: a guard on j is a mask (its side's loads read only under it, the other side's lanes blended in where
+     * it fails); a guard not on j a branch, as in scalar code; a comparison a mask of both sides' values.
+     */
+    private static void select(Emitter e, Ex.Select s, int mask, IndexVar j) {
+        MethodVisitor mv = e.mv;
+        if (s.cond() instanceof Ex.Cmp c) {
+            int[] first = loopsFirst(e, mask, j, s.otherwise(), s.then(), c.a(), c.b());
+            operand(e, s.otherwise(), first[0], mask, j);
+            operand(e, s.then(), first[1], mask, j);
+            operand(e, c.a(), first[2], mask, j);
+            mv.visitFieldInsn(GETSTATIC, PKG + "VectorOperators", c.op().name(), "L" + PKG + "VectorOperators$Comparison;");
+            operand(e, c.b(), first[3], mask, j);
+            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "compare", "(L" + PKG + "VectorOperators$Comparison;" + V + ")" + M, false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "blend", "(" + V + M + ")" + V, false);
+            return;
+        }
+        if (s.cond() instanceof Ex.InRange r && coefficient(r.at(), j) == 1) {
+            // lanes l with −at(j) ≤ l < size − at(j), at(j) its value at this step's first element, by comparing lane
+            // numbers (the species' indexInRange runs as objects, not vector instructions, from below lane 0)
+            int guard = e.local(1), at = e.local(1);
+            e.index(r.at());
+            mv.visitVarInsn(ISTORE, at);
+            iota(e);
+            mv.visitFieldInsn(GETSTATIC, PKG + "VectorOperators", "GE", "L" + PKG + "VectorOperators$Comparison;");
+            mv.visitVarInsn(ILOAD, at);
+            mv.visitInsn(INEG);
+            mv.visitInsn(I2L);
+            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "compare", "(L" + PKG + "VectorOperators$Comparison;J)" + M, false);
+            iota(e);
+            mv.visitFieldInsn(GETSTATIC, PKG + "VectorOperators", "LT", "L" + PKG + "VectorOperators$Comparison;");
+            e.push(r.size());
+            mv.visitVarInsn(ILOAD, at);
+            mv.visitInsn(ISUB);
+            mv.visitInsn(I2L);
+            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "compare", "(L" + PKG + "VectorOperators$Comparison;J)" + M, false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MASK, "and", "(" + M + ")" + M, false);
+            mv.visitVarInsn(ASTORE, guard);
+            int inside = e.local(1);
+            mv.visitVarInsn(ALOAD, guard);
+            mv.visitVarInsn(ALOAD, mask);
+            mv.visitMethodInsn(INVOKEVIRTUAL, MASK, "and", "(" + M + ")" + M, false);
+            mv.visitVarInsn(ASTORE, inside);
+            int[] first = {loopFirst(e, s.otherwise(), mask, j), loopFirst(e, s.then(), inside, j)};
+            operand(e, s.otherwise(), first[0], mask, j);
+            operand(e, s.then(), first[1], inside, j);
+            mv.visitVarInsn(ALOAD, guard);
+            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "blend", "(" + V + M + ")" + V, false);
+            return;
+        }
+        Label otherwise = new Label(), end = new Label();
+        e.test(s.cond(), otherwise);
+        value(e, s.then(), mask, j);
+        mv.visitJumpInsn(GOTO, end);
+        mv.visitLabel(otherwise);
+        value(e, s.otherwise(), mask, j);
+        mv.visitLabel(end);
+    }
+
+    /**
+     * Σ over i: every i's term added in order, a guarded-out one as +0 in its lane, by a loop over i (written out, the
+     * terms' vector operations made a method C1 could not compile, and without C1's profile C2 never compiled it);
+     * the accumulator starts at +0, as the scalar sum's.
+     */
+    private static void sum(Emitter e, Ex.Sum s, int mask, IndexVar j) {
+        MethodVisitor mv = e.mv;
+        int acc = e.local(1), iv = e.bind(s.i()), term = e.local(1);
+        e.t.constant(mv, 0);
+        broadcast(e);
+        mv.visitVarInsn(ASTORE, acc);
+        Label top = new Label(), done = new Label();
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, iv);
+        mv.visitLabel(top);
+        mv.visitVarInsn(ILOAD, iv);
+        e.push(s.i().range());
+        mv.visitJumpInsn(IF_ICMPGE, done);
+        value(e, s.body(), mask, j); // first, on an empty stack: the body may hold a loop of its own
+        mv.visitVarInsn(ASTORE, term);
+        mv.visitVarInsn(ALOAD, acc);
+        mv.visitVarInsn(ALOAD, term);
+        mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "add", "(" + V + ")" + V, false);
+        mv.visitVarInsn(ASTORE, acc);
+        mv.visitIincInsn(iv, 1);
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(done);
+        mv.visitVarInsn(ALOAD, acc);
+    }
+
+    /**
+     * The operands that run a loop (a Σ), each computed into a local before anything is pushed (−1 for the others):
+     * HotSpot compiles a loop on stack replacement only from an empty operand stack (see Emitter.hasLoop).
+     */
+    private static int[] loopsFirst(Emitter e, int mask, IndexVar j, Ex... operands) {
+        int[] out = new int[operands.length];
+        for (int k = 0; k < operands.length; k++) out[k] = loopFirst(e, operands[k], mask, j);
+        return out;
+    }
+
+    private static int loopFirst(Emitter e, Ex x, int mask, IndexVar j) {
+        boolean[] loop = {false};
+        Exprs.visit(x, y -> loop[0] |= y instanceof Ex.Sum);
+        if (!loop[0] || e.hoisted(x) != null) return -1;
+        value(e, x, mask, j);
+        int l = e.local(1);
+        e.mv.visitVarInsn(ASTORE, l);
+        return l;
+    }
+
+    private static void operand(Emitter e, Ex x, int local, int mask, IndexVar j) {
+        if (local >= 0) e.mv.visitVarInsn(ALOAD, local);
+        else value(e, x, mask, j);
+    }
+
+    /** The lanes of t from element at onward where the mask holds (+0 elsewhere). */
+    private static void load(Emitter e, Tensor t, List<Idx> at, int mask) {
+        MethodVisitor mv = e.mv;
+        species(e);
+        e.address(t, at);
+        mv.visitVarInsn(ALOAD, mask);
+        String typed = typed(e);
+        mv.visitMethodInsn(INVOKESTATIC, typed, "fromArray", "(" + S + e.t.array + "I" + M + ")L" + typed + ";", false);
+        mv.visitTypeInsn(CHECKCAST, VECTOR);
+    }
+
+    /** The value on the stack in every lane. */
+    private static void broadcast(Emitter e) {
+        int v = e.local(e.t.size);
+        e.mv.visitVarInsn(e.t.store, v);
+        species(e);
+        e.mv.visitVarInsn(e.t.load, v);
+        String typed = typed(e);
+        e.mv.visitMethodInsn(INVOKESTATIC, typed, "broadcast", "(" + S + e.t.desc + ")L" + typed + ";", false);
+        e.mv.visitTypeInsn(CHECKCAST, VECTOR);
+    }
+}
