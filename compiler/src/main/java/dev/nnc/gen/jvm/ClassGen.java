@@ -62,7 +62,8 @@ public final class ClassGen {
         mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/StringBuilder", "toString", "()Ljava/lang/String;", false);
     }
 
-    public static byte[] generate(LoopProgram program, DType precision, boolean anySize) {
+    /** @param lanes the fewest elements a loop that qualifies runs on vectors from ({@link Lanes}, {@link JvmBackend#LANES}) */
+    public static byte[] generate(LoopProgram program, DType precision, boolean anySize, int lanes) {
         Num t = precision == DType.F32 ? Num.F : Num.D;
         String name = className(program.graph().name()).replace('.', '/');
         var cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
@@ -86,9 +87,9 @@ public final class ClassGen {
         layout.visitMaxs(0, 0);
         layout.visitEnd();
 
-        slices(cw, "train", "([Ljava/lang/Object;II)D", program.train(), t, true, name, anySize);
-        slices(cw, "predict", "([Ljava/lang/Object;II)V", program.predict(), t, false, name, anySize);
-        slices(cw, "evaluate", "([Ljava/lang/Object;II)D", program.evaluate(), t, true, name, anySize);
+        slices(cw, "train", "([Ljava/lang/Object;II)D", program.train(), t, true, name, anySize, lanes);
+        slices(cw, "predict", "([Ljava/lang/Object;II)V", program.predict(), t, false, name, anySize, lanes);
+        slices(cw, "evaluate", "([Ljava/lang/Object;II)D", program.evaluate(), t, true, name, anySize, lanes);
         rows(cw, program.train(), t);
         step(cw, program.optimizer(), t);
         cw.visitEnd();
@@ -100,13 +101,13 @@ public final class ClassGen {
      * its own stays small enough for the optimizing JIT) and returns the loss they add up.
      */
     private static void slices(ClassWriter cw, String name, String desc, LoopProgram.Entry p, Num t, boolean returnsLoss, String owner,
-                               boolean anySize) {
+                               boolean anySize, int lanes) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, desc, null, null);
         mv.visitCode();
         mv.visitInsn(DCONST_0);
         for (int k = 0; k < p.blocks().size(); k++) {
             String blockName = name + "$" + k;
-            block(cw, blockName, p.blocks().get(k), p, t, anySize, owner);
+            block(cw, blockName, p.blocks().get(k), p, t, anySize, owner, lanes);
             mv.visitVarInsn(ALOAD, 0);
             mv.visitVarInsn(ALOAD, BUF);
             mv.visitVarInsn(ILOAD, FROM);
@@ -127,12 +128,12 @@ public final class ClassGen {
     private static final String BLOCK = "([Ljava/lang/Object;II)D";
 
     /** One block as a private method returning the loss it adds (0 for most). */
-    private static void block(ClassWriter cw, String name, Block b, LoopProgram.Entry p, Num t, boolean anySize, String owner) {
+    private static void block(ClassWriter cw, String name, Block b, LoopProgram.Entry p, Num t, boolean anySize, String owner, int lanes) {
         var size = new CodeSize(cw.visitMethod(ACC_PRIVATE, name, BLOCK, null, null));
         MethodVisitor mv = size;
         mv.visitCode();
         var e = new Emitter(mv, t, p.storage(), FIRST_FREE, FROM);
-        e.methods = new Lanes.Methods(cw, owner, name, BUF);
+        if (lanes < Integer.MAX_VALUE) e.methods = new Lanes.Methods(cw, owner, name, BUF, lanes);
         e.loadArrays(BUF, b);
         int lossSum = e.local(2);
         mv.visitInsn(DCONST_0);

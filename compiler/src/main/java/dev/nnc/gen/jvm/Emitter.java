@@ -46,10 +46,11 @@ final class Emitter {
     private int[] args = new int[0];
     /**
      * Where a nest with a loop that runs on vectors gets a method of its own ({@link Lanes.Methods}; null: no such
-     * loops, or this is that method); {@code vectors}: whether this method's qualifying loops run on vectors.
+     * loops, or this is that method); {@code vectors}: in that method, the fewest elements a loop that qualifies runs
+     * on vectors from ({@link Integer#MAX_VALUE} elsewhere).
      */
     Lanes.Methods methods;
-    boolean vectors;
+    int vectors = Integer.MAX_VALUE;
     /** How many statement loops the statement being emitted is in. */
     private int depth;
     /** The locals holding values computed before the loop they are invariant in ({@link Invariants}). */
@@ -149,7 +150,7 @@ final class Emitter {
     private void statement(Stmt s, int lossSum) {
         switch (s) {
             case Stmt.Loop l -> {
-                if (depth == 0 && methods != null && Lanes.within(l, this::isRegister)) {
+                if (depth == 0 && methods != null && Lanes.within(l, methods.from, this::isRegister)) {
                     // on vectors where the Vector API is there (a method of its own), else the scalar loops: the same bits
                     Label scalar = new Label(), end = new Label();
                     mv.visitFieldInsn(GETSTATIC, ClassGen.GEMM, "VECTOR", "Z");
@@ -185,7 +186,7 @@ final class Emitter {
             invariants.put(e, local);
         }
         depth++;
-        if (vectors && Lanes.applies(l, this::isRegister)) Lanes.loop(this, l);
+        if (vectors < Integer.MAX_VALUE && Lanes.applies(l, vectors, this::isRegister)) Lanes.loop(this, l);
         else loop(l.v(), () -> statements(l.body(), lossSum));
         depth--;
         hoisted.forEach(invariants::remove);

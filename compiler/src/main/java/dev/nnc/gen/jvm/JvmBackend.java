@@ -20,10 +20,24 @@ public final class JvmBackend {
      * down to a few statements.
      */
     public static byte[] compile(Graph g, OptimizerIr o, DType precision, Schedule.Options options) {
+        return compile(g, o, precision, options, LANES);
+    }
+
+    /**
+     * The fewest elements a loop runs on vectors from: shorter ones stay scalar (a vector's setup costs more than a
+     * few scalar steps). LeNet's second convolution's rows, 10 elements, gain.
+     */
+    public static final int LANES = 8;
+
+    /**
+     * @param lanes the fewest elements a loop that qualifies runs on vectors from, where the Vector API is there
+     *              ({@link Integer#MAX_VALUE}: none; tests ask for short loops too)
+     */
+    public static byte[] compile(Graph g, OptimizerIr o, DType precision, Schedule.Options options, int lanes) {
         for (var attempt = options; ; ) {
             boolean last = attempt.unrollBudget() == 0 && attempt.blockNodes() <= MIN_BLOCK_NODES;
             try {
-                return ClassGen.generate(Schedule.of(g, o, attempt), precision, last);
+                return ClassGen.generate(Schedule.of(g, o, attempt), precision, last, lanes);
             } catch (ClassTooLargeException | MethodTooLargeException e) {
                 // the blocks are small (above); what overflows is the class: its constants, or the method calling them all
                 throw new TooLarge(g.name() + " is too large for the JVM backend: its class would pass a JVM class's limits "

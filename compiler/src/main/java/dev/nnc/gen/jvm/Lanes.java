@@ -43,24 +43,22 @@ final class Lanes {
     private static final String VECTOR = PKG + "Vector", MASK = PKG + "VectorMask", SPECIES = PKG + "VectorSpecies";
     private static final String V = "L" + VECTOR + ";", M = "L" + MASK + ";", S = "L" + SPECIES + ";";
     private static final String HOME = "dev/nnc/runtime/kernel/VectorLanes";
-    /** The fewest iterations a loop runs on vectors: shorter ones stay scalar. */
-    static final int MIN_ELEMENTS = 8;
 
     /**
      * Whether a nest gets a method of its own, for a loop in it that runs on vectors: it holds only loops and
      * assignments, and reads and writes only arrays (its method gets the arrays, not the caller's locals).
      */
-    static boolean within(Stmt.Loop nest, Predicate<Tensor> register) {
+    static boolean within(Stmt.Loop nest, int from, Predicate<Tensor> register) {
         boolean[] any = {false}, plain = {true};
-        scan(nest, register, any, plain);
+        scan(nest, from, register, any, plain);
         return any[0] && plain[0];
     }
 
-    private static void scan(Stmt s, Predicate<Tensor> register, boolean[] any, boolean[] plain) {
+    private static void scan(Stmt s, int from, Predicate<Tensor> register, boolean[] any, boolean[] plain) {
         switch (s) {
             case Stmt.Loop l -> {
-                any[0] |= applies(l, register);
-                l.body().forEach(b -> scan(b, register, any, plain));
+                any[0] |= applies(l, from, register);
+                l.body().forEach(b -> scan(b, from, register, any, plain));
             }
             case Stmt.Assign a -> {
                 plain[0] &= !register.test(a.t());
@@ -71,9 +69,12 @@ final class Lanes {
         }
     }
 
-    /** Whether the loop runs on vectors; {@code register}: whether a tensor lives in locals rather than an array. */
-    static boolean applies(Stmt.Loop loop, Predicate<Tensor> register) {
-        if (loop.v().range() < MIN_ELEMENTS || loop.body().isEmpty()) return false;
+    /**
+     * Whether the loop runs on vectors: it qualifies and has at least {@code from} elements; {@code register}: whether a
+     * tensor lives in locals rather than an array.
+     */
+    static boolean applies(Stmt.Loop loop, int from, Predicate<Tensor> register) {
+        if (loop.v().range() < from || loop.body().isEmpty()) return false;
         IndexVar j = loop.v();
         Set<Tensor> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Stmt s : loop.body()) {
@@ -174,13 +175,16 @@ final class Lanes {
         private final org.objectweb.asm.ClassWriter cw;
         private final String owner, prefix;
         private final int buf;
+        /** The fewest elements a loop runs on vectors from. */
+        final int from;
         private int count;
 
-        Methods(org.objectweb.asm.ClassWriter cw, String owner, String prefix, int buf) {
+        Methods(org.objectweb.asm.ClassWriter cw, String owner, String prefix, int buf, int from) {
             this.cw = cw;
             this.owner = owner;
             this.prefix = prefix;
             this.buf = buf;
+            this.from = from;
         }
 
         /** Emits the nest's method and, in the caller, the call to it. */
@@ -189,7 +193,7 @@ final class Lanes {
             MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, name, DESC, null, null);
             mv.visitCode();
             var e = new Emitter(mv, caller.t, caller.storage, 5, 2);
-            e.vectors = true;
+            e.vectors = from;
             e.sample = caller.sample < 0 ? -1 : 3;
             e.relative = caller.relative < 0 ? -1 : 4;
             java.util.Set<Tensor> touched = new java.util.LinkedHashSet<>();
