@@ -186,7 +186,8 @@ final class Emitter {
             invariants.put(e, local);
         }
         depth++;
-        if (vectors < Integer.MAX_VALUE && Lanes.applies(l, vectors, this::isRegister)) Lanes.loop(this, l);
+        if (vectors < Integer.MAX_VALUE && Lanes.collapses(l, vectors, this::isRegister)) Lanes.collapsed(this, l);
+        else if (vectors < Integer.MAX_VALUE && Lanes.applies(l, vectors, this::isRegister)) Lanes.loop(this, l);
         else loop(l.v(), () -> statements(l.body(), lossSum));
         depth--;
         hoisted.forEach(invariants::remove);

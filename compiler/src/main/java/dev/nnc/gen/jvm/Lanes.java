@@ -229,8 +229,47 @@ final class Lanes {
 
     // ─── The loop ────────────────────────────────────────────────────────────────────────────────────────
 
+    /**
+     * Whether a loop over i whose one statement is a loop over j that runs on vectors runs as one loop over the m·n
+     * elements (i, j): every tensor it writes and reads is laid out with i's rows n elements of j apart (or not on
+     * either), and no guard reads i or j. A bias over a map of 10 × 10 is then 7 vectors, not 10 rows of 10 lanes
+     * each, whose masked stores the next row's loads wait on (a twelfth of a LeNet step).
+     */
+    static boolean collapses(Stmt.Loop outer, int from, Predicate<Tensor> register) {
+        if (outer.body().size() != 1 || !(outer.body().get(0) instanceof Stmt.Loop inner)) return false;
+        if (!applies(inner, from, register)) return false;
+        IndexVar i = outer.v(), j = inner.v();
+        long n = j.range();
+        for (Stmt st : inner.body()) {
+            Stmt.Assign a = (Stmt.Assign) st;
+            if (stride(a.t(), a.at(), i) != n * stride(a.t(), a.at(), j)) return false;
+            boolean[] ok = {true};
+            Exprs.visit(a.value(), x -> {
+                switch (x) {
+                    case Ex.Load l -> ok[0] &= stride(l.tensor(), l.idx(), i) == n * stride(l.tensor(), l.idx(), j);
+                    case Ex.InRange r -> ok[0] &= coefficient(r.at(), i) == 0 && coefficient(r.at(), j) == 0;
+                    case Ex.Same same -> ok[0] &= coefficient(same.a(), i) == 0 && coefficient(same.b(), i) == 0;
+                    default -> { }
+                }
+            });
+            if (!ok[0]) return false;
+        }
+        return true;
+    }
+
+    /** The loop over i and j of {@link #collapses} as one loop: i stays 0, j runs over all m·n elements. */
+    static void collapsed(Emitter e, Stmt.Loop outer) {
+        Stmt.Loop inner = (Stmt.Loop) outer.body().get(0);
+        int il = e.bind(outer.v());
+        e.mv.visitInsn(ICONST_0);
+        e.mv.visitVarInsn(ISTORE, il);
+        loop(e, inner, outer.v().range() * inner.v().range());
+    }
+
     /** {@code for (j = 0; j < range; j += lanes) { mask = lanes j … range − 1; each statement on vectors }}. */
-    static void loop(Emitter e, Stmt.Loop loop) {
+    static void loop(Emitter e, Stmt.Loop loop) { loop(e, loop, loop.v().range()); }
+
+    private static void loop(Emitter e, Stmt.Loop loop, int range) {
         MethodVisitor mv = e.mv;
         IndexVar j = loop.v();
         int jl = e.bind(j), mask = e.local(1);
@@ -239,11 +278,11 @@ final class Lanes {
         Label top = new Label(), done = new Label();
         mv.visitLabel(top);
         mv.visitVarInsn(ILOAD, jl);
-        e.push(j.range());
+        e.push(range);
         mv.visitJumpInsn(IF_ICMPGE, done);
         species(e);
         mv.visitVarInsn(ILOAD, jl);
-        e.push(j.range());
+        e.push(range);
         mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "indexInRange", "(II)" + M, true);
         mv.visitVarInsn(ASTORE, mask);
         for (Stmt s : loop.body()) {
