@@ -133,7 +133,7 @@ public final class ClassGen {
         MethodVisitor mv = size;
         mv.visitCode();
         var e = new Emitter(mv, t, p.storage(), FIRST_FREE, FROM);
-        if (lanes < Integer.MAX_VALUE) e.methods = new Lanes.Methods(cw, owner, name, BUF, lanes);
+        if (lanes < Integer.MAX_VALUE) e.methods = new LaneMethods(cw, owner, name, BUF, lanes);
         e.loadArrays(BUF, b);
         int lossSum = e.local(2);
         mv.visitInsn(DCONST_0);

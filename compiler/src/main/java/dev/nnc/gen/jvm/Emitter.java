@@ -45,11 +45,11 @@ final class Emitter {
     final int from;
     private int[] args = new int[0];
     /**
-     * Where a nest with a loop that runs on vectors gets a method of its own ({@link Lanes.Methods}; null: no such
+     * Where a nest with a loop that runs on vectors gets a method of its own ({@link LaneMethods}; null: no such
      * loops, or this is that method); {@code vectors}: in that method, the fewest elements a loop that qualifies runs
      * on vectors from ({@link Integer#MAX_VALUE} elsewhere).
      */
-    Lanes.Methods methods;
+    LaneMethods methods;
     int vectors = Integer.MAX_VALUE;
     /** How many statement loops the statement being emitted is in. */
     private int depth;

@@ -165,68 +165,6 @@ final class Lanes {
         return c;
     }
 
-    /**
-     * The methods of a class's nests that run on vectors. Each is a private method of its own, {@code (buf, from,
-     * sample, relative)}, so that C2 compiles its vector operations in a method small enough to inline them all
-     * (in a block's method of a few thousand bytes it did not, and every vector became an object).
-     */
-    static final class Methods {
-        private static final String DESC = "([Ljava/lang/Object;III)V";
-        private final org.objectweb.asm.ClassWriter cw;
-        private final String owner, prefix;
-        private final int buf;
-        /** The fewest elements a loop runs on vectors from. */
-        final int from;
-        private int count;
-
-        Methods(org.objectweb.asm.ClassWriter cw, String owner, String prefix, int buf, int from) {
-            this.cw = cw;
-            this.owner = owner;
-            this.prefix = prefix;
-            this.buf = buf;
-            this.from = from;
-        }
-
-        /** Emits the nest's method and, in the caller, the call to it. */
-        void call(Emitter caller, Stmt.Loop nest) {
-            String name = prefix + "$lanes" + count++;
-            MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, name, DESC, null, null);
-            mv.visitCode();
-            var e = new Emitter(mv, caller.t, caller.storage, 5, 2);
-            e.vectors = from;
-            e.sample = caller.sample < 0 ? -1 : 3;
-            e.relative = caller.relative < 0 ? -1 : 4;
-            java.util.Set<Tensor> touched = new java.util.LinkedHashSet<>();
-            touched(nest, touched);
-            e.loadArrays(1, touched);
-            e.statements(List.of(nest), -1);
-            mv.visitInsn(RETURN);
-            mv.visitMaxs(0, 0);
-            mv.visitEnd();
-            MethodVisitor c = caller.mv;
-            c.visitVarInsn(ALOAD, 0);
-            c.visitVarInsn(ALOAD, buf);
-            c.visitVarInsn(ILOAD, caller.from);
-            if (caller.sample < 0) c.visitInsn(ICONST_0);
-            else c.visitVarInsn(ILOAD, caller.sample);
-            if (caller.relative < 0) c.visitInsn(ICONST_0);
-            else c.visitVarInsn(ILOAD, caller.relative);
-            c.visitMethodInsn(INVOKESPECIAL, owner, name, DESC, false);
-        }
-
-        private static void touched(Stmt s, java.util.Set<Tensor> out) {
-            switch (s) {
-                case Stmt.Loop l -> l.body().forEach(b -> touched(b, out));
-                case Stmt.Assign a -> {
-                    out.add(a.t());
-                    out.addAll(Exprs.valueReads(a.value()));
-                }
-                case Stmt.Product p -> { }
-                case Stmt.AddLoss l -> { }
-            }
-        }
-    }
-
     // ─── The loop ────────────────────────────────────────────────────────────────────────────────────────
 
     /**
@@ -273,13 +211,8 @@ final class Lanes {
         MethodVisitor mv = e.mv;
         IndexVar j = loop.v();
         int jl = e.bind(j), mask = e.local(1);
-        mv.visitInsn(ICONST_0);
-        mv.visitVarInsn(ISTORE, jl);
         Label top = new Label(), done = new Label();
-        mv.visitLabel(top);
-        mv.visitVarInsn(ILOAD, jl);
-        e.push(range);
-        mv.visitJumpInsn(IF_ICMPGE, done);
+        head(e, jl, range, top, done);
         species(e);
         mv.visitVarInsn(ILOAD, jl);
         e.push(range);
@@ -303,6 +236,16 @@ final class Lanes {
         mv.visitVarInsn(ISTORE, jl);
         mv.visitJumpInsn(GOTO, top);
         mv.visitLabel(done);
+    }
+
+    /** {@code local = 0}, then the head of {@code while (local < range)}: {@code top} its start, {@code done} its exit. */
+    private static void head(Emitter e, int local, int range, Label top, Label done) {
+        e.mv.visitInsn(ICONST_0);
+        e.mv.visitVarInsn(ISTORE, local);
+        e.mv.visitLabel(top);
+        e.mv.visitVarInsn(ILOAD, local);
+        e.push(range);
+        e.mv.visitJumpInsn(IF_ICMPGE, done);
     }
 
     private static String typed(Emitter e) { return PKG + (e.t == Num.F ? "FloatVector" : "DoubleVector"); }
@@ -432,12 +375,7 @@ final class Lanes {
         broadcast(e);
         mv.visitVarInsn(ASTORE, acc);
         Label top = new Label(), done = new Label();
-        mv.visitInsn(ICONST_0);
-        mv.visitVarInsn(ISTORE, iv);
-        mv.visitLabel(top);
-        mv.visitVarInsn(ILOAD, iv);
-        e.push(s.i().range());
-        mv.visitJumpInsn(IF_ICMPGE, done);
+        head(e, iv, s.i().range(), top, done);
         value(e, s.body(), mask, j); // first, on an empty stack: the body may hold a loop of its own
         mv.visitVarInsn(ASTORE, term);
         mv.visitVarInsn(ALOAD, acc);
