@@ -9,9 +9,9 @@ final class Arrays {
     private Arrays() {}
 
     /**
-     * Elements past its end that a generated network's own array (workspace, scratch, gradient sums) has: a loop on
-     * vectors masks off the lanes past a row's end, but a masked access whose whole vector would leave the array takes
-     * the Vector API's slow path, lane by lane (a bias's last row took 15 % of a LeNet step). A vector has at most 16.
+     * Elements past its end that a generated network's own array (workspace, scratch, gradient sums, a batch's
+     * columns) has: a loop on vectors masks off the lanes past a row's end, but a masked access whose whole vector
+     * would leave the array takes the Vector API's slow path, lane by lane. A vector has at most 16.
      */
     static final int SLACK = 16;
 

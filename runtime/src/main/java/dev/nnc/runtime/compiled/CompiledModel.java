@@ -169,7 +169,7 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     private void allocate(int n, List<Integer> slots, int[] widths) {
         for (int k = 0; k < slots.size(); k++) {
             int s = slots.get(k), length = n * widths[k];
-            if (columns[s] == null || Arrays.length(columns[s]) < length) columns[s] = Arrays.allocate(type, Math.max(1, length));
+            if (columns[s] == null || Arrays.length(columns[s]) < length) columns[s] = Arrays.allocate(type, length + Arrays.SLACK);
         }
     }
 
