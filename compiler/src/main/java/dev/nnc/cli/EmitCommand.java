@@ -26,7 +26,8 @@ final class EmitCommand implements Callable<Integer> {
     enum What { ast, ir, schedule, jvm, cuda }
 
     @Option(names = "--after", paramLabel = "STAGE", description = "for ir: the stage after which to print it, one of "
-            + "lower, expand, rewrite, differentiate, optimize (default: ${DEFAULT-VALUE})")
+            + "lower, expand, rewrite, pool, im2col, differentiate, optimize, recompute (pool, im2col and recompute: the JVM "
+            + "backend's own graph of a network with index arithmetic; default: ${DEFAULT-VALUE})")
     String after = "optimize";
 
     @Option(names = "--network", paramLabel = "NAME", description = "for ir: which network, if the file has several")
@@ -69,8 +70,11 @@ final class EmitCommand implements Callable<Integer> {
         });
         if (!(loaded instanceof Loading.Ok(Build.Built built))) return ((Loading.Failed) loaded).status();
         if (what == What.ir && !shown[0]) {
+            // the stage the same graph was last shown after: the one before the kernels' stage
+            String before = Compile.STAGES.get(Compile.STAGES.indexOf(after) - 1);
+            while (Compile.KERNEL_STAGES.contains(before)) before = Compile.STAGES.get(Compile.STAGES.indexOf(before) - 1);
             err.println("nnc: " + after + " does not run for this network: it reads nothing through index arithmetic (no "
-                    + "convolution or pooling for the JVM backend's kernels); see --after rewrite");
+                    + "convolution or pooling for the JVM backend's kernels); see --after " + before);
         }
         switch (what) {
             case ir -> { }

@@ -113,9 +113,9 @@ public final class Build {
     public static Built network(CheckedProgram program, CheckedNetwork network, Path file, Request request, BiConsumer<String, Graph> dump) {
         var block = TrainBlock.of(program, network.name(), file.getParent() == null ? Path.of("") : file.getParent());
         Graph graph = Compile.graph(program, network, request.compile(), dump);
-        // the JVM backend's own graph where its kernels' stages change something; of those only they are shown (--after pool)
+        // the JVM backend's own graph where its kernels' stages change something; of it only they are shown (--after pool)
         Graph jvmGraph = Im2col.applies(graph) ? Compile.graph(program, network, request.compile().forKernels(), (stage, g) -> {
-            if (stage.equals("pool") || stage.equals("im2col")) dump.accept(stage, g);
+            if (Compile.KERNEL_STAGES.contains(stage)) dump.accept(stage, g);
         }) : graph;
         OptimizerIr optimizer;
         try {

@@ -10,6 +10,7 @@ import dev.nnc.lower.Lower;
 import dev.nnc.opt.Im2col;
 import dev.nnc.opt.Optimize;
 import dev.nnc.opt.Pool;
+import dev.nnc.opt.Recompute;
 import dev.nnc.opt.Stability;
 import java.util.List;
 import java.util.Set;
@@ -17,18 +18,22 @@ import java.util.function.BiConsumer;
 
 /**
  * The middle end as a flat list of named stages: LOWER → EXPAND → REWRITE → (POOL → IM2COL, for the CPU's kernels) →
- * DIFFERENTIATE → OPTIMIZE, with the verifier after each and a dump hook ({@code nnc emit ir --after STAGE}).
+ * DIFFERENTIATE → OPTIMIZE (→ RECOMPUTE, for the CPU's kernels), with the verifier after each and a dump hook
+ * ({@code nnc emit ir --after STAGE}).
  */
 public final class Compile {
     private Compile() {}
 
-    public static final List<String> STAGES = List.of("lower", "expand", "rewrite", "pool", "im2col", "differentiate", "optimize");
+    public static final List<String> STAGES = List.of("lower", "expand", "rewrite", "pool", "im2col", "differentiate", "optimize", "recompute");
+    /** The stages only the JVM backend's own graph goes through ({@link Options#kernels}). */
+    public static final Set<String> KERNEL_STAGES = Set.of("pool", "im2col", "recompute");
 
     /**
      * @param noRewrite     stability rewrites turned off by name
      * @param inputAdjoints also derive δx for inputs
      * @param kernels       the graph the JVM backend's kernels want: a ReLU fused into the max pool after it ({@link Pool}),
-     *                      a convolution's windows as a tensor of their own for the matrix kernel ({@link Im2col})
+     *                      a convolution's windows as a tensor of their own for the matrix kernel ({@link Im2col}), copied
+     *                      again in the backward pass rather than kept ({@link Recompute})
      */
     public record Options(Set<String> noRewrite, boolean inputAdjoints, boolean kernels) {
         public static final Options DEFAULT = new Options(Set.of(), false);
@@ -60,7 +65,8 @@ public final class Compile {
             g = step("im2col", Im2col.run(g), dump);
         }
         g = step("differentiate", Differentiate.run(g, options.inputAdjoints()), dump);
-        return step("optimize", Optimize.run(g), dump);
+        g = step("optimize", Optimize.run(g), dump);
+        return options.kernels() ? step("recompute", Recompute.run(g), dump) : g;
     }
 
     private static Graph step(String stage, Graph g, BiConsumer<String, Graph> dump) {

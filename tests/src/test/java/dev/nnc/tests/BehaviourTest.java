@@ -344,7 +344,7 @@ class BehaviourTest {
         Path file = dir.resolve("typo.nn");
         Files.writeString(file, SMALL + "// expect ir after differentiation:\n");
         var e = assertThrows(AssertionFailedError.class, () -> run(file, false));
-        assertEquals(file + ": line 9: no stage differentiation; the stages are lower, expand, rewrite, pool, im2col, differentiate, optimize",
+        assertEquals(file + ": line 9: no stage differentiation; the stages are lower, expand, rewrite, pool, im2col, differentiate, optimize, recompute",
                 e.getMessage());
         Files.writeString(file, SMALL + "// expect gradcheck works\n");
         assertTrue(assertThrows(AssertionFailedError.class, () -> run(file, false)).getMessage()

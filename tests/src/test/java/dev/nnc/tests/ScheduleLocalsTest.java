@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.driver.Compile;
 import dev.nnc.driver.Frontend;
+import dev.nnc.ir.Def;
+import dev.nnc.ir.Exprs;
 import dev.nnc.ir.Graph;
+import dev.nnc.ir.Idx;
+import dev.nnc.ir.IndexVar;
 import dev.nnc.schedule.Accumulator;
 import dev.nnc.schedule.Block;
 import dev.nnc.schedule.GpuSchedule;
@@ -55,8 +59,8 @@ class ScheduleLocalsTest {
 
     /**
      * What a per-sample block both writes and reads lives in scratch, one sample's worth each thread reuses: LeNet's
-     * adjoints of its convolutions and pools, and its convolutions' outputs, whose pools' argmaxes are computed in the
-     * forward pass (EARLY). What the backward pass reads of the forward pass, what a product over the samples reads
+     * adjoints of its convolutions and pools, its convolutions' outputs, whose pools' argmaxes are computed in the
+     * forward pass (EARLY), and its windows, copied once in each pass (RECOMPUTE). What the backward pass reads of the forward pass, what a product over the samples reads
      * and what is delivered lives in workspace, a value per sample; on a GPU nothing is scratch.
      */
     @Test
@@ -66,14 +70,37 @@ class ScheduleLocalsTest {
         var storage = Schedule.of(lenet, null, Schedule.Options.DEFAULT).train().storage();
         Map<String, Storage> byName = new HashMap<>();
         storage.forEach((t, s) -> byName.put(t.name, s));
-        for (String t : List.of("pad_x", "z_a1", "z_a2", "δa1", "δm1", "δcol_m1", "δa2")) {
+        for (String t : List.of("col_pad_x", "col_pad_x_again", "z_a1", "col_m1", "col_m1_again", "z_a2", "δa1", "δm1", "δcol_m1", "δa2")) {
             assertInstanceOf(Storage.Scratch.class, byName.get(t), t);
         }
-        for (String t : List.of("col_pad_x", "argmax_z_a1", "m1", "col_m1", "argmax_z_a2", "m2", "h3", "prob", "δh3", "δm2")) {
+        for (String t : List.of("pad_x", "argmax_z_a1", "m1", "argmax_z_a2", "m2", "h3", "prob", "δh3", "δm2")) {
             assertInstanceOf(Storage.Work.class, byName.get(t), t);
         }
         var gpu = Schedule.of(lenet, null, Schedule.Options.GPU).train().storage();
         assertTrue(gpu.values().stream().noneMatch(Storage.Scratch.class::isInstance), gpu.toString());
+    }
+
+    /**
+     * RECOMPUTE: LeNet's windows, 25 times the maps they copy, are copied again in the backward pass rather than kept:
+     * the backward pass reads the copies (the same bodies) and never the forward pass's windows.
+     */
+    @Test
+    void theWindowsAreCopiedAgainInTheBackwardPass() throws Exception {
+        var checked = Frontend.check(Repo.root().resolve("samples/lenet.nn")).checked();
+        Graph lenet = Compile.graph(checked, Compile.network(checked, null), Compile.Options.DEFAULT.forKernels());
+        Map<String, Def> forward = new HashMap<>(), backward = new HashMap<>();
+        lenet.forward().forEach(d -> forward.put(d.tensor().name, d));
+        lenet.backward().forEach(d -> backward.put(d.tensor().name, d));
+        for (String col : List.of("col_pad_x", "col_m1")) {
+            Def again = backward.get(col + "_again");
+            assertTrue(again != null, col + "_again in " + backward.keySet());
+            Map<IndexVar, Idx> rename = new HashMap<>(); // the copy's variables are its own
+            for (int k = 0; k < again.vars().size(); k++) rename.put(again.vars().get(k), Idx.of(forward.get(col).vars().get(k)));
+            assertEquals(forward.get(col).body(), Exprs.substitute(again.body(), rename));
+            for (Def d : lenet.backward()) {
+                assertTrue(Exprs.valueReads(d.body()).stream().noneMatch(t -> t.name.equals(col)), d.tensor().name + " reads " + col);
+            }
+        }
     }
 
     /**
