@@ -4,6 +4,7 @@ import static org.objectweb.asm.Opcodes.*;
 
 import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
+import dev.nnc.ir.Guards;
 import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Offset;
@@ -104,12 +105,37 @@ final class Lanes {
                     default -> false;
                 };
             });
-            if (!ok[0]) return false;
+            if (!ok[0] || !safeBroadcasts(a.value(), j, false)) return false;
             // a condition or bracket standing as a value (not a select's condition) is not vectorised
             boolean[] bare = {false};
             bareConditions(a.value(), bare);
             if (bare[0]) return false;
         }
+        return true;
+    }
+
+    /**
+     * Whether every read of one value for all lanes (stride 0) under a guard on j stays inside its tensor by itself: the
+     * vector loop reads it whenever any lane runs, where the scalar loop read it only where the guard held.
+     */
+    private static boolean safeBroadcasts(Ex e, IndexVar j, boolean guarded) {
+        return switch (e) {
+            case Ex.Load l -> !guarded || stride(l.tensor(), l.idx(), j) != 0 || inside(l);
+            case Ex.Select s -> safeBroadcasts(s.cond(), j, guarded) && safeBroadcasts(s.otherwise(), j, guarded)
+                    && safeBroadcasts(s.then(), j, guarded || s.cond() instanceof Ex.InRange r && coefficient(r.at(), j) != 0);
+            default -> {
+                boolean[] ok = {true};
+                Exprs.mapChildren(e, c -> {
+                    ok[0] &= safeBroadcasts(c, j, guarded);
+                    return c;
+                });
+                yield ok[0];
+            }
+        };
+    }
+
+    private static boolean inside(Ex.Load l) {
+        for (int k = 0; k < l.idx().size(); k++) if (!Guards.inside(l.idx().get(k), l.tensor().shape.get(k), List.of())) return false;
         return true;
     }
 
