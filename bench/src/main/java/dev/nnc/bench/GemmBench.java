@@ -19,8 +19,11 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Single-threaded matrix products in the shapes a Fashion-MNIST MLP (784-256-128-10) trains with, per
  * thread batch slice s: {@code fwd1} Z[s,256] = X[s,784]·W1ᵀ, {@code wgrad1} G[256,784] += Dᵀ·X,
- * {@code dx2} DX[s,256] = D2[s,128]·W2, and the smaller layers' forward products. The score is products
- * per second; the {@code gflop} line beside it counts 2·m·n·k per product, so its ops/s are GFLOP/s.
+ * {@code dx2} DX[s,256] = D2[s,128]·W2, and the smaller layers' forward products; and one LeNet sample's
+ * convolution products after IM2COL ({@code s} does not apply): {@code conv1} z_a1[6,784] = K1·col_pad_x,
+ * {@code conv1k} ∂J/∂K1[6,25] += δa1·colᵀ, {@code conv2} z_a2[16,100] = K2·col_m1, {@code conv2k} ∂J/∂K2[16,150] +=
+ * δa2·colᵀ, {@code conv2dx} δcol_m1[150,100] = K2ᵀ·δa2. The score is products per second; the {@code gflop} line
+ * beside it counts 2·m·n·k per product, so its ops/s are GFLOP/s.
  * Run: {@code java -jar bench/target/benchmarks.jar GemmBench -f 1 -wi 3 -i 5 -w 1 -r 1}.
  */
 @State(Scope.Thread)
@@ -62,6 +65,11 @@ public class GemmBench {
             case "dx2" -> dims(s, 256, 128, 128, 1, 256, 1, false);
             case "fwd2" -> dims(s, 128, 256, 256, 1, 1, 256, false);
             case "fwd3" -> dims(s, 10, 128, 128, 1, 1, 128, false);
+            case "conv1" -> dims(6, 784, 25, 25, 1, 784, 1, false);
+            case "conv1k" -> dims(6, 25, 784, 784, 1, 1, 784, true);
+            case "conv2" -> dims(16, 100, 150, 150, 1, 100, 1, false);
+            case "conv2k" -> dims(16, 150, 100, 100, 1, 1, 100, true);
+            case "conv2dx" -> dims(150, 100, 16, 1, 150, 100, 1, false);
             default -> throw new IllegalArgumentException("unknown shape " + shape);
         }
         Random rnd = new Random(1);
