@@ -23,12 +23,9 @@ public final class Guards {
         List<Bound> out = new ArrayList<>();
         Ex e = body;
         while (e instanceof Ex.Select s && Exprs.isNum(s.otherwise(), 0) && s.cond() instanceof Ex.InRange r) {
-            int a = 0;
+            int a = Idx.coefficient(r.at(), i);
             List<Idx.Term> rest = new ArrayList<>();
-            for (Idx.Term t : Idx.terms(r.at())) {
-                if (t.v() == i) a += t.coefficient();
-                else rest.add(t);
-            }
+            for (Idx.Term t : Idx.terms(r.at())) if (t.v() != i) rest.add(t);
             if (a != 0) out.add(new Bound(a, Idx.affine(rest, Idx.constant(r.at())), r.size()));
             e = s.then();
         }
@@ -43,8 +40,7 @@ public final class Guards {
     public static Ex withoutGuards(IndexVar i, Ex body) {
         if (!(body instanceof Ex.Select s && Exprs.isNum(s.otherwise(), 0) && s.cond() instanceof Ex.InRange r)) return body;
         Ex rest = withoutGuards(i, s.then());
-        boolean onI = Idx.terms(r.at()).stream().filter(t -> t.v() == i).mapToInt(Idx.Term::coefficient).sum() != 0;
-        return onI ? rest : new Ex.Select(r, rest, s.otherwise());
+        return Idx.coefficient(r.at(), i) != 0 ? rest : new Ex.Select(r, rest, s.otherwise());
     }
 
     /**

@@ -26,6 +26,13 @@ public sealed interface Idx {
 
     static Idx of(IndexVar v) { return new Var(v); }
 
+    /** v's coefficient in i (0 where i does not use v). */
+    static int coefficient(Idx i, IndexVar v) {
+        int c = 0;
+        for (Term t : terms(i)) if (t.v() == v) c += t.coefficient();
+        return c;
+    }
+
     /** The simplest subscript for Σ coefficient·v + constant: like terms merged, zero ones dropped. */
     static Idx affine(List<Term> terms, int constant) {
         Map<IndexVar, Integer> merged = new LinkedHashMap<>();

@@ -158,14 +158,14 @@ public final class Schedule {
     }
 
     /** Every tensor these statements read or write. */
-    static Set<Tensor> touched(List<Stmt> body) {
+    public static Set<Tensor> touched(List<Stmt> body) {
         Set<Tensor> out = new LinkedHashSet<>();
         touched(body, out);
         return out;
     }
 
     /** Every tensor these statements write. */
-    static Set<Tensor> written(List<Stmt> body) {
+    public static Set<Tensor> written(List<Stmt> body) {
         Set<Tensor> out = new LinkedHashSet<>();
         for (Stmt s : body) {
             switch (s) {

@@ -179,6 +179,7 @@ final class Emitter {
     /** A loop and the loops in it, what they compute the same in every pass computed before. */
     private void nest(Stmt.Loop l, int lossSum) {
         List<Ex> hoisted = Invariants.of(l);
+        hoisted.removeIf(invariants::containsKey); // computed before an outer loop already
         for (Ex e : hoisted) { // before the loop, on an empty stack: e may hold a loop of its own
             expr(e);
             int local = local(t.size);
@@ -294,7 +295,7 @@ final class Emitter {
      * stack replacement only when the operand stack is empty at its head, and a generated method runs once per slice,
      * so a loop entered with operands pending would run interpreted for good; operands are kept in locals instead.
      */
-    private boolean hasLoop(Ex e) {
+    boolean hasLoop(Ex e) {
         Boolean known = loops.get(e);
         if (known != null) return known;
         boolean[] any = {false};

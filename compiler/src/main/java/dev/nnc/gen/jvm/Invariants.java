@@ -4,6 +4,7 @@ import dev.nnc.ir.Ex;
 import dev.nnc.ir.Exprs;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Tensor;
+import dev.nnc.schedule.Schedule;
 import dev.nnc.schedule.Stmt;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,22 +30,18 @@ final class Invariants {
 
     static List<Ex> of(Stmt.Loop loop) {
         Set<IndexVar> vars = Collections.newSetFromMap(new IdentityHashMap<>());
-        Set<Tensor> written = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Tensor> written = Schedule.written(List.of(loop));
         Set<Ex> out = new LinkedHashSet<>();
-        scan(loop, vars, written);
+        loops(loop, vars);
         values(loop, v -> collect(v, vars, written, out));
         return new ArrayList<>(out);
     }
 
-    private static void scan(Stmt s, Set<IndexVar> vars, Set<Tensor> written) {
-        switch (s) {
-            case Stmt.Loop l -> {
-                vars.add(l.v());
-                l.body().forEach(b -> scan(b, vars, written));
-            }
-            case Stmt.Assign a -> written.add(a.t());
-            case Stmt.Product p -> written.add(p.c().t());
-            case Stmt.AddLoss l -> { }
+    /** The variables of the loop and of the loops in it. */
+    private static void loops(Stmt s, Set<IndexVar> vars) {
+        if (s instanceof Stmt.Loop l) {
+            vars.add(l.v());
+            l.body().forEach(b -> loops(b, vars));
         }
     }
 

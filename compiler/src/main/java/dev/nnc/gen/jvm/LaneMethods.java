@@ -2,12 +2,9 @@ package dev.nnc.gen.jvm;
 
 import static org.objectweb.asm.Opcodes.*;
 
-import dev.nnc.ir.Exprs;
-import dev.nnc.ir.Tensor;
+import dev.nnc.schedule.Schedule;
 import dev.nnc.schedule.Stmt;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 
@@ -18,9 +15,12 @@ import org.objectweb.asm.MethodVisitor;
  */
 final class LaneMethods {
     private static final String DESC = "([Ljava/lang/Object;III)V";
+    /** The method's locals: this, then its arguments (buf, from, sample, relative), then its own. */
+    private static final int BUF = 1, FROM = 2, SAMPLE = 3, RELATIVE = 4, FIRST_FREE = 5;
     private final ClassWriter cw;
     private final String owner, prefix;
-    private final int buf;
+    /** The caller's local holding buf. */
+    private final int callerBuf;
     /** The fewest elements a loop runs on vectors from. */
     final int from;
     private int count;
@@ -29,7 +29,7 @@ final class LaneMethods {
         this.cw = cw;
         this.owner = owner;
         this.prefix = prefix;
-        this.buf = buf;
+        this.callerBuf = buf;
         this.from = from;
     }
 
@@ -38,37 +38,23 @@ final class LaneMethods {
         String name = prefix + "$lanes" + count++;
         MethodVisitor mv = cw.visitMethod(ACC_PRIVATE, name, DESC, null, null);
         mv.visitCode();
-        var e = new Emitter(mv, caller.t, caller.storage, 5, 2);
+        var e = new Emitter(mv, caller.t, caller.storage, FIRST_FREE, FROM);
         e.vectors = from;
-        e.sample = caller.sample < 0 ? -1 : 3;
-        e.relative = caller.relative < 0 ? -1 : 4;
-        Set<Tensor> touched = new LinkedHashSet<>();
-        touched(nest, touched);
-        e.loadArrays(1, touched);
+        e.sample = caller.sample < 0 ? -1 : SAMPLE;
+        e.relative = caller.relative < 0 ? -1 : RELATIVE;
+        e.loadArrays(BUF, Schedule.touched(List.of(nest)));
         e.statements(List.of(nest), -1);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         MethodVisitor c = caller.mv;
         c.visitVarInsn(ALOAD, 0);
-        c.visitVarInsn(ALOAD, buf);
+        c.visitVarInsn(ALOAD, callerBuf);
         c.visitVarInsn(ILOAD, caller.from);
         if (caller.sample < 0) c.visitInsn(ICONST_0);
         else c.visitVarInsn(ILOAD, caller.sample);
         if (caller.relative < 0) c.visitInsn(ICONST_0);
         else c.visitVarInsn(ILOAD, caller.relative);
         c.visitMethodInsn(INVOKESPECIAL, owner, name, DESC, false);
-    }
-
-    private static void touched(Stmt s, Set<Tensor> out) {
-        switch (s) {
-            case Stmt.Loop l -> l.body().forEach(b -> touched(b, out));
-            case Stmt.Assign a -> {
-                out.add(a.t());
-                out.addAll(Exprs.valueReads(a.value()));
-            }
-            case Stmt.Product p -> { }
-            case Stmt.AddLoss l -> { }
-        }
     }
 }

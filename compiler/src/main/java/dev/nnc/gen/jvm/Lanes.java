@@ -43,6 +43,7 @@ final class Lanes {
     private static final String PKG = "jdk/incubator/vector/";
     private static final String VECTOR = PKG + "Vector", MASK = PKG + "VectorMask", SPECIES = PKG + "VectorSpecies";
     private static final String V = "L" + VECTOR + ";", M = "L" + MASK + ";", S = "L" + SPECIES + ";";
+    private static final String OPERATORS = PKG + "VectorOperators", CMP = "L" + OPERATORS + "$Comparison;";
     private static final String HOME = "dev/nnc/runtime/kernel/VectorLanes";
 
     /**
@@ -122,7 +123,7 @@ final class Lanes {
         return switch (e) {
             case Ex.Load l -> !guarded || stride(l.tensor(), l.idx(), j) != 0 || inside(l);
             case Ex.Select s -> safeBroadcasts(s.cond(), j, guarded) && safeBroadcasts(s.otherwise(), j, guarded)
-                    && safeBroadcasts(s.then(), j, guarded || s.cond() instanceof Ex.InRange r && coefficient(r.at(), j) != 0);
+                    && safeBroadcasts(s.then(), j, guarded || s.cond() instanceof Ex.InRange r && Idx.coefficient(r.at(), j) != 0);
             default -> {
                 boolean[] ok = {true};
                 Exprs.mapChildren(e, c -> {
@@ -149,10 +150,10 @@ final class Lanes {
     private static boolean condition(Ex cond, IndexVar j) {
         return switch (cond) {
             case Ex.InRange r -> {
-                int c = coefficient(r.at(), j);
+                int c = Idx.coefficient(r.at(), j);
                 yield c == 0 || c == 1;
             }
-            case Ex.Same s -> coefficient(s.a(), j) == 0 && coefficient(s.b(), j) == 0;
+            case Ex.Same s -> Idx.coefficient(s.a(), j) == 0 && Idx.coefficient(s.b(), j) == 0;
             case Ex.Cmp c -> true;
             default -> false;
         };
@@ -185,12 +186,6 @@ final class Lanes {
         return s;
     }
 
-    private static int coefficient(Idx i, IndexVar j) {
-        int c = 0;
-        for (Idx.Term t : Idx.terms(i)) if (t.v() == j) c += t.coefficient();
-        return c;
-    }
-
     // ─── The loop ────────────────────────────────────────────────────────────────────────────────────────
 
     /**
@@ -211,8 +206,8 @@ final class Lanes {
             Exprs.visit(a.value(), x -> {
                 switch (x) {
                     case Ex.Load l -> ok[0] &= stride(l.tensor(), l.idx(), i) == n * stride(l.tensor(), l.idx(), j);
-                    case Ex.InRange r -> ok[0] &= coefficient(r.at(), i) == 0 && coefficient(r.at(), j) == 0;
-                    case Ex.Same same -> ok[0] &= coefficient(same.a(), i) == 0 && coefficient(same.b(), i) == 0;
+                    case Ex.InRange r -> ok[0] &= Idx.coefficient(r.at(), i) == 0 && Idx.coefficient(r.at(), j) == 0;
+                    case Ex.Same same -> ok[0] &= Idx.coefficient(same.a(), i) == 0 && Idx.coefficient(same.b(), i) == 0;
                     default -> { }
                 }
             });
@@ -246,9 +241,10 @@ final class Lanes {
         mv.visitVarInsn(ASTORE, mask);
         for (Stmt s : loop.body()) {
             Stmt.Assign a = (Stmt.Assign) s;
-            value(e, a.value(), mask, j);
-            if (a.add()) {
+            value(e, a.value(), mask, j); // first, on an empty stack: it may hold a loop
+            if (a.add()) { // target + value, in the scalar loop's order
                 load(e, a.t(), a.at(), mask);
+                mv.visitInsn(SWAP);
                 mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "add", "(" + V + ")" + V, false);
             }
             mv.visitTypeInsn(CHECKCAST, typed(e));
@@ -341,31 +337,31 @@ final class Lanes {
             operand(e, s.otherwise(), first[0], mask, j);
             operand(e, s.then(), first[1], mask, j);
             operand(e, c.a(), first[2], mask, j);
-            mv.visitFieldInsn(GETSTATIC, PKG + "VectorOperators", c.op().name(), "L" + PKG + "VectorOperators$Comparison;");
+            mv.visitFieldInsn(GETSTATIC, OPERATORS, c.op().name(), CMP);
             operand(e, c.b(), first[3], mask, j);
-            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "compare", "(L" + PKG + "VectorOperators$Comparison;" + V + ")" + M, false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "compare", "(" + CMP + V + ")" + M, false);
             mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "blend", "(" + V + M + ")" + V, false);
             return;
         }
-        if (s.cond() instanceof Ex.InRange r && coefficient(r.at(), j) == 1) {
+        if (s.cond() instanceof Ex.InRange r && Idx.coefficient(r.at(), j) == 1) {
             // lanes l with −at(j) ≤ l < size − at(j), at(j) its value at this step's first element, by comparing lane
             // numbers (the species' indexInRange runs as objects, not vector instructions, from below lane 0)
             int guard = e.local(1), at = e.local(1);
             e.index(r.at());
             mv.visitVarInsn(ISTORE, at);
             iota(e);
-            mv.visitFieldInsn(GETSTATIC, PKG + "VectorOperators", "GE", "L" + PKG + "VectorOperators$Comparison;");
+            mv.visitFieldInsn(GETSTATIC, OPERATORS, "GE", CMP);
             mv.visitVarInsn(ILOAD, at);
             mv.visitInsn(INEG);
             mv.visitInsn(I2L);
-            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "compare", "(L" + PKG + "VectorOperators$Comparison;J)" + M, false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "compare", "(" + CMP + "J)" + M, false);
             iota(e);
-            mv.visitFieldInsn(GETSTATIC, PKG + "VectorOperators", "LT", "L" + PKG + "VectorOperators$Comparison;");
+            mv.visitFieldInsn(GETSTATIC, OPERATORS, "LT", CMP);
             e.push(r.size());
             mv.visitVarInsn(ILOAD, at);
             mv.visitInsn(ISUB);
             mv.visitInsn(I2L);
-            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "compare", "(L" + PKG + "VectorOperators$Comparison;J)" + M, false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "compare", "(" + CMP + "J)" + M, false);
             mv.visitMethodInsn(INVOKEVIRTUAL, MASK, "and", "(" + M + ")" + M, false);
             mv.visitVarInsn(ASTORE, guard);
             int inside = e.local(1);
@@ -425,9 +421,7 @@ final class Lanes {
     }
 
     private static int loopFirst(Emitter e, Ex x, int mask, IndexVar j) {
-        boolean[] loop = {false};
-        Exprs.visit(x, y -> loop[0] |= y instanceof Ex.Sum);
-        if (!loop[0] || e.hoisted(x) != null) return -1;
+        if (!e.hasLoop(x) || e.hoisted(x) != null) return -1;
         value(e, x, mask, j);
         int l = e.local(1);
         e.mv.visitVarInsn(ASTORE, l);

@@ -496,24 +496,15 @@ public final class VectorGemm {
             c00.intoArray(c, o3, ROW3_F);
             return;
         }
-        float s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33;
-        if (LF == 16) {
-            // 16 lane reads, not a store to s and 16 loads: in a method this large C2 left that store to the Vector API's
-            // Java code (7 % of a training epoch's samples in its bounds check)
-            s00 = c00.lane(0); s01 = c00.lane(1); s02 = c00.lane(2); s03 = c00.lane(3);
-            s10 = c00.lane(4); s11 = c00.lane(5); s12 = c00.lane(6); s13 = c00.lane(7);
-            s20 = c00.lane(8); s21 = c00.lane(9); s22 = c00.lane(10); s23 = c00.lane(11);
-            s30 = c00.lane(12); s31 = c00.lane(13); s32 = c00.lane(14); s33 = c00.lane(15);
-        } else {
-            c00.intoArray(s, 0);
-            if (LF <= 8) c20.intoArray(s, 8);
-            if (LF <= 4) { c10.intoArray(s, 4); c30.intoArray(s, 12); }
-            if (LF <= 2) { c02.intoArray(s, 2); c12.intoArray(s, 6); c22.intoArray(s, 10); c32.intoArray(s, 14); }
-            s00 = s[0]; s01 = s[1]; s02 = s[2]; s03 = s[3];
-            s10 = s[4]; s11 = s[5]; s12 = s[6]; s13 = s[7];
-            s20 = s[8]; s21 = s[9]; s22 = s[10]; s23 = s[11];
-            s30 = s[12]; s31 = s[13]; s32 = s[14]; s33 = s[15];
-        }
+        // fewer lanes (AVX2 and narrower): the sums through the scratch array s
+        c00.intoArray(s, 0);
+        if (LF <= 8) c20.intoArray(s, 8);
+        if (LF <= 4) { c10.intoArray(s, 4); c30.intoArray(s, 12); }
+        if (LF <= 2) { c02.intoArray(s, 2); c12.intoArray(s, 6); c22.intoArray(s, 10); c32.intoArray(s, 14); }
+        float s00 = s[0], s01 = s[1], s02 = s[2], s03 = s[3];
+        float s10 = s[4], s11 = s[5], s12 = s[6], s13 = s[7];
+        float s20 = s[8], s21 = s[9], s22 = s[10], s23 = s[11];
+        float s30 = s[12], s31 = s[13], s32 = s[14], s33 = s[15];
         int o0 = ci;
         c[o0] = add ? c[o0] + s00 : s00; c[o0 + 1] = add ? c[o0 + 1] + s01 : s01; c[o0 + 2] = add ? c[o0 + 2] + s02 : s02; c[o0 + 3] = add ? c[o0 + 3] + s03 : s03;
         int o1 = ci + 1 * cRow;
