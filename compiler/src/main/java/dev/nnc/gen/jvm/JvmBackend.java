@@ -27,7 +27,7 @@ public final class JvmBackend {
      * The fewest elements a loop runs on vectors from: shorter ones stay scalar (a vector's setup costs more than a
      * few scalar steps). LeNet's second convolution's rows, 10 elements, gain.
      */
-    public static final int LANES = 8;
+    public static final int LANES = 4;
 
     /**
      * @param lanes the fewest elements a loop that qualifies runs on vectors from, where the Vector API is there

@@ -9,6 +9,7 @@ import dev.nnc.ir.Idx;
 import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Offset;
 import dev.nnc.ir.Tensor;
+import dev.nnc.runtime.Primitive;
 import dev.nnc.schedule.Stmt;
 import java.util.List;
 import java.util.Set;
@@ -43,8 +44,14 @@ final class Lanes {
     private static final String PKG = "jdk/incubator/vector/";
     private static final String VECTOR = PKG + "Vector", MASK = PKG + "VectorMask", SPECIES = PKG + "VectorSpecies";
     private static final String V = "L" + VECTOR + ";", M = "L" + MASK + ";", S = "L" + SPECIES + ";";
+    private static final String SHUFFLE = "L" + PKG + "VectorShuffle;";
     private static final String OPERATORS = PKG + "VectorOperators", CMP = "L" + OPERATORS + "$Comparison;";
     private static final String HOME = "dev/nnc/runtime/kernel/VectorLanes";
+    /**
+     * The largest stride a loop on vectors reads at (the runtime's {@code VectorLanes.MAX_STRIDE}, which the compiler
+     * cannot read: the class needs the module): a pool's window, a strided convolution.
+     */
+    static final int MAX_STRIDE = 8;
 
     /**
      * Whether a nest gets a method of its own, for a loop in it that runs on vectors: it holds only loops and
@@ -93,7 +100,7 @@ final class Lanes {
                     case Ex.Load l -> {
                         int st = stride(l.tensor(), l.idx(), j);
                         if (written.contains(l.tensor())) yield l.idx().equals(((Stmt.Assign) owner(loop, l.tensor())).at()) && st == 1;
-                        yield !register.test(l.tensor()) && (st == 0 || st == 1);
+                        yield !register.test(l.tensor()) && st >= 0 && st <= MAX_STRIDE;
                     }
                     case Ex.Binary b -> b.op() != Ex.BinOp.POW;
                     case Ex.Neg n -> true;
@@ -102,6 +109,9 @@ final class Lanes {
                     case Ex.InRange r -> true;
                     case Ex.Same same -> true;
                     case Ex.Sum sum -> sum.i() != j;
+                    case Ex.Max max -> max.i() != j;
+                    case Ex.ArgMax arg -> !arg.vars().contains(j);
+                    case Ex.Call c -> c.f() == Primitive.MAX || c.f() == Primitive.MIN;
                     case Ex.Annotated w -> true;
                     default -> false;
                 };
@@ -295,11 +305,14 @@ final class Lanes {
                 broadcast(e);
             }
             case Ex.Load l -> {
-                if (stride(l.tensor(), l.idx(), j) == 0) {
+                int stride = stride(l.tensor(), l.idx(), j);
+                if (stride == 0) {
                     e.load(l);
                     broadcast(e);
-                } else {
+                } else if (stride == 1) {
                     load(e, l.tensor(), l.idx(), mask);
+                } else {
+                    strided(e, l, stride, mask);
                 }
             }
             case Ex.Binary b -> {
@@ -321,7 +334,16 @@ final class Lanes {
             }
             case Ex.Annotated w -> value(e, w.value(), mask, j);
             case Ex.Select s -> select(e, s, mask, j);
-            case Ex.Sum s -> sum(e, s, mask, j);
+            case Ex.Sum s -> reduce(e, s.i(), s.body(), false, mask, j);
+            case Ex.Max m -> reduce(e, m.i(), m.body(), true, mask, j);
+            case Ex.ArgMax m -> argMax(e, m, mask, j);
+            case Ex.Call c -> { // max or min, as Math's: −0 below +0, NaN if either is
+                int[] first = loopsFirst(e, mask, j, c.a(), c.b());
+                operand(e, c.a(), first[0], mask, j);
+                operand(e, c.b(), first[1], mask, j);
+                String op = c.f() == Primitive.MAX ? "max" : "min";
+                mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, op, "(" + V + ")" + V, false);
+            }
             default -> throw new IllegalStateException("internal: " + x.getClass().getSimpleName() + " on vectors");
         }
     }
@@ -386,28 +408,92 @@ final class Lanes {
     }
 
     /**
-     * Σ over i: every i's term added in order, a guarded-out one as +0 in its lane, by a loop over i (written out, the
-     * terms' vector operations made a method C1 could not compile, and without C1's profile C2 never compiled it);
-     * the accumulator starts at +0, as the scalar sum's.
+     * Σ or max over i: every i's term added (or taken as Math.max takes it) in order, a guarded-out one as +0 in its
+     * lane, by a loop over i (written out, the terms' vector operations made a method C1 could not compile, and
+     * without C1's profile C2 never compiled it); the accumulator starts at +0 (−∞), as the scalar one does.
      */
-    private static void sum(Emitter e, Ex.Sum s, int mask, IndexVar j) {
+    private static void reduce(Emitter e, IndexVar i, Ex body, boolean max, int mask, IndexVar j) {
         MethodVisitor mv = e.mv;
-        int acc = e.local(1), iv = e.bind(s.i()), term = e.local(1);
-        e.t.constant(mv, 0);
+        int acc = e.local(1), iv = e.bind(i), term = e.local(1);
+        e.t.constant(mv, max ? Double.NEGATIVE_INFINITY : 0);
         broadcast(e);
         mv.visitVarInsn(ASTORE, acc);
         Label top = new Label(), done = new Label();
-        head(e, iv, s.i().range(), top, done);
-        value(e, s.body(), mask, j); // first, on an empty stack: the body may hold a loop of its own
+        head(e, iv, i.range(), top, done);
+        value(e, body, mask, j); // first, on an empty stack: the body may hold a loop of its own
         mv.visitVarInsn(ASTORE, term);
         mv.visitVarInsn(ALOAD, acc);
         mv.visitVarInsn(ALOAD, term);
-        mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "add", "(" + V + ")" + V, false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, max ? "max" : "add", "(" + V + ")" + V, false);
         mv.visitVarInsn(ASTORE, acc);
         mv.visitIincInsn(iv, 1);
         mv.visitJumpInsn(GOTO, top);
         mv.visitLabel(done);
         mv.visitVarInsn(ALOAD, acc);
+    }
+
+    /**
+     * The row-major position of each lane's first maximum over the window, as the scalar code finds it: the first
+     * position's value, then a later one where it is greater (a NaN never is); positions counted in an int and
+     * converted, as there.
+     */
+    private static void argMax(Emitter e, Ex.ArgMax m, int mask, IndexVar j) {
+        MethodVisitor mv = e.mv;
+        int best = e.local(1), arg = e.local(1), at = e.local(1), x = e.local(1), take = e.local(1);
+        e.t.constant(mv, Double.NEGATIVE_INFINITY);
+        broadcast(e);
+        mv.visitVarInsn(ASTORE, best);
+        e.t.constant(mv, 0);
+        broadcast(e);
+        mv.visitVarInsn(ASTORE, arg);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, at);
+        window(e, m.vars(), 0, () -> {
+            value(e, m.body(), mask, j); // on an empty stack: the body may hold a loop
+            mv.visitVarInsn(ASTORE, x);
+            Label later = new Label(), next = new Label();
+            mv.visitVarInsn(ILOAD, at);
+            mv.visitJumpInsn(IFNE, later);
+            mv.visitVarInsn(ALOAD, x);
+            mv.visitVarInsn(ASTORE, best);
+            mv.visitJumpInsn(GOTO, next);
+            mv.visitLabel(later);
+            mv.visitVarInsn(ALOAD, x);
+            mv.visitFieldInsn(GETSTATIC, OPERATORS, "GT", CMP);
+            mv.visitVarInsn(ALOAD, best);
+            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "compare", "(" + CMP + V + ")" + M, false);
+            mv.visitVarInsn(ASTORE, take);
+            mv.visitVarInsn(ALOAD, best);
+            mv.visitVarInsn(ALOAD, x);
+            mv.visitVarInsn(ALOAD, take);
+            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "blend", "(" + V + M + ")" + V, false);
+            mv.visitVarInsn(ASTORE, best);
+            mv.visitVarInsn(ALOAD, arg);
+            mv.visitVarInsn(ILOAD, at);
+            e.t.fromInt(mv);
+            broadcast(e);
+            mv.visitVarInsn(ALOAD, take);
+            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "blend", "(" + V + M + ")" + V, false);
+            mv.visitVarInsn(ASTORE, arg);
+            mv.visitLabel(next);
+            mv.visitIincInsn(at, 1);
+        });
+        mv.visitVarInsn(ALOAD, arg);
+    }
+
+    /** Loops over vars[k …], the last innermost, around body. */
+    private static void window(Emitter e, List<IndexVar> vars, int k, Runnable body) {
+        if (k == vars.size()) {
+            body.run();
+            return;
+        }
+        int iv = e.bind(vars.get(k));
+        Label top = new Label(), done = new Label();
+        head(e, iv, vars.get(k).range(), top, done);
+        window(e, vars, k + 1, body);
+        e.mv.visitIincInsn(iv, 1);
+        e.mv.visitJumpInsn(GOTO, top);
+        e.mv.visitLabel(done);
     }
 
     /**
@@ -442,6 +528,68 @@ final class Lanes {
         String typed = typed(e);
         mv.visitMethodInsn(INVOKESTATIC, typed, "fromArray", "(" + S + e.t.array + "I" + M + ")L" + typed + ";", false);
         mv.visitTypeInsn(CHECKCAST, VECTOR);
+    }
+
+    /**
+     * The lanes of a read at a stride of 2 or more (a pool's window), where the mask holds: where the whole vectors
+     * stay in the array (its slack keeps them there for a stride of 2), two vectors and their even lanes (a gather is
+     * several times slower), or a gather; else lane by lane, by the runtime. Lanes outside the mask hold what the
+     * array holds there (a loop neither stores them nor lets them reach a lane it stores).
+     */
+    private static void strided(Emitter e, Ex.Load l, int stride, int mask) {
+        MethodVisitor mv = e.mv;
+        String typed = typed(e), lanes = e.t == Num.F ? "LF" : "LD";
+        int array = e.local(1), at = e.local(1);
+        e.address(l.tensor(), l.idx());
+        mv.visitVarInsn(ISTORE, at);
+        mv.visitVarInsn(ASTORE, array);
+        Label slow = new Label(), end = new Label();
+        mv.visitVarInsn(ILOAD, at);
+        mv.visitJumpInsn(IFLT, slow);
+        mv.visitVarInsn(ILOAD, at);
+        mv.visitVarInsn(ALOAD, array);
+        mv.visitInsn(ARRAYLENGTH);
+        mv.visitFieldInsn(GETSTATIC, HOME, lanes, "I");
+        e.push(stride);
+        mv.visitInsn(IMUL);
+        mv.visitInsn(ISUB);
+        mv.visitJumpInsn(IF_ICMPGT, slow);
+        String whole = "(" + S + e.t.array + "I)L" + typed + ";";
+        if (stride == 2) {
+            species(e);
+            mv.visitVarInsn(ALOAD, array);
+            mv.visitVarInsn(ILOAD, at);
+            mv.visitMethodInsn(INVOKESTATIC, typed, "fromArray", whole, false);
+            mv.visitTypeInsn(CHECKCAST, VECTOR);
+            mv.visitFieldInsn(GETSTATIC, HOME, e.t == Num.F ? "EVEN_F" : "EVEN_D", SHUFFLE);
+            species(e);
+            mv.visitVarInsn(ALOAD, array);
+            mv.visitVarInsn(ILOAD, at);
+            mv.visitFieldInsn(GETSTATIC, HOME, lanes, "I");
+            mv.visitInsn(IADD);
+            mv.visitMethodInsn(INVOKESTATIC, typed, "fromArray", whole, false);
+            mv.visitTypeInsn(CHECKCAST, VECTOR);
+            mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "rearrange", "(" + SHUFFLE + V + ")" + V, false);
+        } else {
+            species(e);
+            mv.visitVarInsn(ALOAD, array);
+            mv.visitVarInsn(ILOAD, at);
+            mv.visitFieldInsn(GETSTATIC, HOME, "MAPS", "[[I");
+            e.push(stride);
+            mv.visitInsn(AALOAD);
+            mv.visitInsn(ICONST_0);
+            mv.visitMethodInsn(INVOKESTATIC, typed, "fromArray", "(" + S + e.t.array + "I[II)L" + typed + ";", false);
+            mv.visitTypeInsn(CHECKCAST, VECTOR);
+        }
+        mv.visitJumpInsn(GOTO, end);
+        mv.visitLabel(slow);
+        mv.visitVarInsn(ALOAD, array);
+        mv.visitVarInsn(ILOAD, at);
+        e.push(stride);
+        mv.visitVarInsn(ALOAD, mask);
+        String name = e.t == Num.F ? "stridedF" : "stridedD";
+        mv.visitMethodInsn(INVOKESTATIC, HOME, name, "(" + e.t.array + "II" + M + ")" + V, false);
+        mv.visitLabel(end);
     }
 
     /** The value on the stack in every lane. */

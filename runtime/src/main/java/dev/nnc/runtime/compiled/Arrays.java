@@ -11,9 +11,10 @@ final class Arrays {
     /**
      * Elements past its end that a generated network's own array (workspace, scratch, gradient sums, a batch's
      * columns) has: a loop on vectors masks off the lanes past a row's end, but a masked access whose whole vector
-     * would leave the array takes the Vector API's slow path, lane by lane. A vector has at most 16.
+     * would leave the array takes the Vector API's slow path, lane by lane. A vector has at most 16; a read at stride 2
+     * loads two (its even lanes), and whole, where that stays in the array (see the compiler's {@code gen.jvm.Lanes}).
      */
-    static final int SLACK = 16;
+    static final int SLACK = 32;
 
     static Object allocate(DType type, int n) {
         return switch (type) {

@@ -3,7 +3,9 @@ package dev.nnc.runtime.kernel;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.Vector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,7 +26,40 @@ public final class VectorLanes {
     public static final Vector<Float> IOTA_F = FloatVector.zero(F).addIndex(1);
     public static final Vector<Double> IOTA_D = DoubleVector.zero(D).addIndex(1);
 
+    /** The largest stride a loop on vectors reads at. */
+    public static final int MAX_STRIDE = 8;
+    /** Lane n's element at each stride s, {@code n·s}: a gather's index map. */
+    public static final int[][] MAPS = maps(Math.max(LF, LD));
+    /** The even lanes of two vectors side by side, as one: a read at stride 2. */
+    public static final VectorShuffle<Float> EVEN_F = VectorShuffle.fromArray(F, MAPS[2], 0);
+    public static final VectorShuffle<Double> EVEN_D = VectorShuffle.fromArray(D, MAPS[2], 0);
+
     private VectorLanes() {}
+
+    /**
+     * The elements {@code a[offset + n·stride]} of the lanes n in m, lane by lane (other lanes +0): a read at a stride
+     * whose whole vectors would leave the array. Generated code reads inside it by whole vectors itself (a vector that
+     * leaves a method C2 did not inline is boxed); the JDK's masked gather checks every lane's index, not only the
+     * mask's.
+     */
+    public static Vector<Float> stridedF(float[] a, int offset, int stride, VectorMask<Float> m) {
+        float[] lanes = new float[LF];
+        for (int n = 0; n < LF; n++) if (m.laneIsSet(n)) lanes[n] = a[offset + n * stride];
+        return FloatVector.fromArray(F, lanes, 0);
+    }
+
+    /** {@link #stridedF} in double precision. */
+    public static Vector<Double> stridedD(double[] a, int offset, int stride, VectorMask<Double> m) {
+        double[] lanes = new double[LD];
+        for (int n = 0; n < LD; n++) if (m.laneIsSet(n)) lanes[n] = a[offset + n * stride];
+        return DoubleVector.fromArray(D, lanes, 0);
+    }
+
+    private static int[][] maps(int lanes) {
+        int[][] maps = new int[MAX_STRIDE + 1][lanes];
+        for (int s = 0; s <= MAX_STRIDE; s++) for (int n = 0; n < lanes; n++) maps[s][n] = n * s;
+        return maps;
+    }
 
     private static <E> VectorSpecies<E> clamped(VectorSpecies<E> preferred) {
         int bits = Math.min(Math.max(preferred.vectorBitSize(), 2 * preferred.elementSize()), 512);
