@@ -36,6 +36,13 @@ public final class VectorGemm {
     private static final VectorShuffle<Double> SW1_D = swap(DS, 1), SW2_D = swap(DS, 2), SW4_D = swap(DS, 4), SW8_D = swap(DS, 8);
     // Register tile: MR rows × NV vectors; measured on AVX-512 (32 vector registers), see GemmBench.
     private static final int MR_F = 4, NR_F = 4 * LF, MR_D = 4, NR_D = 4 * LD;
+    /**
+     * The most rows of A for which B's whole column panels are read where they are, when its rows are contiguous along
+     * j, rather than packed: a packed copy costs about what one pass over B does, and so pays only where many row
+     * panels read it again (a convolution's product over one sample's windows has 6–16 rows; packing its 15,000–20,000
+     * elements of B had been a third of the product).
+     */
+    private static final int B_IN_PLACE_ROWS = 16;
     // Cache blocks: kc bounds the depth of a panel pair, mc×kc of A stays in L2, nc is effectively unbounded.
     private static final int KC_F = 256, MC_F = roundUp(128, MR_F), NC_F = roundUp(4096, NR_F);
     private static final int KC_D = 256, MC_D = roundUp(96, MR_D), NC_D = roundUp(4096, NR_D);
@@ -71,7 +78,7 @@ public final class VectorGemm {
             dotsF(m, n, k, a, aOff, aRow, b, bOff, bCol, c, cOff, cRow, accumulate);
             return;
         }
-        boolean inPlace = aCol == 1;
+        boolean inPlace = aCol == 1, bInPlace = bCol == 1 && m <= B_IN_PLACE_ROWS;
         Workspace ws = Workspace.get();
         int ncMax = Math.min(n, NC_F), mcMax = Math.min(m, MC_F), kcMax = Math.min(k, KC_F);
         float[] bp = ws.floatB(ALIGNED_F + roundUp(ncMax, NR_F) * kcMax);
@@ -82,7 +89,9 @@ public final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC_F) {
                 int kc = Math.min(KC_F, k - pc);
                 boolean add = accumulate || pc > 0;
-                Pack.f32(b, bOff + pc * bRow + jc * bCol, bCol, bRow, nc, kc, NR_F, bp, ALIGNED_F); // panels on cache lines
+                // panels on cache lines; where B is read in place, only a partial last panel (zero columns)
+                int wholeN = bInPlace ? nc - nc % NR_F : 0;
+                Pack.f32(b, bOff + pc * bRow + (jc + wholeN) * bCol, bCol, bRow, nc - wholeN, kc, NR_F, bp, ALIGNED_F);
                 for (int ic = 0; ic < m; ic += MC_F) {
                     int mc = Math.min(MC_F, m - ic);
                     int aBlock = aOff + ic * aRow + pc * aCol, whole = mc - mc % MR_F;
@@ -97,17 +106,15 @@ public final class VectorGemm {
                             float[] ar = direct ? a : ap;
                             int ai = direct ? aBlock + ir * aRow : inPlace ? 0 : ir * kc;
                             int ars = direct ? aRow : 1, acs = direct ? 1 : MR_F;
+                            boolean bDirect = jr < wholeN;
+                            float[] br = bDirect ? b : bp;
+                            int bi = bDirect ? bOff + pc * bRow + jc + jr : ALIGNED_F + (jr - wholeN) * kc, bStep = bDirect ? bRow : NR_F;
                             if (rows == MR_F && cols == NR_F) {
-                                kernelF(kc, ar, ai, ars, acs, bp, ALIGNED_F + jr * kc, c, ci, cRow, add);
+                                kernelF(kc, ar, ai, ars, acs, br, bi, bStep, c, ci, cRow, add);
                             } else {
                                 // A partial tile is computed whole into a scratch tile, then the live part copied.
-                                kernelF(kc, ar, ai, ars, acs, bp, ALIGNED_F + jr * kc, tile, 0, NR_F, false);
-                                for (int r = 0; r < rows; r++) {
-                                    for (int j = 0; j < cols; j++) {
-                                        int o = ci + r * cRow + j;
-                                        c[o] = add ? c[o] + tile[r * NR_F + j] : tile[r * NR_F + j];
-                                    }
-                                }
+                                kernelF(kc, ar, ai, ars, acs, br, bi, bStep, tile, 0, NR_F, false);
+                                partialF(tile, rows, cols, c, ci, cRow, add);
                             }
                         }
                     }
@@ -233,7 +240,7 @@ public final class VectorGemm {
             dotsD(m, n, k, a, aOff, aRow, b, bOff, bCol, c, cOff, cRow, accumulate);
             return;
         }
-        boolean inPlace = aCol == 1;
+        boolean inPlace = aCol == 1, bInPlace = bCol == 1 && m <= B_IN_PLACE_ROWS;
         Workspace ws = Workspace.get();
         int ncMax = Math.min(n, NC_D), mcMax = Math.min(m, MC_D), kcMax = Math.min(k, KC_D);
         double[] bp = ws.doubleB(ALIGNED_D + roundUp(ncMax, NR_D) * kcMax);
@@ -244,7 +251,9 @@ public final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC_D) {
                 int kc = Math.min(KC_D, k - pc);
                 boolean add = accumulate || pc > 0;
-                Pack.f64(b, bOff + pc * bRow + jc * bCol, bCol, bRow, nc, kc, NR_D, bp, ALIGNED_D); // panels on cache lines
+                // panels on cache lines; where B is read in place, only a partial last panel (zero columns)
+                int wholeN = bInPlace ? nc - nc % NR_D : 0;
+                Pack.f64(b, bOff + pc * bRow + (jc + wholeN) * bCol, bCol, bRow, nc - wholeN, kc, NR_D, bp, ALIGNED_D);
                 for (int ic = 0; ic < m; ic += MC_D) {
                     int mc = Math.min(MC_D, m - ic);
                     int aBlock = aOff + ic * aRow + pc * aCol, whole = mc - mc % MR_D;
@@ -259,17 +268,15 @@ public final class VectorGemm {
                             double[] ar = direct ? a : ap;
                             int ai = direct ? aBlock + ir * aRow : inPlace ? 0 : ir * kc;
                             int ars = direct ? aRow : 1, acs = direct ? 1 : MR_D;
+                            boolean bDirect = jr < wholeN;
+                            double[] br = bDirect ? b : bp;
+                            int bi = bDirect ? bOff + pc * bRow + jc + jr : ALIGNED_D + (jr - wholeN) * kc, bStep = bDirect ? bRow : NR_D;
                             if (rows == MR_D && cols == NR_D) {
-                                kernelD(kc, ar, ai, ars, acs, bp, ALIGNED_D + jr * kc, c, ci, cRow, add);
+                                kernelD(kc, ar, ai, ars, acs, br, bi, bStep, c, ci, cRow, add);
                             } else {
                                 // A partial tile is computed whole into a scratch tile, then the live part copied.
-                                kernelD(kc, ar, ai, ars, acs, bp, ALIGNED_D + jr * kc, tile, 0, NR_D, false);
-                                for (int r = 0; r < rows; r++) {
-                                    for (int j = 0; j < cols; j++) {
-                                        int o = ci + r * cRow + j;
-                                        c[o] = add ? c[o] + tile[r * NR_D + j] : tile[r * NR_D + j];
-                                    }
-                                }
+                                kernelD(kc, ar, ai, ars, acs, br, bi, bStep, tile, 0, NR_D, false);
+                                partialD(tile, rows, cols, c, ci, cRow, add);
                             }
                         }
                     }
@@ -327,13 +334,29 @@ public final class VectorGemm {
         return v.lane(0);
     }
 
-    /** The 4×4-vector register tile: C tile (+)= A rows · B panel over depth kc; A[r, p] is ap[ai + r*ars + p*acs]. */
-    private static void kernelF(int kc, float[] ap, int ai, int ars, int acs, float[] bp, int bi, float[] c, int ci, int cRow, boolean add) {
+    /** The live rows × cols of a partial tile added to (or put in) C, a vector at a time, the last one masked. */
+    private static void partialF(float[] tile, int rows, int cols, float[] c, int ci, int cRow, boolean add) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LF) {
+                VectorMask<Float> live = FS.indexInRange(j, cols);
+                FloatVector v = FloatVector.fromArray(FS, tile, r * NR_F + j);
+                int o = ci + r * cRow + j;
+                if (add) v = FloatVector.fromArray(FS, c, o, live).add(v);
+                v.intoArray(c, o, live);
+            }
+        }
+    }
+
+    /**
+     * The 4×4-vector register tile: C tile (+)= A rows · B panel over depth kc; A[r, p] is ap[ai + r*ars + p*acs], B's
+     * row p the 4 vectors at bp[bi + p*bStep] (a packed panel's, or B's own row read in place).
+     */
+    private static void kernelF(int kc, float[] ap, int ai, int ars, int acs, float[] bp, int bi, int bStep, float[] c, int ci, int cRow, boolean add) {
         FloatVector c00 = FloatVector.zero(FS); FloatVector c01 = FloatVector.zero(FS); FloatVector c02 = FloatVector.zero(FS); FloatVector c03 = FloatVector.zero(FS);
         FloatVector c10 = FloatVector.zero(FS); FloatVector c11 = FloatVector.zero(FS); FloatVector c12 = FloatVector.zero(FS); FloatVector c13 = FloatVector.zero(FS);
         FloatVector c20 = FloatVector.zero(FS); FloatVector c21 = FloatVector.zero(FS); FloatVector c22 = FloatVector.zero(FS); FloatVector c23 = FloatVector.zero(FS);
         FloatVector c30 = FloatVector.zero(FS); FloatVector c31 = FloatVector.zero(FS); FloatVector c32 = FloatVector.zero(FS); FloatVector c33 = FloatVector.zero(FS);
-        for (int p = 0, ao = ai, bo = bi; p < kc; p++, ao += acs, bo += NR_F) {
+        for (int p = 0, ao = ai, bo = bi; p < kc; p++, ao += acs, bo += bStep) {
             FloatVector b0 = FloatVector.fromArray(FS, bp, bo);
             FloatVector b1 = FloatVector.fromArray(FS, bp, bo + 1 * LF);
             FloatVector b2 = FloatVector.fromArray(FS, bp, bo + 2 * LF);
@@ -367,13 +390,29 @@ public final class VectorGemm {
         c30.intoArray(c, s3); c31.intoArray(c, s3 + 1 * LF); c32.intoArray(c, s3 + 2 * LF); c33.intoArray(c, s3 + 3 * LF);
     }
 
-    /** The 4×4-vector register tile: C tile (+)= A rows · B panel over depth kc; A[r, p] is ap[ai + r*ars + p*acs]. */
-    private static void kernelD(int kc, double[] ap, int ai, int ars, int acs, double[] bp, int bi, double[] c, int ci, int cRow, boolean add) {
+    /** The live rows × cols of a partial tile added to (or put in) C, a vector at a time, the last one masked. */
+    private static void partialD(double[] tile, int rows, int cols, double[] c, int ci, int cRow, boolean add) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j += LD) {
+                VectorMask<Double> live = DS.indexInRange(j, cols);
+                DoubleVector v = DoubleVector.fromArray(DS, tile, r * NR_D + j);
+                int o = ci + r * cRow + j;
+                if (add) v = DoubleVector.fromArray(DS, c, o, live).add(v);
+                v.intoArray(c, o, live);
+            }
+        }
+    }
+
+    /**
+     * The 4×4-vector register tile: C tile (+)= A rows · B panel over depth kc; A[r, p] is ap[ai + r*ars + p*acs], B's
+     * row p the 4 vectors at bp[bi + p*bStep] (a packed panel's, or B's own row read in place).
+     */
+    private static void kernelD(int kc, double[] ap, int ai, int ars, int acs, double[] bp, int bi, int bStep, double[] c, int ci, int cRow, boolean add) {
         DoubleVector c00 = DoubleVector.zero(DS); DoubleVector c01 = DoubleVector.zero(DS); DoubleVector c02 = DoubleVector.zero(DS); DoubleVector c03 = DoubleVector.zero(DS);
         DoubleVector c10 = DoubleVector.zero(DS); DoubleVector c11 = DoubleVector.zero(DS); DoubleVector c12 = DoubleVector.zero(DS); DoubleVector c13 = DoubleVector.zero(DS);
         DoubleVector c20 = DoubleVector.zero(DS); DoubleVector c21 = DoubleVector.zero(DS); DoubleVector c22 = DoubleVector.zero(DS); DoubleVector c23 = DoubleVector.zero(DS);
         DoubleVector c30 = DoubleVector.zero(DS); DoubleVector c31 = DoubleVector.zero(DS); DoubleVector c32 = DoubleVector.zero(DS); DoubleVector c33 = DoubleVector.zero(DS);
-        for (int p = 0, ao = ai, bo = bi; p < kc; p++, ao += acs, bo += NR_D) {
+        for (int p = 0, ao = ai, bo = bi; p < kc; p++, ao += acs, bo += bStep) {
             DoubleVector b0 = DoubleVector.fromArray(DS, bp, bo);
             DoubleVector b1 = DoubleVector.fromArray(DS, bp, bo + 1 * LD);
             DoubleVector b2 = DoubleVector.fromArray(DS, bp, bo + 2 * LD);

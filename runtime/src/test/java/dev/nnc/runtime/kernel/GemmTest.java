@@ -62,10 +62,19 @@ class GemmTest {
             add(out, new Case(mk[0], 13, mk[1], Layout.ROW, Layout.COL, false));
             add(out, new Case(mk[0], 6, mk[1], Layout.ROW, Layout.COL, true));
         }
-        // Depths past one cache block, with every layout pair.
+        // Depths past one cache block, with every layout pair; at 13 rows B's whole panels are read in place.
         for (Layout la : Layout.values()) {
-            for (Layout lb : Layout.values()) add(out, new Case(19, 70, 600, la, lb, true));
+            for (Layout lb : Layout.values()) {
+                add(out, new Case(19, 70, 600, la, lb, true));
+                add(out, new Case(13, 130, 600, la, lb, true));
+            }
         }
+        // LeNet's convolutions over one sample: the maps, the kernels' gradients and the windows' gradients
+        add(out, new Case(6, 784, 25, Layout.ROW, Layout.ROW, false));
+        add(out, new Case(16, 100, 150, Layout.ROW, Layout.ROW, false));
+        add(out, new Case(6, 25, 784, Layout.ROW, Layout.COL, true));
+        add(out, new Case(16, 150, 100, Layout.ROW, Layout.COL, true));
+        add(out, new Case(150, 100, 16, Layout.COL, Layout.ROW, false));
         return out.stream();
     }
 
