@@ -16,7 +16,7 @@ import java.util.Map;
  * dimension exactly, as a nest over the windows instead. A 2×2 max pool's adjoint is
  * {@code δa[c,i,j] = Σₖ Σₗ [0 ≤ i−2k < 2] [0 ≤ j−2l < 2] v(k, l, i, j)}: for each element its window (k, l) is
  * found again, at run time, from i and j. Written with i = 2k + p and j = 2l + q instead,
- * {@code δa[c, 2k+p, 2l+q] = 0 + v(k, l, 2k+p, 2l+q)} over (c, k, l, p, q) sets every element once — the windows
+ * {@code δa[c, 2k+p, 2l+q] = 0 + v(k, l, 2k+p, 2l+q)} over (c, k, p, l, q) sets every element once — the windows
  * tile the map — with the same value: the guards hold, the sums had one term, and 0 + v is what they added (so a −0
  * still comes out +0). The window's values (its δ, its argmax) are read by its elements one after another.
  */
@@ -27,7 +27,8 @@ final class Tiles {
     static Nest of(Def d) {
         Ex.Sum top = top(d.body());
         if (top == null) return null;
-        List<IndexVar> outer = new ArrayList<>(d.vars()), inner = new ArrayList<>();
+        List<IndexVar> outer = new ArrayList<>(d.vars());
+        Map<IndexVar, IndexVar> within = new HashMap<>(); // a window's variable → the element's place in it
         Map<IndexVar, Idx> tiled = new HashMap<>();
         Ex body = top;
         while (body instanceof Ex.Sum s) {
@@ -40,7 +41,7 @@ final class Tiles {
             if (v == null || b.coefficient() != -w || !outer.contains(v) || tiled.containsKey(v) || v.range() != (long) s.i().range() * w) break;
             IndexVar p = new IndexVar(v.name + "′", w);
             outer.set(outer.indexOf(v), s.i());
-            inner.add(p);
+            within.put(s.i(), p);
             tiled.put(v, Idx.affine(List.of(new Idx.Term(s.i(), w), new Idx.Term(p, 1)), 0));
             body = Guards.withoutGuards(s.i(), s.body()); // it holds for every (s, p)
         }
@@ -49,8 +50,13 @@ final class Tiles {
         Ex whole = Exprs.replace(d.body(), top, term);
         Ex value = Exprs.transform(Exprs.substitute(whole, tiled), e -> e instanceof Ex.Select s && s.cond() instanceof Ex.InRange r
                 && Boolean.TRUE.equals(r.decided()) ? s.then() : e);
-        List<IndexVar> vars = new ArrayList<>(outer);
-        vars.addAll(inner);
+        // each window's variable followed by the element's place in it: the elements in the order they lie in memory,
+        // a row's (l, q) one run of its elements (a loop on vectors writes it as two vectors interleaved)
+        List<IndexVar> vars = new ArrayList<>();
+        for (IndexVar v : outer) {
+            vars.add(v);
+            if (within.containsKey(v)) vars.add(within.get(v));
+        }
         List<Idx> at = d.vars().stream().map(v -> tiled.getOrDefault(v, Idx.of(v))).toList();
         return new Nest(vars, List.of(new Stmt.Assign(d.tensor(), at, value, false)));
     }

@@ -34,11 +34,48 @@ import org.junit.jupiter.params.provider.MethodSource;
  * is there (the build's JVM has it), so the vector loops run.
  */
 class LanesTest {
+    /**
+     * Reads at strides 3 and 4 (gathers; near an array's end lane by lane): a convolution at stride 3 (its windows'
+     * copy) and a 4 × 4 max pool at stride 4 (its max and argmax). The family's strides are 1 and 2.
+     */
+    static final String STRIDES = """
+            network Strides {
+              input  x[2,24,24]
+              target y[3]
+              param  K[3,2,3,3] ~ he, b[3] = 0
+              param  W[3,3,2,2] ~ he
+              a[c,i,j] = relu(Σₖ Σₚ Σ_q K[c,k,p,q] x[k, 3i+p-3, 3j+q-3] + b[c])
+              m[c,i,j] = max_{p=1}^{4} max_{q=1}^{4} a[c, 4i+p-4, 4j+q-4]
+              z[n] = Σ_c Σᵢ Σⱼ W[n,c,i,j] m[c,i,j]
+              prob = softmax(z)
+              output prob
+              loss J = -Σ_n y[n] log(prob[n])
+            }
+            """;
+
+    /** A 1-D max pool of 2 at stride 2: its adjoint over the windows writes each row as pairs (Lanes.pairs). */
+    static final String PAIRS = """
+            network Pairs {
+              input  x[3,40]
+              target y[2]
+              param  K[4,3,3] ~ he, b[4] = 0
+              param  W[2,4,19] ~ he
+              a[c,i] = tanh(Σₖ Σₚ K[c,k,p] x[k, i+p-1] + b[c])
+              m[c,i] = max_{p=1}^{2} a[c, 2i+p-2]
+              z[n] = Σ_c Σᵢ W[n,c,i] m[c,i]
+              prob = softmax(z)
+              output prob
+              loss J = -Σ_n y[n] log(prob[n])
+            }
+            """;
+
     static Stream<Arguments> networks() throws Exception {
         List<Arguments> out = new ArrayList<>();
         for (String s : List.of("lenet", "sequence", "mlp", "spirals")) {
             out.add(Arguments.of(s + ".nn", Files.readString(Repo.root().resolve("samples/" + s + ".nn")), true));
         }
+        out.add(Arguments.of("strides 3 and 4", STRIDES, true));
+        out.add(Arguments.of("a 1-D pool's pairs", PAIRS, true));
         for (long seed = 0; seed < GradcheckFamilyTest.CONV_NETWORKS; seed += 5) {
             var p = RandomConvNetworks.generate(seed);
             out.add(Arguments.of("conv " + seed + " (" + p.name() + ")", p.source(), true));
@@ -88,6 +125,14 @@ class LanesTest {
                 StandardCharsets.ISO_8859_1);
         for (String method : List.of("train$1$lanes0", "train$1$lanes1", "train$1$lanes2", "train$13$lanes0")) {
             assertTrue(bytes.contains(method), method);
+        }
+        // the pools' max and argmax read at stride 2 (even lanes), their adjoints write pairs
+        for (String field : List.of("EVEN_F", "SPREAD_LOW_F", "SPREAD_HIGH_F", "PARITY_F", "stridedF")) assertTrue(bytes.contains(field), field);
+        for (var program : List.of(STRIDES, PAIRS)) {
+            var net = JvmBackendTest.compile("strided", program, "gd", Compile.Options.DEFAULT.forKernels());
+            String code = new String(JvmBackend.compile(net.graph(), net.optimizer(), DType.F64, Schedule.Options.DEFAULT, 2),
+                    StandardCharsets.ISO_8859_1);
+            assertTrue(code.contains(program == STRIDES ? "MAPS" : "SPREAD_LOW_D"), net.graph().name());
         }
         int reached = 0;
         for (long seed = 0; seed < GradcheckFamilyTest.CONV_NETWORKS; seed += 5) {

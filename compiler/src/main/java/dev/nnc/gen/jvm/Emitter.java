@@ -189,6 +189,7 @@ final class Emitter {
         depth++;
         if (vectors < Integer.MAX_VALUE && Lanes.collapses(l, vectors, this::isRegister)) Lanes.collapsed(this, l);
         else if (vectors < Integer.MAX_VALUE && Lanes.applies(l, vectors, this::isRegister)) Lanes.loop(this, l);
+        else if (vectors < Integer.MAX_VALUE && Lanes.pairs(l, vectors, this::isRegister)) Lanes.paired(this, l);
         else loop(l.v(), () -> statements(l.body(), lossSum));
         depth--;
         hoisted.forEach(invariants::remove);

@@ -66,7 +66,7 @@ final class Lanes {
     private static void scan(Stmt s, int from, Predicate<Tensor> register, boolean[] any, boolean[] plain) {
         switch (s) {
             case Stmt.Loop l -> {
-                any[0] |= applies(l, from, register);
+                any[0] |= applies(l, from, register) || pairs(l, from, register);
                 l.body().forEach(b -> scan(b, from, register, any, plain));
             }
             case Stmt.Assign a -> {
@@ -84,13 +84,34 @@ final class Lanes {
      */
     static boolean applies(Stmt.Loop loop, int from, Predicate<Tensor> register) {
         if (loop.v().range() < from || loop.body().isEmpty()) return false;
+        return qualifies(loop, loop.body(), 1, register);
+    }
+
+    /**
+     * Whether a loop over j whose one statement is a loop over q < 2 runs on vectors, both q of a lane at once: its
+     * statements write j's elements 2 apart and q's side by side, a run of 2·n elements (a pool's adjoint over its
+     * windows, TILES), and read nothing the loop writes. Each statement's two vectors, q = 0 and q = 1, are
+     * interleaved into the run (a store at stride 2 would be a scatter, lane by lane).
+     */
+    static boolean pairs(Stmt.Loop loop, int from, Predicate<Tensor> register) {
+        if (loop.v().range() < from || loop.body().size() != 1 || !(loop.body().get(0) instanceof Stmt.Loop inner)) return false;
+        if (inner.v().range() != 2 || inner.body().isEmpty()) return false;
+        for (Stmt s : inner.body()) if (!(s instanceof Stmt.Assign a) || stride(a.t(), a.at(), inner.v()) != 1) return false;
+        return qualifies(loop, inner.body(), 2, register);
+    }
+
+    /**
+     * Whether the statements, in a loop over j, write their tensors at the stride (1, or 2 for {@link #pairs}) and read
+     * as a loop on vectors can.
+     */
+    private static boolean qualifies(Stmt.Loop loop, List<Stmt> body, int writes, Predicate<Tensor> register) {
         IndexVar j = loop.v();
         Set<Tensor> written = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Stmt s : loop.body()) {
-            if (!(s instanceof Stmt.Assign a) || register.test(a.t()) || stride(a.t(), a.at(), j) != 1) return false;
+        for (Stmt s : body) {
+            if (!(s instanceof Stmt.Assign a) || register.test(a.t()) || stride(a.t(), a.at(), j) != writes) return false;
             written.add(a.t());
         }
-        for (Stmt s : loop.body()) {
+        for (Stmt s : body) {
             Stmt.Assign a = (Stmt.Assign) s;
             boolean[] ok = {true};
             Exprs.visit(a.value(), x -> {
@@ -99,10 +120,10 @@ final class Lanes {
                     case Ex.Num n -> true;
                     case Ex.Load l -> {
                         int st = stride(l.tensor(), l.idx(), j);
-                        if (written.contains(l.tensor())) yield l.idx().equals(((Stmt.Assign) owner(loop, l.tensor())).at()) && st == 1;
+                        if (written.contains(l.tensor())) yield writes == 1 && l.idx().equals(((Stmt.Assign) owner(loop, l.tensor())).at()) && st == 1;
                         yield !register.test(l.tensor()) && st >= 0 && st <= MAX_STRIDE;
                     }
-                    case Ex.Binary b -> b.op() != Ex.BinOp.POW;
+                    case Ex.Binary b -> b.op() != Ex.BinOp.POW || b.squared() != null;
                     case Ex.Neg n -> true;
                     case Ex.Select sel -> condition(sel.cond(), j);
                     case Ex.Cmp c -> true; // as a select's condition (checked there) or a value
@@ -112,6 +133,7 @@ final class Lanes {
                     case Ex.Max max -> max.i() != j;
                     case Ex.ArgMax arg -> !arg.vars().contains(j);
                     case Ex.Call c -> c.f() == Primitive.MAX || c.f() == Primitive.MIN;
+                    case Ex.Position at -> at.at().stream().allMatch(i -> Idx.coefficient(i, j) == 0);
                     case Ex.Annotated w -> true;
                     default -> false;
                 };
@@ -270,6 +292,109 @@ final class Lanes {
         mv.visitLabel(done);
     }
 
+    /**
+     * {@link #pairs}: for (j = 0; j < n; j += lanes) for (q = 0; q < 2; q++) each statement's value, its lanes spread
+     * to the run's elements 2·lane + q (the two vectors of the run that starts at (j, q = 0)), stored where they are
+     * q's and within the run's 2·n elements. A loop over q rather than the value written out for each: a pool
+     * adjoint's method written out was more than C1 compiles ("out of virtual registers"), and without C1's profile C2
+     * never compiled it; and no vector lives from one pass to the next (a vector in a local that a loop merges is boxed).
+     */
+    static void paired(Emitter e, Stmt.Loop loop) {
+        MethodVisitor mv = e.mv;
+        Stmt.Loop inner = (Stmt.Loop) loop.body().get(0);
+        IndexVar j = loop.v(), q = inner.v();
+        int range = j.range(), jl = e.bind(j), ql = e.bind(q), mask = e.local(1), mine = e.local(1);
+        int[] live = {e.local(1), e.local(1)};
+        String lanes = e.t == Num.F ? "LF" : "LD", sfx = e.t == Num.F ? "_F" : "_D";
+        Label top = new Label(), done = new Label();
+        head(e, jl, range, top, done);
+        species(e);
+        mv.visitVarInsn(ILOAD, jl);
+        e.push(range);
+        mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "indexInRange", "(II)" + M, true);
+        mv.visitVarInsn(ASTORE, mask);
+        for (int half = 0; half < 2; half++) { // the run's elements 2j + lanes·half … within 2·range
+            species(e);
+            mv.visitVarInsn(ILOAD, jl);
+            mv.visitInsn(ICONST_2);
+            mv.visitInsn(IMUL);
+            if (half == 1) {
+                mv.visitFieldInsn(GETSTATIC, HOME, lanes, "I");
+                mv.visitInsn(IADD);
+            }
+            e.push(2 * range);
+            mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "indexInRange", "(II)" + M, true);
+            mv.visitVarInsn(ASTORE, live[half]);
+        }
+        Label each = new Label(), both = new Label();
+        head(e, ql, 2, each, both);
+        mv.visitFieldInsn(GETSTATIC, HOME, "PARITY" + sfx, V); // the run's lanes that are q's: lane % 2 = q
+        mv.visitFieldInsn(GETSTATIC, OPERATORS, "EQ", CMP);
+        mv.visitVarInsn(ILOAD, ql);
+        mv.visitInsn(I2L);
+        mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "compare", "(" + CMP + "J)" + M, false);
+        mv.visitVarInsn(ASTORE, mine);
+        for (Stmt s : inner.body()) {
+            Stmt.Assign a = (Stmt.Assign) s;
+            value(e, a.value(), mask, j); // on an empty stack: it may hold a loop
+            int v = e.local(1);
+            mv.visitVarInsn(ASTORE, v);
+            for (int half = 0; half < 2; half++) {
+                int where = e.local(1);
+                mv.visitVarInsn(ALOAD, live[half]);
+                mv.visitVarInsn(ALOAD, mine);
+                mv.visitMethodInsn(INVOKEVIRTUAL, MASK, "and", "(" + M + ")" + M, false);
+                mv.visitVarInsn(ASTORE, where);
+                mv.visitVarInsn(ALOAD, v);
+                mv.visitFieldInsn(GETSTATIC, HOME, (half == 0 ? "SPREAD_LOW" : "SPREAD_HIGH") + sfx, SHUFFLE);
+                mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "rearrange", "(" + SHUFFLE + ")" + V, false);
+                if (a.add()) { // target + value, in the scalar loop's order
+                    int spread = e.local(1);
+                    mv.visitVarInsn(ASTORE, spread);
+                    runLoad(e, a, half, where, ql);
+                    mv.visitVarInsn(ALOAD, spread);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "add", "(" + V + ")" + V, false);
+                }
+                mv.visitTypeInsn(CHECKCAST, typed(e));
+                runAddress(e, a, half, ql);
+                mv.visitVarInsn(ALOAD, where);
+                mv.visitMethodInsn(INVOKEVIRTUAL, typed(e), "intoArray", "(" + e.t.array + "I" + M + ")V", false);
+            }
+        }
+        mv.visitIincInsn(ql, 1);
+        mv.visitJumpInsn(GOTO, each);
+        mv.visitLabel(both);
+        mv.visitVarInsn(ILOAD, jl);
+        mv.visitFieldInsn(GETSTATIC, HOME, lanes, "I");
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, jl);
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(done);
+    }
+
+    /**
+     * The array and element of a paired statement's run: from (j, q = 0) on (its element at (j, q) less q), past a
+     * vector's lanes for the high half.
+     */
+    private static void runAddress(Emitter e, Stmt.Assign a, int half, int q) {
+        e.address(a.t(), a.at());
+        e.mv.visitVarInsn(ILOAD, q);
+        e.mv.visitInsn(ISUB);
+        if (half == 1) {
+            e.mv.visitFieldInsn(GETSTATIC, HOME, e.t == Num.F ? "LF" : "LD", "I");
+            e.mv.visitInsn(IADD);
+        }
+    }
+
+    private static void runLoad(Emitter e, Stmt.Assign a, int half, int live, int q) {
+        species(e);
+        runAddress(e, a, half, q);
+        e.mv.visitVarInsn(ALOAD, live);
+        String typed = typed(e);
+        e.mv.visitMethodInsn(INVOKESTATIC, typed, "fromArray", "(" + S + e.t.array + "I" + M + ")L" + typed + ";", false);
+        e.mv.visitTypeInsn(CHECKCAST, VECTOR);
+    }
+
     /** {@code local = 0}, then the head of {@code while (local < range)}: {@code top} its start, {@code done} its exit. */
     private static void head(Emitter e, int local, int range, Label top, Label done) {
         e.mv.visitInsn(ICONST_0);
@@ -315,6 +440,11 @@ final class Lanes {
                     strided(e, l, stride, mask);
                 }
             }
+            case Ex.Binary b when b.op() == Ex.BinOp.POW -> { // x², as x·x (the scalar code's)
+                value(e, b.squared(), mask, j);
+                mv.visitInsn(DUP);
+                mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "mul", "(" + V + ")" + V, false);
+            }
             case Ex.Binary b -> {
                 int[] first = loopsFirst(e, mask, j, b.a(), b.b());
                 operand(e, b.a(), first[0], mask, j);
@@ -324,7 +454,7 @@ final class Lanes {
                     case SUB -> "sub";
                     case MUL -> "mul";
                     case DIV -> "div";
-                    case POW -> throw new IllegalStateException("internal: a power on vectors");
+                    case POW -> throw new IllegalStateException("internal: pow handled above");
                 };
                 mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, op, "(" + V + ")" + V, false);
             }
@@ -333,6 +463,10 @@ final class Lanes {
                 mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "neg", "()" + V, false);
             }
             case Ex.Annotated w -> value(e, w.value(), mask, j);
+            case Ex.Position p -> { // not on j (applies): one value for every lane
+                e.expr(p);
+                broadcast(e);
+            }
             case Ex.Select s -> select(e, s, mask, j);
             case Ex.Sum s -> reduce(e, s.i(), s.body(), false, mask, j);
             case Ex.Max m -> reduce(e, m.i(), m.body(), true, mask, j);

@@ -34,7 +34,36 @@ public final class VectorLanes {
     public static final VectorShuffle<Float> EVEN_F = VectorShuffle.fromArray(F, MAPS[2], 0);
     public static final VectorShuffle<Double> EVEN_D = VectorShuffle.fromArray(D, MAPS[2], 0);
 
+    /**
+     * A vector's lanes spread to a run of twice as many, lane n to 2n and 2n + 1 (a loop writing pairs, its q = 0 and
+     * q = 1 stored in turn): the run's low vector, and its high one.
+     */
+    public static final VectorShuffle<Float> SPREAD_LOW_F = spread(F, 0), SPREAD_HIGH_F = spread(F, LF / 2);
+    public static final VectorShuffle<Double> SPREAD_LOW_D = spread(D, 0), SPREAD_HIGH_D = spread(D, LD / 2);
+    /** Each lane's number modulo 2, to compare with q: the lanes of a run that are q's. */
+    public static final Vector<Float> PARITY_F = parityF();
+    public static final Vector<Double> PARITY_D = parityD();
+
     private VectorLanes() {}
+
+    private static Vector<Float> parityF() {
+        float[] p = new float[LF];
+        for (int n = 0; n < LF; n++) p[n] = n % 2;
+        return FloatVector.fromArray(F, p, 0);
+    }
+
+    private static Vector<Double> parityD() {
+        double[] p = new double[LD];
+        for (int n = 0; n < LD; n++) p[n] = n % 2;
+        return DoubleVector.fromArray(D, p, 0);
+    }
+
+    /** Lane n takes lane from + n/2. */
+    private static <E> VectorShuffle<E> spread(VectorSpecies<E> species, int from) {
+        int[] at = new int[species.length()];
+        for (int n = 0; n < at.length; n++) at[n] = from + n / 2;
+        return VectorShuffle.fromArray(species, at, 0);
+    }
 
     /**
      * The elements {@code a[offset + n·stride]} of the lanes n in m, lane by lane (other lanes +0): a read at a stride
