@@ -78,7 +78,7 @@ public final class VectorGemm {
             dotsF(m, n, k, a, aOff, aRow, b, bOff, bCol, c, cOff, cRow, accumulate);
             return;
         }
-        boolean inPlace = aCol == 1, bInPlace = bCol == 1 && m <= B_IN_PLACE_ROWS;
+        boolean inPlace = aCol == 1 || aRow == 1, bInPlace = bCol == 1 && m <= B_IN_PLACE_ROWS;
         Workspace ws = Workspace.get();
         int ncMax = Math.min(n, NC_F), mcMax = Math.min(m, MC_F), kcMax = Math.min(k, KC_F);
         float[] bp = ws.floatB(ALIGNED_F + roundUp(ncMax, NR_F) * kcMax);
@@ -95,7 +95,8 @@ public final class VectorGemm {
                 for (int ic = 0; ic < m; ic += MC_F) {
                     int mc = Math.min(MC_F, m - ic);
                     int aBlock = aOff + ic * aRow + pc * aCol, whole = mc - mc % MR_F;
-                    // Rows contiguous along p are read in place; only a partial last panel is packed (zero rows).
+                    // Rows contiguous along p, or a panel's rows side by side at each p (a transposed A), are read in
+                    // place; only a partial last panel is packed (zero rows).
                     if (inPlace) Pack.f32(a, aBlock + whole * aRow, aRow, aCol, mc - whole, kc, MR_F, ap, 0);
                     else Pack.f32(a, aBlock, aRow, aCol, mc, kc, MR_F, ap, 0);
                     for (int jr = 0; jr < nc; jr += NR_F) {
@@ -105,7 +106,7 @@ public final class VectorGemm {
                             boolean direct = inPlace && ir < whole;
                             float[] ar = direct ? a : ap;
                             int ai = direct ? aBlock + ir * aRow : inPlace ? 0 : ir * kc;
-                            int ars = direct ? aRow : 1, acs = direct ? 1 : MR_F;
+                            int ars = direct ? aRow : 1, acs = direct ? aCol : MR_F;
                             boolean bDirect = jr < wholeN;
                             float[] br = bDirect ? b : bp;
                             int bi = bDirect ? bOff + pc * bRow + jc + jr : ALIGNED_F + (jr - wholeN) * kc, bStep = bDirect ? bRow : NR_F;
@@ -240,7 +241,7 @@ public final class VectorGemm {
             dotsD(m, n, k, a, aOff, aRow, b, bOff, bCol, c, cOff, cRow, accumulate);
             return;
         }
-        boolean inPlace = aCol == 1, bInPlace = bCol == 1 && m <= B_IN_PLACE_ROWS;
+        boolean inPlace = aCol == 1 || aRow == 1, bInPlace = bCol == 1 && m <= B_IN_PLACE_ROWS;
         Workspace ws = Workspace.get();
         int ncMax = Math.min(n, NC_D), mcMax = Math.min(m, MC_D), kcMax = Math.min(k, KC_D);
         double[] bp = ws.doubleB(ALIGNED_D + roundUp(ncMax, NR_D) * kcMax);
@@ -257,7 +258,8 @@ public final class VectorGemm {
                 for (int ic = 0; ic < m; ic += MC_D) {
                     int mc = Math.min(MC_D, m - ic);
                     int aBlock = aOff + ic * aRow + pc * aCol, whole = mc - mc % MR_D;
-                    // Rows contiguous along p are read in place; only a partial last panel is packed (zero rows).
+                    // Rows contiguous along p, or a panel's rows side by side at each p (a transposed A), are read in
+                    // place; only a partial last panel is packed (zero rows).
                     if (inPlace) Pack.f64(a, aBlock + whole * aRow, aRow, aCol, mc - whole, kc, MR_D, ap, 0);
                     else Pack.f64(a, aBlock, aRow, aCol, mc, kc, MR_D, ap, 0);
                     for (int jr = 0; jr < nc; jr += NR_D) {
@@ -267,7 +269,7 @@ public final class VectorGemm {
                             boolean direct = inPlace && ir < whole;
                             double[] ar = direct ? a : ap;
                             int ai = direct ? aBlock + ir * aRow : inPlace ? 0 : ir * kc;
-                            int ars = direct ? aRow : 1, acs = direct ? 1 : MR_D;
+                            int ars = direct ? aRow : 1, acs = direct ? aCol : MR_D;
                             boolean bDirect = jr < wholeN;
                             double[] br = bDirect ? b : bp;
                             int bi = bDirect ? bOff + pc * bRow + jc + jr : ALIGNED_D + (jr - wholeN) * kc, bStep = bDirect ? bRow : NR_D;
