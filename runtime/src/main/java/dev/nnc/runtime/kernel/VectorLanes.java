@@ -18,13 +18,6 @@ public final class VectorLanes {
     public static final VectorSpecies<Double> D = clamped(DoubleVector.SPECIES_PREFERRED);
     /** Lanes a vector of each has. */
     public static final int LF = F.length(), LD = D.length();
-    /**
-     * Each lane's number (0, 1, …), to compare with a guard's bounds: {@code species.indexInRange} runs as Java
-     * objects, not vector instructions, for a range that starts before lane 0. Typed as the abstract class, as
-     * generated code reads it (see the compiler's {@code gen.jvm.Lanes}).
-     */
-    public static final Vector<Float> IOTA_F = FloatVector.zero(F).addIndex(1);
-    public static final Vector<Double> IOTA_D = DoubleVector.zero(D).addIndex(1);
 
     /** The largest stride a loop on vectors reads at. */
     public static final int MAX_STRIDE = 8;
@@ -56,6 +49,22 @@ public final class VectorLanes {
         double[] p = new double[LD];
         for (int n = 0; n < LD; n++) p[n] = n % 2;
         return DoubleVector.fromArray(D, p, 0);
+    }
+
+    /**
+     * The lanes n with 0 ≤ at + n < size: a guard on a loop's index, at its value in lane 0. From the lanes' bits, a
+     * mask register's move; {@code species.indexInRange} runs as Java objects for a range that starts below lane 0, and
+     * comparing lane numbers takes two broadcasts, two comparisons and an and. Small, for C2 to inline.
+     */
+    public static VectorMask<Float> rangeF(int at, int size) {
+        int lo = Math.max(0, -at), hi = Math.min(LF, size - at);
+        return VectorMask.fromLong(F, hi <= lo ? 0 : (-1L >>> (64 - hi)) & (-1L << lo));
+    }
+
+    /** {@link #rangeF} in double precision. */
+    public static VectorMask<Double> rangeD(int at, int size) {
+        int lo = Math.max(0, -at), hi = Math.min(LD, size - at);
+        return VectorMask.fromLong(D, hi <= lo ? 0 : (-1L >>> (64 - hi)) & (-1L << lo));
     }
 
     /** Lane n takes lane from + n/2. */
