@@ -112,9 +112,14 @@ public final class VectorGemm {
                             int bi = bDirect ? bOff + pc * bRow + jc + jr : ALIGNED_F + (jr - wholeN) * kc, bStep = bDirect ? bRow : NR_F;
                             if (rows == MR_F && cols == NR_F) {
                                 kernelF(kc, ar, ai, ars, acs, br, bi, bStep, c, ci, cRow, add);
+                            } else if (rows == 2 && cols == NR_F) {
+                                kernel2x4F(kc, ar, ai, ars, acs, br, bi, bStep, c, ci, cRow, add);
                             } else {
-                                // A partial tile is computed whole into a scratch tile, then the live part copied.
-                                kernelF(kc, ar, ai, ars, acs, br, bi, bStep, tile, 0, NR_F, false);
+                                // A partial tile is computed into a scratch tile (two rows, three vectors or whole), then
+                                // its live part copied.
+                                if (rows <= 2) kernel2x4F(kc, ar, ai, ars, acs, br, bi, bStep, tile, 0, NR_F, false);
+                                else if (cols <= 3 * LF) kernel4x3F(kc, ar, ai, ars, acs, br, bi, bStep, tile, 0, NR_F, false);
+                                else kernelF(kc, ar, ai, ars, acs, br, bi, bStep, tile, 0, NR_F, false);
                                 partialF(tile, rows, cols, c, ci, cRow, add);
                             }
                         }
@@ -275,9 +280,14 @@ public final class VectorGemm {
                             int bi = bDirect ? bOff + pc * bRow + jc + jr : ALIGNED_D + (jr - wholeN) * kc, bStep = bDirect ? bRow : NR_D;
                             if (rows == MR_D && cols == NR_D) {
                                 kernelD(kc, ar, ai, ars, acs, br, bi, bStep, c, ci, cRow, add);
+                            } else if (rows == 2 && cols == NR_D) {
+                                kernel2x4D(kc, ar, ai, ars, acs, br, bi, bStep, c, ci, cRow, add);
                             } else {
-                                // A partial tile is computed whole into a scratch tile, then the live part copied.
-                                kernelD(kc, ar, ai, ars, acs, br, bi, bStep, tile, 0, NR_D, false);
+                                // A partial tile is computed into a scratch tile (two rows, three vectors or whole), then
+                                // its live part copied.
+                                if (rows <= 2) kernel2x4D(kc, ar, ai, ars, acs, br, bi, bStep, tile, 0, NR_D, false);
+                                else if (cols <= 3 * LD) kernel4x3D(kc, ar, ai, ars, acs, br, bi, bStep, tile, 0, NR_D, false);
+                                else kernelD(kc, ar, ai, ars, acs, br, bi, bStep, tile, 0, NR_D, false);
                                 partialD(tile, rows, cols, c, ci, cRow, add);
                             }
                         }
@@ -336,6 +346,71 @@ public final class VectorGemm {
         return v.lane(0);
     }
 
+    /** {@link #kernelF} for 2 rows of 4 vectors: a partial tile's live part, not the whole tile computed. */
+    private static void kernel2x4F(int kc, float[] ap, int ai, int ars, int acs, float[] bp, int bi, int bStep, float[] c, int ci, int cRow, boolean add) {
+        FloatVector c00 = FloatVector.zero(FS); FloatVector c01 = FloatVector.zero(FS); FloatVector c02 = FloatVector.zero(FS); FloatVector c03 = FloatVector.zero(FS);
+        FloatVector c10 = FloatVector.zero(FS); FloatVector c11 = FloatVector.zero(FS); FloatVector c12 = FloatVector.zero(FS); FloatVector c13 = FloatVector.zero(FS);
+        for (int p = 0, ao = ai, bo = bi; p < kc; p++, ao += acs, bo += bStep) {
+            FloatVector b0 = FloatVector.fromArray(FS, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(FS, bp, bo + 1 * LF);
+            FloatVector b2 = FloatVector.fromArray(FS, bp, bo + 2 * LF);
+            FloatVector b3 = FloatVector.fromArray(FS, bp, bo + 3 * LF);
+            FloatVector a0 = FloatVector.broadcast(FS, ap[ao]);
+            c00 = b0.fma(a0, c00); c01 = b1.fma(a0, c01); c02 = b2.fma(a0, c02); c03 = b3.fma(a0, c03);
+            FloatVector a1 = FloatVector.broadcast(FS, ap[ao + ars]);
+            c10 = b0.fma(a1, c10); c11 = b1.fma(a1, c11); c12 = b2.fma(a1, c12); c13 = b3.fma(a1, c13);
+        }
+        if (add) {
+            int o0 = ci;
+            c00 = c00.add(FloatVector.fromArray(FS, c, o0)); c01 = c01.add(FloatVector.fromArray(FS, c, o0 + 1 * LF)); c02 = c02.add(FloatVector.fromArray(FS, c, o0 + 2 * LF)); c03 = c03.add(FloatVector.fromArray(FS, c, o0 + 3 * LF));
+            int o1 = ci + cRow;
+            c10 = c10.add(FloatVector.fromArray(FS, c, o1)); c11 = c11.add(FloatVector.fromArray(FS, c, o1 + 1 * LF)); c12 = c12.add(FloatVector.fromArray(FS, c, o1 + 2 * LF)); c13 = c13.add(FloatVector.fromArray(FS, c, o1 + 3 * LF));
+        }
+        int s0 = ci;
+        c00.intoArray(c, s0); c01.intoArray(c, s0 + 1 * LF); c02.intoArray(c, s0 + 2 * LF); c03.intoArray(c, s0 + 3 * LF);
+        int s1 = ci + cRow;
+        c10.intoArray(c, s1); c11.intoArray(c, s1 + 1 * LF); c12.intoArray(c, s1 + 2 * LF); c13.intoArray(c, s1 + 3 * LF);
+    }
+
+    /** {@link #kernelF} for 4 rows of 3 vectors: a partial tile's live part, not the whole tile computed. */
+    private static void kernel4x3F(int kc, float[] ap, int ai, int ars, int acs, float[] bp, int bi, int bStep, float[] c, int ci, int cRow, boolean add) {
+        FloatVector c00 = FloatVector.zero(FS); FloatVector c01 = FloatVector.zero(FS); FloatVector c02 = FloatVector.zero(FS);
+        FloatVector c10 = FloatVector.zero(FS); FloatVector c11 = FloatVector.zero(FS); FloatVector c12 = FloatVector.zero(FS);
+        FloatVector c20 = FloatVector.zero(FS); FloatVector c21 = FloatVector.zero(FS); FloatVector c22 = FloatVector.zero(FS);
+        FloatVector c30 = FloatVector.zero(FS); FloatVector c31 = FloatVector.zero(FS); FloatVector c32 = FloatVector.zero(FS);
+        for (int p = 0, ao = ai, bo = bi; p < kc; p++, ao += acs, bo += bStep) {
+            FloatVector b0 = FloatVector.fromArray(FS, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(FS, bp, bo + 1 * LF);
+            FloatVector b2 = FloatVector.fromArray(FS, bp, bo + 2 * LF);
+            FloatVector a0 = FloatVector.broadcast(FS, ap[ao]);
+            c00 = b0.fma(a0, c00); c01 = b1.fma(a0, c01); c02 = b2.fma(a0, c02);
+            FloatVector a1 = FloatVector.broadcast(FS, ap[ao + ars]);
+            c10 = b0.fma(a1, c10); c11 = b1.fma(a1, c11); c12 = b2.fma(a1, c12);
+            FloatVector a2 = FloatVector.broadcast(FS, ap[ao + 2 * ars]);
+            c20 = b0.fma(a2, c20); c21 = b1.fma(a2, c21); c22 = b2.fma(a2, c22);
+            FloatVector a3 = FloatVector.broadcast(FS, ap[ao + 3 * ars]);
+            c30 = b0.fma(a3, c30); c31 = b1.fma(a3, c31); c32 = b2.fma(a3, c32);
+        }
+        if (add) {
+            int o0 = ci;
+            c00 = c00.add(FloatVector.fromArray(FS, c, o0)); c01 = c01.add(FloatVector.fromArray(FS, c, o0 + 1 * LF)); c02 = c02.add(FloatVector.fromArray(FS, c, o0 + 2 * LF));
+            int o1 = ci + cRow;
+            c10 = c10.add(FloatVector.fromArray(FS, c, o1)); c11 = c11.add(FloatVector.fromArray(FS, c, o1 + 1 * LF)); c12 = c12.add(FloatVector.fromArray(FS, c, o1 + 2 * LF));
+            int o2 = ci + 2 * cRow;
+            c20 = c20.add(FloatVector.fromArray(FS, c, o2)); c21 = c21.add(FloatVector.fromArray(FS, c, o2 + 1 * LF)); c22 = c22.add(FloatVector.fromArray(FS, c, o2 + 2 * LF));
+            int o3 = ci + 3 * cRow;
+            c30 = c30.add(FloatVector.fromArray(FS, c, o3)); c31 = c31.add(FloatVector.fromArray(FS, c, o3 + 1 * LF)); c32 = c32.add(FloatVector.fromArray(FS, c, o3 + 2 * LF));
+        }
+        int s0 = ci;
+        c00.intoArray(c, s0); c01.intoArray(c, s0 + 1 * LF); c02.intoArray(c, s0 + 2 * LF);
+        int s1 = ci + cRow;
+        c10.intoArray(c, s1); c11.intoArray(c, s1 + 1 * LF); c12.intoArray(c, s1 + 2 * LF);
+        int s2 = ci + 2 * cRow;
+        c20.intoArray(c, s2); c21.intoArray(c, s2 + 1 * LF); c22.intoArray(c, s2 + 2 * LF);
+        int s3 = ci + 3 * cRow;
+        c30.intoArray(c, s3); c31.intoArray(c, s3 + 1 * LF); c32.intoArray(c, s3 + 2 * LF);
+    }
+
     /** The live rows × cols of a partial tile added to (or put in) C, a vector at a time, the last one masked. */
     private static void partialF(float[] tile, int rows, int cols, float[] c, int ci, int cRow, boolean add) {
         for (int r = 0; r < rows; r++) {
@@ -390,6 +465,71 @@ public final class VectorGemm {
         c20.intoArray(c, s2); c21.intoArray(c, s2 + 1 * LF); c22.intoArray(c, s2 + 2 * LF); c23.intoArray(c, s2 + 3 * LF);
         int s3 = ci + 3 * cRow;
         c30.intoArray(c, s3); c31.intoArray(c, s3 + 1 * LF); c32.intoArray(c, s3 + 2 * LF); c33.intoArray(c, s3 + 3 * LF);
+    }
+
+    /** {@link #kernelD} for 2 rows of 4 vectors: a partial tile's live part, not the whole tile computed. */
+    private static void kernel2x4D(int kc, double[] ap, int ai, int ars, int acs, double[] bp, int bi, int bStep, double[] c, int ci, int cRow, boolean add) {
+        DoubleVector c00 = DoubleVector.zero(DS); DoubleVector c01 = DoubleVector.zero(DS); DoubleVector c02 = DoubleVector.zero(DS); DoubleVector c03 = DoubleVector.zero(DS);
+        DoubleVector c10 = DoubleVector.zero(DS); DoubleVector c11 = DoubleVector.zero(DS); DoubleVector c12 = DoubleVector.zero(DS); DoubleVector c13 = DoubleVector.zero(DS);
+        for (int p = 0, ao = ai, bo = bi; p < kc; p++, ao += acs, bo += bStep) {
+            DoubleVector b0 = DoubleVector.fromArray(DS, bp, bo);
+            DoubleVector b1 = DoubleVector.fromArray(DS, bp, bo + 1 * LD);
+            DoubleVector b2 = DoubleVector.fromArray(DS, bp, bo + 2 * LD);
+            DoubleVector b3 = DoubleVector.fromArray(DS, bp, bo + 3 * LD);
+            DoubleVector a0 = DoubleVector.broadcast(DS, ap[ao]);
+            c00 = b0.fma(a0, c00); c01 = b1.fma(a0, c01); c02 = b2.fma(a0, c02); c03 = b3.fma(a0, c03);
+            DoubleVector a1 = DoubleVector.broadcast(DS, ap[ao + ars]);
+            c10 = b0.fma(a1, c10); c11 = b1.fma(a1, c11); c12 = b2.fma(a1, c12); c13 = b3.fma(a1, c13);
+        }
+        if (add) {
+            int o0 = ci;
+            c00 = c00.add(DoubleVector.fromArray(DS, c, o0)); c01 = c01.add(DoubleVector.fromArray(DS, c, o0 + 1 * LD)); c02 = c02.add(DoubleVector.fromArray(DS, c, o0 + 2 * LD)); c03 = c03.add(DoubleVector.fromArray(DS, c, o0 + 3 * LD));
+            int o1 = ci + cRow;
+            c10 = c10.add(DoubleVector.fromArray(DS, c, o1)); c11 = c11.add(DoubleVector.fromArray(DS, c, o1 + 1 * LD)); c12 = c12.add(DoubleVector.fromArray(DS, c, o1 + 2 * LD)); c13 = c13.add(DoubleVector.fromArray(DS, c, o1 + 3 * LD));
+        }
+        int s0 = ci;
+        c00.intoArray(c, s0); c01.intoArray(c, s0 + 1 * LD); c02.intoArray(c, s0 + 2 * LD); c03.intoArray(c, s0 + 3 * LD);
+        int s1 = ci + cRow;
+        c10.intoArray(c, s1); c11.intoArray(c, s1 + 1 * LD); c12.intoArray(c, s1 + 2 * LD); c13.intoArray(c, s1 + 3 * LD);
+    }
+
+    /** {@link #kernelD} for 4 rows of 3 vectors: a partial tile's live part, not the whole tile computed. */
+    private static void kernel4x3D(int kc, double[] ap, int ai, int ars, int acs, double[] bp, int bi, int bStep, double[] c, int ci, int cRow, boolean add) {
+        DoubleVector c00 = DoubleVector.zero(DS); DoubleVector c01 = DoubleVector.zero(DS); DoubleVector c02 = DoubleVector.zero(DS);
+        DoubleVector c10 = DoubleVector.zero(DS); DoubleVector c11 = DoubleVector.zero(DS); DoubleVector c12 = DoubleVector.zero(DS);
+        DoubleVector c20 = DoubleVector.zero(DS); DoubleVector c21 = DoubleVector.zero(DS); DoubleVector c22 = DoubleVector.zero(DS);
+        DoubleVector c30 = DoubleVector.zero(DS); DoubleVector c31 = DoubleVector.zero(DS); DoubleVector c32 = DoubleVector.zero(DS);
+        for (int p = 0, ao = ai, bo = bi; p < kc; p++, ao += acs, bo += bStep) {
+            DoubleVector b0 = DoubleVector.fromArray(DS, bp, bo);
+            DoubleVector b1 = DoubleVector.fromArray(DS, bp, bo + 1 * LD);
+            DoubleVector b2 = DoubleVector.fromArray(DS, bp, bo + 2 * LD);
+            DoubleVector a0 = DoubleVector.broadcast(DS, ap[ao]);
+            c00 = b0.fma(a0, c00); c01 = b1.fma(a0, c01); c02 = b2.fma(a0, c02);
+            DoubleVector a1 = DoubleVector.broadcast(DS, ap[ao + ars]);
+            c10 = b0.fma(a1, c10); c11 = b1.fma(a1, c11); c12 = b2.fma(a1, c12);
+            DoubleVector a2 = DoubleVector.broadcast(DS, ap[ao + 2 * ars]);
+            c20 = b0.fma(a2, c20); c21 = b1.fma(a2, c21); c22 = b2.fma(a2, c22);
+            DoubleVector a3 = DoubleVector.broadcast(DS, ap[ao + 3 * ars]);
+            c30 = b0.fma(a3, c30); c31 = b1.fma(a3, c31); c32 = b2.fma(a3, c32);
+        }
+        if (add) {
+            int o0 = ci;
+            c00 = c00.add(DoubleVector.fromArray(DS, c, o0)); c01 = c01.add(DoubleVector.fromArray(DS, c, o0 + 1 * LD)); c02 = c02.add(DoubleVector.fromArray(DS, c, o0 + 2 * LD));
+            int o1 = ci + cRow;
+            c10 = c10.add(DoubleVector.fromArray(DS, c, o1)); c11 = c11.add(DoubleVector.fromArray(DS, c, o1 + 1 * LD)); c12 = c12.add(DoubleVector.fromArray(DS, c, o1 + 2 * LD));
+            int o2 = ci + 2 * cRow;
+            c20 = c20.add(DoubleVector.fromArray(DS, c, o2)); c21 = c21.add(DoubleVector.fromArray(DS, c, o2 + 1 * LD)); c22 = c22.add(DoubleVector.fromArray(DS, c, o2 + 2 * LD));
+            int o3 = ci + 3 * cRow;
+            c30 = c30.add(DoubleVector.fromArray(DS, c, o3)); c31 = c31.add(DoubleVector.fromArray(DS, c, o3 + 1 * LD)); c32 = c32.add(DoubleVector.fromArray(DS, c, o3 + 2 * LD));
+        }
+        int s0 = ci;
+        c00.intoArray(c, s0); c01.intoArray(c, s0 + 1 * LD); c02.intoArray(c, s0 + 2 * LD);
+        int s1 = ci + cRow;
+        c10.intoArray(c, s1); c11.intoArray(c, s1 + 1 * LD); c12.intoArray(c, s1 + 2 * LD);
+        int s2 = ci + 2 * cRow;
+        c20.intoArray(c, s2); c21.intoArray(c, s2 + 1 * LD); c22.intoArray(c, s2 + 2 * LD);
+        int s3 = ci + 3 * cRow;
+        c30.intoArray(c, s3); c31.intoArray(c, s3 + 1 * LD); c32.intoArray(c, s3 + 2 * LD);
     }
 
     /** The live rows × cols of a partial tile added to (or put in) C, a vector at a time, the last one masked. */
