@@ -51,6 +51,27 @@ public final class LoopPrinter {
 
     private static String extent(int n) { return n == Block.Product.SAMPLES ? "samples" : Integer.toString(n); }
 
+    /** A statement on one line: {@code for c, i, j: z_a1[c,i,j] = z_a1[c,i,j] + b1[c]} (" …" where a loop holds more). */
+    public static String line(Stmt s) {
+        StringBuilder loops = new StringBuilder();
+        while (s instanceof Stmt.Loop l) {
+            loops.append(loops.isEmpty() ? "for " : ", ").append(IrPrinter.indexName(l.v()));
+            if (l.body().size() > 1) {
+                s = l.body().get(0);
+                StringBuilder first = new StringBuilder();
+                statements(first, List.of(s), IrPrinter.Style.UNICODE, "");
+                return loops + ": " + first.toString().strip().replace('\n', ' ') + " …";
+            }
+            s = l.body().get(0);
+        }
+        StringBuilder b = new StringBuilder();
+        statements(b, List.of(s), IrPrinter.Style.UNICODE, "");
+        return (loops.isEmpty() ? "" : loops + ": ") + b.toString().strip();
+    }
+
+    /** A block's matrix product on one line. */
+    public static String line(Block.Product m) { return "matrix product " + product(m, IrPrinter.Style.UNICODE); }
+
     private static void statements(StringBuilder b, List<Stmt> body, IrPrinter.Style style, String indent) {
         for (Stmt s : body) {
             switch (s) {

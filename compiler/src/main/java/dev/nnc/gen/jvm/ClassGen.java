@@ -8,8 +8,10 @@ import dev.nnc.ir.Offset;
 import dev.nnc.ir.OptimizerIr;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.DType;
+import dev.nnc.runtime.compiled.StatementTimes;
 import dev.nnc.schedule.Accumulator;
 import dev.nnc.schedule.Block;
+import dev.nnc.schedule.LoopPrinter;
 import dev.nnc.schedule.LoopProgram;
 import dev.nnc.schedule.Storage;
 import java.util.ArrayList;
@@ -139,7 +141,15 @@ public final class ClassGen {
         mv.visitInsn(DCONST_0);
         mv.visitVarInsn(DSTORE, lossSum);
         switch (b) {
-            case Block.Product product -> product(e, product);
+            case Block.Product product -> {
+                if (StatementTimes.ON) { // -Dnnc.profile=statements
+                    int start = e.timed();
+                    product(e, product);
+                    e.time(StatementTimes.label(LoopPrinter.line(product)), start);
+                } else {
+                    product(e, product);
+                }
+            }
             case Block.PerSample s -> perSample(e, s, lossSum);
             case Block.Clear c -> clear(e, c, p);
             case Block.Broadcast r -> broadcast(e, r);

@@ -11,7 +11,9 @@ import dev.nnc.ir.IndexVar;
 import dev.nnc.ir.Offset;
 import dev.nnc.ir.Tensor;
 import dev.nnc.runtime.Primitive;
+import dev.nnc.runtime.compiled.StatementTimes;
 import dev.nnc.schedule.Block;
+import dev.nnc.schedule.LoopPrinter;
 import dev.nnc.schedule.Schedule;
 import dev.nnc.schedule.Stmt;
 import dev.nnc.schedule.Storage;
@@ -148,6 +150,31 @@ final class Emitter {
     }
 
     private void statement(Stmt s, int lossSum) {
+        if (depth == 0 && vectors == Integer.MAX_VALUE && StatementTimes.ON) { // -Dnnc.profile=statements
+            int start = timed();
+            untimed(s, lossSum);
+            time(StatementTimes.label(LoopPrinter.line(s)), start);
+            return;
+        }
+        untimed(s, lossSum);
+    }
+
+    /** Pushes nothing; the local holding System.nanoTime() now. */
+    int timed() {
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);
+        int start = local(2);
+        mv.visitVarInsn(LSTORE, start);
+        return start;
+    }
+
+    /** StatementTimes.add(id, start). */
+    void time(int id, int start) {
+        push(id);
+        mv.visitVarInsn(LLOAD, start);
+        mv.visitMethodInsn(INVOKESTATIC, "dev/nnc/runtime/compiled/StatementTimes", "add", "(IJ)V", false);
+    }
+
+    private void untimed(Stmt s, int lossSum) {
         switch (s) {
             case Stmt.Loop l -> {
                 if (depth == 0 && methods != null && Lanes.within(l, methods.from, this::isRegister)) {

@@ -1,0 +1,64 @@
+package dev.nnc.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code -Dnnc.profile=statements} times the generated code statement by statement (runtime StatementTimes): `nnc
+ * train` on samples/xor.nn reports every statement of its blocks with its share, its time a call and its calls — the
+ * per-sample ones once per training sample and epoch — and trains to the same weights, byte for byte, as without it.
+ */
+class StatementTimesTest {
+    @TempDir Path dir;
+
+    @Test
+    void theProfileReportsEveryStatementAndChangesNoResult() throws Exception {
+        Path plain = dir.resolve("plain.safetensors"), timed = dir.resolve("timed.safetensors");
+        train(List.of(), plain);
+        String report = train(List.of("-Dnnc.profile=statements"), timed);
+        assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(timed), "the profile changed the weights");
+
+        assertTrue(report.contains("time per statement of the generated code"), report);
+        Matcher m = Pattern.compile("(?m)^\\s+([0-9.]+) %\\s+([0-9.]+) µs\\s+(\\d+)  (.+)$").matcher(report);
+        double share = 0;
+        int lines = 0;
+        long lossCalls = -1;
+        while (m.find()) {
+            lines++;
+            share += Double.parseDouble(m.group(1));
+            assertTrue(Long.parseLong(m.group(3)) > 0, m.group());
+            if (m.group(4).equals("loss += J")) lossCalls = Math.max(lossCalls, Long.parseLong(m.group(3)));
+        }
+        assertTrue(lines >= 5, report);
+        assertEquals(100, share, 1.0, "the shares add up to the whole: " + report);
+        // xor.csv: 0.8 of its samples train, 200 epochs; the loss is added once per training sample (and validation)
+        assertTrue(lossCalls >= 200 * 0.8 * Files.readAllLines(Repo.root().resolve("samples/data/xor.csv")).stream().skip(1).count() - 200,
+                "the loss's statement ran once per sample: " + report);
+    }
+
+    private String train(List<String> flags, Path out) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--add-modules", "jdk.incubator.vector", "-Dnnc.threads=1"));
+        command.addAll(flags);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.nnc.cli.Main", "train",
+                Repo.root().resolve("samples/xor.nn").toString(), "--quiet", "-o", out.toString()));
+        Path log = Files.createTempFile(dir, "train", ".log");
+        var p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "nnc train did not finish");
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), text);
+        return text;
+    }
+}
