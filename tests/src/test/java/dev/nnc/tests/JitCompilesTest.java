@@ -23,16 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
  * slower). A method C1 cannot compile never gets the profile C2 starts from, so it stays slow for the whole run: a pool
  * adjoint's method with its pairs written out was such a one ("COMPILE SKIPPED: out of virtual registers in linear
  * scan"), and LeNet's step took 6 times as long, in some runs. `nnc train` on a small network with convolutions and
- * pools (strided reads, maxes, argmaxes, pairs), in a JVM of its own that compiles in the foreground (-Xbatch, so the
+ * pools (strided reads, maxes, argmaxes, and the pool's adjoint as pairs: rows of 9 windows), in a JVM of its own that compiles in the foreground (-Xbatch, so the
  * log does not depend on timing), and its compilation log read.
  */
 class JitCompilesTest {
     static final String PROGRAM = """
             network Tiny {
-              input  x[1,12,12]
+              input  x[1,20,20]
               target y[3]
               param  K1[4,1,3,3] ~ he, b1[4] = 0
-              param  W[3,4,5,5] ~ he, b[3] = 0
+              param  W[3,4,9,9] ~ he, b[3] = 0
               a1[c,i,j] = relu(Σₖ Σₚ Σ_q K1[c,k,p,q] x[k, i+p-1, j+q-1] + b1[c])
               m1[c,i,j] = max_{p=1}^{2} max_{q=1}^{2} a1[c, 2i+p-2, 2j+q-2]
               z[n] = Σ_c Σᵢ Σⱼ W[n,c,i,j] m1[c,i,j] + b[n]
@@ -55,11 +55,11 @@ class JitCompilesTest {
     void everyGeneratedMethodCompilesAndLoopsOnVectorsReachC2() throws Exception {
         var random = new SplittableRandom(7);
         var csv = new StringBuilder();
-        for (int i = 1; i <= 12; i++) for (int j = 1; j <= 12; j++) csv.append("x1_").append(i).append('_').append(j).append(',');
+        for (int i = 1; i <= 20; i++) for (int j = 1; j <= 20; j++) csv.append("x1_").append(i).append('_').append(j).append(',');
         csv.append("y\n");
         for (int s = 0; s < 1000; s++) {
             int label = random.nextInt(3);
-            for (int e = 0; e < 144; e++) csv.append(String.format(Locale.ROOT, "%.3f,", random.nextDouble() + (e % 3 == label ? 0.5 : 0)));
+            for (int e = 0; e < 400; e++) csv.append(String.format(Locale.ROOT, "%.3f,", random.nextDouble() + (e % 3 == label ? 0.5 : 0)));
             csv.append(label).append('\n');
         }
         Files.writeString(dir.resolve("data.csv"), csv, StandardCharsets.UTF_8);
