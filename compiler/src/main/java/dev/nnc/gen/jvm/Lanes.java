@@ -54,7 +54,7 @@ final class Lanes {
     static final int MAX_STRIDE = 8;
     /**
      * The fewest elements a loop runs as pairs from: a pool adjoint's rows of 5 windows (LeNet's second pool) took 3.2 µs
-     * a sample as pairs, against 1.5 as scalar loops, where its rows of 14 took 2.8 against 3.6.
+     * a sample as pairs, 2.1 as scalar loops; its rows of 14 (the first pool) 2.8 as pairs, 3.5–3.7 as scalar loops.
      */
     static final int PAIRS_FROM = 8;
 
@@ -93,10 +93,10 @@ final class Lanes {
     }
 
     /**
-     * Whether a loop over j whose one statement is a loop over q < 2 runs on vectors, both q of a lane at once: its
-     * statements write j's elements 2 apart and q's side by side, a run of 2·n elements (a pool's adjoint over its
-     * windows, TILES), and read nothing the loop writes. Each statement's two vectors, q = 0 and q = 1, are
-     * interleaved into the run (a store at stride 2 would be a scatter, lane by lane).
+     * Whether a loop over j whose one statement is a loop over q < 2 runs on vectors as pairs: its statements write
+     * j's elements 2 apart and q's side by side, a run of 2·n elements (a pool's adjoint over its windows, TILES), and
+     * read nothing the loop writes. Each q's vector is spread over the run and stored where its lanes are q's (a store
+     * at stride 2 would be a scatter, lane by lane); see {@link #paired}.
      */
     static boolean pairs(Stmt.Loop loop, int from, Predicate<Tensor> register) {
         if (loop.v().range() < Math.max(from, PAIRS_FROM) || loop.body().size() != 1 || !(loop.body().get(0) instanceof Stmt.Loop inner)) return false;
