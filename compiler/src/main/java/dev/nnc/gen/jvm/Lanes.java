@@ -271,11 +271,7 @@ final class Lanes {
         int jl = e.bind(j), mask = e.local(1);
         Label top = new Label(), done = new Label();
         head(e, jl, range, top, done);
-        species(e);
-        mv.visitVarInsn(ILOAD, jl);
-        e.push(range);
-        mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "indexInRange", "(II)" + M, true);
-        mv.visitVarInsn(ASTORE, mask);
+        lanesBelow(e, jl, range, mask);
         for (Stmt s : loop.body()) {
             Stmt.Assign a = (Stmt.Assign) s;
             value(e, a.value(), mask, j); // first, on an empty stack: it may hold a loop
@@ -289,12 +285,7 @@ final class Lanes {
             mv.visitVarInsn(ALOAD, mask);
             mv.visitMethodInsn(INVOKEVIRTUAL, typed(e), "intoArray", "(" + e.t.array + "I" + M + ")V", false);
         }
-        mv.visitVarInsn(ILOAD, jl);
-        mv.visitFieldInsn(GETSTATIC, HOME, e.t == Num.F ? "LF" : "LD", "I");
-        mv.visitInsn(IADD);
-        mv.visitVarInsn(ISTORE, jl);
-        mv.visitJumpInsn(GOTO, top);
-        mv.visitLabel(done);
+        step(e, jl, top, done);
     }
 
     /**
@@ -313,11 +304,7 @@ final class Lanes {
         String lanes = e.t == Num.F ? "LF" : "LD", sfx = e.t == Num.F ? "_F" : "_D";
         Label top = new Label(), done = new Label();
         head(e, jl, range, top, done);
-        species(e);
-        mv.visitVarInsn(ILOAD, jl);
-        e.push(range);
-        mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "indexInRange", "(II)" + M, true);
-        mv.visitVarInsn(ASTORE, mask);
+        lanesBelow(e, jl, range, mask);
         for (int half = 0; half < 2; half++) { // the run's elements 2j + lanes·half … within 2·range
             species(e);
             mv.visitVarInsn(ILOAD, jl);
@@ -369,12 +356,7 @@ final class Lanes {
         mv.visitIincInsn(ql, 1);
         mv.visitJumpInsn(GOTO, each);
         mv.visitLabel(both);
-        mv.visitVarInsn(ILOAD, jl);
-        mv.visitFieldInsn(GETSTATIC, HOME, lanes, "I");
-        mv.visitInsn(IADD);
-        mv.visitVarInsn(ISTORE, jl);
-        mv.visitJumpInsn(GOTO, top);
-        mv.visitLabel(done);
+        step(e, jl, top, done);
     }
 
     /**
@@ -398,6 +380,25 @@ final class Lanes {
         String typed = typed(e);
         e.mv.visitMethodInsn(INVOKESTATIC, typed, "fromArray", "(" + S + e.t.array + "I" + M + ")L" + typed + ";", false);
         e.mv.visitTypeInsn(CHECKCAST, VECTOR);
+    }
+
+    /** {@code mask = species.indexInRange(j, range)}: the step's lanes within the loop (j ≥ 0, where it is intrinsic). */
+    private static void lanesBelow(Emitter e, int jl, int range, int mask) {
+        species(e);
+        e.mv.visitVarInsn(ILOAD, jl);
+        e.push(range);
+        e.mv.visitMethodInsn(INVOKEINTERFACE, SPECIES, "indexInRange", "(II)" + M, true);
+        e.mv.visitVarInsn(ASTORE, mask);
+    }
+
+    /** The end of a loop on vectors: {@code j += lanes}, back to {@code top}; {@code done} after it. */
+    private static void step(Emitter e, int jl, Label top, Label done) {
+        e.mv.visitVarInsn(ILOAD, jl);
+        e.mv.visitFieldInsn(GETSTATIC, HOME, e.t == Num.F ? "LF" : "LD", "I");
+        e.mv.visitInsn(IADD);
+        e.mv.visitVarInsn(ISTORE, jl);
+        e.mv.visitJumpInsn(GOTO, top);
+        e.mv.visitLabel(done);
     }
 
     /** {@code local = 0}, then the head of {@code while (local < range)}: {@code top} its start, {@code done} its exit. */
