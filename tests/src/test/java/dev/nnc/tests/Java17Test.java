@@ -109,6 +109,50 @@ class Java17Test {
         assertTrue(eval.out().contains("confusion matrix"), eval.out());
     }
 
+    /**
+     * A convolutional network's jar (a padded convolution, a 2 × 2 max pool: loops on vectors with guard masks, reads at
+     * stride 2, maxes and argmaxes over windows) predicts on Java 17's Vector API, and on the scalar loops, as nnc does.
+     */
+    @Test
+    void aConvolutionalJarPredictsOnJava17AsNncDoes() throws Exception {
+        Path program = dir.resolve("conv.nn"), data = dir.resolve("conv.csv"), convJar = dir.resolve("conv.jar"), convWeights = dir.resolve("conv.safetensors");
+        Files.writeString(program, """
+                network Conv {
+                  input  x[1,12,12]
+                  target y[3]
+                  param  K[4,1,3,3] ~ he, b[4] = 0
+                  param  W[3,4,6,6] ~ he
+                  a[c,i,j] = relu(Σₖ Σₚ Σ_q K[c,k,p,q] pad(x, 1, 1)[k, i+p-1, j+q-1] + b[c])
+                  m[c,i,j] = max_{p=1}^{2} max_{q=1}^{2} a[c, 2i+p-2, 2j+q-2]
+                  z[n] = Σ_c Σᵢ Σⱼ W[n,c,i,j] m[c,i,j]
+                  prob = softmax(z)
+                  output prob
+                  loss J = -Σ_n y[n] log(prob[n])
+                }
+                train Conv { data "conv.csv"; optimizer adam(α = 0.01); batch 16; epochs 3; seed 2 }
+                """);
+        var random = new java.util.SplittableRandom(4);
+        var csv = new StringBuilder();
+        for (int i = 1; i <= 12; i++) for (int j = 1; j <= 12; j++) csv.append("x1_").append(i).append('_').append(j).append(',');
+        csv.append("y\n");
+        for (int n = 0; n < 200; n++) {
+            int label = random.nextInt(3);
+            for (int e = 0; e < 144; e++) csv.append(String.format(java.util.Locale.ROOT, "%.3f,", random.nextDouble() + (e % 3 == label ? 0.5 : 0)));
+            csv.append(label).append('\n');
+        }
+        Files.writeString(data, csv);
+        assertEquals(0, CliTest.nnc("train", program.toString(), "--quiet", "-o", convWeights.toString()).status());
+        var reference = CliTest.nnc("predict", program.toString(), "--weights", convWeights.toString(), "--input", data.toString());
+        assertEquals(0, reference.status(), reference.err());
+        assertEquals(0, CliTest.nnc("build", program.toString(), "-o", convJar.toString()).status());
+        for (List<String> kernels : List.of(VECTOR, SCALAR)) {
+            var predict = on17(kernels, convJar, "predict", "--weights", convWeights.toString(), "--input", data.toString());
+            assertEquals(0, predict.status(), predict.err());
+            assertEquals(201, predict.out().lines().count());
+            assertSameCsv(reference.out(), predict.out(), kernels == VECTOR ? 1e-6 : 1e-5);
+        }
+    }
+
     /** Java 17 reads class files up to version 61; a newer one is an UnsupportedClassVersionError when it loads. */
     static final int JAVA_17 = 61;
 
