@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -66,14 +64,7 @@ class JitCompilesTest {
         Path program = dir.resolve("tiny.nn");
         Files.writeString(program, PROGRAM, StandardCharsets.UTF_8);
 
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--add-modules", "jdk.incubator.vector", "-Xbatch", "-XX:+PrintCompilation",
-                "-cp", System.getProperty("java.class.path"), "dev.nnc.cli.Main", "train", program.toString(), "--quiet"));
-        Path log = dir.resolve("jit.log");
-        var p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "nnc train did not finish");
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), out);
+        String out = FreshJvm.nnc(dir, List.of("-Xbatch", "-XX:+PrintCompilation"), "train", program.toString(), "--quiet");
 
         var lanes = new TreeSet<String>();
         var optimized = new TreeSet<String>();

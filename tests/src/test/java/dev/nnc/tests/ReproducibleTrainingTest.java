@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,16 +91,9 @@ class ReproducibleTrainingTest {
 
     /** `nnc train` on the program in a JVM of its own, as ./nnc starts it, with {@code jvmFlags} besides. */
     static void train(List<String> jvmFlags, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
-        command.addAll(jvmFlags);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.nnc.cli.Main", "train", program.toString(), "--quiet"));
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile(dir, "train", ".log");
-        var p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "nnc train did not finish");
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), out);
+        List<String> all = new ArrayList<>(List.of("train", program.toString(), "--quiet"));
+        all.addAll(List.of(args));
+        String out = FreshJvm.nnc(dir, jvmFlags, all.toArray(String[]::new));
         assertTrue(out.contains("jvm backend"), out);
     }
 }

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -49,16 +47,8 @@ class StatementTimesTest {
     }
 
     private String train(List<String> flags, Path out) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--add-modules", "jdk.incubator.vector", "-Dnnc.threads=1"));
-        command.addAll(flags);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.nnc.cli.Main", "train",
-                Repo.root().resolve("samples/xor.nn").toString(), "--quiet", "-o", out.toString()));
-        Path log = Files.createTempFile(dir, "train", ".log");
-        var p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "nnc train did not finish");
-        String text = Files.readString(log, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), text);
-        return text;
+        List<String> jvm = new ArrayList<>(List.of("-Dnnc.threads=1"));
+        jvm.addAll(flags);
+        return FreshJvm.nnc(dir, jvm, "train", Repo.root().resolve("samples/xor.nn").toString(), "--quiet", "-o", out.toString());
     }
 }
