@@ -82,7 +82,9 @@ class ScheduleLocalsTest {
 
     /**
      * RECOMPUTE: LeNet's windows, 25 times the maps they copy, are copied again in the backward pass rather than kept:
-     * the backward pass reads the copies (the same bodies) and never the forward pass's windows.
+     * the backward pass reads the copies (the same bodies) and never the forward pass's windows. Each copy is laid out
+     * for its kernel's gradient: the second convolution's (100 positions, a window of 150) positions first, the first's
+     * (784 positions, a window of 25) as the forward pass wrote it.
      */
     @Test
     void theWindowsAreCopiedAgainInTheBackwardPass() throws Exception {
@@ -94,9 +96,15 @@ class ScheduleLocalsTest {
         for (String col : List.of("col_pad_x", "col_m1")) {
             Def again = backward.get(col + "_again");
             assertTrue(again != null, col + "_again in " + backward.keySet());
-            Map<IndexVar, Idx> rename = new HashMap<>(); // the copy's variables are its own
-            for (int k = 0; k < again.vars().size(); k++) rename.put(again.vars().get(k), Idx.of(forward.get(col).vars().get(k)));
+            Map<IndexVar, Idx> rename = new HashMap<>(); // the copy's variables are its own, named as the forward copy's
+            for (IndexVar v : again.vars()) {
+                rename.put(v, Idx.of(forward.get(col).vars().stream().filter(f -> f.name.equals(v.name)).findFirst().orElseThrow()));
+            }
             assertEquals(forward.get(col).body(), Exprs.substitute(again.body(), rename));
+            List<String> order = again.vars().stream().map(v -> v.name).toList();
+            assertEquals(col.equals("col_m1") ? List.of("i", "j", "k", "p", "q") : List.of("k", "p", "q", "i", "j"), order, col);
+            List<Integer> shape = col.equals("col_m1") ? List.of(10, 10, 6, 5, 5) : List.of(1, 5, 5, 28, 28);
+            assertEquals(shape, again.tensor().shape, col);
             for (Def d : lenet.backward()) {
                 assertTrue(Exprs.valueReads(d.body()).stream().noneMatch(t -> t.name.equals(col)), d.tensor().name + " reads " + col);
             }

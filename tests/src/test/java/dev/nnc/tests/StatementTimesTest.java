@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dnnc.profile=statements} times the generated code statement by statement (runtime StatementTimes): `nnc
  * train` on samples/xor.nn reports every statement of its blocks with its share, its time a call and its calls — the
  * per-sample ones once per training sample and epoch — and trains to the same weights, byte for byte, as without it.
+ * What runs within the warm-up ({@code -Dnnc.profile.warmup}, seconds) is left out, unless the run ends within it.
  */
 class StatementTimesTest {
     @TempDir Path dir;
@@ -25,10 +26,10 @@ class StatementTimesTest {
     void theProfileReportsEveryStatementAndChangesNoResult() throws Exception {
         Path plain = dir.resolve("plain.safetensors"), timed = dir.resolve("timed.safetensors");
         train(List.of(), plain);
-        String report = train(List.of("-Dnnc.profile=statements"), timed);
+        String report = train(List.of("-Dnnc.profile=statements", "-Dnnc.profile.warmup=0"), timed);
         assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(timed), "the profile changed the weights");
 
-        assertTrue(report.contains("time per statement of the generated code"), report);
+        assertTrue(report.contains("time per statement of the generated code (share, µs a call, calls), after the first 0 s"), report);
         Matcher m = Pattern.compile("(?m)^\\s+([0-9.]+) %\\s+([0-9.]+) µs\\s+(\\d+)  (.+)$").matcher(report);
         double share = 0;
         int lines = 0;
@@ -44,6 +45,14 @@ class StatementTimesTest {
         // xor.csv: 0.8 of its samples train, 200 epochs; the loss is added once per training sample (and validation)
         assertTrue(lossCalls >= 200 * 0.8 * Files.readAllLines(Repo.root().resolve("samples/data/xor.csv")).stream().skip(1).count() - 200,
                 "the loss's statement ran once per sample: " + report);
+    }
+
+    /** A run that ends within the warm-up is reported whole, and says so. */
+    @Test
+    void aRunWithinTheWarmUpIsReportedWhole() throws Exception {
+        String report = train(List.of("-Dnnc.profile=statements", "-Dnnc.profile.warmup=100000"), dir.resolve("w.safetensors"));
+        assertTrue(report.contains("the whole run (it ended within the JIT's warm-up)"), report);
+        assertTrue(report.contains("loss += J"), report);
     }
 
     private String train(List<String> flags, Path out) throws Exception {

@@ -53,10 +53,13 @@ final class Lanes {
      */
     static final int MAX_STRIDE = 8;
     /**
-     * The fewest elements a loop runs as pairs from: a pool adjoint's rows of 5 windows (LeNet's second pool) took 3.2 µs
-     * a sample as pairs, 2.1 as scalar loops; its rows of 14 (the first pool) 2.8 as pairs, 3.5–3.7 as scalar loops.
+     * The fewest elements a loop runs as pairs from: the loops on vectors' own threshold ({@link JvmBackend#LANES}). A
+     * pool adjoint's rows of 5 windows (LeNet's second pool) take 2.3 µs a sample as pairs against 3.4 as scalar loops,
+     * whose tests of the window's argmax the branch predictor cannot learn; rows of 14 (its first pool) 1.9 against
+     * 3.5. (Measured after the JIT's warm-up; an earlier profile that counted the warm-up had the short rows the other
+     * way round.)
      */
-    static final int PAIRS_FROM = 8;
+    static final int PAIRS_FROM = 4;
 
     /**
      * Whether a nest gets a method of its own, for a loop in it that runs on vectors: it holds only loops and

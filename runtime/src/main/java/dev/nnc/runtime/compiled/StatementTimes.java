@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * and the times are printed when the JVM exits. A sampling profiler cannot say this: the generated nests are inlined
  * into one another with the Vector API's operations, and JFR puts its samples on code that never runs. The clock costs
  * about 20 ns a statement; one thread ({@code -Dnnc.threads=1}) gives the truest times, several share the counters.
+ * What runs in the JVM's first seconds ({@code -Dnnc.profile.warmup}, 5 by default) runs in the interpreter and C1 and
+ * is left out of the report, which would otherwise charge the products (compiled last) up to twice their steady time;
+ * a run shorter than that is reported whole, and says so.
  *
  * <pre>JAVA_TOOL_OPTIONS="-Dnnc.profile=statements -Dnnc.threads=1" ./nnc train samples/lenet.nn --epochs 2</pre>
  */
@@ -17,10 +20,14 @@ public final class StatementTimes {
     public static final boolean ON = "statements".equals(System.getProperty("nnc.profile"));
 
     private static final int MAX = 4096;
-    /** Nanoseconds and calls of statement i at 16·i and 16·i + 1: a cache line each, so threads timing different ones do not share one. */
+    /**
+     * Nanoseconds and calls of statement i at 16·i and 16·i + 1, and of those after the warm-up at 16·i + 2 and
+     * 16·i + 3: a cache line each, so threads timing different ones do not share one.
+     */
     private static final AtomicLongArray TIMES = new AtomicLongArray(ON ? 16 * MAX : 0);
     private static final String[] LABELS = new String[MAX];
     private static int labels;
+    private static final long WARM_UNTIL = System.nanoTime() + (long) (1e9 * Double.parseDouble(System.getProperty("nnc.profile.warmup", "5")));
 
     static {
         if (ON) Runtime.getRuntime().addShutdownHook(new Thread(() -> print(System.err)));
@@ -39,20 +46,28 @@ public final class StatementTimes {
     public static void add(int id, long start) {
         long t = System.nanoTime() - start;
         if (id < 0 || !ON) return; // a model jar generated with the profile on, run without it
-        TIMES.addAndGet(16 * id, t);
-        TIMES.incrementAndGet(16 * id + 1);
+        int at = start - WARM_UNTIL > 0 ? 16 * id + 2 : 16 * id;
+        TIMES.addAndGet(at, t);
+        TIMES.incrementAndGet(at + 1);
     }
 
     /** The statements that ran, in the order they were generated: share of the time, µs a call, calls. */
     static synchronized void print(PrintStream out) {
-        long total = 0;
-        for (int i = 0; i < labels; i++) total += TIMES.get(16 * i);
-        if (total == 0) return;
-        out.println("nnc: time per statement of the generated code (share, µs a call, calls):");
+        long total = 0, warm = 0;
         for (int i = 0; i < labels; i++) {
-            long t = TIMES.get(16 * i), n = TIMES.get(16 * i + 1);
+            total += TIMES.get(16 * i) + TIMES.get(16 * i + 2);
+            warm += TIMES.get(16 * i + 2);
+        }
+        if (total == 0) return;
+        boolean steady = warm > 0; // else the run ended within the warm-up: report it all
+        out.println("nnc: time per statement of the generated code (share, µs a call, calls)"
+                + (steady ? ", after the first " + System.getProperty("nnc.profile.warmup", "5") + " s (JIT warm-up):"
+                          : ", the whole run (it ended within the JIT's warm-up):"));
+        for (int i = 0; i < labels; i++) {
+            long t = steady ? TIMES.get(16 * i + 2) : TIMES.get(16 * i) + TIMES.get(16 * i + 2);
+            long n = steady ? TIMES.get(16 * i + 3) : TIMES.get(16 * i + 1) + TIMES.get(16 * i + 3);
             if (n == 0) continue;
-            out.printf("  %5.1f %%  %9.3f µs  %10d  %s%n", 100.0 * t / total, t / 1e3 / n, n, LABELS[i]);
+            out.printf("  %5.1f %%  %9.3f µs  %10d  %s%n", 100.0 * t / (steady ? warm : total), t / 1e3 / n, n, LABELS[i]);
         }
     }
 }
