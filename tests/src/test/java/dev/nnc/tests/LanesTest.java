@@ -116,7 +116,10 @@ class LanesTest {
         }
     }
 
-    /** LeNet's copies, its pad, its biases and its col2im run on vectors; most of the convolution family has some. */
+    /**
+     * LeNet's copies, its pad, its biases and its col2im run on vectors, its rows of at most 8 on narrow ones; most of the
+     * convolution family has some.
+     */
     @Test
     void lanesReachTheConvolutions() throws Exception {
         var lenet = JvmBackendTest.compile("lenet.nn", Files.readString(Repo.root().resolve("samples/lenet.nn")), "adam",
@@ -126,23 +129,28 @@ class LanesTest {
         for (String method : List.of("train$1$lanes0", "train$1$lanes1", "train$1$lanes2", "train$13$lanes0")) {
             assertTrue(bytes.contains(method), method);
         }
-        // the pools' max and argmax read at stride 2 (even lanes), their adjoints write pairs
-        for (String field : List.of("EVEN_F", "SPREAD_LOW_F", "SPREAD_HIGH_F", "PARITY_F", "stridedF")) assertTrue(bytes.contains(field), field);
+        // the pools' max and argmax read at stride 2 (even lanes), their adjoints write pairs; the second pool's rows of 5
+        // windows and the second convolution's rows of 5 window elements on the narrow species
+        for (String field : List.of("EVEN_F", "SPREAD_LOW_F", "SPREAD_HIGH_F", "PARITY_F", "stridedF",
+                "LNF", "EVEN_NF", "SPREAD_LOW_NF", "SPREAD_HIGH_NF", "PARITY_NF", "stridedNF")) {
+            assertTrue(bytes.contains(field), field);
+        }
         for (var program : List.of(STRIDES, PAIRS)) {
             var net = JvmBackendTest.compile("strided", program, "gd", Compile.Options.DEFAULT.forKernels());
             String code = new String(JvmBackend.compile(net.graph(), net.optimizer(), DType.F64, Schedule.Options.DEFAULT, 2),
                     StandardCharsets.ISO_8859_1);
             assertTrue(code.contains(program == STRIDES ? "MAPS" : "SPREAD_LOW_D"), net.graph().name());
         }
-        int reached = 0;
+        int reached = 0, guardedNarrow = 0;
         for (long seed = 0; seed < GradcheckFamilyTest.CONV_NETWORKS; seed += 5) {
             var p = RandomConvNetworks.generate(seed);
             var net = JvmBackendTest.compile("conv " + seed, p.source(), "gd", Compile.Options.DEFAULT.forKernels());
-            if (contains(JvmBackend.compile(net.graph(), net.optimizer(), DType.F32, new Schedule.Options(Integer.MAX_VALUE, 0), 2), "$lanes")) {
-                reached++;
-            }
+            byte[] code = JvmBackend.compile(net.graph(), net.optimizer(), DType.F32, new Schedule.Options(Integer.MAX_VALUE, 0), 2);
+            if (contains(code, "$lanes")) reached++;
+            if (contains(code, "rangeNF")) guardedNarrow++; // a guard's lanes on a narrow row (padding, col2im)
         }
         assertTrue(reached >= 30, reached + " of 42 networks have a loop on vectors (of 2 elements or more)");
+        assertTrue(guardedNarrow >= 5, guardedNarrow + " of 42 networks guard a narrow row's lanes");
     }
 
     private static boolean contains(byte[] classFile, String s) {

@@ -53,6 +53,8 @@ final class Emitter {
      */
     LaneMethods methods;
     int vectors = Integer.MAX_VALUE;
+    /** Whether the loop on vectors being emitted runs on the narrow species ({@link Lanes#narrow}). */
+    boolean narrow;
     /** How many statement loops the statement being emitted is in. */
     private int depth;
     /** The locals holding values computed before the loop they are invariant in ({@link Invariants}). */

@@ -269,6 +269,7 @@ final class Lanes {
     static void loop(Emitter e, Stmt.Loop loop) { loop(e, loop, loop.v().range()); }
 
     private static void loop(Emitter e, Stmt.Loop loop, int range) {
+        e.narrow = narrow(e, range);
         MethodVisitor mv = e.mv;
         IndexVar j = loop.v();
         int jl = e.bind(j), mask = e.local(1);
@@ -289,6 +290,18 @@ final class Lanes {
             mv.visitMethodInsn(INVOKEVIRTUAL, typed(e), "intoArray", "(" + e.t.array + "I" + M + ")V", false);
         }
         step(e, jl, top, done);
+        e.narrow = false;
+    }
+
+    /**
+     * Whether a loop of {@code range} elements runs on the narrow species (VectorLanes.NF, at most 256 bits) rather
+     * than the preferred one: when one narrow vector holds it. A row of 5 (LeNet's second pool and the windows of its
+     * second convolution, copied for its kernel's gradient) in 8 lanes rather than 16: a masked access of 512 bits
+     * costs Zen 4 two of 256, and the lanes past the row are masked off anyway (the copy of 3,000 rows of 5: 3.1–3.6 →
+     * 2.1 µs). The same bits: each lane computes what it did.
+     */
+    static boolean narrow(Emitter e, long range) {
+        return range <= 8 / e.t.size; // 256 bits: 8 floats, 4 doubles (a double takes two local slots, as it takes 8 bytes)
     }
 
     /**
@@ -304,7 +317,8 @@ final class Lanes {
         IndexVar j = loop.v(), q = inner.v();
         int range = j.range(), jl = e.bind(j), ql = e.bind(q), mask = e.local(1), mine = e.local(1);
         int[] live = {e.local(1), e.local(1)};
-        String lanes = e.t == Num.F ? "LF" : "LD", sfx = e.t == Num.F ? "_F" : "_D";
+        e.narrow = narrow(e, range);
+        String lanes = field(e, "L");
         Label top = new Label(), done = new Label();
         head(e, jl, range, top, done);
         lanesBelow(e, jl, range, mask);
@@ -323,7 +337,7 @@ final class Lanes {
         }
         Label each = new Label(), both = new Label();
         head(e, ql, 2, each, both);
-        mv.visitFieldInsn(GETSTATIC, HOME, "PARITY" + sfx, V); // the run's lanes that are q's: lane % 2 = q
+        mv.visitFieldInsn(GETSTATIC, HOME, field(e, "PARITY_"), V); // the run's lanes that are q's: lane % 2 = q
         mv.visitFieldInsn(GETSTATIC, OPERATORS, "EQ", CMP);
         mv.visitVarInsn(ILOAD, ql);
         mv.visitInsn(I2L);
@@ -341,7 +355,7 @@ final class Lanes {
                 mv.visitMethodInsn(INVOKEVIRTUAL, MASK, "and", "(" + M + ")" + M, false);
                 mv.visitVarInsn(ASTORE, where);
                 mv.visitVarInsn(ALOAD, v);
-                mv.visitFieldInsn(GETSTATIC, HOME, (half == 0 ? "SPREAD_LOW" : "SPREAD_HIGH") + sfx, SHUFFLE);
+                mv.visitFieldInsn(GETSTATIC, HOME, field(e, half == 0 ? "SPREAD_LOW_" : "SPREAD_HIGH_"), SHUFFLE);
                 mv.visitMethodInsn(INVOKEVIRTUAL, VECTOR, "rearrange", "(" + SHUFFLE + ")" + V, false);
                 if (a.add()) { // target + value, in the scalar loop's order
                     int spread = e.local(1);
@@ -360,6 +374,7 @@ final class Lanes {
         mv.visitJumpInsn(GOTO, each);
         mv.visitLabel(both);
         step(e, jl, top, done);
+        e.narrow = false;
     }
 
     /**
@@ -371,7 +386,7 @@ final class Lanes {
         e.mv.visitVarInsn(ILOAD, q);
         e.mv.visitInsn(ISUB);
         if (half == 1) {
-            e.mv.visitFieldInsn(GETSTATIC, HOME, e.t == Num.F ? "LF" : "LD", "I");
+            e.mv.visitFieldInsn(GETSTATIC, HOME, field(e, "L"), "I");
             e.mv.visitInsn(IADD);
         }
     }
@@ -397,7 +412,7 @@ final class Lanes {
     /** The end of a loop on vectors: {@code j += lanes}, back to {@code top}; {@code done} after it. */
     private static void step(Emitter e, int jl, Label top, Label done) {
         e.mv.visitVarInsn(ILOAD, jl);
-        e.mv.visitFieldInsn(GETSTATIC, HOME, e.t == Num.F ? "LF" : "LD", "I");
+        e.mv.visitFieldInsn(GETSTATIC, HOME, field(e, "L"), "I");
         e.mv.visitInsn(IADD);
         e.mv.visitVarInsn(ISTORE, jl);
         e.mv.visitJumpInsn(GOTO, top);
@@ -417,7 +432,15 @@ final class Lanes {
     private static String typed(Emitter e) { return PKG + (e.t == Num.F ? "FloatVector" : "DoubleVector"); }
 
     private static void species(Emitter e) {
-        e.mv.visitFieldInsn(GETSTATIC, HOME, e.t == Num.F ? "F" : "D", S);
+        e.mv.visitFieldInsn(GETSTATIC, HOME, field(e, ""), S);
+    }
+
+    /**
+     * The name of one of VectorLanes's members for the loop being emitted: the stem, N for the narrow species, the
+     * element type ({@code L} → LF, LNF, LD or LND; {@code range} → rangeF, rangeNF, …).
+     */
+    private static String field(Emitter e, String stem) {
+        return stem + (e.narrow ? "N" : "") + (e.t == Num.F ? "F" : "D");
     }
 
     /** Pushes the lanes of e (a Vector) for the elements j … j + lanes − 1; mask: the lanes that may read. */
@@ -510,7 +533,7 @@ final class Lanes {
             int guard = e.local(1);
             e.index(r.at());
             e.push(r.size());
-            mv.visitMethodInsn(INVOKESTATIC, HOME, e.t == Num.F ? "rangeF" : "rangeD", "(II)" + M, false);
+            mv.visitMethodInsn(INVOKESTATIC, HOME, field(e, "range"), "(II)" + M, false);
             mv.visitVarInsn(ASTORE, guard);
             int inside = e.local(1);
             mv.visitVarInsn(ALOAD, guard);
@@ -669,7 +692,7 @@ final class Lanes {
      */
     private static void strided(Emitter e, Ex.Load l, int stride, int mask) {
         MethodVisitor mv = e.mv;
-        String typed = typed(e), lanes = e.t == Num.F ? "LF" : "LD";
+        String typed = typed(e), lanes = field(e, "L");
         int array = e.local(1), at = e.local(1);
         e.address(l.tensor(), l.idx());
         mv.visitVarInsn(ISTORE, at);
@@ -692,7 +715,7 @@ final class Lanes {
             mv.visitVarInsn(ILOAD, at);
             mv.visitMethodInsn(INVOKESTATIC, typed, "fromArray", whole, false);
             mv.visitTypeInsn(CHECKCAST, VECTOR);
-            mv.visitFieldInsn(GETSTATIC, HOME, e.t == Num.F ? "EVEN_F" : "EVEN_D", SHUFFLE);
+            mv.visitFieldInsn(GETSTATIC, HOME, field(e, "EVEN_"), SHUFFLE);
             species(e);
             mv.visitVarInsn(ALOAD, array);
             mv.visitVarInsn(ILOAD, at);
@@ -718,8 +741,7 @@ final class Lanes {
         mv.visitVarInsn(ILOAD, at);
         e.push(stride);
         mv.visitVarInsn(ALOAD, mask);
-        String name = e.t == Num.F ? "stridedF" : "stridedD";
-        mv.visitMethodInsn(INVOKESTATIC, HOME, name, "(" + e.t.array + "II" + M + ")" + V, false);
+        mv.visitMethodInsn(INVOKESTATIC, HOME, field(e, "strided"), "(" + e.t.array + "II" + M + ")" + V, false);
         mv.visitLabel(end);
     }
 
