@@ -34,6 +34,9 @@ public final class LoopPrinter {
                 }
             }
         }
+        if (p.chunk() != Integer.MAX_VALUE) {
+            b.append("  the blocks after the clears run the slice in chunks of at most ").append(p.chunk()).append(" samples, block after block\n");
+        }
         if (!p.rows().isEmpty()) b.append("  then over all the slices' samples, each thread a share of the rows:\n");
         for (Block.Product m : p.rows()) b.append("    matrix product ").append(product(m, style)).append('\n');
         b.append("  storage: ").append(storage(p.storage(), style)).append('\n');

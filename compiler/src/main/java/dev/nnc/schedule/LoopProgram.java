@@ -45,8 +45,10 @@ public record LoopProgram(Graph graph, OptimizerIr optimizer, List<Slot> slots, 
      * @param outputs for prediction and evaluation, the workspace array each of the graph's outputs is in when the
      *                program ends, where the runtime collects it — whether the output is computed or is an input or
      *                a parameter (copied there); empty for training
+     * @param chunk   how many samples each block after the clears runs before the next block takes them (Schedule's CHUNK);
+     *                Integer.MAX_VALUE: the slice whole
      */
-    public record Entry(List<Block> blocks, List<Block.Product> rows, Map<Tensor, Storage> storage, Map<Tensor, Storage.Work> outputs) {
+    public record Entry(List<Block> blocks, List<Block.Product> rows, Map<Tensor, Storage> storage, Map<Tensor, Storage.Work> outputs, int chunk) {
         public Entry {
             blocks = List.copyOf(blocks);
             rows = List.copyOf(rows);

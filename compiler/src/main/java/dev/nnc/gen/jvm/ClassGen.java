@@ -32,8 +32,11 @@ public final class ClassGen {
 
     static final String BASE = "dev/nnc/runtime/compiled/GeneratedNetwork";
     static final String GEMM = "dev/nnc/runtime/kernel/Gemm";
-    /** Locals of the slice methods: this, buf, from, to. */
-    private static final int BUF = 1, FROM = 2, TO = 3, FIRST_FREE = 4;
+    /**
+     * Locals of the slice methods (this, buf, from, to) and of the block methods they call: this, buf, from and to of
+     * the chunk of samples the call runs, origin (where the slice starts: its workspace's first row).
+     */
+    private static final int BUF = 1, FROM = 2, TO = 3, ORIGIN = 4, FIRST_FREE = 5;
 
     /** The class's binary name for a network: {@code nnc.generated.Mlp}. */
     public static String className(String network) { return "nnc.generated." + network; }
@@ -106,28 +109,77 @@ public final class ClassGen {
                                boolean anySize, int lanes) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, name, desc, null, null);
         mv.visitCode();
+        int loss = 4, n = 6, parts = 7, part = 8, at = 9, end = 10; // locals after this, buf, from, to
         mv.visitInsn(DCONST_0);
-        for (int k = 0; k < p.blocks().size(); k++) {
-            String blockName = name + "$" + k;
-            block(cw, blockName, p.blocks().get(k), p, t, anySize, owner, lanes);
-            mv.visitVarInsn(ALOAD, 0);
-            mv.visitVarInsn(ALOAD, BUF);
+        mv.visitVarInsn(DSTORE, loss);
+        // the clears first, over the slice; then every other block over a chunk of its samples, chunk after chunk: the
+        // slice in parts = ⌈n / chunk⌉ chunks of as nearly equal size as GeneratedNetwork.rowFrom makes them
+        int first = 0;
+        while (first < p.blocks().size() && p.blocks().get(first) instanceof Block.Clear) first++;
+        for (int k = 0; k < first; k++) callBlock(cw, mv, name, k, p, t, anySize, owner, lanes, FROM, TO, loss);
+        mv.visitVarInsn(ILOAD, TO);
+        mv.visitVarInsn(ILOAD, FROM);
+        mv.visitInsn(ISUB);
+        mv.visitVarInsn(ISTORE, n);
+        mv.visitVarInsn(ILOAD, n); // (n + chunk − 1) / chunk in long: the chunk may be Integer.MAX_VALUE
+        mv.visitInsn(I2L);
+        mv.visitLdcInsn(p.chunk() - 1L);
+        mv.visitInsn(LADD);
+        mv.visitLdcInsn((long) p.chunk());
+        mv.visitInsn(LDIV);
+        mv.visitInsn(L2I);
+        mv.visitVarInsn(ISTORE, parts);
+        Label top = new Label(), done = new Label();
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, part);
+        mv.visitLabel(top);
+        mv.visitVarInsn(ILOAD, part);
+        mv.visitVarInsn(ILOAD, parts);
+        mv.visitJumpInsn(IF_ICMPGE, done);
+        for (int edge = 0; edge < 2; edge++) { // at = from + rowFrom(n, part, parts), end = from + rowFrom(n, part + 1, parts)
             mv.visitVarInsn(ILOAD, FROM);
-            mv.visitVarInsn(ILOAD, TO);
-            mv.visitMethodInsn(INVOKESPECIAL, owner, blockName, BLOCK, false);
-            mv.visitInsn(DADD);
+            mv.visitVarInsn(ILOAD, n);
+            mv.visitVarInsn(ILOAD, part);
+            if (edge == 1) {
+                mv.visitInsn(ICONST_1);
+                mv.visitInsn(IADD);
+            }
+            mv.visitVarInsn(ILOAD, parts);
+            mv.visitMethodInsn(INVOKESTATIC, BASE, "rowFrom", "(III)I", false);
+            mv.visitInsn(IADD);
+            mv.visitVarInsn(ISTORE, edge == 0 ? at : end);
         }
+        for (int k = first; k < p.blocks().size(); k++) callBlock(cw, mv, name, k, p, t, anySize, owner, lanes, at, end, loss);
+        mv.visitIincInsn(part, 1);
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(done);
         if (returnsLoss) {
+            mv.visitVarInsn(DLOAD, loss);
             mv.visitInsn(DRETURN);
         } else {
-            mv.visitInsn(POP2);
             mv.visitInsn(RETURN);
         }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }
 
-    private static final String BLOCK = "([Ljava/lang/Object;II)D";
+    /** Emits block k's method and, in the slice method, {@code loss += block(buf, from, to, origin)}. */
+    private static void callBlock(ClassWriter cw, MethodVisitor mv, String name, int k, LoopProgram.Entry p, Num t, boolean anySize,
+                                  String owner, int lanes, int from, int to, int loss) {
+        String blockName = name + "$" + k;
+        block(cw, blockName, p.blocks().get(k), p, t, anySize, owner, lanes);
+        mv.visitVarInsn(DLOAD, loss);
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ALOAD, BUF);
+        mv.visitVarInsn(ILOAD, from);
+        mv.visitVarInsn(ILOAD, to);
+        mv.visitVarInsn(ILOAD, FROM);
+        mv.visitMethodInsn(INVOKESPECIAL, owner, blockName, BLOCK, false);
+        mv.visitInsn(DADD);
+        mv.visitVarInsn(DSTORE, loss);
+    }
+
+    private static final String BLOCK = "([Ljava/lang/Object;III)D";
 
     /** One block as a private method returning the loss it adds (0 for most). */
     private static void block(ClassWriter cw, String name, Block b, LoopProgram.Entry p, Num t, boolean anySize, String owner, int lanes) {
@@ -135,6 +187,7 @@ public final class ClassGen {
         MethodVisitor mv = size;
         mv.visitCode();
         var e = new Emitter(mv, t, p.storage(), FIRST_FREE, FROM);
+        e.origin = ORIGIN;
         if (lanes < Integer.MAX_VALUE) e.methods = new LaneMethods(cw, owner, name, BUF, lanes);
         e.loadArrays(BUF, b);
         int lossSum = e.local(2);
@@ -316,7 +369,7 @@ public final class ClassGen {
         mv.visitVarInsn(ILOAD, TO);
         mv.visitJumpInsn(IF_ICMPGE, end);
         mv.visitVarInsn(ILOAD, b);
-        mv.visitVarInsn(ILOAD, FROM);
+        mv.visitVarInsn(ILOAD, ORIGIN);
         mv.visitInsn(ISUB);
         mv.visitVarInsn(ISTORE, r);
         e.sample = b;

@@ -43,8 +43,13 @@ final class Emitter {
     private final int[] next;
     /** Locals of the absolute sample number and of the sample's number within the slice; −1 outside a sample loop. */
     int sample = -1, relative = -1;
-    /** Where the slice starts (the method's {@code from} argument). */
+    /** Where the samples this method runs start (the method's {@code from} argument). */
     final int from;
+    /**
+     * The local holding where the slice starts, its workspace's first row, in a block's method, which may run a chunk of
+     * the slice's samples (from … to − 1); −1 where the method runs the slice whole.
+     */
+    int origin = -1;
     private int[] args = new int[0];
     /**
      * Where a nest with a loop that runs on vectors gets a method of its own ({@link LaneMethods}; null: no such
@@ -93,6 +98,14 @@ final class Emitter {
         mv.visitVarInsn(ALOAD, arrays.get(slot));
         if (!(s instanceof Storage.Column)) {
             push(s.offset());
+            if (s instanceof Storage.Work && origin >= 0) { // the chunk's first row: (from − origin) · size further
+                mv.visitVarInsn(ILOAD, from);
+                mv.visitVarInsn(ILOAD, origin);
+                mv.visitInsn(ISUB);
+                push(x.size());
+                mv.visitInsn(IMUL);
+                mv.visitInsn(IADD);
+            }
         } else {
             mv.visitVarInsn(ILOAD, from);
             if (x.size() != 1) {
