@@ -5,7 +5,8 @@
 # and its best is reported, with the configuration that won. Results: a table, and JSON lines in bench/target/.
 #
 # Usage: bench/compare.sh [--backend B] [--cases seed:1,seed:64,mlp:64,mlp:256,lenet:64] [--modes train,infer]
-#                         [--seconds S] [--repeats R] [--threads N] [--torch-threads SPEC] [--quick] [--no-build]
+#                         [--seconds S] [--repeats R] [--threads N] [--torch-threads SPEC] [--rounds K] [--quick]
+#                         [--no-build]
 #   --backend B        nnc's backend (default: $BACKEND, else jvm; falls back to interp while jvm does not exist)
 #   --cases LIST       NETWORK:BATCH pairs; NETWORK is a file in samples/ without .nn (default: all four)
 #   --modes LIST       train (forward, backward, optimizer step), infer (forward only) (default: both)
@@ -13,6 +14,10 @@
 #   --repeats R        timed repeats; the median is reported (default 5)
 #   --threads N        threads for nnc, and the most PyTorch may use (default: the number of processors)
 #   --torch-threads S  PyTorch settings to try, as torch_throughput.py --threads (default: every T:B with T, B in {1, N})
+#   --rounds K         then K rounds of nnc and PyTorch's best setting in turn, one timed repeat each, and the
+#                      median of the rounds' ratios (default 0: none). A machine whose speed drifts over minutes (a
+#                      shared host: ±20 % seen) moves both sides of a round alike, but not a sweep of every setting
+#                      measured minutes after nnc
 #   --quick            --seconds 0.5 --repeats 3: a check that everything runs, not numbers to keep
 #   --no-build         use bench/target/benchmarks.jar as it is
 # Environment: PYTHON (default /usr/bin/python3, Debian's python3-torch), NNC_BENCH_JAVA_OPTS (extra JVM flags),
@@ -23,7 +28,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 backend="${BACKEND:-jvm}" cases="seed:1,seed:64,mlp:64,mlp:256" modes="train,infer" seconds=2 repeats=5
-threads="$(nproc)" torch_threads="" build=1
+threads="$(nproc)" torch_threads="" build=1 rounds=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --backend) backend="$2"; shift 2 ;;
@@ -33,6 +38,7 @@ while [[ $# -gt 0 ]]; do
     --repeats) repeats="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --torch-threads) torch_threads="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
     --quick) seconds=0.5 repeats=3; shift ;;
     --no-build) build=0; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -96,6 +102,34 @@ for c in ${cases//,/ }; do
     if [[ "$have_torch" == 1 ]]; then
       "$python" bench/torch_throughput.py --case "$net" --batch "$batch" --mode "$mode" --seconds "$seconds" \
         --repeats "$repeats" --threads "$torch_threads" >>"$results"
+      if [[ "$rounds" -gt 0 ]]; then
+        # PyTorch's best setting, as torch_throughput.py's arguments: "threads=T [blas=B] VARIANT [omp=…] [aten=A]"
+        best=$("$python" - "$results" "$net" "$batch" "$mode" <<'BEST'
+import json, sys
+best = None
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("best") and (r["case"], str(r["batch"]), r["mode"]) == tuple(sys.argv[2:5]):
+        best = r["config"]
+words = dict(w.split("=", 1) for w in best.split() if "=" in w)
+variant = next(w for w in best.split() if "=" not in w)
+print(f"--threads {words['threads']}:{words.get('blas', words['threads'])} --variants {variant} --aten-cpu {words.get('aten', 'default')}")
+BEST
+)
+        echo "  $net, batch $batch, $mode: $rounds rounds of nnc and PyTorch ($best) in turn ..." >&2
+        for ((k = 1; k <= rounds; k++)); do
+          for side in nnc torch; do
+            if [[ "$side" == nnc ]]; then
+              nnc --file "samples/$net.nn" --case "$net" --batch "$batch" --mode "$mode" --seconds "$seconds" --repeats 1
+            else
+              # shellcheck disable=SC2086 # $best is the arguments, word by word
+              "$python" bench/torch_throughput.py --case "$net" --batch "$batch" --mode "$mode" --seconds "$seconds" \
+                --repeats 1 $best | grep -v '"best": true'
+            fi | "$python" -c 'import json, sys
+for line in sys.stdin: r = json.loads(line); r["round"] = int(sys.argv[1]); print(json.dumps(r))' "$k" >>"$results"
+          done
+        done
+      fi
     fi
   done
 done
@@ -103,10 +137,14 @@ done
 # The table: nnc's number, PyTorch's best with the setting that won, and the ratio.
 "$python" - "$results" <<'EOF'
 import json, sys
-rows, nnc, torch, configs = [], {}, {}, {}
+import statistics
+rows, nnc, torch, configs, rounds = [], {}, {}, {}, {}
 for line in open(sys.argv[1]):
     r = json.loads(line)
     key = (r["case"], r["batch"], r["mode"])
+    if "round" in r:
+        rounds.setdefault(key, {}).setdefault(r["round"], {})[r["tool"]] = r["samples_per_s"]
+        continue
     if key not in rows and (r["tool"] == "nnc" or r.get("best")):
         rows.append(key)
     if r["tool"] == "nnc":
@@ -116,6 +154,8 @@ for line in open(sys.argv[1]):
     else:
         configs.setdefault(key, []).append(r)
 head = ["case", "batch", "mode", "nnc samples/s", "PyTorch samples/s", "PyTorch's best setting", "nnc/PyTorch"]
+if rounds:
+    head.append("in turn: median (range)")
 table = []
 for key in rows:
     n, t = nnc.get(key), torch.get(key)
@@ -124,6 +164,9 @@ for key in rows:
                   f"{t['samples_per_s']:,.0f}" if t else "-",
                   t["config"] if t else "-",
                   f"{n['samples_per_s'] / t['samples_per_s']:.2f}x" if n and t else "-"])
+    if rounds:
+        ratios = [r["nnc"] / r["pytorch"] for r in rounds.get(key, {}).values() if "nnc" in r and r.get("pytorch")]
+        table[-1].append(f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f}, {len(ratios)} rounds)" if ratios else "-")
 w = [max(len(r[i]) for r in [head] + table) for i in range(len(head))]
 right = {1, 3, 4, 6}
 fmt = lambda r: "  ".join(c.rjust(w[i]) if i in right else c.ljust(w[i]) for i, c in enumerate(r))
