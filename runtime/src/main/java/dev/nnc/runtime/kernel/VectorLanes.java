@@ -73,6 +73,9 @@ public final class VectorLanes {
         return VectorMask.fromLong(D, hi <= lo ? 0 : (-1L >>> (64 - hi)) & (-1L << lo));
     }
 
+    // Each written out with its own species and lanes rather than one generic helper: shared by the four, the helper's
+    // species was not a constant where C2 compiled it, and the masks ran as Java objects (LeNet's pad 0.3 → 1.8 µs).
+
     /** {@link #rangeF} on the narrow species. */
     public static VectorMask<Float> rangeNF(int at, int size) {
         int lo = Math.max(0, -at), hi = Math.min(LNF, size - at);
