@@ -45,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+[[ "$rounds" =~ ^[0-9]+$ ]] || { echo "compare.sh: --rounds takes a whole number of rounds, got '$rounds'" >&2; exit 2; }
 if [[ -z "$torch_threads" ]]; then
   torch_threads=1
   [[ "$threads" -gt 1 ]] && torch_threads="1,1:$threads,$threads:1,$threads"

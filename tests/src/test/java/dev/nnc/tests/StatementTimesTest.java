@@ -55,6 +55,15 @@ class StatementTimesTest {
         assertTrue(report.contains("loss += J"), report);
     }
 
+    /** A warm-up that is not a number of seconds is said, in one line, and the default taken: no stack trace. */
+    @Test
+    void aWarmUpThatIsNoNumberIsSaidAndIgnored() throws Exception {
+        String report = train(List.of("-Dnnc.profile=statements", "-Dnnc.profile.warmup=soon"), dir.resolve("s.safetensors"));
+        assertTrue(report.contains("nnc: -Dnnc.profile.warmup=soon is not a number of seconds (0 or more); the profile leaves out the first 5"), report);
+        assertTrue(!report.contains("Exception") && !report.contains("\tat "), report);
+        assertTrue(report.contains("time per statement of the generated code"), report);
+    }
+
     private String train(List<String> flags, Path out) throws Exception {
         List<String> jvm = new ArrayList<>(List.of("-Dnnc.threads=1"));
         jvm.addAll(flags);

@@ -27,13 +27,27 @@ public final class StatementTimes {
     private static final AtomicLongArray TIMES = new AtomicLongArray(ON ? 16 * MAX : 0);
     private static final String[] LABELS = new String[MAX];
     private static int labels;
-    private static final long WARM_UNTIL = System.nanoTime() + (long) (1e9 * Double.parseDouble(System.getProperty("nnc.profile.warmup", "5")));
+    private static final double WARMUP = warmup();
+    private static final long WARM_UNTIL = System.nanoTime() + (long) (1e9 * WARMUP);
 
     static {
         if (ON) Runtime.getRuntime().addShutdownHook(new Thread(() -> print(System.err)));
     }
 
     private StatementTimes() {}
+
+    /** {@code -Dnnc.profile.warmup}: seconds, 5 unless given; a value that is not a number of seconds is said and ignored. */
+    private static double warmup() {
+        String given = System.getProperty("nnc.profile.warmup", "5");
+        try {
+            double s = Double.parseDouble(given);
+            if (s >= 0 && s < 1e6) return s;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        if (ON) System.err.println("nnc: -Dnnc.profile.warmup=" + given + " is not a number of seconds (0 or more); the profile leaves out the first 5");
+        return 5;
+    }
 
     /** A number for a statement the generator times, and what the report calls it; −1 past the first 4096. */
     public static synchronized int label(String statement) {
@@ -61,7 +75,7 @@ public final class StatementTimes {
         if (total == 0) return;
         boolean steady = warm > 0; // else the run ended within the warm-up: report it all
         out.println("nnc: time per statement of the generated code (share, µs a call, calls)"
-                + (steady ? ", after the first " + System.getProperty("nnc.profile.warmup", "5") + " s (JIT warm-up):"
+                + (steady ? ", after the first " + new java.text.DecimalFormat("0.###", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)).format(WARMUP) + " s (JIT warm-up):"
                           : ", the whole run (it ended within the JIT's warm-up):"));
         for (int i = 0; i < labels; i++) {
             long t = steady ? TIMES.get(16 * i + 2) : TIMES.get(16 * i) + TIMES.get(16 * i + 2);
