@@ -35,7 +35,8 @@ public final class LoopPrinter {
             }
         }
         if (p.chunk() != Integer.MAX_VALUE) {
-            b.append("  the blocks after the clears run the slice in chunks of at most ").append(p.chunk()).append(" samples, block after block\n");
+            b.append("  the blocks after the clears run the slice in chunks of at most ").append(p.chunk())
+                    .append(p.chunk() == 1 ? " sample" : " samples").append(", block after block\n");
         }
         if (!p.rows().isEmpty()) b.append("  then over all the slices' samples, each thread a share of the rows:\n");
         for (Block.Product m : p.rows()) b.append("    matrix product ").append(product(m, style)).append('\n');

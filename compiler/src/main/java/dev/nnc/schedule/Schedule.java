@@ -126,7 +126,7 @@ public final class Schedule {
             }
             outputSlots.put(e.getKey(), w);
         }
-        return new LoopProgram.Entry(rows.slices(), rows.rows(), storage, outputSlots, options.target() == Target.CPU ? chunk(storage, options.chunkElements()) : Integer.MAX_VALUE);
+        return new LoopProgram.Entry(rows.slices(), rows.rows(), storage, outputSlots, options.target() == Target.CPU && chunkable(rows.slices()) ? chunk(storage, options.chunkElements()) : Integer.MAX_VALUE);
     }
 
     /**
@@ -139,6 +139,29 @@ public final class Schedule {
      * group them into the matrix kernel's tiles otherwise than over the slice's, which sums a row in another order: the
      * same values to rounding, and the same bits from run to run (ChunksTest).
      */
+    /**
+     * Whether a slice's blocks give the same over chunks as over the slice: the clears come first (they run once), and
+     * no product sums over the samples into what it sets — over chunks it would keep only the last chunk's sum. (ROWS
+     * takes such products out of the slices where nothing else touches their sums; one that stays keeps its slice whole.)
+     */
+    public static boolean chunkable(List<Block> blocks) {
+        boolean pastClears = false;
+        for (Block b : blocks) {
+            switch (b) {
+                case Block.Clear c -> {
+                    if (pastClears) return false;
+                }
+                case Block.Product p -> {
+                    if (p.k() == Block.Product.SAMPLES && !p.accumulate()) return false;
+                }
+                case Block.PerSample s -> { }
+                case Block.Broadcast r -> { }
+            }
+            pastClears |= !(b instanceof Block.Clear);
+        }
+        return true;
+    }
+
     static int chunk(Map<Tensor, Storage> storage, long elements) {
         long perSample = 0;
         for (var e : storage.entrySet()) {

@@ -12,6 +12,7 @@ import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.DType;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.compiled.CompiledModel;
+import dev.nnc.schedule.Block;
 import dev.nnc.schedule.LoopPrinter;
 import dev.nnc.schedule.Schedule;
 import java.nio.file.Files;
@@ -35,8 +36,24 @@ import org.junit.jupiter.params.provider.MethodSource;
  * convolution family, with chunks of one sample and of a few, of slices of 13 and 24.
  */
 class ChunksTest {
+    /** One weight in two layers: its gradient's two terms summed per sample, in the slices, chunk after chunk. */
+    static final String TIED = """
+            network Tied {
+              input  x[40]
+              target y[3]
+              param  W[40,40] ~ he, V[3,40] ~ xavier
+              h[j] = tanh(Σᵢ W[j,i] x[i])
+              g[k] = tanh(Σⱼ W[k,j] h[j])
+              z[c] = Σₖ V[c,k] g[k]
+              prob = softmax(z)
+              output prob
+              loss J = -Σ_c y[c] log(prob[c])
+            }
+            """;
+
     static Stream<Arguments> networks() throws Exception {
         List<Arguments> out = new ArrayList<>();
+        out.add(Arguments.of("one weight in two layers", TIED));
         for (String s : List.of("lenet", "sequence", "mlp")) {
             out.add(Arguments.of(s + ".nn", Files.readString(Repo.root().resolve("samples/" + s + ".nn"))));
         }
@@ -87,6 +104,24 @@ class ChunksTest {
         assertEquals(33, program.train().chunk());
         assertTrue(LoopPrinter.print(program, dev.nnc.ir.IrPrinter.Style.UNICODE).contains("the blocks after the clears run the slice in chunks of at most 33 samples"));
         assertEquals(Integer.MAX_VALUE, Schedule.of(net.graph(), net.optimizer(), Schedule.Options.GPU).train().chunk(), "a GPU runs its slice whole");
+    }
+
+    /**
+     * A slice stays whole where a chunk would change what it computes: a product that sets a sum over the samples (over
+     * chunks only the last chunk's would be left), or a clear after another block (it would run once a chunk).
+     */
+    @Test
+    void aSliceStaysWholeWhereChunksWouldComputeSomethingElse() {
+        var a = new Tensor("δ", Tensor.Role.VALUE, java.util.List.of(4), null);
+        var b = new Tensor("x", Tensor.Role.VALUE, java.util.List.of(3), null);
+        var c = new Tensor("Σ∂J/∂W", Tensor.Role.GRADIENT, java.util.List.of(4, 3), null);
+        var sets = new Block.Product(new Block.Operand(c, 3, 1), new Block.Operand(a, 1, 4), new Block.Operand(b, 3, 1), 4, 3,
+                Block.Product.SAMPLES, false);
+        var adds = new Block.Product(sets.c(), sets.a(), sets.b(), 4, 3, Block.Product.SAMPLES, true);
+        var clear = new Block.Clear(java.util.List.of(c));
+        assertTrue(Schedule.chunkable(java.util.List.of(clear, adds)));
+        assertTrue(!Schedule.chunkable(java.util.List.of(sets)));
+        assertTrue(!Schedule.chunkable(java.util.List.of(clear, adds, clear)));
     }
 
     /** Every element within {@code tolerance} of the largest magnitude among them (rounding, not a wrong row). */
