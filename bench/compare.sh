@@ -10,7 +10,8 @@
 #   --backend B        nnc's backend (default: $BACKEND, else jvm; falls back to interp while jvm does not exist)
 #   --cases LIST       NETWORK:BATCH pairs; NETWORK is a file in samples/ without .nn (default: all four)
 #   --modes LIST       train (forward, backward, optimizer step), infer (forward only) (default: both)
-#   --seconds S        timed seconds per measurement, after a warm-up of at least 3 s (default 2)
+#   --seconds S        timed seconds per measurement, after a warm-up of at least 3 s (nnc's: and until its JIT is
+#                      quiet, at most 30 s) (default 2)
 #   --repeats R        timed repeats; the median is reported (default 5)
 #   --threads N        threads for nnc, and the most PyTorch may use (default: the number of processors)
 #   --torch-threads S  PyTorch settings to try, as torch_throughput.py --threads (default: every T:B with T, B in {1, N})

@@ -250,9 +250,10 @@ WARMUP_SECONDS = 3.0
 
 
 def measure(run, batch, seconds, repeats, sync=lambda: None):
-    """Samples/s of each timed repeat, after a warm-up of at least 3 s and 20 steps (nnc's side needs that long
-    for the JIT to compile the generated network and the matrix kernels; both sides get the same). On a GPU the
-    clock is read only after the GPU has finished (sync): launches are asynchronous."""
+    """Samples/s of each timed repeat, after a warm-up of at least 3 s and 20 steps (nnc's side warms up at least as
+    long, and then until its JIT has compiled nothing for a second; eager PyTorch has nothing to compile and is steady
+    after its first steps). On a GPU the clock is read only after the GPU has finished (sync): launches are
+    asynchronous."""
     i = 0
     start = time.perf_counter()
     steps = 0

@@ -39,9 +39,9 @@ inline dim3 threadIdx_, blockIdx_, blockDim_, gridDim_;
 
 struct Fiber {
     ucontext_t start;
-    jmp_buf at;
+    jmp_buf at, home;
     char* stack = nullptr;
-    bool started = false, done = false;
+    bool made = false, started = false, done = false;
 };
 
 constexpr size_t STACK = 256 * 1024;
@@ -58,7 +58,11 @@ inline void yield() {
     if (_setjmp(current->at) == 0) _longjmp(scheduler, 1);
 }
 
+// A fiber's stack is made once (swapcontext costs two system calls, for the signal mask); each later block's thread in
+// that slot starts at home, a point in this frame, which never returns.
 inline void fiber_main() {
+    Fiber* const me = current;
+    _setjmp(me->home);
     body(args);
     current->done = true;
     _longjmp(scheduler, 1);
@@ -90,8 +94,11 @@ inline void run_block(unsigned threads) {
             current = &f;
             set_thread(t);
             if (_setjmp(scheduler) == 0) {
-                if (!f.started) {
+                if (!f.started && f.made) {
                     f.started = true;
+                    _longjmp(f.home, 1);
+                } else if (!f.started) {
+                    f.started = f.made = true;
                     ucontext_t here;
                     getcontext(&f.start);
                     f.start.uc_stack.ss_sp = f.stack;

@@ -33,8 +33,9 @@ import java.util.SplittableRandom;
  * A training step is {@code lossAndGradients} then {@code step(1)}; an inference step is {@code predict}. A backend
  * that keeps the training data on its device (CUDA) is measured as {@code nnc train} runs it: the 16 batches kept
  * there, and each call a run of 16 steps that comes back to the host once, at its end.
- * After a warm-up of at least 3 s and 20 steps (the JIT compiles meanwhile; the PyTorch side warms up as long), the remaining
- * time is split into repeats; the median repeat is reported.
+ * After a warm-up of at least 3 s and 20 steps that lasts until the JIT has compiled nothing for a second (at most 30 s;
+ * the PyTorch side warms up at least 3 s), the timed seconds are split into repeats; the median repeat is reported, and
+ * the warm-up's length as {@code warmup_s}.
  *
  * <p>Threads: the interpreter is told {@code --threads} directly; every backend also sees it as the system
  * property {@code nnc.threads}. The JVM's own idea of the processor count ({@code -XX:ActiveProcessorCount},
@@ -147,22 +148,52 @@ public final class Throughput {
         String device = cuda ? Driver.device().describe() : "cpu";
         System.out.printf(Locale.ROOT, "{\"tool\": \"nnc\", \"case\": \"%s\", \"batch\": %d, \"mode\": \"%s\", \"threads\": %d, "
                         + "\"config\": \"%s\", \"samples_per_s\": %.1f, \"repeats\": [%s], \"backend\": \"%s\", \"device\": \"%s\", "
-                        + "\"java\": \"%s\", \"loadavg\": %.2f}%n",
+                        + "\"java\": \"%s\", \"loadavg\": %.2f, \"warmup_s\": %.1f}%n",
                 o.label, o.batch, o.train ? "train" : "infer", o.threads, config, median, repeats, model.backend(), device,
-                Runtime.version(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                Runtime.version(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), warmedUp);
         model.close();
     }
 
-    /** Samples/s of each timed repeat, after the warm-up. */
+    /** Longest warm-up: a JIT that has not gone quiet by then is measured as it is. */
+    static final double WARMUP_CAP = 30;
+    /** A second of steps with no compilation: the JIT has finished with the loop. */
+    static final double QUIET = 1;
+
+    /** Seconds the last {@link #measure} warmed up for. */
+    static double warmedUp;
+
+    /**
+     * Samples/s of each timed repeat, after the warm-up: at least 3 s (or a fifth of the timed seconds) and 20 steps,
+     * and then until the JIT has compiled nothing for {@link #QUIET} s. C2 compiles LeNet's generated methods 9–12 s into
+     * the run on two busy cores, so a fixed 3 s measured a mix of C1's and C2's code (-XX:+PrintCompilation shows it).
+     */
     static double[] measure(Runnable step, int batch, double seconds, int repeats) {
-        long start = System.nanoTime();
-        long steps = 0;
-        double warmup = Math.max(3, seconds / 5); // the JIT compiles the generated network and the kernels meanwhile
-        while (steps < 20 || (System.nanoTime() - start) * 1e-9 < warmup) {
+        var jit = ManagementFactory.getCompilationMXBean();
+        boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long start = System.nanoTime(), quietSince = start, compiled = watch ? jit.getTotalCompilationTime() : 0;
+        long steps = 0, stepsQuiet = 0; // steps since the JIT last compiled
+        double warmup = Math.max(3, seconds / 5);
+        while (true) {
             step.run();
             steps++;
+            long now = System.nanoTime();
+            if (watch) {
+                long c = jit.getTotalCompilationTime();
+                if (c != compiled) {
+                    compiled = c;
+                    quietSince = now;
+                    stepsQuiet = 0;
+                }
+            }
+            stepsQuiet++;
+            double elapsed = (now - start) * 1e-9;
+            boolean quiet = !watch || (now - quietSince) * 1e-9 >= QUIET;
+            if (steps >= 20 && elapsed >= warmup && (quiet || elapsed >= WARMUP_CAP)) break;
         }
-        double perStep = (System.nanoTime() - start) * 1e-9 / steps;
+        long end = System.nanoTime();
+        warmedUp = (end - start) * 1e-9;
+        // the steady steps' time where there were enough of them: the warm-up's own average counts the slow first ones
+        double perStep = stepsQuiet >= 5 ? (end - quietSince) * 1e-9 / stepsQuiet : warmedUp / steps;
         long n = Math.max(1, (long) (seconds / repeats / perStep)); // steps per repeat
         double[] out = new double[repeats];
         for (int r = 0; r < repeats; r++) {
