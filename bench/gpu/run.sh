@@ -14,7 +14,8 @@
 #   --bundle FILE    the bundle (default bench/gpu/target/bundle.tgz)
 #   --out DIR        where results go (default bench/gpu/target/results)
 #   --cases LIST     NETWORK:BATCH pairs for the throughput (default seed:1024,mlp:256)
-#   --seconds S      timed seconds per measurement, after a warm-up of at least 3 s (default 2)
+#   --seconds S      timed seconds per measurement, after a warm-up of at least 3 s (nnc's: until its JIT is quiet,
+#                    at most 8 s: the device's time is short) (default 2)
 #   --repeats R      timed repeats; the median is reported (default 5)
 #   --emulation DIR  check this script where there is no GPU, on the tests' host emulation of CUDA
 #                    (DIR: tests/target/hostcuda, built by mvn verify): slow, and says nothing about speed
@@ -110,7 +111,7 @@ if [[ "$bench" == 1 ]]; then
       echo "  nnc $net, batch $batch, CUDA graphs $graphs, products by $gemm, chains $chains ..." >&2
       "$java" "${jvm[@]}" -Dnnc.cuda.graphs="$graphs" -Dnnc.cuda.gemm="$gemm" -Dnnc.cuda.chains="$chains" -cp "$b/lib/bench.jar:$cp" \
         dev.nnc.bench.Throughput --file "samples/$net.nn" --case "$net" --backend cuda --batch "$batch" --mode train --threads 1 \
-        --seconds "$seconds" --repeats "$repeats" >>"$results" 2>>"$out/bench.log" || { echo "run.sh: nnc's $net:$batch failed (see $out/bench.log)" >&2; status=1; }
+        --seconds "$seconds" --repeats "$repeats" --max-warmup 8 >>"$results" 2>>"$out/bench.log" || { echo "run.sh: nnc's $net:$batch failed (see $out/bench.log)" >&2; status=1; }
     done
     if [[ "$have_torch" == 1 ]]; then
       echo "  PyTorch $net, batch $batch ..." >&2

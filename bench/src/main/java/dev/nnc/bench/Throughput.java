@@ -35,7 +35,7 @@ import java.util.SplittableRandom;
  * there, and each call a run of 16 steps that comes back to the host once, at its end.
  * After a warm-up of at least 3 s and 20 steps that lasts until the JIT has compiled nothing for a second (at most 30 s;
  * the PyTorch side warms up at least 3 s), the timed seconds are split into repeats; the median repeat is reported, and
- * the warm-up's length as {@code warmup_s}.
+ * the warm-up's length as {@code warmup_s} ({@code --max-warmup S} bounds it where device time is scarce).
  *
  * <p>Threads: the interpreter is told {@code --threads} directly; every backend also sees it as the system
  * property {@code nnc.threads}. The JVM's own idea of the processor count ({@code -XX:ActiveProcessorCount},
@@ -52,7 +52,7 @@ public final class Throughput {
 
     private static final int BATCHES = 16; // distinct pre-made batches, cycled through
 
-    record Options(Path file, String backend, int batch, boolean train, int threads, double seconds, int repeats, String label) {}
+    record Options(Path file, String backend, int batch, boolean train, int threads, double seconds, int repeats, String label, double maxWarmup) {}
 
     public static void main(String[] args) throws Exception {
         Options o;
@@ -61,7 +61,7 @@ public final class Throughput {
         } catch (IllegalArgumentException e) {
             System.err.println("throughput: " + e.getMessage());
             System.err.println("usage: Throughput --file F.nn [--backend jvm|cuda|interp] [--batch N] [--mode train|infer] "
-                    + "[--threads N] [--seconds S] [--repeats R] [--case LABEL]");
+                    + "[--threads N] [--seconds S] [--repeats R] [--case LABEL] [--max-warmup S]");
             System.exit(2);
             return;
         }
@@ -135,7 +135,7 @@ public final class Throughput {
                 @Override public void run() { sink = model.predict(batches.get(i++ % BATCHES)); }
             };
         }
-        double[] perSecond = measure(step, o.batch * perStep, o.seconds, o.repeats);
+        double[] perSecond = measure(step, o.batch * perStep, o.seconds, o.repeats, o.maxWarmup);
         double[] sorted = perSecond.clone();
         Arrays.sort(sorted);
         double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
@@ -154,7 +154,7 @@ public final class Throughput {
         model.close();
     }
 
-    /** Longest warm-up: a JIT that has not gone quiet by then is measured as it is. */
+    /** Longest warm-up unless --max-warmup says otherwise: a JIT that has not gone quiet by then is measured as it is. */
     static final double WARMUP_CAP = 30;
     /** A second of steps with no compilation: the JIT has finished with the loop. */
     static final double QUIET = 1;
@@ -167,7 +167,7 @@ public final class Throughput {
      * and then until the JIT has compiled nothing for {@link #QUIET} s. C2 compiles LeNet's generated methods 9–12 s into
      * the run on two busy cores, so a fixed 3 s measured a mix of C1's and C2's code (-XX:+PrintCompilation shows it).
      */
-    static double[] measure(Runnable step, int batch, double seconds, int repeats) {
+    static double[] measure(Runnable step, int batch, double seconds, int repeats, double maxWarmup) {
         var jit = ManagementFactory.getCompilationMXBean();
         boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime(), quietSince = start, compiled = watch ? jit.getTotalCompilationTime() : 0;
@@ -188,7 +188,7 @@ public final class Throughput {
             stepsQuiet++;
             double elapsed = (now - start) * 1e-9;
             boolean quiet = !watch || (now - quietSince) * 1e-9 >= QUIET;
-            if (steps >= 20 && elapsed >= warmup && (quiet || elapsed >= WARMUP_CAP)) break;
+            if (steps >= 20 && elapsed >= warmup && (quiet || elapsed >= Math.max(warmup, maxWarmup))) break;
         }
         long end = System.nanoTime();
         warmedUp = (end - start) * 1e-9;
@@ -243,7 +243,7 @@ public final class Throughput {
         String backend = "jvm", label = null;
         int batch = 64, threads = Runtime.getRuntime().availableProcessors(), repeats = 5;
         boolean train = true;
-        double seconds = 5;
+        double seconds = 5, maxWarmup = WARMUP_CAP;
         for (int k = 0; k < args.length; k++) {
             String a = args[k];
             if (k + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
@@ -261,11 +261,12 @@ public final class Throughput {
                 case "--seconds" -> seconds = number(a, v, NumberRule.POSITIVE);
                 case "--repeats" -> repeats = count(a, v);
                 case "--case" -> label = v;
+                case "--max-warmup" -> maxWarmup = number(a, v, NumberRule.POSITIVE);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
         if (file == null) throw new IllegalArgumentException("--file is required");
         if (label == null) label = file.getFileName().toString().replaceFirst("\\.nn$", "");
-        return new Options(file, backend, batch, train, threads, seconds, repeats, label);
+        return new Options(file, backend, batch, train, threads, seconds, repeats, label, maxWarmup);
     }
 }
