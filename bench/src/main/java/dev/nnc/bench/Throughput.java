@@ -135,7 +135,8 @@ public final class Throughput {
                 @Override public void run() { sink = model.predict(batches.get(i++ % BATCHES)); }
             };
         }
-        double[] perSecond = measure(step, o.batch * perStep, o.seconds, o.repeats, o.maxWarmup);
+        Measured measured = measure(step, o.batch * perStep, o.seconds, o.repeats, o.maxWarmup);
+        double[] perSecond = measured.perSecond();
         double[] sorted = perSecond.clone();
         Arrays.sort(sorted);
         double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
@@ -150,7 +151,7 @@ public final class Throughput {
                         + "\"config\": \"%s\", \"samples_per_s\": %.1f, \"repeats\": [%s], \"backend\": \"%s\", \"device\": \"%s\", "
                         + "\"java\": \"%s\", \"loadavg\": %.2f, \"warmup_s\": %.1f}%n",
                 o.label, o.batch, o.train ? "train" : "infer", o.threads, config, median, repeats, model.backend(), device,
-                Runtime.version(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), warmedUp);
+                Runtime.version(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), measured.warmup());
         model.close();
     }
 
@@ -159,15 +160,15 @@ public final class Throughput {
     /** A second of steps with no compilation: the JIT has finished with the loop. */
     static final double QUIET = 1;
 
-    /** Seconds the last {@link #measure} warmed up for. */
-    static double warmedUp;
+    /** Samples/s of each timed repeat, and the seconds the warm-up before them took. */
+    record Measured(double[] perSecond, double warmup) {}
 
     /**
      * Samples/s of each timed repeat, after the warm-up: at least 3 s (or a fifth of the timed seconds) and 20 steps,
      * and then until the JIT has compiled nothing for {@link #QUIET} s. C2 compiles LeNet's generated methods 9–12 s into
      * the run on two busy cores, so a fixed 3 s measured a mix of C1's and C2's code (-XX:+PrintCompilation shows it).
      */
-    static double[] measure(Runnable step, int batch, double seconds, int repeats, double maxWarmup) {
+    static Measured measure(Runnable step, int batch, double seconds, int repeats, double maxWarmup) {
         var jit = ManagementFactory.getCompilationMXBean();
         boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
         long start = System.nanoTime(), quietSince = start, compiled = watch ? jit.getTotalCompilationTime() : 0;
@@ -177,6 +178,7 @@ public final class Throughput {
             step.run();
             steps++;
             long now = System.nanoTime();
+            stepsQuiet++;
             if (watch) {
                 long c = jit.getTotalCompilationTime();
                 if (c != compiled) {
@@ -185,13 +187,12 @@ public final class Throughput {
                     stepsQuiet = 0;
                 }
             }
-            stepsQuiet++;
             double elapsed = (now - start) * 1e-9;
             boolean quiet = !watch || (now - quietSince) * 1e-9 >= QUIET;
             if (steps >= 20 && elapsed >= warmup && (quiet || elapsed >= Math.max(warmup, maxWarmup))) break;
         }
         long end = System.nanoTime();
-        warmedUp = (end - start) * 1e-9;
+        double warmedUp = (end - start) * 1e-9;
         // the steady steps' time where there were enough of them: the warm-up's own average counts the slow first ones
         double perStep = stepsQuiet >= 5 ? (end - quietSince) * 1e-9 / stepsQuiet : warmedUp / steps;
         long n = Math.max(1, (long) (seconds / repeats / perStep)); // steps per repeat
@@ -201,7 +202,7 @@ public final class Throughput {
             for (long k = 0; k < n; k++) step.run();
             out[r] = n * (double) batch / ((System.nanoTime() - t) * 1e-9);
         }
-        return out;
+        return new Measured(out, warmedUp);
     }
 
     /** A batch of synthetic data: inputs uniform in [0, 1]; a scalar target 0 or 1, a vector target one-hot. */
