@@ -189,7 +189,7 @@ public final class Throughput {
             }
             double elapsed = (now - start) * 1e-9;
             boolean quiet = !watch || (now - quietSince) * 1e-9 >= QUIET;
-            if (steps >= 20 && elapsed >= warmup && (quiet || elapsed >= Math.max(warmup, maxWarmup))) break;
+            if (steps >= 20 && elapsed >= warmup && (quiet || elapsed >= maxWarmup)) break;
         }
         long end = System.nanoTime();
         double warmedUp = (end - start) * 1e-9;

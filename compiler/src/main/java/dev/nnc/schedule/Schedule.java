@@ -130,16 +130,6 @@ public final class Schedule {
     }
 
     /**
-     * CHUNK (on a CPU): how many of a slice's samples each block runs before the next block takes them (the clears run
-     * once, over the slice). A slice whole, LeNet's forward pass wrote its 128 samples' maps and pools (24 KB a sample)
-     * through the L2 cache to L3 before its backward pass read them back; in chunks of 32 they are read while in L2
-     * (one thread at batch 256: 17,800 → 18,650 samples/s, in interleaved runs; the MLP, whose chunks are most of a
-     * slice, unchanged). The chunks split the slice evenly, ⌈n / chunk⌉ of them. Each block reads and writes its chunk's
-     * rows of the slice's workspace, and adds each gradient in the same sample order; a product over a chunk's rows may
-     * group them into the matrix kernel's tiles otherwise than over the slice's, which sums a row in another order: the
-     * same values to rounding, and the same bits from run to run (ChunksTest).
-     */
-    /**
      * Whether a slice's blocks give the same over chunks as over the slice: the clears come first (they run once), and
      * no product sums over the samples into what it sets — over chunks it would keep only the last chunk's sum. (ROWS
      * takes such products out of the slices where nothing else touches their sums; one that stays keeps its slice whole.)
@@ -153,15 +143,25 @@ public final class Schedule {
                 }
                 case Block.Product p -> {
                     if (p.k() == Block.Product.SAMPLES && !p.accumulate()) return false;
+                    pastClears = true;
                 }
-                case Block.PerSample s -> { }
-                case Block.Broadcast r -> { }
+                case Block.PerSample s -> pastClears = true;
+                case Block.Broadcast r -> pastClears = true;
             }
-            pastClears |= !(b instanceof Block.Clear);
         }
         return true;
     }
 
+    /**
+     * CHUNK (on a CPU): how many of a slice's samples each block runs before the next block takes them (the clears run
+     * once, over the slice). A slice whole, LeNet's forward pass wrote its 128 samples' maps and pools (24 KB a sample)
+     * through the L2 cache to L3 before its backward pass read them back; in chunks of 32 they are read while in L2
+     * (one thread at batch 256: 17,800 → 18,650 samples/s, in interleaved runs; the MLP, whose chunks are most of a
+     * slice, unchanged). The chunks split the slice evenly, ⌈n / chunk⌉ of them. Each block reads and writes its chunk's
+     * rows of the slice's workspace, and adds each gradient in the same sample order; a product over a chunk's rows may
+     * group them into the matrix kernel's tiles otherwise than over the slice's, which sums a row in another order: the
+     * same values to rounding, and the same bits from run to run (ChunksTest).
+     */
     static int chunk(Map<Tensor, Storage> storage, long elements) {
         long perSample = 0;
         for (var e : storage.entrySet()) {

@@ -1,6 +1,9 @@
 package dev.nnc.runtime.compiled;
 
 import java.io.PrintStream;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -75,7 +78,7 @@ public final class StatementTimes {
         if (total == 0) return;
         boolean steady = warm > 0; // else the run ended within the warm-up: report it all
         out.println("nnc: time per statement of the generated code (share, µs a call, calls)"
-                + (steady ? ", after the first " + new java.text.DecimalFormat("0.###", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)).format(WARMUP) + " s (JIT warm-up):"
+                + (steady ? ", after the first " + new DecimalFormat("0.###", DecimalFormatSymbols.getInstance(Locale.ROOT)).format(WARMUP) + " s (JIT warm-up):"
                           : ", the whole run (it ended within the JIT's warm-up):"));
         for (int i = 0; i < labels; i++) {
             long t = steady ? TIMES.get(16 * i + 2) : TIMES.get(16 * i) + TIMES.get(16 * i + 2);
