@@ -10,9 +10,11 @@ import dev.nnc.runtime.Batch;
 import dev.nnc.runtime.Model;
 import dev.nnc.runtime.TensorInfo;
 import dev.nnc.runtime.cuda.Driver;
+import dev.nnc.runtime.io.FileProblem;
 import dev.nnc.runtime.train.Metrics;
 import dev.nnc.runtime.train.NumberRule;
 import dev.nnc.runtime.train.ResidentTraining;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,12 +74,23 @@ public final class Throughput {
                     + "-XX:ActiveProcessorCount=%d so that everything sized by the processor count agrees%n", cpus, o.threads, o.threads);
         }
 
-        var result = Frontend.check(o.file);
+        Frontend.Result result;
+        try {
+            result = Frontend.check(o.file);
+        } catch (IOException e) { // compare.sh --cases names a sample that is not there, say
+            System.err.println("throughput: " + FileProblem.reading(o.file, e).getMessage());
+            System.exit(2);
+            return;
+        }
         result.diagnostics().sorted().forEach(d -> System.err.print(DiagnosticPrinter.render(d)));
         if (result.diagnostics().hasErrors()) System.exit(1);
         var program = result.checked();
         var network = Compile.network(program, null);
-        if (network == null) throw new IllegalArgumentException(o.file + " declares no network");
+        if (network == null) {
+            System.err.println("throughput: " + o.file + " declares no network");
+            System.exit(1);
+            return;
+        }
         var built = Build.network(program, network, o.file.toAbsolutePath(), Build.Request.DEFAULT);
 
         Model model;
