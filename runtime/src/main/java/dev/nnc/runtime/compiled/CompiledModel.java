@@ -16,12 +16,15 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A generated network as a {@link Model}: owns its parameters, gradients and optimizer state, and runs the
- * generated methods over slices of a batch, one slice per thread. All parameters lie in one array, their
- * gradients in another and each optimizer state in one more, so zeroing, averaging and stepping are a few passes
- * over long arrays whether a network has three matrices or thirty scalars. Each thread has its own workspace and
- * gradient sums, added in slice order; a weight's gradient is summed by rows instead, over the slices in order ({@link
- * GeneratedNetwork#rows}); all divided by the batch size, so the result depends only on how many slices there are,
- * which depends only on the batch size and the machine's processors.
+ * generated methods over pieces of a batch ({@link Pieces}), which its threads take as they come. All parameters lie
+ * in one array, their gradients in another and each optimizer state in one more, so zeroing, averaging and stepping
+ * are a few passes over long arrays whether a network has three matrices or thirty scalars. Each piece has its own
+ * workspace and gradient sums, added in piece order, and each thread its own scratch; a weight's gradient is summed by
+ * rows instead, over the pieces in order ({@link GeneratedNetwork#rows}); all divided by the batch size, so the result
+ * depends only on how the batch is cut, which depends only on the batch size and the machine's processors. (The
+ * pieces' workspaces are arrays of their own, not rows of one: the kernels and loops on vectors may store past a
+ * sample's last element into the next sample's row before that row is computed, harmless in one thread's order of
+ * samples and a race between two pieces run at once.)
  */
 public final class CompiledModel extends FlatModel<Object> implements ResidentTraining {
     /** Operations per slice below which another thread costs more than it saves. */
@@ -31,27 +34,34 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     private final GeneratedNetwork net;
     private final Object params;
     private final Object[] state;
-    private final List<Worker> workers = new ArrayList<>();
     private final int threads;
+    /** Each piece's buffers: the shared parameters and batch columns, its own workspace and gradient sums; the scratch of the thread that runs it. */
+    private final List<Piece> pieceBufs = new ArrayList<>();
+    /** Each thread's scratch, per slot (null but for scratch slots). */
+    private final List<Object[]> scratch = new ArrayList<>();
+    /** The last {@link #load}'s pieces ({@link Pieces#cut}) and the threads it runs them on. */
+    private int[] cuts = {0, 0};
+    private int used = 1;
     private final Object[] columns;
     /** Values a sample of each input and target, as {@code layout.inputs()} and {@code layout.targets()} list them; of the first output. */
     private final int[] inputWidths, targetWidths;
     private final int outputWidth;
-    /** What the last {@link #load} was asked for and answered: a batch of the same size needs nothing done again. */
-    private int loadedRows = -1, loadedSlices;
+    /** What the last {@link #load} was asked for: a batch of the same size needs nothing done again. */
+    private int loadedRows = -1;
     private boolean loadedTargets;
     /** The optimizer's arrays as the generated step takes them: parameters, gradients, then each state. */
     private final Object[] stepArrays;
-    /** Per-batch scratch, kept so a batch allocates nothing: each slice's result, each part's first non-finite mean. */
-    private final double[] sliceResults;
-    private final int[] sliceRight, partNonFinite;
+    /** Per-batch scratch, kept so a batch allocates nothing: each piece's result, each part's first non-finite mean. */
+    private double[] pieceResults = new double[1];
+    private int[] pieceRight = new int[1];
+    private final int[] partNonFinite;
     /** For each number of parts, each part's ranges of the gradient ({@link #ranges(Layout, int, int)}), made when first asked for. */
     private final int[][][] ranges;
     /** How many parts the last mean was cut into: the step cuts the same, so each part steps what it computed. */
     private int parts = 1;
-    /** The gradient sums the mean adds to worker 0's, for the slice count of {@link #othersSlices}. */
+    /** The gradient sums the mean adds to the first piece's, for {@link #othersPieces} pieces. */
     private Object[] others = new Object[0];
-    private int othersSlices = 1;
+    private int othersPieces = 1;
     /** The training data a run reads its batches from, per input and target slot, in the network's precision. */
     private Object[] kept;
     private int keptRows;
@@ -74,16 +84,14 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         for (int s = 0; s < state.length; s++) state[s] = Arrays.allocate(type, size);
         columns = new Object[layout.slots().size()];
         resetState();
-        workers.add(new Worker());
+        pieceBufs.add(new Piece());
         inputWidths = signature.inputs().stream().mapToInt(TensorInfo::size).toArray();
         targetWidths = signature.targets().stream().mapToInt(TensorInfo::size).toArray();
         outputWidth = signature.outputs().get(0).size();
         stepArrays = new Object[2 + state.length];
         stepArrays[0] = params;
-        stepArrays[1] = workers.get(0).gradients();
+        stepArrays[1] = pieceBufs.get(0).gradients();
         System.arraycopy(state, 0, stepArrays, 2, state.length);
-        sliceResults = new double[this.threads];
-        sliceRight = new int[this.threads];
         partNonFinite = new int[this.threads];
         ranges = new int[this.threads + 1][][];
     }
@@ -99,14 +107,14 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         return this;
     }
 
-    /** One thread's buffers: the shared parameters and batch columns, its own workspace and gradient sums. */
-    private final class Worker {
+    /** A piece's buffers. */
+    private final class Piece {
         final Object[] buf = new Object[layout.slots().size()];
-        /** As buf, with worker 0's gradient sums: what the row products read of this slice and write to. */
+        /** As buf, with the first piece's gradient sums: what the row products read of this piece and write to. */
         Object[] rows;
         int capacity;
 
-        Worker() {
+        Piece() {
             buf[layout.parameters()] = params;
             buf[layout.gradients()] = Arrays.allocate(type, size + Arrays.SLACK);
         }
@@ -116,25 +124,30 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
             if (n > capacity) {
                 capacity = Math.max(n, 2 * capacity);
                 for (int s = 0; s < buf.length; s++) {
-                    var slot = layout.slots().get(s);
-                    if (slot.kind() == Layout.Kind.WORK) buf[s] = Arrays.allocate(type, slot.size() * capacity + Arrays.SLACK);
-                    if (slot.kind() == Layout.Kind.SCRATCH && buf[s] == null) buf[s] = Arrays.allocate(type, slot.size() + Arrays.SLACK);
+                    if (layout.slots().get(s).kind() == Layout.Kind.WORK) buf[s] = Arrays.allocate(type, layout.slots().get(s).size() * capacity + Arrays.SLACK);
                 }
             }
             for (int s : layout.inputs()) buf[s] = columns[s];
             for (int s : layout.targets()) buf[s] = columns[s];
             rows = buf.clone();
-            rows[layout.gradients()] = workers.get(0).gradients();
+            rows[layout.gradients()] = pieceBufs.get(0).gradients();
         }
 
         Object gradients() { return buf[layout.gradients()]; }
+
+        /** The buffers, with thread h's scratch (made by {@link #load}, before the threads start). */
+        Object[] on(int h) {
+            Object[] own = scratch.get(h);
+            for (int s = 0; s < buf.length; s++) if (own[s] != null) buf[s] = own[s];
+            return buf;
+        }
     }
 
     @Override public String backend() { return "jvm"; }
 
     @Override protected Object parameters() { return params; }
 
-    @Override protected Object gradients() { return workers.get(0).gradients(); }
+    @Override protected Object gradients() { return pieceBufs.get(0).gradients(); }
 
     @Override protected Object state(int s) { return state[s]; }
 
@@ -150,20 +163,34 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
 
     @Override protected int firstNonFiniteGradient() { return Arrays.nonFinite(gradients()); }
 
-    // ─── Running the generated methods over slices ──────────────────────────────────────────────────
+    // ─── Running the generated methods over pieces of a batch ──────────────────────────────────────
 
-    /** Makes room for a batch of {@code n} samples' columns in the network's precision; returns how many slices to run. */
-    private int load(int n, boolean targets) {
-        if (n == loadedRows && targets == loadedTargets) return loadedSlices;
+    /**
+     * Makes room for a batch of {@code n} samples' columns in the network's precision, and cuts it into pieces for as
+     * many threads as it is worth ({@link #sliceWork} operations each at least), each with room for its samples.
+     */
+    private void load(int n, boolean targets) {
+        if (n == loadedRows && targets == loadedTargets) return;
         allocate(n, layout.inputs(), inputWidths);
         if (targets) allocate(n, layout.targets(), targetWidths);
-        int slices = (int) Math.max(1, Math.min(Math.min(threads, n), (long) n * layout.work() / sliceWork));
-        while (workers.size() < slices) workers.add(new Worker());
-        for (int w = 0; w < slices; w++) workers.get(w).prepare(sliceTo(n, slices, w) - sliceFrom(n, slices, w));
+        used = (int) Math.max(1, Math.min(Math.min(threads, n), (long) n * layout.work() / sliceWork));
+        cuts = Pieces.cut(n, used);
+        int pieces = cuts.length - 1;
+        while (pieceBufs.size() < pieces) pieceBufs.add(new Piece());
+        while (scratch.size() < used) {
+            Object[] own = new Object[layout.slots().size()];
+            for (int s = 0; s < own.length; s++) {
+                if (layout.slots().get(s).kind() == Layout.Kind.SCRATCH) own[s] = Arrays.allocate(type, layout.slots().get(s).size() + Arrays.SLACK);
+            }
+            scratch.add(own);
+        }
+        for (int p = 0; p < pieces; p++) pieceBufs.get(p).prepare(cuts[p + 1] - cuts[p]);
+        if (pieceResults.length < pieces) {
+            pieceResults = new double[pieces];
+            pieceRight = new int[pieces];
+        }
         loadedRows = n;
         loadedTargets = targets;
-        loadedSlices = slices;
-        return slices;
     }
 
     private void allocate(int n, List<Integer> slots, int[] widths) {
@@ -173,7 +200,7 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         }
     }
 
-    /** Converts rows from … to − 1 of the batch's columns: each slice its own rows, on its own thread. */
+    /** Converts rows from … to − 1 of the batch's columns: each piece its own rows, on the thread that runs it. */
     private void convert(Batch batch, boolean targets, int from, int to) {
         convert(batch, layout.inputs(), signature.inputs(), from, to);
         if (targets) convert(batch, layout.targets(), signature.targets(), from, to);
@@ -187,70 +214,68 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         }
     }
 
-    private static int sliceFrom(int n, int slices, int w) { return (int) ((long) n * w / slices); }
-
-    private static int sliceTo(int n, int slices, int w) { return (int) ((long) n * (w + 1) / slices); }
-
-    private interface SliceTask {
-        /** Runs on slice {@code w}, rows {@code from} … {@code to} − 1 of the batch, with that slice's buffers. */
-        double run(int w, Object[] buf, int from, int to);
+    private interface PieceTask {
+        /** Runs on piece {@code p}, samples {@code from} … {@code to} − 1 of the batch, with the piece's buffers and the running thread's scratch. */
+        double run(int p, Object[] buf, int from, int to);
     }
 
-    /** Runs the task on every slice of a batch of {@code n}, each on its own thread; the sum of the results, in slice order. */
-    private double slices(int n, int slices, SliceTask task) {
-        if (slices == 1) return task.run(0, workers.get(0).buf, 0, n);
-        Pool.run(slices, w -> sliceResults[w] = task.run(w, workers.get(w).buf, sliceFrom(n, slices, w), sliceTo(n, slices, w)));
+    /** Runs the task on every piece of the loaded batch, the threads taking them as they come; the sum of the results, in piece order. */
+    private double pieces(PieceTask task) {
+        int pieces = cuts.length - 1;
+        if (pieces == 1) return task.run(0, pieceBufs.get(0).on(0), cuts[0], cuts[1]);
+        Pool.run(used, pieces, (thread, p) -> pieceResults[p] = task.run(p, pieceBufs.get(p).on(thread), cuts[p], cuts[p + 1]));
         double sum = 0;
-        for (int w = 0; w < slices; w++) sum += sliceResults[w];
+        for (int p = 0; p < pieces; p++) sum += pieceResults[p];
         return sum;
     }
 
-    /** As {@link #slices(int, int, SliceTask)}, each slice's rows of {@code batch} converted first. */
-    private double slices(Batch batch, boolean targets, int slices, SliceTask task) {
-        return slices(batch.size(), slices, (w, buf, from, to) -> {
+    /** As {@link #pieces(PieceTask)}, each piece's rows of {@code batch} converted first. */
+    private double pieces(Batch batch, boolean targets, PieceTask task) {
+        return pieces((p, buf, from, to) -> {
             convert(batch, targets, from, to);
-            return task.run(w, buf, from, to);
+            return task.run(p, buf, from, to);
         });
     }
 
     @Override public double loss(Batch batch) {
-        int slices = load(batch.size(), true);
-        return slices(batch, true, slices, (w, buf, from, to) -> net.evaluate(buf, from, to)) / batch.size();
+        load(batch.size(), true);
+        return pieces(batch, true, (p, buf, from, to) -> net.evaluate(buf, from, to)) / batch.size();
     }
 
     @Override public double lossAndGradients(Batch batch) {
-        int slices = load(batch.size(), true);
-        double sum = slices(batch, true, slices, (w, buf, from, to) -> net.train(buf, from, to));
-        mean(batch.size(), slices);
+        load(batch.size(), true);
+        double sum = pieces(batch, true, (p, buf, from, to) -> net.train(buf, from, to));
+        mean(batch.size());
         return sum / batch.size();
     }
 
     /**
-     * The batch's mean gradient, into worker 0's gradient sums, each part of the gradient on its own thread (see
-     * {@link #ranges}): its rows of the row products over every slice's samples, slice after slice, and its share of
-     * the slices' own sums added; all over n. Returns the first element of the mean that is not finite, or −1.
+     * The batch's mean gradient, into the first piece's gradient sums, each part of the gradient on its own thread (see
+     * {@link #ranges}): its rows of the row products over every piece's samples, piece after piece, and its share of
+     * the pieces' own sums added; all over n. Returns the first element of the mean that is not finite, or −1.
      */
-    private int mean(int n, int slices) {
-        if (othersSlices != slices) {
-            others = new Object[slices - 1];
-            for (int w = 1; w < slices; w++) others[w - 1] = workers.get(w).gradients();
-            othersSlices = slices;
+    private int mean(int n) {
+        int pieces = cuts.length - 1;
+        if (othersPieces != pieces) {
+            others = new Object[pieces - 1];
+            for (int p = 1; p < pieces; p++) others[p - 1] = pieceBufs.get(p).gradients();
+            othersPieces = pieces;
         }
         haveGradients = true;
-        // as many parts as slices: a batch worth that many threads for its samples is worth as many for its gradient
-        parts = slices;
+        // as many parts as threads: a batch worth that many threads for its samples is worth as many for its gradient
+        parts = used;
         int[][] cut = ranges(parts); // made here, before the hand-off publishes it to the helpers
-        if (parts == 1) return mean(n, slices, 0, cut[0]);
-        Pool.run(parts, part -> partNonFinite[part] = mean(n, slices, part, cut[part]));
+        if (parts == 1) return mean(n, pieces, 0, cut[0]);
+        Pool.run(parts, part -> partNonFinite[part] = mean(n, pieces, part, cut[part]));
         return first(partNonFinite, parts);
     }
 
     /** Part {@code part} of {@link #parts} of the mean, whose ranges are r. */
-    private int mean(int n, int slices, int part, int[] r) {
-        Object mean = workers.get(0).gradients();
-        for (int w = 0; w < slices; w++) net.rows(workers.get(w).rows, sliceFrom(n, slices, w), sliceTo(n, slices, w), part, parts, w > 0);
+    private int mean(int n, int pieces, int part, int[] r) {
+        Object mean = pieceBufs.get(0).gradients();
+        for (int p = 0; p < pieces; p++) net.rows(pieceBufs.get(p).rows, cuts[p], cuts[p + 1], part, parts, p > 0);
         int first = -1;
-        for (int k = 0; k < r.length; k += 3) first = earlier(first, Arrays.mean(mean, others, r[k + 2] == ROWS ? 0 : slices - 1, n, r[k], r[k + 1]));
+        for (int k = 0; k < r.length; k += 3) first = earlier(first, Arrays.mean(mean, others, r[k + 2] == ROWS ? 0 : pieces - 1, n, r[k], r[k + 1]));
         return first;
     }
 
@@ -262,7 +287,7 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         return first;
     }
 
-    /** What a range of {@link #ranges} holds: rows of a row product's sum, or sums each slice has of its own. */
+    /** What a range of {@link #ranges} holds: rows of a row product's sum, or sums each piece has of its own. */
     private static final int ROWS = 0, SLICES = 1;
 
     /**
@@ -352,12 +377,12 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         double[] losses = new double[last - first];
         int[] right = new int[last - first];
         for (int b = first; b < last; b++) {
-            int start = b * size, n = Math.min(order.length, start + size) - start, slices = load(n, true);
-            double loss = slices == 1 ? trainKept(0, workers.get(0).buf, order, start, 0, n)
-                    : slices(n, slices, (w, buf, from, to) -> trainKept(w, buf, order, start, from, to));
-            int nonFinite = mean(n, slices);
+            int start = b * size, n = Math.min(order.length, start + size) - start;
+            load(n, true);
+            double loss = pieces((p, buf, from, to) -> trainKept(p, buf, order, start, from, to));
+            int nonFinite = mean(n);
             losses[b - first] = loss;
-            for (int w = 0; w < slices; w++) right[b - first] += sliceRight[w];
+            for (int p = 0; p < cuts.length - 1; p++) right[b - first] += pieceRight[p];
             if (!Double.isFinite(loss) || nonFinite >= 0) {
                 int ran = b - first + 1;
                 return new Run(java.util.Arrays.copyOf(losses, ran), java.util.Arrays.copyOf(right, ran), true);
@@ -367,12 +392,12 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
         return new Run(losses, right, false);
     }
 
-    /** Slice w of a batch from the kept data: its rows gathered, trained on and scored (into {@link #sliceRight}); its summed loss. */
-    private double trainKept(int w, Object[] buf, int[] order, int start, int from, int to) {
+    /** Piece p of a batch from the kept data: its rows gathered, trained on and scored (into {@link #pieceRight}); its summed loss. */
+    private double trainKept(int p, Object[] buf, int[] order, int start, int from, int to) {
         gather(order, start, from, to, layout.inputs(), inputWidths);
         gather(order, start, from, to, layout.targets(), targetWidths);
         double loss = net.train(buf, from, to);
-        sliceRight[w] = keptTask == Metrics.Task.OTHER ? 0
+        pieceRight[p] = keptTask == Metrics.Task.OTHER ? 0
                 : Arrays.right(buf[layout.outputs().get(0)], buf[layout.targets().get(0)], from, to, outputWidth);
         return loss;
     }
@@ -387,32 +412,29 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
 
     @Override public Map<String, double[]> predict(Batch batch) {
         Map<String, double[]> out = new LinkedHashMap<>();
-        int slices = load(batch.size(), false);
-        slices(batch, false, slices, (w, buf, from, to) -> {
+        load(batch.size(), false);
+        pieces(batch, false, (p, buf, from, to) -> {
             net.predict(buf, from, to);
             return 0;
         });
-        collect(batch.size(), slices, out);
+        collect(batch.size(), out);
         return out;
     }
 
     @Override public double lossAndPredict(Batch batch, Map<String, double[]> out) {
-        int slices = load(batch.size(), true);
-        double loss = slices(batch, true, slices, (w, buf, from, to) -> net.evaluate(buf, from, to)) / batch.size();
-        collect(batch.size(), slices, out);
+        load(batch.size(), true);
+        double loss = pieces(batch, true, (p, buf, from, to) -> net.evaluate(buf, from, to)) / batch.size();
+        collect(batch.size(), out);
         return loss;
     }
 
-    /** Every output from the slices' workspaces, batch-major. */
-    private void collect(int n, int slices, Map<String, double[]> out) {
+    /** Every output from the pieces' workspaces, batch-major. */
+    private void collect(int n, Map<String, double[]> out) {
         for (int k = 0; k < layout.outputs().size(); k++) {
             TensorInfo info = signature.outputs().get(k);
             int s = layout.outputs().get(k), width = info.size();
             double[] values = new double[n * width];
-            for (int w = 0; w < slices; w++) {
-                int from = sliceFrom(n, slices, w), to = sliceTo(n, slices, w);
-                Arrays.get(workers.get(w).buf[s], 0, values, from * width, (to - from) * width);
-            }
+            for (int p = 0; p < cuts.length - 1; p++) Arrays.get(pieceBufs.get(p).buf[s], 0, values, cuts[p] * width, (cuts[p + 1] - cuts[p]) * width);
             out.put(info.name(), values);
         }
     }
