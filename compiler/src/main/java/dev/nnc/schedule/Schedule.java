@@ -27,9 +27,9 @@ import java.util.Set;
  *   <li>The rest runs sample by sample. A block small enough is fully unrolled: every Σ written out, every
  *       subscript a constant, every value a local variable (a register), and the gradients of scalar parameters
  *       summed in locals across the samples ({@link Locals}) — the notes' network becomes straight-line code.
- *   <li>Values another block reads live in per-sample workspace arrays; the batch is split into slices, one per
- *       core, by the runtime, each with its own workspace and gradient sums — except the weights' gradients, whose
- *       products run after the slices, by rows of the gradient across the cores ({@link Rows}).
+ *   <li>Values another block reads live in per-sample workspace arrays; the runtime cuts the batch into slices (its
+ *       pieces, which the cores take as they come), each with its own workspace and gradient sums — except the
+ *       weights' gradients, whose products run after the slices, by rows of the gradient across the cores ({@link Rows}).
  * </ul>
  */
 public final class Schedule {
