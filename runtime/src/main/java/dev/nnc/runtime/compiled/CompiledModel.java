@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
  * samples and a race between two pieces run at once.)
  */
 public final class CompiledModel extends FlatModel<Object> implements ResidentTraining {
-    /** Operations per slice below which another thread costs more than it saves. */
+    /** Operations per thread's share of a batch below which another thread costs more than it saves. */
     private static final long SLICE_WORK = 400_000;
     private final long sliceWork;
 
@@ -73,7 +73,7 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
     /** @param threads the most threads a batch is split over */
     public CompiledModel(GeneratedNetwork net, int threads) { this(net, threads, SLICE_WORK); }
 
-    /** @param sliceWork the fewest operations a slice has (tests split small batches with 1) */
+    /** @param sliceWork the fewest operations a thread's share of a batch has (tests split small batches with 1) */
     public CompiledModel(GeneratedNetwork net, int threads, long sliceWork) {
         super(Layout.parse(net.layout()));
         this.sliceWork = Math.max(1, sliceWork);
@@ -368,7 +368,7 @@ public final class CompiledModel extends FlatModel<Object> implements ResidentTr
 
     /**
      * Each batch's rows are copied from the kept data (already in the network's precision) straight into the batch
-     * columns, each slice its own rows on its own thread; the same conversion {@link #lossAndGradients} makes from a
+     * columns, each piece its own rows on the thread that runs it; the same conversion {@link #lossAndGradients} makes from a
      * {@link Batch}, done once, so the two give the same bits.
      */
     @Override public Run run(int[] order, int size, int first, int last, double[] factors) {
