@@ -4,6 +4,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -43,6 +44,12 @@ public final class VectorGemm {
      * elements of B had been a third of the product).
      */
     private static final int B_IN_PLACE_ROWS = 16;
+    /**
+     * A product whose A has at most one nonzero in this many runs over the nonzeros alone ({@link #sparseF}): there
+     * each term costs a load of B's row for one row of C, where the dense kernel shares that load among four rows, so
+     * the sparse path wins below about a quarter.
+     */
+    static final int SPARSE_SHARE = 4;
     // Cache blocks: kc bounds the depth of a panel pair, mc×kc of A stays in L2, nc is effectively unbounded.
     private static final int KC_F = 256, MC_F = roundUp(128, MR_F), NC_F = roundUp(4096, NR_F);
     private static final int KC_D = 256, MC_D = roundUp(96, MR_D), NC_D = roundUp(4096, NR_D);
@@ -78,6 +85,13 @@ public final class VectorGemm {
             dotsF(m, n, k, a, aOff, aRow, b, bOff, bCol, c, cOff, cRow, accumulate);
             return;
         }
+        if (aCol == 1 && bCol == 1 && k <= KC_F && sparseF(m, n, k, a, aOff, aRow, b, bOff, bRow, c, cOff, cRow, accumulate)) return;
+        denseF(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, accumulate);
+    }
+
+    /** The packed, register-blocked product of {@link #f32} (its own method so that tests can compare the sparse path with it). */
+    static void denseF(int m, int n, int k, float[] a, int aOff, int aRow, int aCol,
+                       float[] b, int bOff, int bRow, int bCol, float[] c, int cOff, int cRow, boolean accumulate) {
         boolean inPlace = aCol == 1 || aRow == 1, bInPlace = bCol == 1 && m <= B_IN_PLACE_ROWS;
         Workspace ws = Workspace.get();
         int ncMax = Math.min(n, NC_F), mcMax = Math.min(m, MC_F), kcMax = Math.min(k, KC_F);
@@ -91,7 +105,8 @@ public final class VectorGemm {
                 boolean add = accumulate || pc > 0;
                 // panels on cache lines; where B is read in place, only a partial last panel (zero columns)
                 int wholeN = bInPlace ? nc - nc % NR_F : 0;
-                Pack.f32(b, bOff + pc * bRow + (jc + wholeN) * bCol, bCol, bRow, nc - wholeN, kc, NR_F, bp, ALIGNED_F);
+                if (bCol == 1) packRowsF(b, bOff + pc * bRow + jc + wholeN, bRow, nc - wholeN, kc, bp, ALIGNED_F);
+                else Pack.f32(b, bOff + pc * bRow + (jc + wholeN) * bCol, bCol, bRow, nc - wholeN, kc, NR_F, bp, ALIGNED_F);
                 for (int ic = 0; ic < m; ic += MC_F) {
                     int mc = Math.min(MC_F, m - ic);
                     int aBlock = aOff + ic * aRow + pc * aCol, whole = mc - mc % MR_F;
@@ -125,6 +140,130 @@ public final class VectorGemm {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * C = A·B over A's nonzero elements only, where at most {@link #SPARSE_SHARE} of them are nonzero: a max pool's
+     * adjoint, one element of each window (LeNet's δa2, the A of its second kernel's gradient, has at most a quarter,
+     * fewer where the ReLU was off). Each row of C is built a block of NR columns at a time from the rows of B its row of
+     * A picks out, each C element's terms in the order of p from a zero sum and C added last, as the dense kernel adds
+     * them: the same bits, but for the sign of a zero sum and where B holds an infinity or NaN that a zero of A would
+     * have multiplied. Returns false, having written nothing, where A has more nonzeros; A's rows and B's rows must be
+     * contiguous (aCol and bCol 1), and k within one depth block ({@code KC_F}), where the dense kernel sums in one pass.
+     */
+    static boolean sparseF(int m, int n, int k, float[] a, int aOff, int aRow, float[] b, int bOff, int bRow,
+                           float[] c, int cOff, int cRow, boolean add) {
+        int most = (int) ((long) m * k / SPARSE_SHARE), count = 0, kv = k - k % LF;
+        // counted first, so that a dense A costs only the reads up to its limit
+        for (int i = 0; i < m; i++) {
+            int row = aOff + i * aRow;
+            for (int p0 = 0; p0 < kv; p0 += LF) count += Long.bitCount(nonzero(FloatVector.fromArray(FS, a, row + p0)));
+            if (kv < k) count += Long.bitCount(nonzero(FloatVector.fromArray(FS, a, row + kv, FS.indexInRange(kv, k))));
+            if (count > most) return false;
+        }
+        // the rows' nonzero p one after another; from `starts` on, where each row's begin (and the last ends)
+        int[] terms = Workspace.get().ints(count + m + 1);
+        int starts = terms.length - m - 1;
+        count = 0;
+        for (int i = 0; i < m; i++) {
+            int row = aOff + i * aRow;
+            terms[starts + i] = count;
+            for (int p0 = 0; p0 < kv; p0 += LF) count = positions(nonzero(FloatVector.fromArray(FS, a, row + p0)), p0, terms, count);
+            if (kv < k) count = positions(nonzero(FloatVector.fromArray(FS, a, row + kv, FS.indexInRange(kv, k))), kv, terms, count);
+        }
+        terms[starts + m] = count;
+        int nw = n - n % NR_F;
+        for (int i = 0; i < m; i++) {
+            int row = aOff + i * aRow, ci = cOff + i * cRow, from = terms[starts + i], to = terms[starts + i + 1];
+            for (int j0 = 0; j0 < nw; j0 += NR_F) sparseBlockF(terms, from, to, a, row, b, bOff + j0, bRow, c, ci + j0, add);
+            for (int j0 = nw; j0 < n; j0 += LF) sparseVectorF(terms, from, to, a, row, b, bOff + j0, bRow, c, ci + j0, add, FS.indexInRange(j0, n));
+        }
+        return true;
+    }
+
+    /** The lanes of v that are not zero, as bits (NaN is not zero). */
+    private static long nonzero(FloatVector v) {
+        return v.compare(VectorOperators.NE, 0f).toLong();
+    }
+
+    /** Writes the positions p0 + n of the bits n set, from terms[count] on; returns the new count. */
+    private static int positions(long bits, int p0, int[] terms, int count) {
+        for (; bits != 0; bits &= bits - 1) terms[count++] = p0 + Long.numberOfTrailingZeros(bits);
+        return count;
+    }
+
+    /** NR columns of a row of C from the rows of B that the row's nonzero terms[from … to − 1] of A pick out. */
+    private static void sparseBlockF(int[] terms, int from, int to, float[] a, int row, float[] b, int bo, int bRow, float[] c, int o, boolean add) {
+        FloatVector c0 = FloatVector.zero(FS), c1 = FloatVector.zero(FS), c2 = FloatVector.zero(FS), c3 = FloatVector.zero(FS);
+        for (int t = from; t < to; t++) {
+            int p = terms[t], at = bo + p * bRow;
+            FloatVector x = FloatVector.broadcast(FS, a[row + p]);
+            c0 = FloatVector.fromArray(FS, b, at).fma(x, c0);
+            c1 = FloatVector.fromArray(FS, b, at + LF).fma(x, c1);
+            c2 = FloatVector.fromArray(FS, b, at + 2 * LF).fma(x, c2);
+            c3 = FloatVector.fromArray(FS, b, at + 3 * LF).fma(x, c3);
+        }
+        if (add) {
+            c0 = c0.add(FloatVector.fromArray(FS, c, o));
+            c1 = c1.add(FloatVector.fromArray(FS, c, o + LF));
+            c2 = c2.add(FloatVector.fromArray(FS, c, o + 2 * LF));
+            c3 = c3.add(FloatVector.fromArray(FS, c, o + 3 * LF));
+        }
+        c0.intoArray(c, o);
+        c1.intoArray(c, o + LF);
+        c2.intoArray(c, o + 2 * LF);
+        c3.intoArray(c, o + 3 * LF);
+    }
+
+    /**
+     * One vector of a row of C, its lanes in {@code live}, as {@link #sparseBlockF} computes four: the columns a whole
+     * block leaves, a vector at a time (a method with four masked sums was more than C1 compiles, "out of virtual
+     * registers", and without C1's profile C2 never compiled it: 35 µs a product instead of 4).
+     */
+    private static void sparseVectorF(int[] terms, int from, int to, float[] a, int row, float[] b, int bo, int bRow, float[] c, int o, boolean add, VectorMask<Float> live) {
+        FloatVector sum = FloatVector.zero(FS);
+        for (int t = from; t < to; t++) {
+            int p = terms[t];
+            sum = FloatVector.fromArray(FS, b, bo + p * bRow, live).fma(FloatVector.broadcast(FS, a[row + p]), sum);
+        }
+        if (add) sum = sum.add(FloatVector.fromArray(FS, c, o, live));
+        sum.intoArray(c, o, live);
+    }
+
+    /**
+     * B's columns {@code j < cols} packed into panels of NR where its rows are contiguous along j ({@code bCol == 1}):
+     * at each depth step a panel's four vectors, loaded under masks of its live columns and stored whole, so that the
+     * dead columns are zero without a fill. {@link Pack}'s {@code System.arraycopy} and {@code Arrays.fill} per step had
+     * taken 1.4 µs of LeNet's second convolution's 6.5 (its partial panel of 36 columns, 150 deep) and 0.9 of its
+     * kernel's gradient's 6.8.
+     */
+    private static void packRowsF(float[] b, int off, int bRow, int cols, int depth, float[] bp, int at) {
+        for (int j0 = 0; j0 < cols; j0 += NR_F) {
+            int live = Math.min(NR_F, cols - j0);
+            VectorMask<Float> m0 = FS.indexInRange(0, live), m1 = FS.indexInRange(LF, live);
+            VectorMask<Float> m2 = FS.indexInRange(2 * LF, live), m3 = FS.indexInRange(3 * LF, live);
+            for (int p = 0, s = off + j0, d = at + j0 * depth; p < depth; p++, s += bRow, d += NR_F) {
+                FloatVector.fromArray(FS, b, s, m0).intoArray(bp, d);
+                FloatVector.fromArray(FS, b, s + LF, m1).intoArray(bp, d + LF);
+                FloatVector.fromArray(FS, b, s + 2 * LF, m2).intoArray(bp, d + 2 * LF);
+                FloatVector.fromArray(FS, b, s + 3 * LF, m3).intoArray(bp, d + 3 * LF);
+            }
+        }
+    }
+
+    /** {@link #packRowsF} in double precision. */
+    private static void packRowsD(double[] b, int off, int bRow, int cols, int depth, double[] bp, int at) {
+        for (int j0 = 0; j0 < cols; j0 += NR_D) {
+            int live = Math.min(NR_D, cols - j0);
+            VectorMask<Double> m0 = DS.indexInRange(0, live), m1 = DS.indexInRange(LD, live);
+            VectorMask<Double> m2 = DS.indexInRange(2 * LD, live), m3 = DS.indexInRange(3 * LD, live);
+            for (int p = 0, s = off + j0, d = at + j0 * depth; p < depth; p++, s += bRow, d += NR_D) {
+                DoubleVector.fromArray(DS, b, s, m0).intoArray(bp, d);
+                DoubleVector.fromArray(DS, b, s + LD, m1).intoArray(bp, d + LD);
+                DoubleVector.fromArray(DS, b, s + 2 * LD, m2).intoArray(bp, d + 2 * LD);
+                DoubleVector.fromArray(DS, b, s + 3 * LD, m3).intoArray(bp, d + 3 * LD);
             }
         }
     }
@@ -259,7 +398,8 @@ public final class VectorGemm {
                 boolean add = accumulate || pc > 0;
                 // panels on cache lines; where B is read in place, only a partial last panel (zero columns)
                 int wholeN = bInPlace ? nc - nc % NR_D : 0;
-                Pack.f64(b, bOff + pc * bRow + (jc + wholeN) * bCol, bCol, bRow, nc - wholeN, kc, NR_D, bp, ALIGNED_D);
+                if (bCol == 1) packRowsD(b, bOff + pc * bRow + jc + wholeN, bRow, nc - wholeN, kc, bp, ALIGNED_D);
+                else Pack.f64(b, bOff + pc * bRow + (jc + wholeN) * bCol, bCol, bRow, nc - wholeN, kc, NR_D, bp, ALIGNED_D);
                 for (int ic = 0; ic < m; ic += MC_D) {
                     int mc = Math.min(MC_D, m - ic);
                     int aBlock = aOff + ic * aRow + pc * aCol, whole = mc - mc % MR_D;

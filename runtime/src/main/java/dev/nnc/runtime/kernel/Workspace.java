@@ -11,6 +11,7 @@ final class Workspace {
     private float[][] floatRows = new float[0][];
     private double[][] doubleRows = new double[0][];
     private double[] doubleA = new double[0], doubleB = new double[0], doubleTile = new double[0];
+    private int[] ints = new int[0];
 
     static Workspace get() {
         return CURRENT.get();
@@ -24,6 +25,12 @@ final class Workspace {
     float[] floatB(int size) {
         if (floatB.length < size) floatB = new float[size];
         return floatB;
+    }
+
+    /** Positions (a sparse operand's nonzero elements). */
+    int[] ints(int size) {
+        if (ints.length < size) ints = new int[size];
+        return ints;
     }
 
     float[] floatTile(int size) {

@@ -209,6 +209,79 @@ class GemmTest {
         }
     }
 
+    /**
+     * Where A is mostly zero (a max pool's adjoint: one element of each window, some of them zero too) the product runs
+     * over A's nonzeros alone, and gives the dense kernel's bits: each element's terms in the same order, a zero's term
+     * left out. Over shapes around the tiles' edges, offsets, accumulate on and off, and A with no nonzero, a few, one per
+     * window of 4 and a quarter exactly (sparse), and half (dense: the sparse path declines and writes nothing).
+     */
+    @Test
+    void sparseAGivesTheDenseKernelsBits() {
+        assumeTrue(Gemm.vectorized(), "the Vector API module is not in this JVM");
+        Random rnd = new Random(19);
+        int cases = 0;
+        for (int m : new int[] {1, 3, 4, 6, 16, 17}) {
+            for (int n : new int[] {1, 15, 16, 17, 64, 65, 100, 150}) {
+                for (int k : new int[] {1, 4, 16, 17, 100, 256}) {
+                    for (String kind : new String[] {"none", "few", "pool", "quarter", "half"}) {
+                        int aOff = rnd.nextInt(5), aRow = k + rnd.nextInt(3), bOff = rnd.nextInt(5), bRow = n + rnd.nextInt(3);
+                        int cOff = rnd.nextInt(5), cRow = n + rnd.nextInt(3);
+                        float[] a = new float[aOff + m * aRow + 3], b = randomFloats(rnd, bOff + k * bRow + 3);
+                        int nonzero = 0;
+                        for (int i = 0; i < m; i++) {
+                            for (int p = 0; p < k; p++) {
+                                boolean set = switch (kind) {
+                                    case "none" -> false;
+                                    case "few" -> rnd.nextInt(20) == 0;
+                                    case "pool" -> p % 4 == (i + p / 4) % 4 && rnd.nextBoolean(); // one of each 4, or none
+                                    case "quarter" -> (i * k + p) % 4 == 0;
+                                    default -> (i * k + p) % 2 == 0;
+                                };
+                                if (set) {
+                                    a[aOff + i * aRow + p] = (float) rnd.nextGaussian();
+                                    nonzero++;
+                                }
+                            }
+                        }
+                        boolean add = rnd.nextBoolean();
+                        float[] c = randomFloats(rnd, cOff + m * cRow + 3), dense = c.clone(), before = c.clone();
+                        boolean sparse = VectorGemm.sparseF(m, n, k, a, aOff, aRow, b, bOff, bRow, c, cOff, cRow, add);
+                        String at = m + "×" + n + "×" + k + " " + kind + " (" + nonzero + " nonzero)";
+                        assertEquals(nonzero <= (long) m * k / VectorGemm.SPARSE_SHARE, sparse, at + ": the sparse path taken");
+                        if (!sparse) {
+                            for (int i = 0; i < c.length; i++) assertEquals(before[i], c[i], at + ": declined, yet wrote C at " + i);
+                            continue;
+                        }
+                        VectorGemm.denseF(m, n, k, a, aOff, aRow, 1, b, bOff, bRow, 1, dense, cOff, cRow, add);
+                        for (int i = 0; i < c.length; i++) {
+                            if (Float.floatToIntBits(dense[i]) != Float.floatToIntBits(c[i])) {
+                                throw new AssertionError(at + ": C at " + i + " is " + c[i] + ", the dense kernel's " + dense[i]);
+                            }
+                        }
+                        cases += sparse ? 1 : 0;
+                    }
+                }
+            }
+        }
+        assertTrue(cases > 700, cases + " products took the sparse path");
+    }
+
+    /** A NaN in A is a nonzero: the sparse path carries it into its row of C, as the dense kernel does. */
+    @Test
+    void sparseACarriesNaN() {
+        assumeTrue(Gemm.vectorized(), "the Vector API module is not in this JVM");
+        int m = 4, n = 20, k = 40;
+        float[] a = new float[m * k], b = randomFloats(new Random(3), k * n), c = new float[m * n];
+        a[5] = 1;
+        a[k + 7] = Float.NaN;
+        VectorGemm.f32(m, n, k, a, 0, k, 1, b, 0, n, 1, c, 0, n, false);
+        for (int j = 0; j < n; j++) {
+            assertEquals(b[5 * n + j], c[j], "row 0");
+            assertTrue(Float.isNaN(c[n + j]), "row 1");
+            assertEquals(0f, c[2 * n + j], "row 2");
+        }
+    }
+
     @Test
     void facadeMatchesScalarPath() {
         Random rnd = new Random(7);
