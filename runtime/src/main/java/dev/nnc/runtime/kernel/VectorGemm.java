@@ -85,7 +85,7 @@ public final class VectorGemm {
             dotsF(m, n, k, a, aOff, aRow, b, bOff, bCol, c, cOff, cRow, accumulate);
             return;
         }
-        if (aCol == 1 && bCol == 1 && k <= KC_F && sparseF(m, n, k, a, aOff, aRow, b, bOff, bRow, c, cOff, cRow, accumulate)) return;
+        if (aCol == 1 && bCol == 1 && sparseF(m, n, k, a, aOff, aRow, b, bOff, bRow, c, cOff, cRow, accumulate)) return;
         denseF(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, accumulate);
     }
 
@@ -150,8 +150,8 @@ public final class VectorGemm {
      * fewer where the ReLU was off). Each row of C is built a block of NR columns at a time from the rows of B its row of
      * A picks out, each C element's terms in the order of p from a zero sum and C added last, as the dense kernel adds
      * them: the same bits, but for the sign of a zero sum and where B holds an infinity or NaN that a zero of A would
-     * have multiplied. Returns false, having written nothing, where A has more nonzeros; A's rows and B's rows must be
-     * contiguous (aCol and bCol 1), and k within one depth block ({@code KC_F}), where the dense kernel sums in one pass.
+     * have multiplied (over depth blocks of {@code KC_F} as the dense kernel's). Returns false, having written nothing,
+     * where A has more nonzeros; A's rows and B's rows must be contiguous (aCol and bCol 1).
      */
     static boolean sparseF(int m, int n, int k, float[] a, int aOff, int aRow, float[] b, int bOff, int bRow,
                            float[] c, int cOff, int cRow, boolean add) {
@@ -176,9 +176,16 @@ public final class VectorGemm {
         terms[starts + m] = count;
         int nw = n - n % NR_F;
         for (int i = 0; i < m; i++) {
-            int row = aOff + i * aRow, ci = cOff + i * cRow, from = terms[starts + i], to = terms[starts + i + 1];
-            for (int j0 = 0; j0 < nw; j0 += NR_F) sparseBlockF(terms, from, to, a, row, b, bOff + j0, bRow, c, ci + j0, add);
-            for (int j0 = nw; j0 < n; j0 += LF) sparseVectorF(terms, from, to, a, row, b, bOff + j0, bRow, c, ci + j0, add, FS.indexInRange(j0, n));
+            int row = aOff + i * aRow, ci = cOff + i * cRow, to = terms[starts + i + 1];
+            // the dense kernel's depth blocks: each summed from zero, then C added (C kept in the first where not accumulating)
+            for (int pc = 0, from = terms[starts + i]; pc < k; pc += KC_F) {
+                int until = from;
+                while (until < to && terms[until] < pc + KC_F) until++;
+                boolean sum = add || pc > 0;
+                for (int j0 = 0; j0 < nw; j0 += NR_F) sparseBlockF(terms, from, until, a, row, b, bOff + j0, bRow, c, ci + j0, sum);
+                for (int j0 = nw; j0 < n; j0 += LF) sparseVectorF(terms, from, until, a, row, b, bOff + j0, bRow, c, ci + j0, sum, n - j0);
+                from = until;
+            }
         }
         return true;
     }
@@ -218,11 +225,12 @@ public final class VectorGemm {
     }
 
     /**
-     * One vector of a row of C, its lanes in {@code live}, as {@link #sparseBlockF} computes four: the columns a whole
+     * One vector of a row of C, its first {@code cols} lanes (all where more), as {@link #sparseBlockF} computes four: the columns a whole
      * block leaves, a vector at a time (a method with four masked sums was more than C1 compiles, "out of virtual
      * registers", and without C1's profile C2 never compiled it: 35 µs a product instead of 4).
      */
-    private static void sparseVectorF(int[] terms, int from, int to, float[] a, int row, float[] b, int bo, int bRow, float[] c, int o, boolean add, VectorMask<Float> live) {
+    private static void sparseVectorF(int[] terms, int from, int to, float[] a, int row, float[] b, int bo, int bRow, float[] c, int o, boolean add, int cols) {
+        VectorMask<Float> live = FS.indexInRange(0, cols); // made here: a mask passed to a method C2 does not inline is an object
         FloatVector sum = FloatVector.zero(FS);
         for (int t = from; t < to; t++) {
             int p = terms[t];

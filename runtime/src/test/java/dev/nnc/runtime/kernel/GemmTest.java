@@ -222,7 +222,7 @@ class GemmTest {
         int cases = 0;
         for (int m : new int[] {1, 3, 4, 6, 16, 17}) {
             for (int n : new int[] {1, 15, 16, 17, 64, 65, 100, 150}) {
-                for (int k : new int[] {1, 4, 16, 17, 100, 256}) {
+                for (int k : new int[] {1, 4, 16, 17, 100, 256, 257, 784}) {
                     for (String kind : new String[] {"none", "few", "pool", "quarter", "half"}) {
                         int aOff = rnd.nextInt(5), aRow = k + rnd.nextInt(3), bOff = rnd.nextInt(5), bRow = n + rnd.nextInt(3);
                         int cOff = rnd.nextInt(5), cRow = n + rnd.nextInt(3);
@@ -263,7 +263,7 @@ class GemmTest {
                 }
             }
         }
-        assertTrue(cases > 700, cases + " products took the sparse path");
+        assertTrue(cases > 900, cases + " products took the sparse path");
     }
 
     /** A NaN in A is a nonzero: the sparse path carries it into its row of C, as the dense kernel does. */
