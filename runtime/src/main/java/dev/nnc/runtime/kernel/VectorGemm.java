@@ -50,6 +50,12 @@ public final class VectorGemm {
      * the sparse path wins below about a quarter.
      */
     static final int SPARSE_SHARE = 4;
+    /**
+     * The most elements of B the sparse path takes: each row of C reads the rows of B it picks out again, unpacked, so B
+     * must stay in L2 (256 KB; a convolution's windows are 15,000–20,000 elements), where the dense kernel's packed
+     * panels serve many rows of A from L1.
+     */
+    static final long SPARSE_B = 1 << 16;
     // Cache blocks: kc bounds the depth of a panel pair, mc×kc of A stays in L2, nc is effectively unbounded.
     private static final int KC_F = 256, MC_F = roundUp(128, MR_F), NC_F = roundUp(4096, NR_F);
     private static final int KC_D = 256, MC_D = roundUp(96, MR_D), NC_D = roundUp(4096, NR_D);
@@ -85,7 +91,7 @@ public final class VectorGemm {
             dotsF(m, n, k, a, aOff, aRow, b, bOff, bCol, c, cOff, cRow, accumulate);
             return;
         }
-        if (aCol == 1 && bCol == 1 && sparseF(m, n, k, a, aOff, aRow, b, bOff, bRow, c, cOff, cRow, accumulate)) return;
+        if (aCol == 1 && bCol == 1 && (long) k * n <= SPARSE_B && sparseF(m, n, k, a, aOff, aRow, b, bOff, bRow, c, cOff, cRow, accumulate)) return;
         denseF(m, n, k, a, aOff, aRow, aCol, b, bOff, bRow, bCol, c, cOff, cRow, accumulate);
     }
 
