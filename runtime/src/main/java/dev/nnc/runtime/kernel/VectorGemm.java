@@ -157,7 +157,7 @@ public final class VectorGemm {
      * A picks out, each C element's terms in the order of p from a zero sum and C added last, as the dense kernel adds
      * them: the same bits, but for the sign of a zero sum and where B holds an infinity or NaN that a zero of A would
      * have multiplied (over depth blocks of {@code KC_F} as the dense kernel's). Returns false, having written nothing,
-     * where A has more nonzeros; A's rows and B's rows must be contiguous (aCol and bCol 1).
+     * where A has more nonzeros; A's rows and B's rows must be contiguous (aCol and bCol 1). Float64 products stay dense.
      */
     static boolean sparseF(int m, int n, int k, float[] a, int aOff, int aRow, float[] b, int bOff, int bRow,
                            float[] c, int cOff, int cRow, boolean add) {
@@ -169,9 +169,9 @@ public final class VectorGemm {
             if (kv < k) count += Long.bitCount(nonzero(FloatVector.fromArray(FS, a, row + kv, FS.indexInRange(kv, k))));
             if (count > most) return false;
         }
-        // the rows' nonzero p one after another; from `starts` on, where each row's begin (and the last ends)
-        int[] terms = Workspace.get().ints(count + m + 1);
-        int starts = terms.length - m - 1;
+        // the rows' nonzero p one after another, then where each row's begin (and the last ends)
+        int starts = count;
+        int[] terms = Workspace.get().ints(starts + m + 1);
         count = 0;
         for (int i = 0; i < m; i++) {
             int row = aOff + i * aRow;
